@@ -1,0 +1,40 @@
+# Every target builds .venv itself; a stamp keeps re-runs quick.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+TSTAMP  := $(VENV)/.installed-test
+
+.PHONY: demo test lint typecheck unit bench serve clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP) $@
+
+demo: $(STAMP)
+	$(BIN)/switchboard shell --as alice@example.com
+
+lint: $(TSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(TSTAMP)
+	$(BIN)/python -m bench
+
+serve: $(STAMP)
+	$(BIN)/switchboard serve
+
+clean:
+	rm -rf $(VENV) switchboard.db .mypy_cache .ruff_cache .pytest_cache

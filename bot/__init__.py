@@ -1,0 +1,3 @@
+"""Switchboard: control your company's phones from Slack."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""build_app(runtime) -> the Bolt AsyncApp: middleware, the error handler, every feature."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
+
+from bot.context import command_var, new_request_id, request_id_var, slack_user_var
+from bot.errors import describe
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+
+log = logging.getLogger("bot.requests")
+
+
+def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
+    """The app; signatures are verified by the HTTP front (bot.asgi), not by Bolt."""
+    app = AsyncApp(
+        client=runtime.slack,
+        signing_secret=signing_secret or "unused-verified-in-asgi",
+        process_before_response=True,
+        request_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+
+    @app.middleware
+    async def identify(
+        context: AsyncBoltContext, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
+        """Deny by default: every listener gets an Actor (or nothing runs)."""
+        request_id_var.set(new_request_id())
+        user_id = context.user_id or ""
+        slack_user_var.set(user_id or "-")
+        command_var.set(_what(body))
+        started = time.perf_counter()
+        if user_id:
+            context["actor"] = Actor(slack_user_id=user_id, is_admin=runtime.is_admin(user_id))
+        try:
+            return await next()
+        finally:
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            log.info("%s handled in %.1f ms", command_var.get(), elapsed, extra={"duration_ms": elapsed})
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
+        sentence = describe(error, logging.getLogger("bot.errors"))
+        if body.get("response_url"):
+            await respond(text=sentence, response_type="ephemeral", replace_original=False)
+
+    from handlers import register_all
+
+    register_all(app, runtime)
+    return app
+
+
+def _what(body: dict[str, Any]) -> str:
+    if "command" in body:
+        return str(body["command"])
+    if body.get("type") == "event_callback":
+        return "event:" + str((body.get("event") or {}).get("type"))
+    if body.get("type") == "block_actions":
+        acts = body.get("actions") or [{}]
+        return "action:" + str(acts[0].get("action_id"))
+    if body.get("type") == "view_submission":
+        return "view:" + str((body.get("view") or {}).get("callback_id"))
+    return str(body.get("type", "-"))

@@ -1,0 +1,69 @@
+"""The HTTP front: /slack/events (signed), /healthz, /readyz, and the process lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot import signing
+from bot.app import build_app
+from bot.readiness import Readiness
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class SwitchboardHttp(Starlette):
+    runtime: Runtime
+    bolt: AsyncApp
+
+
+def build_asgi(runtime: Runtime, *, signing_secret: str, own_runtime: bool = True) -> SwitchboardHttp:
+    """The ASGI app around an already started runtime (closed at shutdown when owned)."""
+    bolt = build_app(runtime, signing_secret=signing_secret)
+    handler = AsyncSlackRequestHandler(bolt)
+    readiness = Readiness(runtime)
+
+    async def slack_events(request: Request) -> Response:
+        body = await request.body()
+        if not signing.is_valid(signing_secret, request.headers, body):
+            log.warning("rejected a request with a bad or stale Slack signature")
+            return JSONResponse({"error": "invalid signature"}, status_code=401)
+        return await handler.handle(request)
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        failing = await readiness.failing()
+        if failing:
+            return JSONResponse({"status": "unavailable", "failing": failing}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if own_runtime:
+                await runtime.aclose()
+
+    app = SwitchboardHttp(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.runtime = runtime
+    app.bolt = bolt
+    return app

@@ -1,0 +1,56 @@
+"""`switchboard check`: one line per check; exit 1 when any fails."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import PROVIDER_NAMES, provider_sentence
+from bot.providers.errors import ProviderError
+from bot.runtime import Runtime, start_runtime
+from bot.settings import Settings
+
+CHECK_TIMEOUT_SECONDS = 20.0
+
+
+async def run_checks(settings: Settings, *, runtime: Runtime | None = None) -> int:
+    print(f"ok    settings (providers: {', '.join(p.value for p in settings.providers)})")
+    own = runtime is None
+    runtime = runtime or await start_runtime(settings, migrate=False)
+    try:
+        results = [await _run("database", runtime.database.ping)]
+        if settings.slack_bot_token is None:
+            print("FAIL  slack: SLACK_BOT_TOKEN is not set")
+            results.append(False)
+        else:
+            results.append(await _run("slack auth.test", lambda: _slack(runtime)))
+        if runtime.providers.ringcentral is not None:
+            results.append(
+                await _run(PROVIDER_NAMES["ringcentral"], runtime.providers.ringcentral.probe)
+            )
+    finally:
+        if own:
+            await runtime.aclose()
+    return 0 if all(results) else 1
+
+
+async def _slack(runtime: Runtime) -> None:
+    await runtime.slack.auth_test()
+
+
+async def _run(name: str, check: Callable[[], Awaitable[object]]) -> bool:
+    try:
+        await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+    except ProviderError as exc:
+        print(f"FAIL  {name}: {provider_sentence(exc)}")
+        return False
+    except SlackApiError as exc:
+        print(f"FAIL  {name}: Slack said {exc.response.get('error', 'error')}")
+        return False
+    except Exception as exc:
+        print(f"FAIL  {name}: {type(exc).__name__}")
+        return False
+    print(f"ok    {name}")
+    return True

@@ -1,0 +1,124 @@
+"""`switchboard` command line: serve | socket | shell | manifest | check | db | emulator."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.settings import ConfigError, Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="switchboard", description="Control your phones from Slack.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve Slack's HTTP requests")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=None)
+
+    sub.add_parser("socket", help="run over Socket Mode (needs SLACK_APP_TOKEN)")
+
+    shell = sub.add_parser("shell", help="the same app in your terminal")
+    shell.add_argument("--as", dest="as_email", default=None, help="who types (an email)")
+    shell.add_argument("--admin", action="store_true", help="give that user admin rights")
+
+    manifest = sub.add_parser("manifest", help="print manifest.yaml")
+    manifest.add_argument("--url", default=None, help="public base URL, e.g. https://bot.example.com")
+
+    sub.add_parser("check", help="check configuration, database, Slack and providers")
+
+    db = sub.add_parser("db", help="database tools")
+    db.add_argument("action", choices=["upgrade"])
+
+    emulator = sub.add_parser("emulator", help="serve one provider emulator")
+    emulator.add_argument("provider", choices=["ringcentral", "voipnow", "smspartner"])
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8900)
+    emulator.add_argument("--latency", default="0s", help="added to every answer, e.g. 2s or 250ms")
+    emulator.add_argument(
+        "--fail", action="append", default=[], help="fault, e.g. 'POST /forwarding-number=503'"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        runner = _COMMANDS[args.command]
+        return runner(settings, args)
+    except ConfigError as exc:
+        print(f"switchboard: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.serve import serve
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    return asyncio.run(serve(settings, host=args.host, port=args.port or settings.port))
+
+
+def _socket(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.socket_mode import run_socket_mode
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    return asyncio.run(run_socket_mode(settings))
+
+
+def _shell(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.shell.main import run_shell
+
+    return asyncio.run(run_shell(settings, as_email=args.as_email, admin=args.admin))
+
+
+def _manifest(_settings: Settings, args: argparse.Namespace) -> int:
+    from bot.manifest import render_manifest
+
+    sys.stdout.write(render_manifest(args.url))
+    return 0
+
+
+def _check(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.check import run_checks
+
+    return asyncio.run(run_checks(settings))
+
+
+def _db(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.store import Database
+    from bot.store.migrate import current_revision, upgrade
+
+    async def go() -> int:
+        database = Database(settings.database_url)
+        try:
+            await upgrade(database)
+            print(f"database at revision {await current_revision(database)}")
+        finally:
+            await database.dispose()
+        return 0
+
+    return asyncio.run(go())
+
+
+def _emulator(_settings: Settings, args: argparse.Namespace) -> int:
+    from bot.emulators import serve_emulator
+
+    return serve_emulator(
+        args.provider, host=args.host, port=args.port, latency=args.latency, faults=args.fail
+    )
+
+
+_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "serve": _serve,
+    "socket": _socket,
+    "shell": _shell,
+    "manifest": _manifest,
+    "check": _check,
+    "db": _db,
+    "emulator": _emulator,
+}

@@ -1,0 +1,38 @@
+"""`switchboard emulator <provider>`: one provider emulator over HTTP, standalone."""
+
+from __future__ import annotations
+
+import re
+
+import uvicorn
+
+from bot import logs
+from bot.providers.emulation.faults import Faults, parse_fault
+
+_DURATION = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?P<unit>ms|s)?$")
+
+
+def parse_duration(text: str) -> float:
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise SystemExit(f"switchboard: --latency takes a duration such as 2s or 250ms, not {text!r}")
+    value = float(match["n"])
+    return value / 1000 if match["unit"] == "ms" else value
+
+
+def serve_emulator(provider: str, *, host: str, port: int, latency: str, faults: list[str]) -> int:
+    logs.configure("INFO", "text")
+    table = Faults(latency=parse_duration(latency))
+    for spec in faults:
+        try:
+            table.add(parse_fault(spec))
+        except ValueError as exc:
+            raise SystemExit(f"switchboard: {exc}") from None
+    if provider != "ringcentral":
+        raise SystemExit(f"switchboard: the {provider} emulator is not available in this version yet")
+    from bot.providers.ringcentral.emulator import build_emulator
+
+    app = build_emulator(faults=table)
+    print(f"RingCentral emulator on http://{host}:{port} (JWT assertion = the email to act as)")
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    return 0

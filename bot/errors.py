@@ -1,0 +1,66 @@
+"""Domain errors, and the one place any error becomes the sentence a person reads."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import current_request_id
+from bot.providers.errors import (
+    AuthError,
+    NotFound,
+    ProviderError,
+    RateLimited,
+    Rejected,
+    Unavailable,
+)
+
+PROVIDER_NAMES = {"ringcentral": "RingCentral", "voipnow": "VoipNow", "smspartner": "SMSPartner"}
+
+
+class UserError(Exception):
+    """Something the person can fix; `message` is one sentence for them."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotLinked(UserError):
+    pass
+
+
+class Forbidden(UserError):
+    pass
+
+
+class Unsupported(UserError):
+    """The line's provider can't do what was asked."""
+
+
+def provider_sentence(exc: ProviderError) -> str:
+    name = PROVIDER_NAMES.get(exc.provider, exc.provider)
+    if isinstance(exc, Rejected):
+        return exc.user_message
+    if isinstance(exc, RateLimited):
+        return f"{name} is busy; please try again in {max(1, round(exc.retry_after))} seconds."
+    if isinstance(exc, NotFound):
+        return f"{name} says that no longer exists; refresh and try again."
+    if isinstance(exc, AuthError):
+        return f"Switchboard can't sign in to {name} right now; an admin has been told."
+    if isinstance(exc, Unavailable) and exc.sent:
+        return (
+            f"{name} didn't answer in time and I couldn't confirm the change; check before trying again."
+        )
+    return f"{name} didn't answer; please try again in a moment."
+
+
+def describe(exc: BaseException, log: logging.Logger) -> str:
+    """Log the error as it deserves and return the sentence to show."""
+    if isinstance(exc, UserError):
+        return exc.message
+    if isinstance(exc, ProviderError):
+        log.warning("provider error %s", exc.log_fields())
+        return provider_sentence(exc)
+    ref = current_request_id()
+    log.error("unexpected error (ref %s)", ref, exc_info=exc)
+    return f"Something went wrong (ref {ref})."

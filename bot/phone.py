@@ -1,0 +1,40 @@
+"""Phone numbers: parsed from whatever people type, stored as E.164, shown nationally."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+class InvalidNumber(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def to_e164(raw: str, region: str) -> str:
+    """Normalize a typed number; raise InvalidNumber with a sentence for the user."""
+    text = raw.strip()
+    if not text or len(text) > 40:
+        raise InvalidNumber("Give a phone number, e.g. `(650) 555-0199` or `+33 1 42 68 53 00`.")
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        raise InvalidNumber(f"`{_safe(text)}` doesn't look like a phone number.") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidNumber(f"`{_safe(text)}` isn't a valid phone number.")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display(e164: str, region: str) -> str:
+    """National format for numbers of the default region, international otherwise."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(parsed) == region:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _safe(text: str) -> str:
+    return text.replace("`", "'")[:40]

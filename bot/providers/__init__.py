@@ -1,0 +1,1 @@
+"""Provider clients (HTTP) and their emulators. Nothing here knows about Slack."""

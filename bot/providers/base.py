@@ -1,0 +1,60 @@
+"""Domain models and capabilities shared by every provider."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class ProviderName(enum.StrEnum):
+    RINGCENTRAL = "ringcentral"
+    VOIPNOW = "voipnow"
+    SMSPARTNER = "smspartner"
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    """A person in a provider's directory, as much as linking needs."""
+
+    provider: ProviderName
+    line_id: str
+    extension_number: str
+    name: str
+    email: str
+    is_admin: bool = False
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line a Slack user may act on: an extension or a virtual number."""
+
+    provider: ProviderName
+    line_id: str
+    extension_number: str
+    display_name: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.provider.value}:{self.line_id}"
+
+
+class Directory(Protocol):
+    """Look people up by email or extension number (RingCentral has one; others don't)."""
+
+    provider: ProviderName
+
+    async def find_by_email(self, email: str) -> list[DirectoryEntry]: ...
+
+    async def find_by_extension_number(self, number: str) -> DirectoryEntry | None: ...
+
+    async def list_people(self) -> list[DirectoryEntry]: ...
+
+
+class Probe(Protocol):
+    """What /readyz and `switchboard check` ask of each configured provider."""
+
+    provider: ProviderName
+
+    async def probe(self) -> None: ...

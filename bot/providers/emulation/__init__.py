@@ -1,0 +1,1 @@
+"""Pieces every provider emulator shares: fault injection and request counting."""

@@ -1,0 +1,72 @@
+"""The provider exception tree, shared by every client.
+
+    ProviderError            anything a provider call can raise
+    ├── AuthError            our credentials or token were refused (configuration)
+    ├── RateLimited          429: nothing of that group may be sent until `retry_after`
+    ├── NotFound             the thing is gone (number deleted, call ended)
+    ├── Rejected             the provider refused the request; `user_message` says why
+    └── Unavailable          unreachable, timed out or 5xx; `sent` tells whether it may
+                             have been applied (then callers re-read, never resend)
+
+Every error carries the provider, HTTP status, provider error code and request id for the
+logs. `message` is redacted before it is stored: providers echo what we sent.
+"""
+
+from __future__ import annotations
+
+from bot.redact import redact
+
+
+class ProviderError(Exception):
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.message = redact(message)
+        self.provider = provider
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+        super().__init__(self.message)
+
+    def log_fields(self) -> dict[str, object]:
+        return {
+            "provider": self.provider,
+            "status": self.status,
+            "code": self.code,
+            "provider_request_id": self.request_id,
+            "detail": self.message,
+        }
+
+
+class AuthError(ProviderError):
+    """Credentials rejected or token unusable after one renewal."""
+
+
+class RateLimited(ProviderError):
+    def __init__(self, message: str, *, retry_after: float, **context: object) -> None:
+        super().__init__(message, **context)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class NotFound(ProviderError):
+    pass
+
+
+class Rejected(ProviderError):
+    """Refused by the provider. `user_message` is one sentence fit for a person."""
+
+    def __init__(self, message: str, *, user_message: str, **context: object) -> None:
+        super().__init__(message, **context)  # type: ignore[arg-type]
+        self.user_message = user_message
+
+
+class Unavailable(ProviderError):
+    def __init__(self, message: str, *, sent: bool = False, **context: object) -> None:
+        super().__init__(message, **context)  # type: ignore[arg-type]
+        self.sent = sent

@@ -1,0 +1,150 @@
+"""Sending provider requests: DESIGN's one table of retries, rate limits and idempotency.
+
+| kind       | connect error (not sent) | timeout / 5xx after sending        | 429               |
+|------------|--------------------------|------------------------------------|-------------------|
+| READ       | retry                    | retry                              | wait, then retry  |
+| WRITE      | retry                    | Unavailable(sent=True): re-read    | wait, then retry  |
+| CREATE     | retry                    | Unavailable(sent=True): never resend | wait, then retry |
+| REPEATABLE | retry                    | retry                              | wait, then retry  |
+| TOKEN      | retry                    | retry                              | wait, then retry  |
+
+Retries are jittered, at most `tries` attempts and `total_seconds` in all. A 429 holds the
+group (shared through the store); a request waits out a hold only up to `max_hold_wait`,
+beyond that it fails fast with RateLimited and nothing is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+from bot.providers.budget import RateBudget
+from bot.providers.errors import RateLimited, Unavailable
+
+log = logging.getLogger(__name__)
+
+
+class Kind(enum.Enum):
+    READ = "read"
+    WRITE = "write"
+    CREATE = "create"
+    REPEATABLE = "repeatable"
+    TOKEN = "token"
+
+
+_RESEND_AFTER_SENT = {Kind.READ, Kind.REPEATABLE, Kind.TOKEN}
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_MAYBE_SENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    tries: int = 3
+    total_seconds: float = 10.0
+    first_delay: float = 0.5
+    max_hold_wait: float = 10.0
+    default_retry_after: float = 30.0
+    scale: float = 1.0  # tests and benchmarks shrink every wait with this
+
+    def backoff(self, attempt: int) -> float:
+        jitter = random.uniform(0.5, 1.0)
+        return float(self.first_delay * (2 ** (attempt - 1)) * jitter * self.scale)
+
+
+def retry_after_seconds(response: httpx.Response, default: float) -> float:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return default
+
+
+class ProviderHttp:
+    """One provider's sender: an httpx client, a retry policy and a rate budget."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        provider: str,
+        policy: RetryPolicy,
+        budget: RateBudget,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.provider = provider
+        self.policy = policy
+        self.budget = budget
+        self._sleep = sleep
+
+    async def send(self, request: httpx.Request, *, kind: Kind, group: str) -> httpx.Response:
+        """Send with retries; returns any response below 500 other than 429."""
+        started = time.monotonic()
+        for attempt in range(1, self.policy.tries + 1):
+            last = attempt == self.policy.tries or self._out_of_time(started)
+            await self._wait_for_hold(group)
+            await self.budget.space(group)
+            try:
+                response = await self.client.send(request)
+            except _NOT_SENT as exc:
+                error: Exception = self._unavailable(exc, sent=False)
+            except _MAYBE_SENT as exc:
+                error = self._unavailable(exc, sent=True)
+                if kind not in _RESEND_AFTER_SENT:
+                    raise error from None
+            else:
+                if response.status_code == 429:
+                    await self._note_429(response, group)
+                    if last:
+                        raise self._rate_limited(response, group)
+                    continue
+                if response.status_code < 500:
+                    return response
+                error = Unavailable(
+                    f"HTTP {response.status_code}",
+                    sent=True,
+                    provider=self.provider,
+                    status=response.status_code,
+                    request_id=response.headers.get("RCRequestId"),
+                )
+                if kind not in _RESEND_AFTER_SENT:
+                    raise error
+            if last:
+                raise error
+            log.info("provider %s: retrying after %s", self.provider, type(error).__name__)
+            await self._sleep(self.policy.backoff(attempt))
+        raise AssertionError("unreachable")
+
+    def _out_of_time(self, started: float) -> bool:
+        return time.monotonic() - started > self.policy.total_seconds * max(self.policy.scale, 0.01)
+
+    async def _wait_for_hold(self, group: str) -> None:
+        remaining = await self.budget.remaining_hold(group)
+        if remaining <= 0:
+            return
+        if remaining > self.policy.max_hold_wait:
+            raise RateLimited(
+                f"group {group} held", retry_after=remaining, provider=self.provider, status=429
+            )
+        await self._sleep(remaining)
+
+    async def _note_429(self, response: httpx.Response, group: str) -> None:
+        seconds = retry_after_seconds(response, self.policy.default_retry_after)
+        await self.budget.hold(group, seconds)
+        log.warning("provider %s: 429 on group %s, holding %.0f s", self.provider, group, seconds)
+
+    def _rate_limited(self, response: httpx.Response, group: str) -> RateLimited:
+        seconds = retry_after_seconds(response, self.policy.default_retry_after)
+        return RateLimited(
+            f"group {group} rate limited", retry_after=seconds, provider=self.provider, status=429
+        )
+
+    def _unavailable(self, exc: Exception, *, sent: bool) -> Unavailable:
+        return Unavailable(f"{type(exc).__name__}", sent=sent, provider=self.provider)

@@ -1,0 +1,1 @@
+"""RingCentral: JWT auth, extensions, and (next) forwarding, rules and call control."""

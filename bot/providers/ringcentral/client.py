@@ -1,0 +1,143 @@
+"""The RingCentral REST client. Speaks HTTP; knows nothing of Slack."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from bot.providers.base import DirectoryEntry, ProviderName
+from bot.providers.errors import ProviderError
+from bot.providers.http import Kind, ProviderHttp
+from bot.providers.ringcentral.auth import TokenManager
+from bot.providers.ringcentral.errors import PROVIDER, error_for
+from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+ACCOUNT = "/restapi/v1.0/account/~"
+PER_PAGE = 1000
+DIRECTORY_TTL_SECONDS = 300.0
+
+# Throttling groups from the spec's x-throttling-group (RingCentral limits per minute).
+GROUP_LIMITS = {"Light": 50.0, "Medium": 40.0, "Heavy": 10.0, "Auth": 5.0}
+
+
+class RingCentralClient:
+    provider = ProviderName.RINGCENTRAL
+
+    def __init__(self, *, http: ProviderHttp, tokens: TokenManager) -> None:
+        self._http = http
+        self.tokens = tokens
+        self._directory: tuple[float, list[ExtensionInfo]] | None = None
+
+    # -- extensions -------------------------------------------------------------------
+
+    async def list_extensions(self, **filters: str | list[str]) -> list[ExtensionInfo]:
+        """Every page of `listExtensions` (Medium) with the given filters."""
+        records: list[ExtensionInfo] = []
+        page = 1
+        while True:
+            params: dict[str, Any] = {**filters, "page": page, "perPage": PER_PAGE}
+            result = await self._call(
+                "GET", f"{ACCOUNT}/extension", ExtensionList, group="Medium", params=params
+            )
+            records.extend(result.records)
+            if result.navigation.next_page is None or page >= result.paging.total_pages:
+                return records
+            page += 1
+
+    async def get_extension(self, extension_id: str) -> ExtensionInfo:
+        return await self._call(
+            "GET", f"{ACCOUNT}/extension/{extension_id}", ExtensionInfo, group="Light"
+        )
+
+    # -- Directory protocol -----------------------------------------------------------
+
+    async def find_by_email(self, email: str) -> list[DirectoryEntry]:
+        """Enabled users whose email matches, compared case-insensitively on our side."""
+        found = await self.list_extensions(email=email, type="User")
+        wanted = email.strip().lower()
+        return [
+            self._entry(e) for e in found if e.status == "Enabled" and e.contact.email.lower() == wanted
+        ]
+
+    async def find_by_extension_number(self, number: str) -> DirectoryEntry | None:
+        for ext in await self._cached_directory():
+            if ext.extension_number == number:
+                return self._entry(ext)
+        return None
+
+    async def list_people(self) -> list[DirectoryEntry]:
+        return [
+            self._entry(e)
+            for e in await self._cached_directory()
+            if e.type == "User" and e.status == "Enabled"
+        ]
+
+    async def probe(self) -> None:
+        """A cheap authenticated read on the current token (never the token endpoint)."""
+        await self.get_extension("~")
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    async def _cached_directory(self) -> list[ExtensionInfo]:
+        now = time.monotonic()
+        if self._directory is None or now - self._directory[0] > DIRECTORY_TTL_SECONDS:
+            self._directory = (now, await self.list_extensions())
+        return self._directory[1]
+
+    @staticmethod
+    def _entry(ext: ExtensionInfo) -> DirectoryEntry:
+        timezone = ext.regional_settings.timezone.name if ext.regional_settings else None
+        return DirectoryEntry(
+            provider=ProviderName.RINGCENTRAL,
+            line_id=str(ext.id),
+            extension_number=ext.extension_number,
+            name=ext.name,
+            email=ext.contact.email,
+            is_admin=ext.permissions.admin.enabled,
+            timezone=timezone or None,
+        )
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[ModelT],
+        *,
+        group: str,
+        kind: Kind = Kind.READ,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+    ) -> ModelT:
+        response = await self._send(method, path, group=group, kind=kind, params=params, json=json)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError:
+            raise ProviderError(f"unexpected {model.__name__} payload", provider=PROVIDER) from None
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        group: str,
+        kind: Kind,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+    ) -> httpx.Response:
+        """One call with the bearer token; a 401 renews the token once and retries once."""
+        token = await self.tokens.access_token()
+        for renewed in (False, True):
+            request = self._http.client.build_request(method, path, params=params, json=json)
+            request.headers["Authorization"] = f"Bearer {token}"
+            response = await self._http.send(request, kind=kind, group=group)
+            if response.status_code != 401 or renewed:
+                break
+            token = await self.tokens.after_unauthorized(token)
+        if response.status_code >= 400:
+            raise error_for(response)
+        return response

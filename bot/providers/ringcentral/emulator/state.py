@@ -1,0 +1,129 @@
+"""In-memory state of the RingCentral emulator, seeded from `company.json`."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SEED = Path(__file__).with_name("company.json")
+ACCESS_TTL = 3600
+REFRESH_TTL = 604800
+
+
+@dataclass
+class Extension:
+    id: int
+    number: str
+    name: str
+    email: str
+    type: str = "User"
+    status: str = "Enabled"
+    admin: bool = False
+    timezone: str = "America/Los_Angeles"
+    direct_number: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    forwarding: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Grant:
+    extension_id: int
+    expires_at: float
+    session_id: str
+
+
+@dataclass
+class EmulatorState:
+    account_id: int
+    main_number: str
+    call_handling: str
+    extensions: dict[int, Extension]
+    access_tokens: dict[str, Grant] = field(default_factory=dict)
+    refresh_tokens: dict[str, Grant] = field(default_factory=dict)
+    jwt_logins: int = 0
+    refreshes: int = 0
+    access_ttl: int = ACCESS_TTL
+
+    @classmethod
+    def seeded(cls, seed: Path = SEED) -> EmulatorState:
+        data = json.loads(seed.read_text())
+        extensions = {p["id"]: _person(p) for p in data["people"]}
+        for dept in data.get("departments", []):
+            extensions[dept["id"]] = Extension(
+                id=dept["id"],
+                number=dept["ext"],
+                name=dept["name"],
+                email=dept["email"],
+                type="Department",
+                direct_number=dept["direct"],
+            )
+        account = data["account"]
+        return cls(
+            account_id=account["id"],
+            main_number=account["mainNumber"],
+            call_handling=account["callHandling"],
+            extensions=extensions,
+        )
+
+    def by_email(self, email: str) -> Extension | None:
+        wanted = email.strip().lower()
+        return next((e for e in self.extensions.values() if e.email.lower() == wanted), None)
+
+    def issue(self, extension_id: int, session_id: str | None = None) -> dict[str, Any]:
+        """A fresh token pair for the extension, shaped as the spec's TokenInfo."""
+        session = session_id or secrets.token_hex(8)
+        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        now = time.time()
+        self.access_tokens[access] = Grant(extension_id, now + self.access_ttl, session)
+        self.refresh_tokens[refresh] = Grant(extension_id, now + REFRESH_TTL, session)
+        return {
+            "access_token": access,
+            "token_type": "bearer",
+            "expires_in": self.access_ttl,
+            "refresh_token": refresh,
+            "refresh_token_expires_in": REFRESH_TTL,
+            "scope": "ReadAccounts EditExtensions ReadPresence CallControl",
+            "owner_id": str(extension_id),
+            "endpoint_id": secrets.token_hex(6),
+            "session_id": session,
+        }
+
+    def refresh(self, refresh_token: str) -> dict[str, Any] | None:
+        """Single-use refresh: the old pair stops working at once."""
+        grant = self.refresh_tokens.pop(refresh_token, None)
+        if grant is None or grant.expires_at < time.time():
+            return None
+        for token, held in list(self.access_tokens.items()):
+            if held.session_id == grant.session_id:
+                del self.access_tokens[token]
+        self.refreshes += 1
+        return self.issue(grant.extension_id, grant.session_id)
+
+    def grant_for(self, access_token: str) -> Grant | None:
+        return self.access_tokens.get(access_token)
+
+    def expire_access_tokens(self) -> None:
+        """Test hook: every access token expires now (refresh tokens stay valid)."""
+        for grant in self.access_tokens.values():
+            grant.expires_at = 0
+
+
+def _person(p: dict[str, Any]) -> Extension:
+    return Extension(
+        id=p["id"],
+        number=p["ext"],
+        name=f"{p['first']} {p['last']}",
+        first_name=p["first"],
+        last_name=p["last"],
+        email=p["email"],
+        admin=p.get("admin", False),
+        status=p.get("status", "Enabled"),
+        timezone=p["timezone"],
+        direct_number=p["direct"],
+        forwarding=p["forwarding"],
+    )

@@ -1,0 +1,88 @@
+"""Typed views of RingCentral payloads. Unknown fields are accepted and ignored."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class TokenInfo(_Model):
+    access_token: str
+    expires_in: int
+    refresh_token: str = ""
+    refresh_token_expires_in: int | None = None
+    owner_id: str = ""
+
+
+class Contact(_Model):
+    email: str = ""
+    first_name: str = Field("", alias="firstName")
+    last_name: str = Field("", alias="lastName")
+
+
+class AdminFlag(_Model):
+    enabled: bool = False
+
+
+class Permissions(_Model):
+    admin: AdminFlag = AdminFlag()
+
+
+class Timezone(_Model):
+    name: str = ""
+
+
+class RegionalSettings(_Model):
+    timezone: Timezone = Timezone()
+
+
+class ExtensionInfo(_Model):
+    id: int
+    extension_number: str = Field("", alias="extensionNumber")
+    name: str = ""
+    type: str = ""
+    status: str = ""
+    contact: Contact = Contact()
+    permissions: Permissions = Permissions()
+    regional_settings: RegionalSettings | None = Field(None, alias="regionalSettings")
+
+
+class NextPage(_Model):
+    uri: str
+
+
+class Navigation(_Model):
+    next_page: NextPage | None = Field(None, alias="nextPage")
+
+
+class Paging(_Model):
+    page: int = 1
+    total_pages: int = Field(1, alias="totalPages")
+
+
+class ExtensionList(_Model):
+    records: list[ExtensionInfo]
+    paging: Paging = Paging()
+    navigation: Navigation = Navigation()
+
+
+class ErrorItem(_Model):
+    error_code: str = Field("", alias="errorCode")
+    message: str = ""
+    parameter_name: str | None = Field(None, alias="parameterName")
+
+
+class ErrorBody(_Model):
+    error: str | None = None
+    error_code: str | None = Field(None, alias="errorCode")
+    message: str | None = None
+    errors: list[ErrorItem] = []
+
+    @property
+    def first_code(self) -> str | None:
+        if self.errors and self.errors[0].error_code:
+            return self.errors[0].error_code
+        return self.error_code or self.error

@@ -1,0 +1,47 @@
+"""/readyz: the database and each configured provider, checked at most every 30 s."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from bot.errors import PROVIDER_NAMES
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+MAX_AGE_SECONDS = 30.0
+PROBE_TIMEOUT_SECONDS = 10.0
+
+
+class Readiness:
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._checked_at = -MAX_AGE_SECONDS
+        self._failing: dict[str, str] = {}
+        self._lock = asyncio.Lock()
+
+    async def failing(self) -> dict[str, str]:
+        """Components failing at the last check (re-checked when older than 30 s)."""
+        async with self._lock:
+            if time.monotonic() - self._checked_at >= MAX_AGE_SECONDS:
+                self._failing = await self._check()
+                self._checked_at = time.monotonic()
+            return dict(self._failing)
+
+    async def _check(self) -> dict[str, str]:
+        failing: dict[str, str] = {}
+        try:
+            await asyncio.wait_for(self._runtime.database.ping(), PROBE_TIMEOUT_SECONDS)
+        except Exception as exc:
+            failing["database"] = type(exc).__name__
+        client = self._runtime.providers.ringcentral
+        if client is not None:
+            try:
+                await asyncio.wait_for(client.probe(), PROBE_TIMEOUT_SECONDS)
+            except Exception as exc:
+                log.warning("readiness: ringcentral failed: %s", type(exc).__name__)
+                name = PROVIDER_NAMES["ringcentral"]
+                failing["ringcentral"] = f"{name}: {type(exc).__name__}"
+        return failing

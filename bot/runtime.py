@@ -1,0 +1,94 @@
+"""Everything a running bot holds, built once per process and closed at shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import redact
+from bot.providers.base import ProviderName
+from bot.providers.registry import Providers, build_providers
+from bot.services.identity import Identity
+from bot.settings import Provider, Settings
+from bot.slack_profiles import SlackProfiles
+from bot.store import Database
+from bot.store.migrate import upgrade
+from bot.tasks import TaskRunner
+
+EMULATOR_VIRTUAL_NUMBER = "+33612345678"  # the seeded team number on the SMSPartner emulator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    providers: Providers
+    slack: AsyncWebClient
+    tasks: TaskRunner
+    identity: Identity
+    clock: Callable[[], datetime] = utcnow
+    admins: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.admins.update(self.settings.switchboard_admins)
+
+    def is_admin(self, slack_user_id: str) -> bool:
+        return slack_user_id in self.admins
+
+    async def aclose(self) -> None:
+        await self.tasks.shutdown()
+        await self.providers.aclose()
+        await self.database.dispose()
+
+
+def enabled_providers(settings: Settings) -> frozenset[ProviderName]:
+    if settings.uses_emulator:
+        return frozenset(ProviderName)
+    return frozenset(ProviderName(p.value) for p in settings.providers if p is not Provider.EMULATOR)
+
+
+async def start_runtime(
+    settings: Settings,
+    *,
+    bot_token: str | None = None,
+    transports: dict[ProviderName, httpx.AsyncBaseTransport] | None = None,
+    migrate: bool | None = None,
+) -> Runtime:
+    """Open the store (migrating SQLite on start), the provider clients and the Slack client."""
+    redact.register(*settings.secret_values())
+    database = Database(settings.database_url)
+    if migrate if migrate is not None else database.is_sqlite:
+        await upgrade(database)
+    providers = build_providers(settings, database, transports=transports)
+    token = bot_token or (
+        settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    )
+    slack = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    virtual_numbers = set(settings.smspartner_numbers)
+    if settings.uses_emulator:
+        virtual_numbers.add(EMULATOR_VIRTUAL_NUMBER)
+    identity = Identity(
+        database=database,
+        directory=providers.directory,
+        profiles=SlackProfiles(slack),
+        clock=utcnow,
+        region=settings.switchboard_default_region,
+        providers=enabled_providers(settings),
+        virtual_numbers=frozenset(virtual_numbers),
+    )
+    return Runtime(
+        settings=settings,
+        database=database,
+        providers=providers,
+        slack=slack,
+        tasks=TaskRunner(limit=settings.switchboard_max_background_tasks),
+        identity=identity,
+    )

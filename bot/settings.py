@@ -1,0 +1,188 @@
+"""Configuration, read once at start-up from the environment (or `.env`).
+
+Every variable of CONTRACT's configuration table lives here. Secrets are `SecretStr`;
+`load_settings` turns a validation failure into one line that names the variable and
+never its value.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Literal
+
+import phonenumbers
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Provider(enum.StrEnum):
+    RINGCENTRAL = "ringcentral"
+    VOIPNOW = "voipnow"
+    SMSPARTNER = "smspartner"
+    EMULATOR = "emulator"
+
+
+REAL_PROVIDERS = (Provider.RINGCENTRAL, Provider.VOIPNOW, Provider.SMSPARTNER)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it, never its value."""
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+CsvList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    database_url: str = "sqlite:///./switchboard.db"
+
+    switchboard_admins: CsvList = Field(default_factory=list)
+    switchboard_default_region: str = "US"
+    switchboard_providers: CsvList = Field(default_factory=list)
+
+    ringcentral_server_url: str = "https://platform.ringcentral.com"
+    ringcentral_client_id: str | None = None
+    ringcentral_client_secret: SecretStr | None = None
+    ringcentral_jwt: SecretStr | None = None
+
+    voipnow_url: str | None = None
+    voipnow_client_id: str | None = None
+    voipnow_client_secret: SecretStr | None = None
+
+    smspartner_url: str = "https://api.smspartner.fr"
+    smspartner_api_key: SecretStr | None = None
+    smspartner_numbers: CsvList = Field(default_factory=list)
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    port: int = Field(default=3000, ge=1, le=65535)
+    switchboard_tick_seconds: float = Field(default=15, gt=0)
+    provider_timeout_seconds: float = Field(default=15, gt=0)
+
+    # Not in CONTRACT's table: tuning knobs with safe defaults (tests shorten them).
+    switchboard_max_background_tasks: int = Field(default=200, ge=1)
+    switchboard_retry_scale: float = Field(default=1.0, ge=0)
+
+    @field_validator("switchboard_admins", "switchboard_providers", "smspartner_numbers", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case_fold(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.lower() if value.lower() in ("text", "json") else value.upper()
+
+    @field_validator("switchboard_default_region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        region = value.upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("must be a two-letter region code such as US or FR")
+        return region
+
+    @field_validator("switchboard_providers")
+    @classmethod
+    def _providers(cls, value: list[str]) -> list[str]:
+        known = {p.value for p in Provider}
+        for name in value:
+            if name.lower() not in known:
+                raise ValueError(f"must name only {', '.join(sorted(known))}")
+        return [name.lower() for name in value]
+
+    @field_validator("slack_api_url", "ringcentral_server_url", "smspartner_url", "voipnow_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:// or postgresql+psycopg:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _credentials_for_providers(self) -> Settings:
+        for provider in self.providers:
+            for name in _REQUIRED_CREDENTIALS.get(provider, ()):
+                if getattr(self, name) in (None, "", []):
+                    raise ConfigError(f"{name.upper()} is required when {provider} is used")
+        return self
+
+    @property
+    def providers(self) -> tuple[Provider, ...]:
+        """Providers in use: those named, else those with credentials, else the emulator."""
+        if self.switchboard_providers:
+            return tuple(Provider(name) for name in self.switchboard_providers)
+        configured = tuple(p for p in REAL_PROVIDERS if self._has_credentials(p))
+        return configured or (Provider.EMULATOR,)
+
+    @property
+    def uses_emulator(self) -> bool:
+        return Provider.EMULATOR in self.providers
+
+    def _has_credentials(self, provider: Provider) -> bool:
+        return all(getattr(self, name) for name in _REQUIRED_CREDENTIALS[provider])
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for log redaction."""
+        secrets = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.ringcentral_client_secret,
+            self.ringcentral_jwt,
+            self.voipnow_client_secret,
+            self.smspartner_api_key,
+        )
+        return [s.get_secret_value() for s in secrets if s and s.get_secret_value()]
+
+    def require(self, *names: str) -> None:
+        """Stop start-up when a variable a command needs is unset."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise ConfigError(f"{name.upper()} is required for this command")
+
+
+_REQUIRED_CREDENTIALS: dict[Provider, tuple[str, ...]] = {
+    Provider.RINGCENTRAL: ("ringcentral_client_id", "ringcentral_client_secret", "ringcentral_jwt"),
+    Provider.VOIPNOW: ("voipnow_url", "voipnow_client_id", "voipnow_client_secret"),
+    Provider.SMSPARTNER: ("smspartner_api_key", "smspartner_numbers"),
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings or raise ConfigError with one line naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ConfigError:
+        raise
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors(include_input=False, include_url=False)[0]
+    location = error["loc"]
+    if not location:
+        cause = error.get("ctx", {}).get("error")
+        return str(cause) if isinstance(cause, ConfigError) else error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{str(location[0]).upper()}: {message[:1].lower()}{message[1:]}"

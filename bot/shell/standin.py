@@ -1,0 +1,182 @@
+"""A stand-in for the Slack Web API on loopback: part of the product (the shell uses it).
+
+It answers auth.test, users.info, users.lookupByEmail, conversations.open, chat.*, views.*
+and receives `response_url` posts, recording every call so the shell (and tests) can show
+what the bot said. Served by uvicorn on a real socket because slack-sdk's async client
+speaks aiohttp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import json
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+TEAM_ID = "T0SWITCHB"
+BOT_USER_ID = "U0SWITCHBOT"
+
+
+def slack_id_for(email: str) -> str:
+    """A stable Slack-looking user id for an email."""
+    return "U" + hashlib.sha1(email.lower().encode()).hexdigest()[:10].upper()  # noqa: S324
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    id: str
+    name: str
+    real_name: str
+    email: str
+    tz: str = "America/Los_Angeles"
+
+    def as_api(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "team_id": TEAM_ID,
+            "name": self.name,
+            "real_name": self.real_name,
+            "tz": self.tz,
+            "is_bot": False,
+            "profile": {"email": self.email, "real_name": self.real_name, "display_name": self.name},
+        }
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class SlackStandIn:
+    users: dict[str, SlackUser] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    url: str = ""
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _server: uvicorn.Server | None = None
+    _task: asyncio.Task[None] | None = None
+
+    def add_user(self, user: SlackUser) -> None:
+        self.users[user.id] = user
+
+    def user_by_email(self, email: str) -> SlackUser | None:
+        return next((u for u in self.users.values() if u.email.lower() == email.lower()), None)
+
+    def drain(self) -> list[Call]:
+        taken, self.calls = self.calls, []
+        return taken
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def response_url(self) -> str:
+        return f"{self.url}/response/{next(self._ids)}"
+
+    # -- server ---------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = Starlette(
+            routes=[
+                Route("/api/{method}", self._api, methods=["POST", "GET"]),
+                Route("/response/{rid}", self._response, methods=["POST"]),
+            ]
+        )
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
+        while not self._server.started:  # noqa: ASYNC110 (uvicorn offers no event)
+            await asyncio.sleep(0.005)
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    # -- handlers -------------------------------------------------------------------
+
+    async def _response(self, request: Request) -> JSONResponse:
+        self.calls.append(Call("response_url", await _args(request)))
+        return JSONResponse({"ok": True})
+
+    async def _api(self, request: Request) -> JSONResponse:
+        method = request.path_params["method"]
+        args = await _args(request)
+        self.calls.append(Call(method, args))
+        return JSONResponse(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": "B0SWITCH",
+                "team": "Example",
+            }
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return (
+                {"ok": True, "user": user.as_api()} if user else {"ok": False, "error": "user_not_found"}
+            )
+        if method == "users.lookupByEmail":
+            found = self.user_by_email(str(args.get("email", "")))
+            return (
+                {"ok": True, "user": found.as_api()}
+                if found
+                else {"ok": False, "error": "users_not_found"}
+            )
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
+        if method.startswith("chat."):
+            return {"ok": True, "channel": args.get("channel"), "ts": f"{next(self._ids)}.000100"}
+        if method.startswith("views."):
+            return {"ok": True, "view": self._store_view(method, args)}
+        return {"ok": True}
+
+    def _store_view(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        view = args.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        view = dict(view or {})
+        view_id = str(args.get("view_id") or "") or f"V{next(self._ids):08d}"
+        view.update(id=view_id, hash=f"{next(self._ids)}.hash", team_id=TEAM_ID)
+        if method == "views.publish":
+            view["id"] = f"VHOME{args.get('user_id')}"
+        self.views[view["id"]] = view
+        return view
+
+
+async def _args(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    args: dict[str, Any] = dict(request.query_params)
+    if request.headers.get("content-type", "").startswith("application/json"):
+        args.update(json.loads(raw or b"{}"))
+    else:
+        args.update(parse_qsl(raw.decode(), keep_blank_values=True))
+    for key in ("blocks", "view", "attachments"):
+        if isinstance(args.get(key), str):
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(args[key])
+    return args

@@ -1,0 +1,5 @@
+"""Persistence: SQLite by default, PostgreSQL for several instances."""
+
+from bot.store.db import Database
+
+__all__ = ["Database"]

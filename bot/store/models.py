@@ -1,0 +1,92 @@
+"""Tables. Changes go through an Alembic migration in `migrations/versions`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.store.types import UtcDateTime as DateTime
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Link(Base):
+    """A Slack user's line at one provider (at most one per provider)."""
+
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("slack_user_id", "provider"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    line_id: Mapped[str] = mapped_column(String(64))
+    extension_number: Mapped[str] = mapped_column(String(32))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(8))  # "email" or "admin"
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Unlinked(Base):
+    """Users an admin unlinked: never auto-linked by email until an admin links them."""
+
+    __tablename__ = "unlinked_users"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(32), index=True)
+    subject: Mapped[str] = mapped_column(String(32), index=True)
+    line: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    request_id: Mapped[str] = mapped_column(String(32))
+
+
+class IdempotencyKey(Base):
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    action: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+
+
+class ProviderToken(Base):
+    """One OAuth token pair per provider account, shared by every instance."""
+
+    __tablename__ = "provider_tokens"
+
+    account: Mapped[str] = mapped_column(String(255), primary_key=True)
+    access_token: Mapped[str] = mapped_column(Text)
+    refresh_token: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[datetime] = mapped_column(DateTime())
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(DateTime())
+    owner_id: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class RateLimitHold(Base):
+    """After a 429: no call of this provider's group until `held_until`, on any instance."""
+
+    __tablename__ = "rate_limit_holds"
+
+    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
+    group_name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    held_until: Mapped[datetime] = mapped_column(DateTime())

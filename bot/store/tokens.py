@@ -1,0 +1,49 @@
+"""Shared provider token pairs. Read and write them only inside `Database.locked()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import ProviderToken
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+    refresh_expires_at: datetime | None
+    owner_id: str
+
+
+async def read(session: AsyncSession, *, account: str, for_update: bool = False) -> TokenPair | None:
+    query = select(ProviderToken).where(ProviderToken.account == account)
+    if for_update:
+        query = query.with_for_update()
+    row = await session.scalar(query)
+    if row is None:
+        return None
+    return TokenPair(
+        access_token=row.access_token,
+        refresh_token=row.refresh_token,
+        expires_at=row.expires_at,
+        refresh_expires_at=row.refresh_expires_at,
+        owner_id=row.owner_id,
+    )
+
+
+async def write(session: AsyncSession, *, account: str, pair: TokenPair, now: datetime) -> None:
+    row = await session.get(ProviderToken, account)
+    if row is None:
+        row = ProviderToken(account=account)
+        session.add(row)
+    row.access_token = pair.access_token
+    row.refresh_token = pair.refresh_token
+    row.expires_at = pair.expires_at
+    row.refresh_expires_at = pair.refresh_expires_at
+    row.owner_id = pair.owner_id
+    row.updated_at = now

@@ -1,0 +1,96 @@
+"""Tracked background work: Slack is acknowledged first, provider work runs here.
+
+Bolt's own lazy listeners start bare tasks that nobody awaits at shutdown, so we keep our
+own small runner: a task set, a bound on how many run at once (beyond it the user hears
+"busy"), cancellation on shutdown with a notice to each user, and every failure turned
+into one sentence for the user and a log line with the request id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from bot.errors import describe
+
+log = logging.getLogger(__name__)
+
+Reply = Callable[[str], Awaitable[Any]]
+
+BUSY = "Switchboard is busy right now; please try again in a moment."
+SHUTTING_DOWN = "Switchboard restarted before it could finish; please try again."
+
+
+class TaskRunner:
+    def __init__(self, *, limit: int) -> None:
+        self.limit = limit
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def running(self) -> int:
+        return len(self._tasks)
+
+    def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:
+        """Run `work` in the background; False (and the user told) when over the bound."""
+        if self._closing or len(self._tasks) >= self.limit:
+            work.close()
+            if reply is not None:
+                self._fire_and_forget(reply, BUSY if not self._closing else SHUTTING_DOWN)
+            return False
+        task = asyncio.create_task(self._guard(work, reply))
+        self._tasks.add(task)
+        self._idle.clear()
+        task.add_done_callback(self._done)
+        return True
+
+    async def _guard(self, work: Coroutine[Any, Any, Any], reply: Reply | None) -> None:
+        try:
+            await work
+        except asyncio.CancelledError:
+            if reply is not None:
+                await _quietly(reply, SHUTTING_DOWN)
+            raise
+        except Exception as exc:
+            sentence = describe(exc, log)
+            if reply is not None:
+                await _quietly(reply, sentence)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not self._tasks:
+            self._idle.set()
+
+    def _fire_and_forget(self, reply: Reply, text: str) -> None:
+        task = asyncio.create_task(_quietly(reply, text))
+        self._tasks.add(task)
+        self._idle.clear()
+        task.add_done_callback(self._done)
+
+    async def wait_idle(self) -> None:
+        """Until nothing runs (used by the shell and tests after each request)."""
+        while self._tasks:
+            await self._idle.wait()
+            await asyncio.sleep(0)
+
+    async def shutdown(self, grace: float = 5.0) -> None:
+        """Stop taking work; give running tasks `grace` seconds, then cancel them."""
+        self._closing = True
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=2.0)
+
+
+async def _quietly(reply: Reply, text: str) -> None:
+    try:
+        await reply(text)
+    except Exception:
+        log.exception("could not tell the user: %s", text)

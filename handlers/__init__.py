@@ -1,0 +1,14 @@
+"""Slack-facing features. Each package exposes `register(app, runtime)`."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.runtime import Runtime
+
+
+def register_all(app: AsyncApp, runtime: Runtime) -> None:
+    from handlers import admin, home
+
+    admin.register(app, runtime)
+    home.register(app, runtime)

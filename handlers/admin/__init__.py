@@ -1,0 +1,12 @@
+"""/switchboard: help, whoami, link, unlink, audit."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.runtime import Runtime
+from handlers.admin.commands import SwitchboardCommand
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    app.command("/switchboard")(SwitchboardCommand(runtime).handle)

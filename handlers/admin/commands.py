@@ -1,0 +1,77 @@
+"""Parsing and running /switchboard subcommands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot.blocks import message
+from bot.errors import UserError
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from handlers.admin import views
+from handlers.common import actor_of, in_background, split_mention
+
+DEFAULT_AUDIT_ROWS = 10
+MAX_AUDIT_ROWS = 50
+USAGE_LINK = (
+    "Usage: `/switchboard link @user <extension>` (or `voipnow:<userId>/<ext>`, `smspartner:<number>`)."
+)
+
+
+class SwitchboardCommand:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def handle(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+    ) -> None:
+        words = str(command.get("text") or "").split()
+        verb = words[0].lower() if words else "help"
+        actor = actor_of(context)
+        work = {
+            "whoami": self._whoami,
+            "link": self._link,
+            "unlink": self._unlink,
+            "audit": self._audit,
+        }.get(verb)
+        if work is None:
+            await ack(**message(views.HELP))
+            return
+        await ack()
+        in_background(self.runtime, respond, work(actor, words[1:], respond))
+
+    async def _whoami(self, actor: Actor, _args: list[str], respond: AsyncRespond) -> None:
+        lines = await self.runtime.identity.lines_of(actor.slack_user_id)
+        text, blocks = views.whoami(actor.slack_user_id, lines, actor.is_admin)
+        await respond(**message(text, blocks))
+
+    async def _link(self, actor: Actor, args: list[str], respond: AsyncRespond) -> None:
+        actor.require_admin()
+        user, rest = split_mention(args)
+        if user is None or len(rest) != 1:
+            raise UserError(USAGE_LINK)
+        link = await self.runtime.identity.link(actor, slack_user_id=user, spec=rest[0])
+        await respond(**message(views.linked(user, link)))
+
+    async def _unlink(self, actor: Actor, args: list[str], respond: AsyncRespond) -> None:
+        actor.require_admin()
+        user, rest = split_mention(args)
+        if user is None or rest:
+            raise UserError("Usage: `/switchboard unlink @user`.")
+        removed = await self.runtime.identity.unlink(actor, slack_user_id=user)
+        await respond(**message(views.unlinked(user, removed)))
+
+    async def _audit(self, actor: Actor, args: list[str], respond: AsyncRespond) -> None:
+        actor.require_admin()
+        user, rest = split_mention(args)
+        limit = DEFAULT_AUDIT_ROWS
+        if rest:
+            if len(rest) != 1 or not rest[0].isdigit():
+                raise UserError("Usage: `/switchboard audit [@user] [number of rows]`.")
+            limit = max(1, min(MAX_AUDIT_ROWS, int(rest[0])))
+        entries = await self.runtime.identity.audit_log(actor, slack_user_id=user, limit=limit)
+        text, blocks = views.audit(entries, user)
+        await respond(**message(text, blocks))

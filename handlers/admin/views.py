@@ -1,0 +1,71 @@
+"""Texts and blocks of /switchboard."""
+
+from __future__ import annotations
+
+from bot.blocks import Block, code, context, escape, header, mention, section
+from bot.errors import PROVIDER_NAMES
+from bot.store.audit import AuditRecord
+from bot.store.links import LinkRecord
+
+HELP = "\n".join(
+    [
+        "*Switchboard*: your phone, from Slack.",
+        "• `/forward`: your forwarding numbers and quick forwarding",
+        "• `/transfer <number|@user|voicemail>`: move your live call",
+        "• `/oncall`: who is on call, overrides and schedules",
+        "• `/switchboard whoami`: the phone line you are linked to",
+        "Admins: `/switchboard link @user <extension>` (or `voipnow:<userId>/<ext>`, "
+        "`smspartner:<number>`), `/switchboard unlink @user`, `/switchboard audit [@user] [n]`",
+    ]
+)
+
+
+def describe_line(link: LinkRecord) -> str:
+    provider = PROVIDER_NAMES.get(link.provider, link.provider)
+    how = "linked by an admin" if link.is_admin_link else "matched by your Slack email"
+    if link.provider == "smspartner":
+        return f"{provider} virtual number {code(link.extension_number)} ({how})"
+    return f"{provider} extension {code(link.extension_number)}, {escape(link.display_name)} ({how})"
+
+
+def whoami(user_id: str, lines: list[LinkRecord], is_admin: bool) -> tuple[str, list[Block]]:
+    role = " You are a Switchboard admin." if is_admin else ""
+    if not lines:
+        text = f"{mention(user_id)}, you aren't linked to a phone line yet.{role}"
+        return text, [section(text)]
+    body = "\n".join(f"• {describe_line(link)}" for link in lines)
+    text = f"You are {mention(user_id)}.{role}\n{body}"
+    return text, [section(text)]
+
+
+def linked(user_id: str, link: LinkRecord) -> str:
+    return f"Linked {mention(user_id)} to {describe_line(link).replace('linked by an admin', 'admin link')}."
+
+
+def unlinked(user_id: str, removed: list[LinkRecord]) -> str:
+    if not removed:
+        return (
+            f"{mention(user_id)} had no line; they won't be linked by email until an admin links them."
+        )
+    return f"Unlinked {mention(user_id)}; they won't be linked by email until an admin links them again."
+
+
+def audit(entries: list[AuditRecord], user_id: str | None) -> tuple[str, list[Block]]:
+    scope = f" for {mention(user_id)}" if user_id else ""
+    if not entries:
+        text = f"No changes recorded{scope} yet."
+        return text, [section(text)]
+    lines = [_audit_line(e) for e in entries]
+    text = f"Last {len(entries)} changes{scope}:\n" + "\n".join(lines)
+    return text, [
+        header("Audit log"),
+        section("\n".join(lines)[:2900]),
+        context(f"Newest first{scope}."),
+    ]
+
+
+def _audit_line(entry: AuditRecord) -> str:
+    when = entry.at.strftime("%Y-%m-%d %H:%M UTC")
+    who = mention(entry.actor)
+    target = "" if entry.subject == entry.actor else f" for {mention(entry.subject)}"
+    return f"• {when} {who} {code(entry.action)}{target} on {code(entry.line)} (ref {entry.request_id})"

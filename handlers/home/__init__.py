@@ -1,0 +1,51 @@
+"""The App Home tab: who I am linked to, and quick links."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.blocks import Block, context, divider, header, section
+from bot.errors import describe
+from bot.runtime import Runtime
+from handlers.admin.views import describe_line
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    @app.event("app_home_opened")
+    async def home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        runtime.tasks.spawn(publish_home(runtime, str(event["user"])))
+
+
+async def publish_home(runtime: Runtime, user_id: str) -> None:
+    try:
+        lines = await runtime.identity.lines_of(user_id)
+        blocks = home_blocks(
+            lines_text=[describe_line(link) for link in lines], is_admin=runtime.is_admin(user_id)
+        )
+    except Exception as exc:
+        blocks = [header("Switchboard"), section(describe(exc, log))]
+    await runtime.slack.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})
+
+
+def home_blocks(*, lines_text: list[str], is_admin: bool) -> list[Block]:
+    if lines_text:
+        linked = "\n".join(f"• {line}" for line in lines_text)
+    else:
+        linked = "You aren't linked to a phone line yet; ask a Switchboard admin to link you."
+    blocks: list[Block] = [header("Switchboard"), section(f"*Your line*\n{linked}"), divider()]
+    blocks.append(
+        section(
+            "*Quick links*\n• `/forward`: forwarding numbers and quick forwarding\n"
+            "• `/transfer`: move a live call\n• `/oncall`: who is on call"
+        )
+    )
+    if is_admin:
+        blocks.append(context("You are a Switchboard admin: `/switchboard help` lists admin tools."))
+    return blocks
