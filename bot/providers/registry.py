@@ -13,7 +13,8 @@ from bot.providers.budget import RateBudget
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
-from bot.providers.ringcentral.emulator import EmulatorState, build_emulator
+from bot.providers.ringcentral.emulator import build_emulator
+from bot.providers.ringcentral.emulator.app import RingCentralEmulator
 from bot.settings import Provider, Settings
 from bot.store import Database
 
@@ -28,7 +29,7 @@ EMULATOR_IDENTITY = "admin@example.com"  # the emulator's JWT assertion: the acc
 @dataclass
 class Providers:
     ringcentral: RingCentralClient | None = None
-    ringcentral_emulator: EmulatorState | None = None
+    ringcentral_emulator: RingCentralEmulator | None = None
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @property
@@ -60,9 +61,9 @@ def build_providers(
     providers = Providers()
     if settings.uses_emulator:
         log.warning("*** Using the built-in provider EMULATOR: no real phones are touched. ***")
-        state = EmulatorState.seeded()
-        providers.ringcentral_emulator = state
-        transports.setdefault(ProviderName.RINGCENTRAL, httpx.ASGITransport(app=build_emulator(state)))
+        emulator = build_emulator()
+        providers.ringcentral_emulator = emulator
+        transports.setdefault(ProviderName.RINGCENTRAL, httpx.ASGITransport(app=emulator))
         providers.ringcentral = _ringcentral(
             settings,
             database,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -91,10 +92,9 @@ class Identity:
             display_name=entry.name,
             source="email",
         )
-        try:
+        # A concurrent request may link the same user first: same result, one audit row.
+        with contextlib.suppress(IntegrityError):
             await self._save(Actor(slack_user_id, False), link, action="link.email", before=None)
-        except IntegrityError:
-            pass  # a concurrent request linked the same user first: same result
         return link
 
     async def link(self, actor: Actor, *, slack_user_id: str, spec: str) -> LinkRecord:

@@ -8,21 +8,20 @@ speaks aiohttp.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import itertools
 import json
-import socket
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from bot.loopback import LoopbackServer
 
 TEAM_ID = "T0SWITCHB"
 BOT_USER_ID = "U0SWITCHBOT"
@@ -65,9 +64,9 @@ class SlackStandIn:
     calls: list[Call] = field(default_factory=list)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     url: str = ""
+    socket_url: str = ""  # what apps.connections.open hands out (Socket Mode tests)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _server: uvicorn.Server | None = None
-    _task: asyncio.Task[None] | None = None
+    _server: LoopbackServer | None = None
 
     def add_user(self, user: SlackUser) -> None:
         self.users[user.id] = user
@@ -94,21 +93,13 @@ class SlackStandIn:
                 Route("/response/{rid}", self._response, methods=["POST"]),
             ]
         )
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:  # noqa: ASYNC110 (uvicorn offers no event)
-            await asyncio.sleep(0.005)
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._server = LoopbackServer(app)
+        self.url = await self._server.start()
         return self.url
 
     async def stop(self) -> None:
-        if self._server is not None and self._task is not None:
-            self._server.should_exit = True
-            await self._task
+        if self._server is not None:
+            await self._server.stop()
 
     @property
     def api_url(self) -> str:
@@ -147,6 +138,8 @@ class SlackStandIn:
                 if found
                 else {"ok": False, "error": "users_not_found"}
             )
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
         if method.startswith("chat."):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.blocks import Block, code, context, escape, header, mention, section
 from bot.errors import PROVIDER_NAMES
+from bot.services.identity import ASK_ADMIN
 from bot.store.audit import AuditRecord
 from bot.store.links import LinkRecord
 
@@ -31,7 +32,10 @@ def describe_line(link: LinkRecord) -> str:
 def whoami(user_id: str, lines: list[LinkRecord], is_admin: bool) -> tuple[str, list[Block]]:
     role = " You are a Switchboard admin." if is_admin else ""
     if not lines:
-        text = f"{mention(user_id)}, you aren't linked to a phone line yet.{role}"
+        text = (
+            f"{mention(user_id)}, you aren't linked to a phone line yet: no RingCentral user has "
+            f"your Slack email, so {ASK_ADMIN}.{role}"
+        )
         return text, [section(text)]
     body = "\n".join(f"• {describe_line(link)}" for link in lines)
     text = f"You are {mention(user_id)}.{role}\n{body}"

@@ -24,7 +24,7 @@ ACCOUNT = "/restapi/v1.0/account/{account_id}"
 class RingCentralEmulator(Starlette):
     """A Starlette app that also exposes its state and fault table to tests."""
 
-    state_: EmulatorState
+    emulator_state: EmulatorState
     faults: Faults
 
 
@@ -124,7 +124,7 @@ def build_emulator(
         ]
     )
     app.add_middleware(FaultMiddleware, faults=faults)
-    app.state_ = state
+    app.emulator_state = state
     app.faults = faults
     return app
 

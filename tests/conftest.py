@@ -1,0 +1,70 @@
+"""Shared fixtures: a database per test on SQLite and PostgreSQL, and a running bot."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.harness import Harness, start_harness
+
+POSTGRES_DSN = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _postgres_reachable() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_DSN, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_ok() -> bool:
+    reachable = _postgres_reachable()
+    if not reachable and os.environ.get("CI") is None and not os.environ.get("SWITCHBOARD_REQUIRE_POSTGRES"):
+        pytest.skip("PostgreSQL is not running here (CI fails instead of skipping)")
+    assert reachable, f"PostgreSQL must be reachable at {POSTGRES_DSN}"
+    return reachable
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'switchboard.db'}"
+
+
+@pytest.fixture
+def postgres_url(postgres_ok: bool) -> object:
+    schema = f"sb_{secrets.token_hex(5)}"
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    base = POSTGRES_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
+    yield f"{base}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Run the test on both stores."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+async def bot(sqlite_url: str) -> AsyncIterator[Harness]:
+    harness = await start_harness(sqlite_url)
+    try:
+        yield harness
+    finally:
+        await harness.close()
+
+
+@pytest.fixture
+def shared() -> Path:
+    assert SHARED.is_dir(), f"../shared must sit beside the project ({SHARED})"
+    return SHARED

@@ -1,0 +1,98 @@
+"""The served app: 401 for every bad signature (changing nothing), health and readiness."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from bot import signing
+from bot.shell import payloads
+from tests.harness import Harness, user_id
+
+
+def whoami_body(bot: Harness) -> bytes:
+    return payloads.slash_command(
+        user_id=user_id("alice"),
+        user_name="alice",
+        command="/switchboard",
+        text="whoami",
+        response_url=bot.slack.response_url(),
+    )
+
+
+def forged(bot: Harness, body: bytes, case: str) -> dict[str, str]:
+    now = str(int(time.time()))
+    good = signing.sign(bot.secret, now, body)
+    return {
+        "wrong signature": {"X-Slack-Request-Timestamp": now, "X-Slack-Signature": "v0=" + "0" * 64},
+        "missing signature": {"X-Slack-Request-Timestamp": now},
+        "missing timestamp": {"X-Slack-Signature": good},
+        "non-integer timestamp": {"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": good},
+        "stale timestamp": signing.signed_headers(bot.secret, body, timestamp=int(time.time()) - 301),
+        "future timestamp": signing.signed_headers(bot.secret, body, timestamp=int(time.time()) + 301),
+        "other secret": signing.signed_headers("not-the-secret", body),
+    }[case]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "wrong signature",
+        "missing signature",
+        "missing timestamp",
+        "non-integer timestamp",
+        "stale timestamp",
+        "future timestamp",
+        "other secret",
+    ],
+)
+async def test_bad_signatures_get_401_and_change_nothing(bot: Harness, case: str) -> None:
+    body = whoami_body(bot)
+    response = await bot.post(body, forged(bot, body, case))
+    await bot.runtime.tasks.wait_idle()
+    assert response.status_code == 401
+    assert bot.slack.drain() == []
+    assert bot.rc_faults.count("") == 0
+    assert await bot.audit_rows() == []
+
+
+async def test_tampered_body_and_replay(bot: Harness) -> None:
+    body = whoami_body(bot)
+    headers = signing.signed_headers(bot.secret, body)
+    tampered = body.replace(b"whoami", b"unlink")
+    assert (await bot.post(tampered, headers)).status_code == 401
+    old = signing.signed_headers(bot.secret, body, timestamp=int(time.time()) - 3600)
+    assert (await bot.post(body, old)).status_code == 401
+
+
+async def test_url_verification_answers_the_challenge(bot: Harness) -> None:
+    body = json.dumps({"type": "url_verification", "token": "x", "challenge": "c-123"}).encode()
+    reply = await bot.signed(body, content_type="application/json")
+    assert reply.status == 200
+    assert reply.body == {"challenge": "c-123"}
+
+
+async def test_healthz_and_readyz(bot: Harness) -> None:
+    health = await bot.http.get(f"{bot.url}/healthz")
+    assert (health.status_code, health.json()) == (200, {"status": "ok"})
+    ready = await bot.http.get(f"{bot.url}/readyz")
+    assert ready.status_code == 200
+
+
+async def test_readyz_names_a_failing_provider(bot: Harness) -> None:
+    bot.rc_faults.add("GET /extension/=503")
+    ready = await bot.http.get(f"{bot.url}/readyz")
+    assert ready.status_code == 503
+    assert set(ready.json()["failing"]) == {"ringcentral"}
+    assert "ringcentral" in ready.json()["failing"]
+
+
+async def test_app_home_opened_publishes_the_home_tab(bot: Harness) -> None:
+    reply = await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
+    published = [c for c in reply.calls if c.method == "views.publish"]
+    assert len(published) == 1
+    assert published[0].args["user_id"] == user_id("alice")
+    text = json.dumps(published[0].args["view"])
+    assert "`102`" in text

@@ -1,0 +1,144 @@
+"""A running Switchboard for tests: real sockets, real Bolt app, Slack stand-in, emulators.
+
+`Harness.command()` sends a signed slash command over HTTP to the app served by uvicorn on
+loopback, waits for the background work, and returns the HTTP answer plus every Slack Web
+API call the bot made meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from bot import signing
+from bot.asgi import build_asgi
+from bot.loopback import LoopbackServer
+from bot.providers.emulation.faults import Faults
+from bot.providers.ringcentral.emulator import EmulatorState
+from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.runtime import Runtime, start_runtime
+from bot.settings import Settings, load_settings
+from bot.shell import payloads
+from bot.shell.standin import Call, SlackStandIn, SlackUser, slack_id_for
+from bot.store import audit as audit_store
+from bot.store.audit import AuditRecord
+
+PEOPLE = {
+    "alice": ("Alice Martin", "America/Los_Angeles"),
+    "bob": ("Bob Chen", "America/New_York"),
+    "carol": ("Carol Diaz", "Europe/Paris"),
+    "admin": ("Ada Admin", "America/Los_Angeles"),
+    "mallory": ("Mallory Stranger", "UTC"),  # in Slack, not in any provider directory
+}
+
+
+def user_id(name: str) -> str:
+    return slack_id_for(f"{name}@example.com")
+
+
+@dataclass
+class Reply:
+    status: int
+    body: dict[str, Any] | None
+    calls: list[Call]
+
+    def texts(self) -> list[str]:
+        """Every text the user saw: the ack and what the bot posted."""
+        found = [str(self.body.get("text", ""))] if self.body else []
+        for call in self.calls:
+            if call.method in ("response_url", "chat.postEphemeral", "chat.postMessage"):
+                found.append(str(call.args.get("text", "")))
+        return [t for t in found if t]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts())
+
+
+@dataclass
+class Harness:
+    settings: Settings
+    runtime: Runtime
+    slack: SlackStandIn
+    server: LoopbackServer
+    secret: str
+    http: httpx.AsyncClient
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def rc(self) -> EmulatorState:
+        return self._rc_app.emulator_state
+
+    @property
+    def rc_faults(self) -> Faults:
+        return self._rc_app.faults
+
+    @property
+    def _rc_app(self) -> RingCentralEmulator:
+        app = self.runtime.providers.ringcentral_emulator
+        assert app is not None
+        return app
+
+    async def post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        return await self.http.post(f"{self.url}/slack/events", content=body, headers=headers)
+
+    async def signed(self, body: bytes, *, content_type: str | None = None) -> Reply:
+        headers = signing.signed_headers(self.secret, body)
+        if content_type:
+            headers["Content-Type"] = content_type
+        self.slack.drain()
+        response = await self.post(body, headers)
+        await self.runtime.tasks.wait_idle()
+        parsed = json.loads(response.content) if response.content.startswith(b"{") else None
+        return Reply(response.status_code, parsed, self.slack.drain())
+
+    async def command(self, who: str, command: str, text: str = "") -> Reply:
+        body = payloads.slash_command(
+            user_id=user_id(who),
+            user_name=who,
+            command=command,
+            text=text,
+            response_url=self.slack.response_url(),
+        )
+        return await self.signed(body)
+
+    async def audit_rows(self) -> list[AuditRecord]:
+        async with self.runtime.database.session() as session:
+            return await audit_store.recent(session, limit=1000)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        await self.server.stop()
+        await self.runtime.aclose()
+        await self.slack.stop()
+
+
+async def start_harness(database_url: str, **overrides: Any) -> Harness:
+    slack = SlackStandIn()
+    await slack.start()
+    for name, (real_name, tz) in PEOPLE.items():
+        email = f"{name}@example.com"
+        slack.add_user(SlackUser(slack_id_for(email), name, real_name, email, tz))
+    secret = secrets.token_hex(16)
+    settings = load_settings(
+        slack_bot_token="xoxb-test-" + secrets.token_hex(6),
+        slack_signing_secret=secret,
+        slack_api_url=slack.api_url,
+        database_url=database_url,
+        switchboard_providers="emulator",
+        switchboard_admins=user_id("admin"),
+        **overrides,
+    )
+    runtime = await start_runtime(settings, migrate=True)
+    app = build_asgi(runtime, signing_secret=secret, own_runtime=False)
+    server = LoopbackServer(app)
+    await server.start()
+    return Harness(settings, runtime, slack, server, secret, httpx.AsyncClient(timeout=30))
