@@ -18,7 +18,7 @@ CHECK_TIMEOUT_SECONDS = 20.0
 async def run_checks(settings: Settings, *, runtime: Runtime | None = None) -> int:
     print(f"ok    settings (providers: {', '.join(p.value for p in settings.providers)})")
     own = runtime is None
-    runtime = runtime or await start_runtime(settings, migrate=False)
+    runtime = runtime or await start_runtime(settings)
     try:
         results = [await _run("database", runtime.database.ping)]
         if settings.slack_bot_token is None:

@@ -27,7 +27,11 @@ def _postgres_reachable() -> bool:
 @pytest.fixture(scope="session")
 def postgres_ok() -> bool:
     reachable = _postgres_reachable()
-    if not reachable and os.environ.get("CI") is None and not os.environ.get("SWITCHBOARD_REQUIRE_POSTGRES"):
+    if (
+        not reachable
+        and os.environ.get("CI") is None
+        and not os.environ.get("SWITCHBOARD_REQUIRE_POSTGRES")
+    ):
         pytest.skip("PostgreSQL is not running here (CI fails instead of skipping)")
     assert reachable, f"PostgreSQL must be reachable at {POSTGRES_DSN}"
     return reachable
@@ -44,8 +48,13 @@ def postgres_url(postgres_ok: bool) -> object:
     with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
     base = POSTGRES_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
-    yield f"{base}?options=-csearch_path%3D{schema}"
+    yield f"{base}?options=-csearch_path%3D{schema}&application_name={schema}"
     with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+        # A test that failed mid-way may leave a connection behind; it must not block cleanup.
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            (schema,),
+        )
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 

@@ -139,7 +139,11 @@ class SlackStandIn:
                 else {"ok": False, "error": "users_not_found"}
             )
         if method == "apps.connections.open":
-            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
+            return (
+                {"ok": True, "url": self.socket_url}
+                if self.socket_url
+                else {"ok": False, "error": "not_allowed"}
+            )
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
         if method.startswith("chat."):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -45,14 +46,16 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def locked(self) -> AsyncIterator[AsyncSession]:
-        """A transaction that holds the write lock from its first statement.
+    async def locked(self, key: str) -> AsyncIterator[AsyncSession]:
+        """A transaction holding an exclusive lock named `key` until it ends, across instances.
 
-        On SQLite this is `BEGIN IMMEDIATE` (the whole file); on PostgreSQL callers add
-        `with_for_update()` to the row they read.
+        On SQLite this is `BEGIN IMMEDIATE` (the whole file). On PostgreSQL it is a
+        transaction-scoped advisory lock, which also covers a row that does not exist yet
+        (a `FOR UPDATE` on a missing row would lock nothing).
         """
         if not self.is_sqlite:
             async with self.session() as session:
+                await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_id(key)})
                 yield session
             return
         async with self.engine.connect() as conn:
@@ -66,6 +69,12 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _lock_id(key: str) -> int:
+    """A stable signed 64-bit id for an advisory lock name."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _take_over_sqlite_transactions(engine: AsyncEngine) -> None:

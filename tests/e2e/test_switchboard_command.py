@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+import sqlalchemy as sa
+
 from tests.harness import Harness, user_id
 
 
@@ -34,9 +39,11 @@ async def test_help_and_nonsense_show_usage(bot: Harness) -> None:
 async def test_admin_links_unlinks_and_reads_the_audit(bot: Harness) -> None:
     bob = user_id("bob")
     linked = await bot.command("admin", "/switchboard", f"link <@{bob}|bob> 104")
-    assert "Linked" in linked.text and "`104`" in linked.text
+    assert "Linked" in linked.text
+    assert "`104`" in linked.text
     who = await bot.command("bob", "/switchboard", "whoami")
-    assert "`104`" in who.text and "linked by an admin" in who.text
+    assert "`104`" in who.text
+    assert "linked by an admin" in who.text
 
     unlinked = await bot.command("admin", "/switchboard", f"unlink <@{bob}>")
     assert "Unlinked" in unlinked.text
@@ -44,7 +51,8 @@ async def test_admin_links_unlinks_and_reads_the_audit(bot: Harness) -> None:
     assert "aren't linked" in again.text  # no auto-link by email after an unlink
 
     audit = await bot.command("admin", "/switchboard", f"audit <@{bob}> 5")
-    assert "link.admin" in audit.text and "unlink" in audit.text
+    assert "link.admin" in audit.text
+    assert "unlink" in audit.text
     actions = [r.action for r in await bot.audit_rows()]
     assert actions == ["unlink", "link.admin"]
 
@@ -75,3 +83,16 @@ async def test_link_accepts_voipnow_and_smspartner_lines(bot: Harness) -> None:
     assert "virtual number `+33612345678`" in sms.text
     other = await bot.command("admin", "/switchboard", f"link <@{dave}> smspartner:+33698765432")
     assert "isn't one this deployment manages" in other.text
+
+
+async def test_unexpected_failure_shows_a_reference_not_a_trace(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with bot.runtime.database.session() as session:
+        await session.execute(sa.text("DROP TABLE links"))
+    reply = await bot.command("alice", "/switchboard", "whoami")
+    match = re.search(r"Something went wrong \(ref ([0-9a-f]{6})\)", reply.text)
+    assert match, reply.text
+    assert "Traceback" not in reply.text
+    assert "links" not in reply.text
+    assert any(match.group(1) in record.getMessage() for record in caplog.records)

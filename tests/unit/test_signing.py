@@ -47,7 +47,7 @@ def test_stale_or_future_timestamps_are_refused(skew: int) -> None:
         headers(timestamp=""),
         headers(timestamp="abc"),
         headers(timestamp="1531420618.5"),
-        headers(timestamp="１５３１４２０６１８"),  # full-width digits
+        headers(timestamp="".join(chr(0xFF10 + int(d)) for d in TIMESTAMP)),  # full-width digits
         {"x-slack-signature": EXPECTED},
         {"x-slack-request-timestamp": TIMESTAMP},
         {},

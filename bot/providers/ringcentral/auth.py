@@ -82,7 +82,7 @@ class TokenManager:
             pair = self._pair
             if pair is not None and self._fresh(pair) and pair.access_token != stale:
                 return pair
-            async with self._database.locked() as session:
+            async with self._database.locked(self.account) as session:
                 pair = await token_store.read(session, account=self.account, for_update=True)
                 if pair is None or not self._fresh(pair) or pair.access_token == stale:
                     pair = await self._obtain(pair)

@@ -1,0 +1,92 @@
+"""`switchboard serve` as a process: signed requests answered, JSON logs, no secret in them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from bot import signing
+from bot.shell import payloads
+from bot.shell.standin import SlackStandIn, SlackUser, slack_id_for
+from tests.e2e.cli import BIN
+from tests.e2e.test_startup import CANARIES
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_serve_answers_and_logs_json_without_secrets(tmp_path: Path) -> None:
+    slack = SlackStandIn()
+    await slack.start()
+    alice = SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
+    slack.add_user(alice)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SWITCHBOARD_"))}
+    env.update(CANARIES)
+    env.update(
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path}/serve.db",
+        SWITCHBOARD_PROVIDERS="emulator",
+        LOG_FORMAT="json",
+    )
+    process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
+        [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            for _ in range(200):
+                try:
+                    if (await http.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            body = payloads.slash_command(
+                user_id=alice.id,
+                user_name="alice",
+                command="/switchboard",
+                text="whoami",
+                response_url=slack.response_url(),
+            )
+            secret = CANARIES["SLACK_SIGNING_SECRET"]
+            answered = await http.post(
+                "/slack/events", content=body, headers=signing.signed_headers(secret, body)
+            )
+            assert answered.status_code == 200
+            forged = await http.post(
+                "/slack/events", content=body, headers=signing.signed_headers("nope", body)
+            )
+            assert forged.status_code == 401
+            for _ in range(200):
+                if slack.of("response_url"):
+                    break
+                await asyncio.sleep(0.05)
+        assert "`102`" in slack.of("response_url")[0].args["text"]
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=20)
+        await slack.stop()
+    logs = [json.loads(line) for line in err.splitlines() if line.strip()]
+    assert logs, "serve logged nothing"
+    handled = [entry for entry in logs if entry["command"] == "/switchboard"]
+    assert handled
+    assert handled[0]["slack_user"] == alice.id
+    assert handled[0]["request_id"] != "-"
+    assert "duration_ms" in handled[0]
+    assert any("EMULATOR" in entry["message"] for entry in logs)
+    for value in CANARIES.values():
+        assert value not in out + err
+    assert sys.executable  # the venv's python ran the script

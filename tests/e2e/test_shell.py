@@ -1,0 +1,61 @@
+"""The shell driven by piped input, as `make demo` runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.cli import run
+
+
+def shell(tmp_path: Path, text: str, *args: str) -> tuple[int, str]:
+    result = run(
+        "shell", *args, stdin=text, env={"DATABASE_URL": f"sqlite:///{tmp_path}/shell.db"}, cwd=tmp_path
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_whoami_answers_with_alices_extension(tmp_path: Path) -> None:
+    code, out = shell(tmp_path, "/switchboard whoami\n")
+    assert code == 0
+    assert "EMULATOR" in out
+    assert "alice> /switchboard whoami" in out
+    assert "RingCentral extension `102`, Alice Martin" in out
+    assert "Traceback" not in out
+
+
+def test_admin_mentions_home_and_switching_users(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/switchboard link @bob 104",
+            "/switchboard link @carol@example.com 103",
+            "/switchboard audit 2",
+            ":home",
+            ":as bob@example.com",
+            "/switchboard whoami",
+            "hello?",
+            ":click 3",
+            "",
+        ]
+    )
+    code, out = shell(tmp_path, script, "--admin")
+    assert code == 0
+    assert "Linked @bob to RingCentral extension `104`" in out
+    assert "Linked @carol to RingCentral extension `103`" in out
+    assert "`link.admin` for @carol" in out
+    assert "+-- App Home" in out
+    assert "bob> /switchboard whoami" in out
+    assert "`104`" in out
+    assert "Type a slash command" in out
+    assert "Nothing numbered 3" in out
+
+
+def test_unknown_user_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    code, out = shell(tmp_path, "", "--as", "nobody@example.com")
+    assert code == 2
+    assert "not in the provider directory" in out
+
+
+def test_quit_ends_the_session(tmp_path: Path) -> None:
+    code, out = shell(tmp_path, ":quit\n/switchboard whoami\n")
+    assert code == 0
+    assert "`102`" not in out

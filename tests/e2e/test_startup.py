@@ -1,0 +1,85 @@
+"""Start-up: a missing or malformed setting stops it with one line; secrets never printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.cli import run
+
+CANARIES = {
+    "SLACK_BOT_TOKEN": "xoxb-canary-bot-7f3a9c",
+    "SLACK_SIGNING_SECRET": "canary-signing-5d1e8b",
+    "SLACK_APP_TOKEN": "xapp-canary-app-2b6c4d",
+    "RINGCENTRAL_CLIENT_SECRET": "canary-rc-secret-9e0f1a",
+    "RINGCENTRAL_JWT": "canary-rc-jwt-3c7d2e",
+    "VOIPNOW_CLIENT_SECRET": "canary-voipnow-4a8b6c",
+    "SMSPARTNER_API_KEY": "canary-smspartner-1f2e3d",
+}
+
+
+def assert_no_canary(text: str) -> None:
+    for value in CANARIES.values():
+        assert value not in text
+
+
+@pytest.mark.parametrize(
+    ("missing", "env"),
+    [
+        ("SLACK_BOT_TOKEN", {"SLACK_SIGNING_SECRET": CANARIES["SLACK_SIGNING_SECRET"]}),
+        ("SLACK_SIGNING_SECRET", {"SLACK_BOT_TOKEN": CANARIES["SLACK_BOT_TOKEN"]}),
+    ],
+)
+def test_serve_names_the_missing_variable(tmp_path: Path, missing: str, env: dict[str, str]) -> None:
+    result = run("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert missing in lines[0]
+    assert "Traceback" not in result.stderr
+    assert_no_canary(result.stdout + result.stderr)
+
+
+def test_socket_needs_the_app_token(tmp_path: Path) -> None:
+    result = run("socket", env={"SLACK_BOT_TOKEN": CANARIES["SLACK_BOT_TOKEN"]}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_APP_TOKEN" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PORT", "eighty"),
+        ("LOG_FORMAT", "xml"),
+        ("SWITCHBOARD_TICK_SECONDS", "-3"),
+        ("SWITCHBOARD_PROVIDERS", "ringcentral,fax"),
+        ("SWITCHBOARD_DEFAULT_REGION", "ZZ"),
+        ("DATABASE_URL", "mysql://x"),
+        ("SLACK_API_URL", "slack.com/api"),
+    ],
+)
+def test_malformed_values_name_the_variable_not_the_value(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    result = run("check", env={**CANARIES, variable: value}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert variable in lines[0]
+    assert_no_canary(result.stdout + result.stderr)
+
+
+def test_provider_credentials_are_required_when_named(tmp_path: Path) -> None:
+    result = run(
+        "check", env={"SWITCHBOARD_PROVIDERS": "ringcentral", "RINGCENTRAL_CLIENT_ID": "x"}, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "RINGCENTRAL_CLIENT_SECRET" in result.stderr
+
+
+def test_manifest_and_db_need_no_slack_settings(tmp_path: Path) -> None:
+    assert run("manifest", cwd=tmp_path).returncode == 0
+    result = run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "revision 0001" in result.stdout

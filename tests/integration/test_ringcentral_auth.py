@@ -1,0 +1,120 @@
+"""RingCentral tokens: one login per deployment, single-flight refresh, shared by instances."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.loopback import LoopbackServer
+from bot.providers.budget import RateBudget
+from bot.providers.errors import AuthError
+from bot.providers.http import ProviderHttp, RetryPolicy
+from bot.providers.ringcentral.auth import TokenManager
+from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
+from bot.providers.ringcentral.emulator import build_emulator
+from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.store import Database
+from bot.store.migrate import upgrade
+
+
+@asynccontextmanager
+async def instance(
+    url: str,
+    database_url: str,
+    *,
+    jwt: str = "admin@example.com",
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> AsyncIterator[RingCentralClient]:
+    """One bot instance: its own database engine and HTTP client, as a process would have."""
+    database = Database(database_url)
+    await upgrade(database)
+    client = httpx.AsyncClient(base_url=url, transport=transport, timeout=10)
+    budget = RateBudget(provider="ringcentral", limits=GROUP_LIMITS, database=database, enabled=False)
+    http = ProviderHttp(client, provider="ringcentral", policy=RetryPolicy(scale=0.01), budget=budget)
+    tokens = TokenManager(
+        http=http,
+        database=database,
+        client_id="id",
+        client_secret=SecretStr("secret"),
+        jwt=SecretStr(jwt),
+    )
+    try:
+        yield RingCentralClient(http=http, tokens=tokens)
+    finally:
+        await client.aclose()
+        await database.dispose()
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[tuple[RingCentralEmulator, str]]:
+    app = build_emulator()
+    server = LoopbackServer(app)
+    url = await server.start()
+    yield app, url
+    await server.stop()
+
+
+async def test_fifty_concurrent_calls_log_in_once(
+    emulator: tuple[RingCentralEmulator, str], database_url: str
+) -> None:
+    app, url = emulator
+    async with instance(url, database_url) as rc:
+        found = await asyncio.gather(*(rc.get_extension("~") for _ in range(50)))
+    assert {ext.extension_number for ext in found} == {"101"}
+    assert app.emulator_state.jwt_logins == 1
+    assert app.faults.count("POST", "/oauth/token") == 1
+
+
+async def test_expired_token_is_refreshed_exactly_once(
+    emulator: tuple[RingCentralEmulator, str], database_url: str
+) -> None:
+    app, url = emulator
+    async with instance(url, database_url) as rc:
+        await rc.get_extension("~")
+        app.emulator_state.expire_access_tokens()
+        await asyncio.gather(*(rc.get_extension("~") for _ in range(50)))
+    assert app.emulator_state.jwt_logins == 1
+    assert app.emulator_state.refreshes == 1
+
+
+async def test_instances_share_one_session(
+    emulator: tuple[RingCentralEmulator, str], database_url: str
+) -> None:
+    app, url = emulator
+    async with instance(url, database_url) as first, instance(url, database_url) as second:
+        await asyncio.gather(*(c.get_extension("~") for c in (first, second) for _ in range(10)))
+        app.emulator_state.expire_access_tokens()
+        await asyncio.gather(*(c.get_extension("~") for c in (first, second) for _ in range(10)))
+    assert app.emulator_state.jwt_logins == 1
+    assert app.emulator_state.refreshes == 1
+
+
+async def test_refused_refresh_falls_back_to_one_jwt_login(
+    emulator: tuple[RingCentralEmulator, str], sqlite_url: str
+) -> None:
+    app, url = emulator
+    async with instance(url, sqlite_url) as rc:
+        await rc.get_extension("~")
+        state = app.emulator_state
+        state.refresh_tokens.clear()  # revoked on the platform side
+        state.expire_access_tokens()
+        await asyncio.gather(*(rc.get_extension("~") for _ in range(5)))
+    assert app.emulator_state.jwt_logins == 2
+
+
+async def test_rejected_credentials_raise_auth_error_and_stop_calling(sqlite_url: str) -> None:
+    app = build_emulator()
+    async with instance(
+        "http://rc", sqlite_url, jwt="nobody@example.com", transport=httpx.ASGITransport(app=app)
+    ) as rc:
+        with pytest.raises(AuthError):
+            await rc.get_extension("~")
+        with pytest.raises(AuthError):
+            await rc.get_extension("~")
+        assert rc.tokens.credentials_rejected
+    assert app.faults.count("POST", "/oauth/token") == 1
