@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -14,6 +14,9 @@ from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.errors import PROVIDER, error_for
 from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList
+
+if TYPE_CHECKING:
+    from bot.providers.ringcentral.forwarding import ForwardingNumbers
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -32,6 +35,9 @@ class RingCentralClient:
         self._http = http
         self.tokens = tokens
         self._directory: tuple[float, list[ExtensionInfo]] | None = None
+        from bot.providers.ringcentral.forwarding import ForwardingNumbers
+
+        self.forwarding: ForwardingNumbers = ForwardingNumbers(self)
 
     # -- extensions -------------------------------------------------------------------
 
@@ -41,7 +47,7 @@ class RingCentralClient:
         page = 1
         while True:
             params: dict[str, Any] = {**filters, "page": page, "perPage": PER_PAGE}
-            result = await self._call(
+            result = await self.call(
                 "GET", f"{ACCOUNT}/extension", ExtensionList, group="Medium", params=params
             )
             records.extend(result.records)
@@ -50,7 +56,7 @@ class RingCentralClient:
             page += 1
 
     async def get_extension(self, extension_id: str) -> ExtensionInfo:
-        return await self._call(
+        return await self.call(
             "GET", f"{ACCOUNT}/extension/{extension_id}", ExtensionInfo, group="Light"
         )
 
@@ -102,7 +108,7 @@ class RingCentralClient:
             timezone=timezone or None,
         )
 
-    async def _call(
+    async def call(
         self,
         method: str,
         path: str,
@@ -113,13 +119,13 @@ class RingCentralClient:
         params: dict[str, Any] | None = None,
         json: dict[str, Any] | None = None,
     ) -> ModelT:
-        response = await self._send(method, path, group=group, kind=kind, params=params, json=json)
+        response = await self.send(method, path, group=group, kind=kind, params=params, json=json)
         try:
             return model.model_validate_json(response.content)
         except ValidationError:
             raise ProviderError(f"unexpected {model.__name__} payload", provider=PROVIDER) from None
 
-    async def _send(
+    async def send(
         self,
         method: str,
         path: str,

@@ -20,6 +20,16 @@ _USER_SENTENCES = {
 }
 
 
+# Validation failures, keyed by the parameter RingCentral names (its codes are unconfirmed).
+_PARAMETER_SENTENCES = {
+    "phoneNumber": "RingCentral rejected that number: check it, and that it isn't already in your "
+    "list or a number of someone in your company.",
+    "type": "You already have a number of that type; edit it instead.",
+    "device": "That desk phone can't be used as a forwarding number here.",
+    "label": "That label is too long (60 characters at most).",
+}
+
+
 def parse_error_body(response: httpx.Response) -> ErrorBody:
     try:
         return ErrorBody.model_validate_json(response.content)
@@ -45,5 +55,8 @@ def error_for(response: httpx.Response) -> ProviderError:
         return NotFound(message, **context)
     if status == 403:
         return Rejected(message, user_message=_USER_SENTENCES.get(code or "", NOT_ALLOWED), **context)
-    user_message = _USER_SENTENCES.get(code or "", "RingCentral rejected that request.")
+    parameter = body.errors[0].parameter_name if body.errors else None
+    user_message = _PARAMETER_SENTENCES.get(parameter or "") or _USER_SENTENCES.get(
+        code or "", "RingCentral rejected that request."
+    )
     return Rejected(message, user_message=user_message, **context)

@@ -69,6 +69,26 @@ class ExtensionList(_Model):
     navigation: Navigation = Navigation()
 
 
+class DeviceRef(_Model):
+    id: str
+
+
+class ForwardingNumberInfo(_Model):
+    id: str
+    phone_number: str = Field("", alias="phoneNumber")
+    label: str = ""
+    type: str = "Other"
+    features: list[str] = []
+    flip_number: str | None = Field(None, alias="flipNumber")
+    device: DeviceRef | None = None
+
+
+class ForwardingNumberList(_Model):
+    records: list[ForwardingNumberInfo]
+    paging: Paging = Paging()
+    navigation: Navigation = Navigation()
+
+
 class ErrorItem(_Model):
     error_code: str = Field("", alias="errorCode")
     message: str = ""

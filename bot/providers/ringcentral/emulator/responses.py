@@ -2,11 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 from bot.providers.ringcentral.emulator.state import EmulatorState, Extension
+
+MAX_PER_PAGE = 1000
+GROUP_LIMITS = {"Light": 50, "Medium": 40, "Heavy": 10, "Auth": 5}
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class Denied(Exception):
+    """Raised anywhere in a handler: the request ends with this response."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def guarded(handler: Handler) -> Handler:
+    """Turn a `Denied` into its RingCentral-shaped answer."""
+
+    async def run(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except Denied as denied:
+            return denied.response
+
+    return run
+
+
+def paging_params(request: Request) -> tuple[int, int]:
+    try:
+        page_no = max(1, int(request.query_params.get("page", "1")))
+        per_page = min(MAX_PER_PAGE, max(1, int(request.query_params.get("perPage", "100"))))
+    except ValueError:
+        raise Denied(error(400, "CMN-101", "Parameter [page] value is invalid", "page")) from None
+    return page_no, per_page
+
+
+def limits(group: str) -> dict[str, str]:
+    limit = GROUP_LIMITS[group]
+    return {
+        "X-Rate-Limit-Group": group,
+        "X-Rate-Limit-Limit": str(limit),
+        "X-Rate-Limit-Remaining": str(limit - 1),
+        "X-Rate-Limit-Window": "60",
+    }
+
 
 BASE = "https://platform.ringcentral.com/restapi/v1.0"
 

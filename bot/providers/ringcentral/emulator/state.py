@@ -15,6 +15,34 @@ REFRESH_TTL = 604800
 
 
 @dataclass
+class ForwardingNumber:
+    id: str
+    type: str
+    phone: str
+    label: str
+    flip: str
+    device_id: str | None = None
+
+    @property
+    def features(self) -> list[str]:
+        return ["CallFlip", "CallForwarding"]
+
+    def as_api(self, uri: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": self.id,
+            "uri": uri,
+            "phoneNumber": self.phone,
+            "label": self.label,
+            "features": self.features,
+            "flipNumber": self.flip,
+            "type": self.type,
+        }
+        if self.device_id:
+            body["device"] = {"id": self.device_id}
+        return body
+
+
+@dataclass
 class Extension:
     id: int
     number: str
@@ -27,7 +55,8 @@ class Extension:
     direct_number: str = ""
     first_name: str = ""
     last_name: str = ""
-    forwarding: list[dict[str, Any]] = field(default_factory=list)
+    forwarding: list[ForwardingNumber] = field(default_factory=list)
+    devices: dict[str, str] = field(default_factory=dict)  # device id → its number
 
 
 @dataclass
@@ -48,6 +77,16 @@ class EmulatorState:
     jwt_logins: int = 0
     refreshes: int = 0
     access_ttl: int = ACCESS_TTL
+    _next_id: int = 9_100_000
+
+    def next_id(self) -> str:
+        self._next_id += 1
+        return str(self._next_id)
+
+    def direct_numbers(self) -> set[str]:
+        return {e.direct_number for e in self.extensions.values() if e.direct_number} | {
+            self.main_number
+        }
 
     @classmethod
     def seeded(cls, seed: Path = SEED) -> EmulatorState:
@@ -104,6 +143,16 @@ class EmulatorState:
         self.refreshes += 1
         return self.issue(grant.extension_id, grant.session_id)
 
+    def revoke(self, token: str) -> None:
+        """Revoking either token ends the whole session."""
+        grant = self.access_tokens.get(token) or self.refresh_tokens.get(token)
+        if grant is None:
+            return
+        for tokens in (self.access_tokens, self.refresh_tokens):
+            for value, held in list(tokens.items()):
+                if held.session_id == grant.session_id:
+                    del tokens[value]
+
     def grant_for(self, access_token: str) -> Grant | None:
         return self.access_tokens.get(access_token)
 
@@ -125,5 +174,17 @@ def _person(p: dict[str, Any]) -> Extension:
         status=p.get("status", "Enabled"),
         timezone=p["timezone"],
         direct_number=p["direct"],
-        forwarding=p["forwarding"],
+        forwarding=[_forwarding(f) for f in p["forwarding"]],
+        devices={str(f["device"]): p["direct"] for f in p["forwarding"] if "device" in f},
+    )
+
+
+def _forwarding(f: dict[str, Any]) -> ForwardingNumber:
+    return ForwardingNumber(
+        id=f["id"],
+        type=f["type"],
+        phone=f.get("phone", ""),
+        label=f.get("label") or f["type"],
+        flip=f["flip"],
+        device_id=f.get("device"),
     )

@@ -1,0 +1,68 @@
+"""A RingCentral client wired to an emulator, over loopback or in-process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+from pydantic import SecretStr
+
+from bot.loopback import LoopbackServer
+from bot.providers.budget import RateBudget
+from bot.providers.http import ProviderHttp, RetryPolicy
+from bot.providers.ringcentral.auth import TokenManager
+from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
+from bot.providers.ringcentral.emulator import build_emulator
+from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.store import Database
+from bot.store.migrate import upgrade
+
+ALICE = "2263488004"
+BOB = "2263489004"
+
+
+@dataclass
+class Wired:
+    client: RingCentralClient
+    emulator: RingCentralEmulator
+    database: Database
+
+
+@asynccontextmanager
+async def wired(
+    database_url: str,
+    *,
+    socket: bool = True,
+    as_email: str = "admin@example.com",
+    read_timeout: float = 5.0,
+    policy: RetryPolicy | None = None,
+    budget: bool = False,
+) -> AsyncIterator[Wired]:
+    emulator = build_emulator()
+    server = LoopbackServer(emulator) if socket else None
+    url = await server.start() if server else "http://rc.test"
+    transport = None if socket else httpx.ASGITransport(app=emulator)
+    database = Database(database_url)
+    await upgrade(database)
+    timeout = httpx.Timeout(connect=2.0, read=read_timeout, write=read_timeout, pool=2.0)
+    http_client = httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout)
+    limits = RateBudget(provider="ringcentral", limits=GROUP_LIMITS, database=database, enabled=budget)
+    http = ProviderHttp(
+        http_client, provider="ringcentral", policy=policy or RetryPolicy(scale=0.01), budget=limits
+    )
+    tokens = TokenManager(
+        http=http,
+        database=database,
+        client_id="id",
+        client_secret=SecretStr("secret"),
+        jwt=SecretStr(as_email),
+    )
+    try:
+        yield Wired(RingCentralClient(http=http, tokens=tokens), emulator, database)
+    finally:
+        await http_client.aclose()
+        await database.dispose()
+        if server:
+            await server.stop()
