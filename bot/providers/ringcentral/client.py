@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -12,16 +12,15 @@ from bot.providers.base import DirectoryEntry, ProviderName
 from bot.providers.errors import ProviderError
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
+from bot.providers.ringcentral.calls import CallControl
 from bot.providers.ringcentral.errors import PROVIDER, error_for
+from bot.providers.ringcentral.forwarding import ForwardingNumbers
+from bot.providers.ringcentral.handling import CallHandling
 from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList
-
-if TYPE_CHECKING:
-    from bot.providers.ringcentral.forwarding import ForwardingNumbers
+from bot.providers.ringcentral.paths import ACCOUNT, PER_PAGE
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-ACCOUNT = "/restapi/v1.0/account/~"
-PER_PAGE = 1000
 DIRECTORY_TTL_SECONDS = 300.0
 
 # Throttling groups from the spec's x-throttling-group (RingCentral limits per minute).
@@ -35,9 +34,9 @@ class RingCentralClient:
         self._http = http
         self.tokens = tokens
         self._directory: tuple[float, list[ExtensionInfo]] | None = None
-        from bot.providers.ringcentral.forwarding import ForwardingNumbers
-
         self.forwarding: ForwardingNumbers = ForwardingNumbers(self)
+        self.calls: CallControl = CallControl(self)
+        self.handling: CallHandling = CallHandling(self)
 
     # -- extensions -------------------------------------------------------------------
 
@@ -124,6 +123,26 @@ class RingCentralClient:
             return model.model_validate_json(response.content)
         except ValidationError:
             raise ProviderError(f"unexpected {model.__name__} payload", provider=PROVIDER) from None
+
+    async def call_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        group: str,
+        kind: Kind = Kind.READ,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A call whose answer is kept verbatim (snapshots written back as they were)."""
+        response = await self.send(method, path, group=group, kind=kind, params=params, json=json)
+        try:
+            body = response.json()
+        except ValueError:
+            raise ProviderError("unreadable JSON payload", provider=PROVIDER) from None
+        if not isinstance(body, dict):
+            raise ProviderError("unexpected JSON payload", provider=PROVIDER)
+        return body
 
     async def send(
         self,

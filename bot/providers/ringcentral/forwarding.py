@@ -7,16 +7,20 @@ sent once more only if the state is not yet what we asked; DELETE answering 404 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.providers.errors import NotFound, Unavailable
 from bot.providers.http import Kind
-from bot.providers.ringcentral.client import ACCOUNT, PER_PAGE, RingCentralClient
 from bot.providers.ringcentral.models import ForwardingNumberInfo, ForwardingNumberList
+from bot.providers.ringcentral.paths import ACCOUNT, PER_PAGE
 
 
 def _base(extension_id: str) -> str:
     return f"{ACCOUNT}/extension/{extension_id}/forwarding-number"
+
+
+if TYPE_CHECKING:
+    from bot.providers.ringcentral.client import RingCentralClient
 
 
 class ForwardingNumbers:

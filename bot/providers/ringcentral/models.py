@@ -89,6 +89,63 @@ class ForwardingNumberList(_Model):
     navigation: Navigation = Navigation()
 
 
+class ActiveCallInfo(_Model):
+    id: str = ""
+    direction: str = ""
+    from_number: str = Field("", alias="from")
+    from_name: str = Field("", alias="fromName")
+    to_number: str = Field("", alias="to")
+    to_name: str = Field("", alias="toName")
+    start_time: str = Field("", alias="startTime")
+    telephony_status: str = Field("NoCall", alias="telephonyStatus")
+    telephony_session_id: str = Field("", alias="telephonySessionId")
+    party_id: str = Field("", alias="partyId")
+
+
+class PresenceInfo(_Model):
+    telephony_status: str = Field("NoCall", alias="telephonyStatus")
+    active_calls: list[ActiveCallInfo] = Field([], alias="activeCalls")
+
+
+class PartyStatus(_Model):
+    code: str = ""
+    reason: str | None = None
+
+
+class PartyEnd(_Model):
+    phone_number: str = Field("", alias="phoneNumber")
+    name: str = ""
+
+
+class CallPartyInfo(_Model):
+    id: str
+    extension_id: str | None = Field(None, alias="extensionId")
+    status: PartyStatus = PartyStatus()
+    direction: str = ""
+    from_: PartyEnd = Field(PartyEnd(), alias="from")
+    to: PartyEnd = PartyEnd()
+
+
+class CallSessionInfo(_Model):
+    id: str
+    parties: list[CallPartyInfo] = []
+
+
+class FeatureParam(_Model):
+    name: str = ""
+    value: str = ""
+
+
+class FeatureInfo(_Model):
+    id: str
+    available: bool = False
+    params: list[FeatureParam] = []
+
+
+class FeatureList(_Model):
+    records: list[FeatureInfo] = []
+
+
 class ErrorItem(_Model):
     error_code: str = Field("", alias="errorCode")
     message: str = ""

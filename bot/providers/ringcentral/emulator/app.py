@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from bot.providers.emulation.faults import FaultMiddleware, Faults
-from bot.providers.ringcentral.emulator import directory, forwarding, oauth
+from bot.providers.ringcentral.emulator import calls, directory, forwarding, handling, oauth
 from bot.providers.ringcentral.emulator.guard import Guard
 from bot.providers.ringcentral.emulator.state import EmulatorState
 
@@ -28,6 +28,8 @@ def build_emulator(
             *oauth.routes(state),
             *directory.routes(state, guard),
             *forwarding.routes(state, guard),
+            *calls.routes(state, guard),
+            *handling.routes(state, guard),
         ]
     )
     app.add_middleware(FaultMiddleware, faults=faults)

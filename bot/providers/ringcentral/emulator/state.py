@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.providers.ringcentral.emulator.handling_seed import comm_state_rules, comm_states, legacy_rules
+from bot.providers.ringcentral.emulator.telephony import CallSession, seeded_call
+
 SEED = Path(__file__).with_name("company.json")
 ACCESS_TTL = 3600
 REFRESH_TTL = 604800
@@ -57,6 +60,10 @@ class Extension:
     last_name: str = ""
     forwarding: list[ForwardingNumber] = field(default_factory=list)
     devices: dict[str, str] = field(default_factory=dict)  # device id → its number
+    call_handling: str = "legacy"  # or "new" (comm-handling, v2)
+    rules_v1: dict[str, dict[str, Any]] = field(default_factory=dict)
+    states_v2: dict[str, dict[str, Any]] = field(default_factory=dict)
+    state_rules_v2: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +84,7 @@ class EmulatorState:
     jwt_logins: int = 0
     refreshes: int = 0
     access_ttl: int = ACCESS_TTL
+    sessions: dict[str, CallSession] = field(default_factory=dict)
     _next_id: int = 9_100_000
 
     def next_id(self) -> str:
@@ -92,6 +100,7 @@ class EmulatorState:
     def seeded(cls, seed: Path = SEED) -> EmulatorState:
         data = json.loads(seed.read_text())
         extensions = {p["id"]: _person(p) for p in data["people"]}
+        people_models = {p["id"]: p["callHandling"] for p in data["people"] if "callHandling" in p}
         for dept in data.get("departments", []):
             extensions[dept["id"]] = Extension(
                 id=dept["id"],
@@ -102,12 +111,21 @@ class EmulatorState:
                 direct_number=dept["direct"],
             )
         account = data["account"]
-        return cls(
+        state = cls(
             account_id=account["id"],
             main_number=account["mainNumber"],
             call_handling=account["callHandling"],
             extensions=extensions,
         )
+        for ext in extensions.values():
+            ext.call_handling = people_models.get(ext.id, state.call_handling)
+            ext.rules_v1 = legacy_rules([n.id for n in ext.forwarding])
+            ext.states_v2, ext.state_rules_v2 = comm_states(), comm_state_rules()
+        alice = state.by_email("alice@example.com")
+        if alice is not None:
+            call = seeded_call(alice.id, alice.direct_number)
+            state.sessions[call.id] = call
+        return state
 
     def by_email(self, email: str) -> Extension | None:
         wanted = email.strip().lower()

@@ -1,0 +1,67 @@
+"""Call control: find my calls (presence, Light), read a session, transfer, flip.
+
+Transfers and flips are never resent once sent (DESIGN): on a timeout or 5xx the caller
+re-reads the session to learn what happened.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.providers.errors import Unavailable
+from bot.providers.http import Kind
+from bot.providers.ringcentral.models import ActiveCallInfo, CallPartyInfo, CallSessionInfo, PresenceInfo
+from bot.providers.ringcentral.paths import ACCOUNT
+
+TRANSFER_TARGETS = ("phoneNumber", "extensionNumber", "extensionId", "voicemail", "parkOrbit")
+MOVABLE = frozenset({"Answered", "Hold"})
+
+
+def _session_path(session_id: str) -> str:
+    return f"{ACCOUNT}/telephony/sessions/{session_id}"
+
+
+if TYPE_CHECKING:
+    from bot.providers.ringcentral.client import RingCentralClient
+
+
+class CallControl:
+    def __init__(self, client: RingCentralClient) -> None:
+        self._client = client
+
+    async def active_calls(self, extension_id: str) -> list[ActiveCallInfo]:
+        """Calls now, from presence with detailed telephony state (not the Heavy active-calls)."""
+        path = f"{ACCOUNT}/extension/{extension_id}/presence"
+        presence = await self._client.call(
+            "GET", path, PresenceInfo, group="Light", params={"detailedTelephonyState": "true"}
+        )
+        return [c for c in presence.active_calls if c.telephony_status != "NoCall"]
+
+    async def session(self, session_id: str) -> CallSessionInfo:
+        return await self._client.call("GET", _session_path(session_id), CallSessionInfo, group="Light")
+
+    async def transfer(self, session_id: str, party_id: str, target: dict[str, str]) -> CallPartyInfo:
+        """Blind transfer to exactly one of TRANSFER_TARGETS; sent at most once."""
+        keys = [key for key in target if key in TRANSFER_TARGETS and target[key]]
+        if len(keys) != 1 or len(target) != 1:
+            raise ValueError("a transfer needs exactly one target")
+        path = f"{_session_path(session_id)}/parties/{party_id}/transfer"
+        return await self._client.call(
+            "POST", path, CallPartyInfo, group="Light", kind=Kind.CREATE, json=target
+        )
+
+    async def flip(self, session_id: str, party_id: str, flip_id: str) -> None:
+        """Flip to one of the user's numbers. ⚠ callFlipId is sent as the flipNumber digit."""
+        path = f"{_session_path(session_id)}/parties/{party_id}/flip"
+        await self._client.send(
+            "POST", path, group="Light", kind=Kind.CREATE, json={"callFlipId": flip_id}
+        )
+
+    async def moved(self, session_id: str, party_id: str) -> bool:
+        """After an uncertain transfer/flip: did our party leave Answered/Hold?"""
+        try:
+            session = await self.session(session_id)
+        except Unavailable:
+            return False
+        party = next((p for p in session.parties if p.id == party_id), None)
+        return party is None or party.status.code not in MOVABLE
