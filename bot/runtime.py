@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from bot.slack_profiles import SlackProfiles
 from bot.store import Database
 from bot.store.migrate import upgrade
 from bot.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 EMULATOR_VIRTUAL_NUMBER = "+33612345678"  # the seeded team number on the SMSPartner emulator
 
@@ -49,6 +52,25 @@ class Runtime:
         await self.database.dispose()
 
 
+class AdminAlerts:
+    """Direct messages to every admin about a configuration problem, each text once per process."""
+
+    def __init__(self, slack: AsyncWebClient, admins: list[str]) -> None:
+        self._slack = slack
+        self._admins = admins
+        self._sent: set[str] = set()
+
+    async def send(self, text: str) -> None:
+        if text in self._sent:
+            return
+        self._sent.add(text)
+        for admin in self._admins:
+            try:
+                await self._slack.chat_postMessage(channel=admin, text=f":warning: {text}")
+            except Exception:
+                log.exception("could not alert admin %s", admin)
+
+
 def enabled_providers(settings: Settings) -> frozenset[ProviderName]:
     if settings.uses_emulator:
         return frozenset(ProviderName)
@@ -67,11 +89,12 @@ async def start_runtime(
     database = Database(settings.database_url)
     if migrate if migrate is not None else database.is_sqlite:
         await upgrade(database)
-    providers = build_providers(settings, database, transports=transports)
     token = bot_token or (
         settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     )
     slack = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    admins = AdminAlerts(slack, settings.switchboard_admins)
+    providers = build_providers(settings, database, transports=transports, alert=admins.send)
     virtual_numbers = set(settings.smspartner_numbers)
     if settings.uses_emulator:
         virtual_numbers.add(EMULATOR_VIRTUAL_NUMBER)

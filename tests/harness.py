@@ -128,15 +128,15 @@ async def start_harness(database_url: str, **overrides: Any) -> Harness:
         email = f"{name}@example.com"
         slack.add_user(SlackUser(slack_id_for(email), name, real_name, email, tz))
     secret = secrets.token_hex(16)
-    settings = load_settings(
-        slack_bot_token="xoxb-test-" + secrets.token_hex(6),
-        slack_signing_secret=secret,
-        slack_api_url=slack.api_url,
-        database_url=database_url,
-        switchboard_providers="emulator",
-        switchboard_admins=user_id("admin"),
-        **overrides,
-    )
+    defaults: dict[str, Any] = {
+        "slack_bot_token": "xoxb-test-" + secrets.token_hex(6),
+        "slack_signing_secret": secret,
+        "slack_api_url": slack.api_url,
+        "database_url": database_url,
+        "switchboard_providers": "emulator",
+        "switchboard_admins": user_id("admin"),
+    }
+    settings = load_settings(**{**defaults, **overrides})
     runtime = await start_runtime(settings, migrate=True)
     app = build_asgi(runtime, signing_secret=secret, own_runtime=False)
     server = LoopbackServer(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -19,6 +20,8 @@ from bot.settings import Provider, Settings
 from bot.store import Database
 
 log = logging.getLogger(__name__)
+
+Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem
 
 CONNECT_TIMEOUT = 5.0
 TOKEN_RETRY_AFTER_DEFAULT = 60.0  # DESIGN: RingCentral's Retry-After default
@@ -55,6 +58,7 @@ def build_providers(
     database: Database,
     *,
     transports: dict[ProviderName, httpx.AsyncBaseTransport] | None = None,
+    alert: Alert | None = None,
 ) -> Providers:
     """Clients for every provider in SWITCHBOARD_PROVIDERS; `emulator` runs them in-process."""
     transports = dict(transports or {})
@@ -66,6 +70,7 @@ def build_providers(
         transports.setdefault(ProviderName.RINGCENTRAL, httpx.ASGITransport(app=emulator))
         providers.ringcentral = _ringcentral(
             settings,
+            alert,
             database,
             transports,
             url=EMULATOR_URL,
@@ -80,6 +85,7 @@ def build_providers(
         assert settings.ringcentral_jwt
         providers.ringcentral = _ringcentral(
             settings,
+            alert,
             database,
             transports,
             url=settings.ringcentral_server_url,
@@ -93,6 +99,7 @@ def build_providers(
 
 def _ringcentral(
     settings: Settings,
+    alert: Alert | None,
     database: Database,
     transports: dict[ProviderName, httpx.AsyncBaseTransport],
     *,
@@ -115,6 +122,11 @@ def _ringcentral(
     )
     http = ProviderHttp(client, provider="ringcentral", policy=policy, budget=budget)
     tokens = TokenManager(
-        http=http, database=database, client_id=client_id, client_secret=secret, jwt=jwt
+        http=http,
+        database=database,
+        client_id=client_id,
+        client_secret=secret,
+        jwt=jwt,
+        on_rejected=alert,
     )
     return RingCentralClient(http=http, tokens=tokens)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from pydantic import SecretStr, ValidationError
@@ -47,6 +47,7 @@ class TokenManager:
         client_secret: SecretStr,
         jwt: SecretStr,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_rejected: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._http = http
         self._database = database
@@ -57,6 +58,7 @@ class TokenManager:
         self._pair: TokenPair | None = None
         self.account = f"ringcentral:{client_id}"
         self.credentials_rejected = False
+        self._on_rejected = on_rejected
 
     async def access_token(self) -> str:
         pair = self._pair
@@ -106,6 +108,8 @@ class TokenManager:
         except (Rejected, AuthError):
             self.credentials_rejected = True
             log.error("ringcentral: %s", CREDENTIALS_REJECTED)
+            if self._on_rejected is not None:
+                await self._on_rejected(CREDENTIALS_REJECTED)
             raise AuthError(CREDENTIALS_REJECTED, provider=PROVIDER) from None
 
     def _refreshable(self, pair: TokenPair) -> bool:
