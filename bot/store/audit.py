@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -24,19 +24,11 @@ class AuditRecord:
     request_id: str
 
 
+_FIELDS = [f.name for f in fields(AuditRecord)]
+
+
 async def append(session: AsyncSession, *, record: AuditRecord) -> None:
-    session.add(
-        AuditEntry(
-            at=record.at,
-            actor=record.actor,
-            subject=record.subject,
-            line=record.line,
-            action=record.action,
-            before=record.before,
-            after=record.after,
-            request_id=record.request_id,
-        )
-    )
+    session.add(AuditEntry(**asdict(record)))
 
 
 async def recent(
@@ -47,16 +39,4 @@ async def recent(
     if slack_user_id:
         query = query.where(or_(AuditEntry.actor == slack_user_id, AuditEntry.subject == slack_user_id))
     rows = await session.scalars(query)
-    return [
-        AuditRecord(
-            at=row.at,
-            actor=row.actor,
-            subject=row.subject,
-            line=row.line,
-            action=row.action,
-            before=row.before,
-            after=row.after,
-            request_id=row.request_id,
-        )
-        for row in rows
-    ]
+    return [AuditRecord(**{name: getattr(row, name) for name in _FIELDS}) for row in rows]

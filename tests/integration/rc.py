@@ -35,14 +35,17 @@ async def wired(
     database_url: str,
     *,
     socket: bool = True,
+    emulator: RingCentralEmulator | None = None,
+    url: str | None = None,
     as_email: str = "admin@example.com",
     read_timeout: float = 5.0,
     policy: RetryPolicy | None = None,
     budget: bool = False,
 ) -> AsyncIterator[Wired]:
-    emulator = build_emulator()
-    server = LoopbackServer(emulator) if socket else None
-    url = await server.start() if server else "http://rc.test"
+    """A client (one bot instance) on its own engine; with `url`, against a shared emulator."""
+    emulator = emulator or build_emulator()
+    server = LoopbackServer(emulator) if socket and url is None else None
+    url = url or (await server.start() if server else "http://rc.test")
     transport = None if socket else httpx.ASGITransport(app=emulator)
     database = Database(database_url)
     await upgrade(database)

@@ -6,20 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 import pytest
-from pydantic import SecretStr
 
 from bot.loopback import LoopbackServer
-from bot.providers.budget import RateBudget
 from bot.providers.errors import AuthError
-from bot.providers.http import ProviderHttp, RetryPolicy
-from bot.providers.ringcentral.auth import TokenManager
-from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
+from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.emulator import build_emulator
 from bot.providers.ringcentral.emulator.app import RingCentralEmulator
-from bot.store import Database
-from bot.store.migrate import upgrade
+from tests.integration.rc import wired
 
 
 @asynccontextmanager
@@ -28,26 +22,11 @@ async def instance(
     database_url: str,
     *,
     jwt: str = "admin@example.com",
-    transport: httpx.AsyncBaseTransport | None = None,
+    app: RingCentralEmulator | None = None,
 ) -> AsyncIterator[RingCentralClient]:
     """One bot instance: its own database engine and HTTP client, as a process would have."""
-    database = Database(database_url)
-    await upgrade(database)
-    client = httpx.AsyncClient(base_url=url, transport=transport, timeout=10)
-    budget = RateBudget(provider="ringcentral", limits=GROUP_LIMITS, database=database, enabled=False)
-    http = ProviderHttp(client, provider="ringcentral", policy=RetryPolicy(scale=0.01), budget=budget)
-    tokens = TokenManager(
-        http=http,
-        database=database,
-        client_id="id",
-        client_secret=SecretStr("secret"),
-        jwt=SecretStr(jwt),
-    )
-    try:
-        yield RingCentralClient(http=http, tokens=tokens)
-    finally:
-        await client.aclose()
-        await database.dispose()
+    async with wired(database_url, url=url, emulator=app, socket=app is None, as_email=jwt) as rc:
+        yield rc.client
 
 
 @pytest.fixture
@@ -109,9 +88,7 @@ async def test_refused_refresh_falls_back_to_one_jwt_login(
 
 async def test_rejected_credentials_raise_auth_error_and_stop_calling(sqlite_url: str) -> None:
     app = build_emulator()
-    async with instance(
-        "http://rc", sqlite_url, jwt="nobody@example.com", transport=httpx.ASGITransport(app=app)
-    ) as rc:
+    async with instance("http://rc.test", sqlite_url, jwt="nobody@example.com", app=app) as rc:
         with pytest.raises(AuthError):
             await rc.get_extension("~")
         with pytest.raises(AuthError):
