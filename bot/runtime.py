@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import redact
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
+from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
 from bot.settings import Provider, Settings
 from bot.slack_profiles import SlackProfiles
@@ -37,6 +38,7 @@ class Runtime:
     slack: AsyncWebClient
     tasks: TaskRunner
     identity: Identity
+    forwarding: ForwardingService
     clock: Callable[[], datetime] = utcnow
     admins: set[str] = field(default_factory=set)
 
@@ -107,6 +109,13 @@ async def start_runtime(
         providers=enabled_providers(settings),
         virtual_numbers=frozenset(virtual_numbers),
     )
+    forwarding = ForwardingService(
+        database=database,
+        identity=identity,
+        ringcentral=providers.ringcentral,
+        clock=utcnow,
+        region=settings.switchboard_default_region,
+    )
     return Runtime(
         settings=settings,
         database=database,
@@ -114,4 +123,5 @@ async def start_runtime(
         slack=slack,
         tasks=TaskRunner(limit=settings.switchboard_max_background_tasks),
         identity=identity,
+        forwarding=forwarding,
     )

@@ -8,7 +8,8 @@ from bot.runtime import Runtime
 
 
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
-    from handlers import admin, home
+    from handlers import admin, forward, home
 
     admin.register(app, runtime)
+    forward.register(app, runtime)
     home.register(app, runtime)

@@ -110,6 +110,35 @@ class Harness:
         )
         return await self.signed(body)
 
+    async def submit(self, who: str, view: dict[str, Any], values: dict[str, str]) -> Reply:
+        """Submit a modal as Slack would, typing `values` into its plain-text inputs."""
+        state = {
+            block: {"value": {"type": "plain_text_input", "value": text}}
+            for block, text in values.items()
+        }
+        body = payloads.view_submission(user_id=user_id(who), user_name=who, view=view, values=state)
+        return await self.signed(body)
+
+    async def click(
+        self, who: str, action: dict[str, Any], *, view: dict[str, Any] | None = None
+    ) -> Reply:
+        body = payloads.block_action(
+            user_id=user_id(who),
+            user_name=who,
+            action=action,
+            response_url=self.slack.response_url(),
+            view=view,
+        )
+        return await self.signed(body)
+
+    def latest_view(self, reply: Reply) -> dict[str, Any]:
+        """The modal as it stands after the reply (the stand-in keeps each view's last state)."""
+        ids = [str(c.args.get("view_id") or "") for c in reply.calls if c.method == "views.update"]
+        opened = [c for c in reply.calls if c.method == "views.open"]
+        if not ids and opened:
+            ids = [view_id for view_id, v in self.slack.views.items() if v.get("callback_id")]
+        return self.slack.views[ids[-1]]
+
     async def audit_rows(self) -> list[AuditRecord]:
         async with self.runtime.database.session() as session:
             return await audit_store.recent(session, limit=1000)

@@ -123,27 +123,29 @@ class ShellSession:
 
     # -- requests and what came back -------------------------------------------------
 
-    async def _post(self, body: bytes, *, json_body: bool = False) -> None:
+    async def _post(self, body: bytes, *, json_body: bool = False) -> str | None:
+        """Send a signed request and show what came back; returns the ack's response_action."""
         headers = signing.signed_headers(self.secret, body)
         if json_body:
             headers["Content-Type"] = "application/json"
         response = await self.http.post("/slack/events", content=body, headers=headers)
         await self.runtime.tasks.wait_idle()
         screen = Screen()
-        self._render_ack(response, screen)
+        action = self._render_ack(response, screen)
         await self._render_calls(screen)
+        return action
 
-    def _render_ack(self, response: httpx.Response, screen: Screen) -> None:
+    def _render_ack(self, response: httpx.Response, screen: Screen) -> str | None:
         if response.status_code != 200:
             screen.lines.append(f"(Slack would show an error: HTTP {response.status_code})")
-            return
+            return None
         if not response.content:
-            return
+            return None
         try:
             body = json.loads(response.content)
         except ValueError:
             screen.lines.append(response.text)
-            return
+            return None
         if isinstance(body, dict) and body.get("response_action") == "errors":
             for field, error in body.get("errors", {}).items():
                 screen.lines.append(f"! {field}: {error}")
@@ -151,6 +153,11 @@ class ShellSession:
             self.open_view = body.get("view")
         elif isinstance(body, dict):
             self.renderer.message(body, screen)
+        return (
+            str(body.get("response_action"))
+            if isinstance(body, dict) and "response_action" in body
+            else None
+        )
 
     async def _render_calls(self, screen: Screen) -> None:
         for call in self.standin.drain():
@@ -168,6 +175,8 @@ class ShellSession:
         view, self.open_view = self.open_view, None
         if view is not None and _inputs(view):
             await self._fill_and_submit(view)
+        elif view is not None and view.get("submit"):
+            await self._confirm(view)
 
     def _show(self, screen: Screen) -> None:
         if screen.clickables:
@@ -175,20 +184,35 @@ class ShellSession:
         for line in screen.lines:
             self.write(line)
 
-    async def _fill_and_submit(self, view: dict[str, Any]) -> None:
-        values: dict[str, Any] = {}
-        for block in _inputs(view):
-            answer = await self.read(f"  {block.get('label', {}).get('text', 'value')}> ")
-            if answer is None or answer.strip() == ":cancel":
-                self.write("(modal closed)")
-                return
-            element = block["element"]
-            values[block["block_id"]] = {element["action_id"]: self._value(element, answer.strip())}
+    async def _confirm(self, view: dict[str, Any]) -> None:
+        """A modal with a submit button and nothing to fill: a yes/no question."""
+        answer = await self.read(f"  {view['submit']['text']}? (y/n)> ")
+        if answer is None or answer.strip().lower() not in ("y", "yes"):
+            self.write("(modal closed)")
+            return
+        await self._submit(view, {})
+
+    async def _submit(self, view: dict[str, Any], values: dict[str, Any]) -> None:
         stored = self.standin.views.get(str(view.get("id")), view)
         body = payloads.view_submission(
             user_id=self.user.id, user_name=self.user.name, view=stored, values=values
         )
-        await self._post(body)
+        if await self._post(body) == "errors":
+            await self._fill_and_submit(view)  # Slack keeps the modal open: ask again
+
+    async def _fill_and_submit(self, view: dict[str, Any]) -> None:
+        values: dict[str, Any] = {}
+        for block in _inputs(view):
+            initial = block["element"].get("initial_value")
+            shown = f" [{initial}]" if initial else ""
+            answer = await self.read(f"  {block.get('label', {}).get('text', 'value')}{shown}> ")
+            if answer is None or answer.strip() == ":cancel":
+                self.write("(modal closed)")
+                return
+            element = block["element"]
+            typed = answer.strip() or str(initial or "")  # empty keeps the value shown
+            values[block["block_id"]] = {element["action_id"]: self._value(element, typed)}
+        await self._submit(view, values)
 
     def _value(self, element: dict[str, Any], answer: str) -> dict[str, Any]:
         kind = element.get("type")

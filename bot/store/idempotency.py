@@ -30,3 +30,9 @@ async def is_claimed(database: Database, *, key: str) -> bool:
 async def forget_older_than(database: Database, *, cutoff: datetime) -> None:
     async with database.session() as session:
         await session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
+
+
+async def release(database: Database, *, key: str) -> None:
+    """Give a key back when its change certainly did not happen (the user may try again)."""
+    async with database.session() as session:
+        await session.execute(delete(IdempotencyKey).where(IdempotencyKey.key == key))

@@ -7,9 +7,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.blocks import Block, context, divider, header, section
+from bot.blocks import Block, actions, button, context, divider, header, section
 from bot.errors import describe
 from bot.runtime import Runtime
+from bot.services.actor import Actor
 from handlers.admin.views import describe_line
 
 log = logging.getLogger(__name__)
@@ -24,14 +25,28 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 async def publish_home(runtime: Runtime, user_id: str) -> None:
+    """The App Home of `user_id`, read fresh (on open and after every change)."""
     try:
         lines = await runtime.identity.lines_of(user_id)
         blocks = home_blocks(
             lines_text=[describe_line(link) for link in lines], is_admin=runtime.is_admin(user_id)
         )
+        if any(link.provider == "ringcentral" for link in lines):
+            blocks[2:2] = await _numbers(runtime, user_id)
     except Exception as exc:
         blocks = [header("Switchboard"), section(describe(exc, log))]
     await runtime.slack.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})
+
+
+async def _numbers(runtime: Runtime, user_id: str) -> list[Block]:
+    from handlers.forward.ids import ActionId
+    from handlers.forward.views import describe as describe_number
+
+    actor = Actor(user_id, runtime.is_admin(user_id))
+    listing = await runtime.forwarding.listing(actor, user_id)
+    rows = "\n".join(f"• {describe_number(n, runtime.forwarding.region)}" for n in listing.numbers)
+    text = f"*Your forwarding numbers*\n{rows or 'None yet.'}"
+    return [section(text), actions(button("Manage numbers", ActionId.OPEN.value, style="primary"))]
 
 
 def home_blocks(*, lines_text: list[str], is_admin: bool) -> list[Block]:

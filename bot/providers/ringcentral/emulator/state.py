@@ -192,16 +192,17 @@ def _person(p: dict[str, Any]) -> Extension:
         status=p.get("status", "Enabled"),
         timezone=p["timezone"],
         direct_number=p["direct"],
-        forwarding=[_forwarding(f) for f in p["forwarding"]],
+        forwarding=[_forwarding(f, p["direct"]) for f in p["forwarding"]],
         devices={str(f["device"]): p["direct"] for f in p["forwarding"] if "device" in f},
     )
 
 
-def _forwarding(f: dict[str, Any]) -> ForwardingNumber:
+def _forwarding(f: dict[str, Any], direct: str) -> ForwardingNumber:
+    """A seeded number; a desk phone (PhoneLine) rings at the extension's direct number."""
     return ForwardingNumber(
         id=f["id"],
         type=f["type"],
-        phone=f.get("phone", ""),
+        phone=f.get("phone") or direct,
         label=f.get("label") or f["type"],
         flip=f["flip"],
         device_id=f.get("device"),

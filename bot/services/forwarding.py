@@ -1,0 +1,268 @@
+"""Forwarding numbers as the bot's users see them: list, add, edit, remove.
+
+Every change: authorization before any provider call, an idempotency key claimed before the
+one mutation request, an audit row with before/after in the same transaction as nothing
+else (the provider holds the state), and the truth told after an uncertain answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.errors import Unsupported, UserError
+from bot.phone import InvalidNumber, to_e164
+from bot.providers.errors import RateLimited, Rejected, Unavailable
+from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.ringcentral.models import ForwardingNumberInfo
+from bot.services import audit
+from bot.services.actor import Actor
+from bot.services.identity import Identity
+from bot.store import Database, idempotency
+from bot.store.links import LinkRecord
+
+MAX_NUMBERS = 10
+MAX_LABEL = 60
+TYPE_WORDS = {"mobile": "Mobile", "home": "Home", "work": "Work"}
+EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
+NO_RINGCENTRAL = "Forwarding numbers live on RingCentral, and this line isn't a RingCentral extension."
+
+
+@dataclass(frozen=True)
+class Number:
+    id: str
+    label: str
+    type: str
+    phone: str
+    flip: str | None
+    forwarding: bool
+    flipping: bool
+
+    @property
+    def editable(self) -> bool:
+        return self.type in EDITABLE
+
+    @classmethod
+    def of(cls, info: ForwardingNumberInfo) -> Number:
+        return cls(
+            id=info.id,
+            label=info.label or info.type,
+            type=info.type,
+            phone=info.phone_number,
+            flip=info.flip_number,
+            forwarding="CallForwarding" in info.features,
+            flipping="CallFlip" in info.features,
+        )
+
+
+@dataclass(frozen=True)
+class Listing:
+    line: LinkRecord
+    numbers: list[Number]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a change did. `replayed`: a repeat of a request already handled; say nothing."""
+
+    action: str
+    line: LinkRecord
+    before: Number | None = None
+    after: Number | None = None
+    replayed: bool = False
+    note: str = ""
+
+
+class Ambiguous(UserError):
+    def __init__(self, message: str, candidates: list[Number]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+def kind_and_label(label: str | None) -> tuple[str, str | None]:
+    """`mobile`/`home`/`work` pick that type; anything else is type Other with that label."""
+    if label is None or not label.strip():
+        return "Other", None
+    text = " ".join(label.split())
+    if text.lower() in TYPE_WORDS:
+        return TYPE_WORDS[text.lower()], None
+    if len(text) > MAX_LABEL:
+        raise UserError(f"A label can be {MAX_LABEL} characters at most.")
+    return "Other", text
+
+
+class ForwardingService:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        identity: Identity,
+        ringcentral: RingCentralClient | None,
+        clock: Callable[[], datetime],
+        region: str,
+    ) -> None:
+        self._database = database
+        self._identity = identity
+        self._rc = ringcentral
+        self._clock = clock
+        self.region = region
+
+    async def line(self, actor: Actor, subject: str) -> LinkRecord:
+        """The subject's RingCentral line, after checking the actor may act on it."""
+        actor.require_for(subject)
+        lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
+        line = next((x for x in lines if x.provider == "ringcentral"), None)
+        if line is None or self._rc is None:
+            raise Unsupported(NO_RINGCENTRAL)
+        return line
+
+    async def listing(self, actor: Actor, subject: str) -> Listing:
+        line = await self.line(actor, subject)
+        return Listing(line, await self._numbers(line))
+
+    def parse_number(self, raw: str) -> str:
+        try:
+            return to_e164(raw, self.region)
+        except InvalidNumber as exc:
+            raise UserError(exc.message) from None
+
+    async def add(
+        self, actor: Actor, subject: str, *, phone: str, label: str | None, key: str
+    ) -> Change:
+        kind, clean_label = kind_and_label(label)
+        e164 = self.parse_number(phone)
+        line = await self.line(actor, subject)
+        async with self._change(key, "forwarding.add", line) as replay:
+            if replay:
+                return replay
+            numbers = await self._numbers(line)
+            existing = next((n for n in numbers if n.phone == e164), None)
+            if existing is not None:
+                return Change("forwarding.add", line, after=existing, note="already")
+            if len(numbers) >= MAX_NUMBERS:
+                raise UserError(
+                    f"You already have {MAX_NUMBERS} numbers, RingCentral's limit; remove one first."
+                )
+            if kind != "Other" and any(n.type == kind for n in numbers):
+                raise UserError(f"You already have a {kind} number; edit it instead.")
+            info = await self._client.forwarding.create(
+                line.line_id, phone_number=e164, type=kind, label=clean_label
+            )
+        made = Number.of(info)
+        await self._audit(actor, line, "forwarding.add", None, made)
+        return Change("forwarding.add", line, after=made)
+
+    async def edit(
+        self,
+        actor: Actor,
+        subject: str,
+        *,
+        number_id: str,
+        phone: str | None,
+        label: str | None,
+        key: str,
+    ) -> Change:
+        changes: dict[str, Any] = {}
+        if phone:
+            changes["phoneNumber"] = self.parse_number(phone)
+        if label is not None and label.strip():
+            kind, clean_label = kind_and_label(label)
+            changes["type"] = kind
+            if clean_label:
+                changes["label"] = clean_label
+        if not changes:
+            raise UserError("Give a new number or a new label.")
+        line = await self.line(actor, subject)
+        async with self._change(key, "forwarding.edit", line) as replay:
+            if replay:
+                return replay
+            current = self._editable(await self._numbers(line), number_id)
+            info = await self._client.forwarding.update(line.line_id, current.id, changes=changes)
+        updated = Number.of(info)
+        await self._audit(actor, line, "forwarding.edit", current, updated)
+        return Change("forwarding.edit", line, before=current, after=updated)
+
+    async def remove(self, actor: Actor, subject: str, *, number_id: str, key: str) -> Change:
+        line = await self.line(actor, subject)
+        async with self._change(key, "forwarding.remove", line) as replay:
+            if replay:
+                return replay
+            current = self._editable(await self._numbers(line), number_id)
+            await self._client.forwarding.delete(line.line_id, current.id)
+        await self._audit(actor, line, "forwarding.remove", current, None)
+        return Change("forwarding.remove", line, before=current)
+
+    def resolve(self, numbers: list[Number], which: str) -> Number:
+        """A number by label, type word or phone number; exactly one, else a list to choose from."""
+        wanted = " ".join(which.split()).lower()
+        found = [n for n in numbers if wanted in (n.label.lower(), n.type.lower())]
+        if not found:
+            try:
+                e164 = to_e164(which, self.region)
+            except InvalidNumber:
+                e164 = None
+            found = [n for n in numbers if n.phone == e164]
+        if len(found) == 1:
+            return found[0]
+        reason = "Several numbers match" if found else "No number matches"
+        raise Ambiguous(f"{reason} `{which[:60]}`; pick one of these:", found or numbers)
+
+    # -- internals --------------------------------------------------------------------
+
+    @property
+    def _client(self) -> RingCentralClient:
+        if self._rc is None:
+            raise Unsupported(NO_RINGCENTRAL)
+        return self._rc
+
+    async def _numbers(self, line: LinkRecord) -> list[Number]:
+        return [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
+
+    @staticmethod
+    def _editable(numbers: list[Number], number_id: str) -> Number:
+        found = next((n for n in numbers if n.id == number_id), None)
+        if found is None:
+            raise UserError("That number is no longer in the list; it may have been removed meanwhile.")
+        if not found.editable:
+            raise UserError(
+                f"{found.label} is managed by RingCentral ({found.type}) and can't be changed here."
+            )
+        return found
+
+    @asynccontextmanager
+    async def _change(self, key: str, action: str, line: LinkRecord) -> AsyncIterator[Change | None]:
+        """Claim the idempotency key first: a replay gets a `replayed` Change and does nothing.
+
+        A change refused locally or by the provider, or never sent, frees the key again.
+        """
+        scoped = f"{action}:{key}"
+        if not await idempotency.claim(self._database, key=scoped, action=action, now=self._clock()):
+            yield Change(action, line, replayed=True)
+            return
+        try:
+            yield None
+        except (UserError, Rejected, RateLimited) as exc:
+            await idempotency.release(self._database, key=scoped)
+            raise exc from None
+        except Unavailable as exc:
+            if not exc.sent:
+                await idempotency.release(self._database, key=scoped)
+            raise
+
+    async def _audit(
+        self, actor: Actor, line: LinkRecord, action: str, before: Number | None, after: Number | None
+    ) -> None:
+        async with self._database.session() as session:
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=line.slack_user_id,
+                line=f"{line.provider}:{line.line_id}",
+                action=action,
+                before=asdict(before) if before else None,
+                after=asdict(after) if after else None,
+                now=self._clock(),
+            )

@@ -1,0 +1,14 @@
+"""/forward: forwarding numbers from slash commands, the modal and the App Home."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.runtime import Runtime
+from handlers.forward import modal
+from handlers.forward.commands import ForwardCommand
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    app.command("/forward")(ForwardCommand(runtime).handle)
+    modal.register(app, runtime)

@@ -1,0 +1,133 @@
+"""/forward slash commands: list, add, edit, remove (and the modal when typed alone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot.blocks import code, escape, message
+from bot.errors import UserError
+from bot.phone import display
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from bot.services.forwarding import Ambiguous, Change, Number
+from handlers.common import actor_of, in_background, split_mention
+from handlers.forward import views
+from handlers.forward.modal import open_modal
+from handlers.forward.parsing import number_and_label, words_of
+from handlers.home import publish_home
+
+SOON = "Quick forwarding (`/forward to`, `off`, `voicemail`, `status`) isn't available yet."
+
+
+class ForwardCommand:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.service = runtime.forwarding
+
+    async def handle(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+    ) -> None:
+        actor = actor_of(context)
+        words = words_of(str(command.get("text") or ""))
+        if not words:
+            await ack()
+            self.runtime.tasks.spawn(open_modal(self.runtime, actor, str(command["trigger_id"])))
+            return
+        verb = words[0].lower()
+        subject, rest = split_mention(words[1:])
+        work = {"list": self._list, "add": self._add, "edit": self._edit, "remove": self._remove}.get(
+            verb
+        )
+        if verb in ("to", "off", "voicemail", "status"):
+            await ack(**message(SOON))
+            return
+        if work is None:
+            await ack(**message(views.USAGE))
+            return
+        await ack()
+        key = str(command.get("trigger_id") or "")
+        in_background(
+            self.runtime,
+            respond,
+            self._guarded(work, actor, subject or actor.slack_user_id, rest, key, respond),
+        )
+
+    async def _guarded(
+        self, work: Any, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+    ) -> None:
+        try:
+            await work(actor, subject, rest, key, respond)
+        except Ambiguous as exc:
+            await respond(**message(views.choices(exc.message, exc.candidates, self.service.region)))
+
+    async def _list(
+        self, actor: Actor, subject: str, rest: list[str], _key: str, respond: AsyncRespond
+    ) -> None:
+        if rest:
+            raise UserError("Usage: `/forward list [@user]`.")
+        listing = await self.service.listing(actor, subject)
+        text, blocks = views.list_message(listing, actor.slack_user_id, self.service.region)
+        await respond(**message(text, blocks))
+
+    async def _add(
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+    ) -> None:
+        phone, label = number_and_label(rest, self.service.region)
+        change = await self.service.add(actor, subject, phone=phone, label=label, key=key)
+        await self._report(change, respond)
+
+    async def _edit(
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+    ) -> None:
+        if len(rest) < 2:
+            raise UserError("Usage: `/forward edit <label-or-number> <new number> [label]`.")
+        listing = await self.service.listing(actor, subject)
+        target, tail = self._target_and_tail(listing.numbers, rest)
+        phone, label = number_and_label(tail, self.service.region)
+        change = await self.service.edit(
+            actor, subject, number_id=target.id, phone=phone, label=label, key=key
+        )
+        await self._report(change, respond)
+
+    async def _remove(
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+    ) -> None:
+        if not rest:
+            raise UserError("Usage: `/forward remove <label-or-number>`.")
+        listing = await self.service.listing(actor, subject)
+        target = self.service.resolve(listing.numbers, " ".join(rest))
+        change = await self.service.remove(actor, subject, number_id=target.id, key=key)
+        await self._report(change, respond)
+
+    def _target_and_tail(self, numbers: list[Number], rest: list[str]) -> tuple[Number, list[str]]:
+        """The shortest leading words naming one number; the words after are the new number."""
+        for end in range(1, len(rest)):
+            try:
+                return self.service.resolve(numbers, " ".join(rest[:end])), rest[end:]
+            except Ambiguous:
+                continue
+        return self.service.resolve(numbers, rest[0]), rest[1:]
+
+    async def _report(self, change: Change, respond: AsyncRespond) -> None:
+        if change.replayed:
+            return  # the first delivery already answered
+        await respond(**message(sentence(change, self.service.region)))
+        await publish_home(self.runtime, change.line.slack_user_id)
+
+
+def sentence(change: Change, region: str) -> str:
+    def show(number: Number) -> str:
+        return f"*{escape(number.label)}* {code(display(number.phone, region))}"
+
+    if change.note == "already" and change.after:
+        return f"{show(change.after)} is already in the forwarding numbers; nothing changed."
+    if change.action == "forwarding.add" and change.after:
+        return f"Added {show(change.after)} to the forwarding numbers."
+    if change.action == "forwarding.edit" and change.before and change.after:
+        return f"Changed {show(change.before)} to {show(change.after)}."
+    if change.action == "forwarding.remove" and change.before:
+        return f"Removed {show(change.before)} from the forwarding numbers."
+    return "Done."

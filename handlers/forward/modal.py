@@ -1,0 +1,210 @@
+"""The /forward modal: list with per-row menus, add and edit forms, remove confirmation.
+
+Flow for slow providers (DESIGN): a loading view opens at once with the trigger id; data
+arrives by views.update. A submission is checked locally first (`response_action: errors`),
+then answered with a "saving…" view; the outcome replaces it by views.update: the list with
+a notice, or the form again with the provider's reason under the field.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.blocks import section
+from bot.errors import UserError, describe
+from bot.phone import InvalidNumber, to_e164
+from bot.providers.errors import ProviderError, Rejected
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from bot.services.forwarding import MAX_LABEL, Change
+from handlers.forward import views
+from handlers.forward.ids import ActionId, BlockId, ViewId
+from handlers.forward.views import Meta
+from handlers.home import publish_home
+
+log = logging.getLogger(__name__)
+
+
+async def open_modal(
+    runtime: Runtime, actor: Actor, trigger_id: str, subject: str | None = None
+) -> None:
+    meta = Meta(opener=actor.slack_user_id, subject=subject or actor.slack_user_id)
+    opened = await runtime.slack.views_open(trigger_id=trigger_id, view=views.loading(meta))
+    await show_list(runtime, actor, meta, str(opened["view"]["id"]))
+
+
+async def show_list(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, notice: str = "") -> None:
+    service = runtime.forwarding
+    try:
+        listing = await service.listing(actor, meta.subject)
+        view = views.list_modal(listing, meta, service.region, notice=notice, admin=actor.is_admin)
+    except Exception as exc:
+        view = views.modal(ViewId.LIST, "Forwarding", [section(describe(exc, log))], meta)
+    await runtime.slack.views_update(view_id=view_id, view=view)
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    service = runtime.forwarding
+
+    def actor_meta(body: dict[str, Any]) -> tuple[Actor, Meta] | None:
+        """The actor and the view's metadata; None when someone else submits a view they didn't open."""
+        user = str(body["user"]["id"])
+        try:
+            meta = Meta.load(str(body["view"].get("private_metadata", "")))
+        except (ValueError, KeyError, TypeError):
+            return None
+        if meta.opener != user:
+            log.warning("view from %s opened by %s: ignored", user, meta.opener)
+            return None
+        return Actor(user, runtime.is_admin(user)), meta
+
+    @app.action(ActionId.OPEN.value)
+    async def open_from_home(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        user = str(body["user"]["id"])
+        runtime.tasks.spawn(
+            open_modal(runtime, Actor(user, runtime.is_admin(user)), str(body["trigger_id"]))
+        )
+
+    @app.action(ActionId.ADD.value)
+    async def add_clicked(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        found = actor_meta(body)
+        if found:
+            view = views.form(found[1], number=None, region=service.region)
+            runtime.tasks.spawn(runtime.slack.views_update(view_id=body["view"]["id"], view=view))
+
+    @app.action(ActionId.PICK_USER.value)
+    async def user_picked(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        found = actor_meta(body)
+        if found:
+            actor, meta = found
+            chosen = Meta(opener=meta.opener, subject=str(action.get("selected_user") or meta.subject))
+            runtime.tasks.spawn(show_list(runtime, actor, chosen, str(body["view"]["id"])))
+
+    @app.action(ActionId.ROW.value)
+    async def row_menu(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        found = actor_meta(body)
+        if found:
+            verb, _, number_id = str(action.get("selected_option", {}).get("value", "")).partition(":")
+            runtime.tasks.spawn(_row(runtime, *found, verb, number_id, str(body["view"]["id"])))
+
+    @app.view(ViewId.ADD.value)
+    @app.view(ViewId.EDIT.value)
+    async def form_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        found = actor_meta(body)
+        if found is None:
+            await ack()
+            return
+        actor, meta = found
+        phone, label = _values(view)
+        errors = _local_errors(phone, label, service.region, editing=bool(meta.number))
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack(response_action="update", view=views.saving(meta))
+        key = f"{view['id']}:{view.get('hash', '')}"
+        runtime.tasks.spawn(_save(runtime, actor, meta, view["id"], phone, label, key))
+
+    @app.view(ViewId.REMOVE.value)
+    async def remove_confirmed(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        found = actor_meta(body)
+        if found is None:
+            await ack()
+            return
+        actor, meta = found
+        await ack(response_action="update", view=views.saving(meta))
+        key = f"{view['id']}:{view.get('hash', '')}"
+        runtime.tasks.spawn(_remove(runtime, actor, meta, view["id"], key))
+
+
+async def _row(
+    runtime: Runtime, actor: Actor, meta: Meta, verb: str, number_id: str, view_id: str
+) -> None:
+    service = runtime.forwarding
+    listing = await service.listing(actor, meta.subject)
+    number = next((n for n in listing.numbers if n.id == number_id and n.editable), None)
+    if number is None:
+        await show_list(runtime, actor, meta, view_id, notice="That number is no longer there.")
+        return
+    chosen = Meta(meta.opener, meta.subject, number.id)
+    if verb == "remove":
+        view = views.confirm_remove(chosen, number, service.region)
+    else:
+        view = views.form(chosen, number=number, region=service.region)
+    await runtime.slack.views_update(view_id=view_id, view=view)
+
+
+async def _save(
+    runtime: Runtime, actor: Actor, meta: Meta, view_id: str, phone: str, label: str | None, key: str
+) -> None:
+    service = runtime.forwarding
+    try:
+        if meta.number:
+            change = await service.edit(
+                actor, meta.subject, number_id=meta.number, phone=phone, label=label, key=key
+            )
+        else:
+            change = await service.add(actor, meta.subject, phone=phone, label=label, key=key)
+    except (UserError, Rejected) as exc:
+        sentence = exc.message if isinstance(exc, UserError) else exc.user_message
+        field = BlockId.LABEL if "label" in sentence.lower() else BlockId.PHONE
+        current = None
+        if meta.number:
+            listing = await service.listing(actor, meta.subject)
+            current = next((n for n in listing.numbers if n.id == meta.number), None)
+        view = views.form(meta, number=current, region=service.region, error=(field.value, sentence))
+        await runtime.slack.views_update(view_id=view_id, view=view)
+        return
+    except ProviderError as exc:
+        await show_list(runtime, actor, meta, view_id, notice=f":warning: {describe(exc, log)}")
+        return
+    await _done(runtime, actor, meta, view_id, change)
+
+
+async def _remove(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, key: str) -> None:
+    try:
+        change = await runtime.forwarding.remove(actor, meta.subject, number_id=meta.number, key=key)
+    except (UserError, ProviderError) as exc:
+        await show_list(runtime, actor, meta, view_id, notice=f":warning: {describe(exc, log)}")
+        return
+    await _done(runtime, actor, meta, view_id, change)
+
+
+async def _done(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, change: Change) -> None:
+    from handlers.forward.commands import sentence
+
+    notice = (
+        "" if change.replayed else f":white_check_mark: {sentence(change, runtime.forwarding.region)}"
+    )
+    await show_list(runtime, actor, Meta(meta.opener, meta.subject), view_id, notice=notice)
+    if not change.replayed:
+        await publish_home(runtime, meta.subject)
+
+
+def _values(view: dict[str, Any]) -> tuple[str, str | None]:
+    values = view.get("state", {}).get("values", {})
+
+    def read(block: BlockId) -> str:
+        return str(
+            (values.get(block.value, {}).get(ActionId.VALUE.value) or {}).get("value") or ""
+        ).strip()
+
+    return read(BlockId.PHONE), read(BlockId.LABEL) or None
+
+
+def _local_errors(phone: str, label: str | None, region: str, *, editing: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if phone or not editing:
+        try:
+            to_e164(phone, region)
+        except InvalidNumber as exc:
+            errors[BlockId.PHONE.value] = exc.message.replace("`", "")
+    if label and len(label) > MAX_LABEL:
+        errors[BlockId.LABEL.value] = f"A label can be {MAX_LABEL} characters at most."
+    return errors

@@ -1,0 +1,192 @@
+"""Block Kit of /forward: the list (message and modal), the forms, the confirmations."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.blocks import Block, actions, button, code, context, escape, mention, section
+from bot.phone import display
+from bot.services.forwarding import Listing, Number
+from handlers.forward.ids import ActionId, BlockId, ViewId
+
+USAGE = "\n".join(
+    [
+        "*/forward*: your forwarding numbers",
+        "• `/forward` opens the forwarding window",
+        "• `/forward list [@user]`",
+        "• `/forward add <number> [label]` (`mobile`, `home`, `work` pick that type)",
+        "• `/forward edit <label-or-number> <number> [label]`",
+        "• `/forward remove <label-or-number>`",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """private_metadata of every /forward view: who opened it, whose line, which number."""
+
+    opener: str
+    subject: str
+    number: str = ""
+
+    def dump(self) -> str:
+        return json.dumps({"opener": self.opener, "subject": self.subject, "number": self.number})
+
+    @classmethod
+    def load(cls, raw: str) -> Meta:
+        data = json.loads(raw or "{}")
+        return cls(str(data["opener"]), str(data["subject"]), str(data.get("number", "")))
+
+
+def describe(number: Number, region: str) -> str:
+    features = []
+    if number.forwarding:
+        features.append("forwarding")
+    if number.flipping:
+        features.append(f"flip {code(number.flip)}" if number.flip else "flip")
+    kind = "" if number.label == number.type else f" · {number.type}"
+    return (
+        f"*{escape(number.label)}*{kind} · {code(display(number.phone, region))} · {', '.join(features)}"
+    )
+
+
+def title(listing: Listing, viewer: str) -> str:
+    whose = (
+        "Your" if listing.line.slack_user_id == viewer else f"{mention(listing.line.slack_user_id)}'s"
+    )
+    return f"{whose} forwarding numbers · RingCentral ext {code(listing.line.extension_number)}"
+
+
+def list_message(listing: Listing, viewer: str, region: str) -> tuple[str, list[Block]]:
+    head = title(listing, viewer)
+    if not listing.numbers:
+        text = f"{head}\nNo forwarding numbers yet. Add one with `/forward add <number> [label]`."
+        return text, [section(text)]
+    rows = "\n".join(f"• {describe(n, region)}" for n in listing.numbers)
+    return f"{head}\n{rows}", [section(f"{head}\n{rows}")]
+
+
+def choices(message: str, numbers: list[Number], region: str) -> str:
+    rows = "\n".join(f"• {describe(n, region)}" for n in numbers)
+    return f"{message}\n{rows}" if rows else f"{message}\n(no numbers yet)"
+
+
+def modal(
+    callback: ViewId, heading: str, blocks: list[Block], meta: Meta, submit: str | None = None
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback.value,
+        "title": {"type": "plain_text", "text": heading[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks,
+        "private_metadata": meta.dump(),
+    }
+    if submit:
+        view["submit"] = {"type": "plain_text", "text": submit}
+    return view
+
+
+def loading(meta: Meta) -> dict[str, Any]:
+    return modal(
+        ViewId.LOADING, "Forwarding", [section(":hourglass_flowing_sand: Loading your numbers…")], meta
+    )
+
+
+def saving(meta: Meta) -> dict[str, Any]:
+    return modal(ViewId.SAVING, "Forwarding", [section(":hourglass_flowing_sand: Saving…")], meta)
+
+
+def list_modal(
+    listing: Listing, meta: Meta, region: str, *, notice: str = "", admin: bool = False
+) -> dict[str, Any]:
+    blocks: list[Block] = []
+    if notice:
+        blocks.append(context(notice))
+    blocks.append(section(title(listing, meta.opener)))
+    for number in listing.numbers:
+        blocks.append(section(describe(number, region), _row_menu(number) if number.editable else None))
+    if not listing.numbers:
+        blocks.append(section("No forwarding numbers yet."))
+    add = button("Add a number", ActionId.ADD.value, meta.subject, style="primary")
+    elements: list[Block] = [add]
+    if admin:
+        elements.append(
+            {
+                "type": "users_select",
+                "action_id": ActionId.PICK_USER.value,
+                "initial_user": meta.subject,
+                "placeholder": {"type": "plain_text", "text": "Manage someone's numbers"},
+            }
+        )
+    blocks.append(actions(*elements, block_id=BlockId.PICKER.value))
+    blocks.append(context("Changes made in RingCentral's own apps show here too."))
+    return modal(ViewId.LIST, "Forwarding", blocks, meta)
+
+
+def _row_menu(number: Number) -> Block:
+    return {
+        "type": "overflow",
+        "action_id": ActionId.ROW.value,
+        "options": [
+            {
+                "text": {"type": "plain_text", "text": f"Edit {number.label}"[:75]},
+                "value": f"edit:{number.id}",
+            },
+            {
+                "text": {"type": "plain_text", "text": f"Remove {number.label}"[:75]},
+                "value": f"remove:{number.id}",
+            },
+        ],
+    }
+
+
+def form(
+    meta: Meta, *, number: Number | None, region: str, error: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """The add (number None) or edit form; `error` is (field, sentence) from the provider."""
+    phone_initial = display(number.phone, region) if number else None
+    label_initial = (
+        None if number is None else (number.label if number.type == "Other" else number.type.lower())
+    )
+    blocks = [
+        _input(
+            BlockId.PHONE,
+            "Phone number",
+            "(650) 555-0199 or +33 1 42 68 53 00",
+            phone_initial,
+            optional=False,
+        ),
+        _input(
+            BlockId.LABEL, "Label (mobile, home, work or any name)", "Desk", label_initial, optional=True
+        ),
+    ]
+    if error is not None:
+        index = 1 if error[0] == BlockId.PHONE else 2
+        blocks.insert(index, context(f":warning: {escape(error[1])}"))
+    callback = ViewId.EDIT if number else ViewId.ADD
+    return modal(callback, "Edit number" if number else "Add a number", blocks, meta, submit="Save")
+
+
+def _input(block: BlockId, label: str, hint: str, initial: str | None, *, optional: bool) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": ActionId.VALUE.value,
+        "placeholder": {"type": "plain_text", "text": hint},
+    }
+    if initial:
+        element["initial_value"] = initial
+    return {
+        "type": "input",
+        "block_id": block.value,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
+
+
+def confirm_remove(meta: Meta, number: Number, region: str) -> dict[str, Any]:
+    text = f"Remove {describe(number, region)}?\nCalls will no longer be forwarded there."
+    return modal(ViewId.REMOVE, "Remove number", [section(text)], meta, submit="Remove")
