@@ -114,5 +114,7 @@ class Renderer:
         self.blocks(view.get("blocks", []), screen, view)
         submit = (view.get("submit") or {}).get("text")
         if submit:
-            screen.lines.append(f"  <{submit}> (answer the prompts to submit)")
+            has_inputs = any(b.get("type") == "input" for b in view.get("blocks", []))
+            how = "answer the prompts to submit" if has_inputs else "answer y to submit"
+            screen.lines.append(f"  <{submit}> ({how})")
         screen.lines.append("+" + "-" * 38)

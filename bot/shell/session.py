@@ -45,6 +45,7 @@ class ShellSession:
         self.renderer = Renderer(self._name_of)
         self.clickables: list[Clickable] = []
         self.open_view: dict[str, Any] | None = None
+        self._home_wanted = False
 
     @property
     def prompt(self) -> str:
@@ -58,7 +59,9 @@ class ShellSession:
         if line == ":quit":
             return False
         if line == ":home":
+            self._home_wanted = True
             await self._post(payloads.app_home_opened(self.user.id), json_body=True)
+            self._home_wanted = False
         elif line.startswith(":as"):
             self._switch(line[3:].strip())
         elif line.startswith(":click"):
@@ -167,8 +170,8 @@ class ShellSession:
                 self.open_view = (
                     self.standin.views.get(str(call.args.get("view_id") or "")) or call.args["view"]
                 )
-            elif call.method == "views.publish":
-                self.renderer.view(call.args["view"], screen)
+            elif call.method == "views.publish" and self._home_wanted:
+                self.renderer.view(call.args["view"], screen)  # refreshes are shown on :home only
         if self.open_view is not None:
             self.renderer.view(self.open_view, screen)
         self._show(screen)

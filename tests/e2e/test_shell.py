@@ -59,3 +59,34 @@ def test_quit_ends_the_session(tmp_path: Path) -> None:
     code, out = shell(tmp_path, ":quit\n/switchboard whoami\n")
     assert code == 0
     assert "`102`" not in out
+
+
+def test_forwarding_numbers_in_the_shell(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/forward add (650) 555-0199 Desk",
+            "/forward",
+            ":click 7",  # Add a number (after three rows' menus)
+            "nope",
+            "",
+            "(650) 555-0188",
+            "Garage",
+            ":click 3",  # Edit Home
+            "",
+            "work",
+            "/forward remove garage",
+            "/forward list",
+            "",
+        ]
+    )
+    code, out = shell(tmp_path, script)
+    assert code == 0
+    assert "Added *Desk* `(650) 555-0199`" in out
+    assert "! phone: nope doesn't look like a phone number." in out
+    assert "Added *Garage* `(650) 555-0188`" in out
+    assert "Changed *Home*" in out
+    assert "Removed *Garage*" in out
+    listed = out.rsplit("alice> /forward list", 1)[1]
+    assert "*Work* `(415) 555-0188`" not in listed
+    assert "*Work* · `(415) 555-0188`" in listed
+    assert "Garage" not in listed
