@@ -26,10 +26,9 @@ async def run_checks(settings: Settings, *, runtime: Runtime | None = None) -> i
             results.append(False)
         else:
             results.append(await _run("slack auth.test", lambda: _slack(runtime)))
-        if runtime.providers.ringcentral is not None:
-            results.append(
-                await _run(PROVIDER_NAMES["ringcentral"], runtime.providers.ringcentral.probe)
-            )
+        for client in (runtime.providers.ringcentral, runtime.providers.voipnow):
+            if client is not None:
+                results.append(await _run(PROVIDER_NAMES[client.provider.value], client.probe))
     finally:
         if own:
             await runtime.aclose()

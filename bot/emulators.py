@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import uvicorn
+from starlette.applications import Starlette
 
 from bot import logs
 from bot.providers.emulation.faults import Faults, parse_fault
@@ -28,11 +29,18 @@ def serve_emulator(provider: str, *, host: str, port: int, latency: str, faults:
             table.add(parse_fault(spec))
         except ValueError as exc:
             raise SystemExit(f"switchboard: {exc}") from None
-    if provider != "ringcentral":
-        raise SystemExit(f"switchboard: the {provider} emulator is not available in this version yet")
-    from bot.providers.ringcentral.emulator import build_emulator
+    app: Starlette
+    if provider == "ringcentral":
+        from bot.providers.ringcentral.emulator import build_emulator as build_ringcentral
 
-    app = build_emulator(faults=table)
-    print(f"RingCentral emulator on http://{host}:{port} (JWT assertion = the email to act as)")
+        app = build_ringcentral(faults=table)
+        print(f"RingCentral emulator on http://{host}:{port} (JWT assertion = the email to act as)")
+    elif provider == "voipnow":
+        from bot.providers.voipnow.emulator import build_emulator as build_voipnow
+
+        app = build_voipnow(faults=table)
+        print(f"VoipNow emulator on http://{host}:{port} (any client credentials)")
+    else:
+        raise SystemExit(f"switchboard: the {provider} emulator is not available in this version yet")
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
     return 0

@@ -36,12 +36,14 @@ class Readiness:
             await asyncio.wait_for(self._runtime.database.ping(), PROBE_TIMEOUT_SECONDS)
         except Exception as exc:
             failing["database"] = type(exc).__name__
-        client = self._runtime.providers.ringcentral
-        if client is not None:
+        providers = self._runtime.providers
+        for probe in (providers.ringcentral, providers.voipnow):
+            if probe is None:
+                continue
             try:
-                await asyncio.wait_for(client.probe(), PROBE_TIMEOUT_SECONDS)
+                await asyncio.wait_for(probe.probe(), PROBE_TIMEOUT_SECONDS)
             except Exception as exc:
-                log.warning("readiness: ringcentral failed: %s", type(exc).__name__)
-                name = PROVIDER_NAMES["ringcentral"]
-                failing["ringcentral"] = f"{name}: {type(exc).__name__}"
+                log.warning("readiness: %s failed: %s", probe.provider.value, type(exc).__name__)
+                name = PROVIDER_NAMES[probe.provider.value]
+                failing[probe.provider.value] = f"{name}: {type(exc).__name__}"
         return failing

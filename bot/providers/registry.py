@@ -14,8 +14,11 @@ from bot.providers.budget import RateBudget
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
-from bot.providers.ringcentral.emulator import build_emulator
+from bot.providers.ringcentral.emulator import build_emulator as build_rc_emulator
 from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.providers.voipnow.client import VoipNowClient
+from bot.providers.voipnow.emulator import VoipNowEmulator
+from bot.providers.voipnow.emulator import build_emulator as build_vn_emulator
 from bot.settings import Provider, Settings
 from bot.store import Database
 
@@ -24,24 +27,21 @@ log = logging.getLogger(__name__)
 Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem
 
 CONNECT_TIMEOUT = 5.0
-TOKEN_RETRY_AFTER_DEFAULT = 60.0  # DESIGN: RingCentral's Retry-After default
-EMULATOR_URL = "http://ringcentral.emulator"
+RINGCENTRAL_RETRY_AFTER_DEFAULT = 60.0  # DESIGN: RingCentral's Retry-After default; others 30 s
 EMULATOR_IDENTITY = "admin@example.com"  # the emulator's JWT assertion: the account admin
 
 
 @dataclass
 class Providers:
     ringcentral: RingCentralClient | None = None
+    voipnow: VoipNowClient | None = None
     ringcentral_emulator: RingCentralEmulator | None = None
+    voipnow_emulator: VoipNowEmulator | None = None
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @property
     def directory(self) -> Directory | None:
         return self.ringcentral
-
-    @property
-    def configured(self) -> list[ProviderName]:
-        return [ProviderName.RINGCENTRAL] if self.ringcentral else []
 
     async def aclose(self) -> None:
         for client in self._clients:
@@ -61,72 +61,94 @@ def build_providers(
     alert: Alert | None = None,
 ) -> Providers:
     """Clients for every provider in SWITCHBOARD_PROVIDERS; `emulator` runs them in-process."""
-    transports = dict(transports or {})
-    providers = Providers()
+    builder = _Builder(settings, database, dict(transports or {}), alert)
     if settings.uses_emulator:
         log.warning("*** Using the built-in provider EMULATOR: no real phones are touched. ***")
-        emulator = build_emulator()
-        providers.ringcentral_emulator = emulator
-        transports.setdefault(ProviderName.RINGCENTRAL, httpx.ASGITransport(app=emulator))
-        providers.ringcentral = _ringcentral(
-            settings,
-            alert,
-            database,
-            transports,
-            url=EMULATOR_URL,
-            client_id="emulator",
-            secret=SecretStr("emulator"),
-            jwt=SecretStr(EMULATOR_IDENTITY),
-            providers=providers,
-        )
-    elif Provider.RINGCENTRAL in settings.providers:
-        assert settings.ringcentral_client_id
-        assert settings.ringcentral_client_secret
-        assert settings.ringcentral_jwt
-        providers.ringcentral = _ringcentral(
-            settings,
-            alert,
-            database,
-            transports,
-            url=settings.ringcentral_server_url,
-            client_id=settings.ringcentral_client_id,
-            secret=settings.ringcentral_client_secret,
-            jwt=settings.ringcentral_jwt,
-            providers=providers,
-        )
-    return providers
+        return builder.emulated()
+    return builder.configured()
 
 
-def _ringcentral(
-    settings: Settings,
-    alert: Alert | None,
-    database: Database,
-    transports: dict[ProviderName, httpx.AsyncBaseTransport],
-    *,
-    url: str,
-    client_id: str,
-    secret: SecretStr,
-    jwt: SecretStr,
-    providers: Providers,
-) -> RingCentralClient:
-    client = httpx.AsyncClient(
-        base_url=url,
-        timeout=timeouts(settings),
-        transport=transports.get(ProviderName.RINGCENTRAL),
-        headers={"Accept": "application/json", "User-Agent": "switchboard-bot"},
-    )
-    providers._clients.append(client)
-    budget = RateBudget(provider="ringcentral", limits=GROUP_LIMITS, database=database)
-    policy = RetryPolicy(
-        default_retry_after=TOKEN_RETRY_AFTER_DEFAULT, scale=settings.switchboard_retry_scale
-    )
-    http = ProviderHttp(client, provider="ringcentral", policy=policy, budget=budget)
-    tokens = TokenManager(
-        http=http,
-        database=database,
-        client_id=client_id,
-        client_secret=secret,
-        jwt=jwt,
-        on_rejected=alert,
-    )
-    return RingCentralClient(http=http, tokens=tokens)
+class _Builder:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        transports: dict[ProviderName, httpx.AsyncBaseTransport],
+        alert: Alert | None,
+    ) -> None:
+        self.settings = settings
+        self.database = database
+        self.transports = transports
+        self.alert = alert
+        self.providers = Providers()
+
+    def emulated(self) -> Providers:
+        rc_app, vn_app = build_rc_emulator(), build_vn_emulator()
+        self.providers.ringcentral_emulator, self.providers.voipnow_emulator = rc_app, vn_app
+        self.transports.setdefault(ProviderName.RINGCENTRAL, httpx.ASGITransport(app=rc_app))
+        self.transports.setdefault(ProviderName.VOIPNOW, httpx.ASGITransport(app=vn_app))
+        self.providers.ringcentral = self._ringcentral(
+            "http://ringcentral.emulator",
+            "emulator",
+            SecretStr("emulator"),
+            SecretStr(EMULATOR_IDENTITY),
+        )
+        self.providers.voipnow = self._voipnow(
+            "http://voipnow.emulator", "emulator", SecretStr("emulator")
+        )
+        return self.providers
+
+    def configured(self) -> Providers:
+        s = self.settings
+        if Provider.RINGCENTRAL in s.providers:
+            assert s.ringcentral_client_id
+            assert s.ringcentral_client_secret
+            assert s.ringcentral_jwt
+            self.providers.ringcentral = self._ringcentral(
+                s.ringcentral_server_url,
+                s.ringcentral_client_id,
+                s.ringcentral_client_secret,
+                s.ringcentral_jwt,
+            )
+        if Provider.VOIPNOW in s.providers:
+            assert s.voipnow_url
+            assert s.voipnow_client_id
+            assert s.voipnow_client_secret
+            self.providers.voipnow = self._voipnow(
+                s.voipnow_url, s.voipnow_client_id, s.voipnow_client_secret
+            )
+        return self.providers
+
+    def _http(
+        self, name: ProviderName, url: str, limits: dict[str, float], retry_after: float
+    ) -> ProviderHttp:
+        client = httpx.AsyncClient(
+            base_url=url,
+            timeout=timeouts(self.settings),
+            transport=self.transports.get(name),
+            headers={"Accept": "application/json", "User-Agent": "switchboard-bot"},
+        )
+        self.providers._clients.append(client)
+        budget = RateBudget(provider=name.value, limits=limits, database=self.database)
+        policy = RetryPolicy(
+            default_retry_after=retry_after, scale=self.settings.switchboard_retry_scale
+        )
+        return ProviderHttp(client, provider=name.value, policy=policy, budget=budget)
+
+    def _ringcentral(
+        self, url: str, client_id: str, secret: SecretStr, jwt: SecretStr
+    ) -> RingCentralClient:
+        http = self._http(ProviderName.RINGCENTRAL, url, GROUP_LIMITS, RINGCENTRAL_RETRY_AFTER_DEFAULT)
+        tokens = TokenManager(
+            http=http,
+            database=self.database,
+            client_id=client_id,
+            client_secret=secret,
+            jwt=jwt,
+            on_rejected=self.alert,
+        )
+        return RingCentralClient(http=http, tokens=tokens)
+
+    def _voipnow(self, url: str, client_id: str, secret: SecretStr) -> VoipNowClient:
+        http = self._http(ProviderName.VOIPNOW, url, {}, RetryPolicy.default_retry_after)
+        return VoipNowClient(http=http, client_id=client_id, client_secret=secret, base_url=url)

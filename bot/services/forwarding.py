@@ -15,13 +15,12 @@ from typing import Any
 
 from bot.errors import Unsupported, UserError
 from bot.phone import InvalidNumber, to_e164
-from bot.providers.errors import RateLimited, Rejected, Unavailable
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.models import ForwardingNumberInfo
-from bot.services import audit
+from bot.services import audit, changes
 from bot.services.actor import Actor
 from bot.services.identity import Identity
-from bot.store import Database, idempotency
+from bot.store import Database
 from bot.store.links import LinkRecord
 
 MAX_NUMBERS = 10
@@ -165,22 +164,22 @@ class ForwardingService:
         label: str | None,
         key: str,
     ) -> Change:
-        changes: dict[str, Any] = {}
+        wanted: dict[str, Any] = {}
         if phone:
-            changes["phoneNumber"] = self.parse_number(phone)
+            wanted["phoneNumber"] = self.parse_number(phone)
         if label is not None and label.strip():
             kind, clean_label = kind_and_label(label)
-            changes["type"] = kind
+            wanted["type"] = kind
             if clean_label:
-                changes["label"] = clean_label
-        if not changes:
+                wanted["label"] = clean_label
+        if not wanted:
             raise UserError("Give a new number or a new label.")
         line = await self.line(actor, subject)
         async with self._change(key, "forwarding.edit", line) as replay:
             if replay:
                 return replay
             current = self._editable(await self._numbers(line), number_id)
-            info = await self._client.forwarding.update(line.line_id, current.id, changes=changes)
+            info = await self._client.forwarding.update(line.line_id, current.id, changes=wanted)
         updated = Number.of(info)
         await self._audit(actor, line, "forwarding.edit", current, updated)
         return Change("forwarding.edit", line, before=current, after=updated)
@@ -234,23 +233,9 @@ class ForwardingService:
 
     @asynccontextmanager
     async def _change(self, key: str, action: str, line: LinkRecord) -> AsyncIterator[Change | None]:
-        """Claim the idempotency key first: a replay gets a `replayed` Change and does nothing.
-
-        A change refused locally or by the provider, or never sent, frees the key again.
-        """
-        scoped = f"{action}:{key}"
-        if not await idempotency.claim(self._database, key=scoped, action=action, now=self._clock()):
-            yield Change(action, line, replayed=True)
-            return
-        try:
-            yield None
-        except (UserError, Rejected, RateLimited) as exc:
-            await idempotency.release(self._database, key=scoped)
-            raise exc from None
-        except Unavailable as exc:
-            if not exc.sent:
-                await idempotency.release(self._database, key=scoped)
-            raise
+        """Yields a `replayed` Change for a repeat of a handled request, else None (go ahead)."""
+        async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
+            yield None if fresh else Change(action, line, replayed=True)
 
     async def _audit(
         self, actor: Actor, line: LinkRecord, action: str, before: Number | None, after: Number | None

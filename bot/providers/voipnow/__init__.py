@@ -1,0 +1,1 @@
+"""VoipNow UnifiedAPI: OAuth client credentials, live phone calls, transfer."""
