@@ -13,8 +13,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import redact
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
+from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
+from bot.services.transfer import TransferService
 from bot.settings import Provider, Settings
 from bot.slack_profiles import SlackProfiles
 from bot.store import Database
@@ -39,6 +41,7 @@ class Runtime:
     tasks: TaskRunner
     identity: Identity
     forwarding: ForwardingService
+    transfers: TransferService
     clock: Callable[[], datetime] = utcnow
     admins: set[str] = field(default_factory=set)
 
@@ -124,4 +127,12 @@ async def start_runtime(
         tasks=TaskRunner(limit=settings.switchboard_max_background_tasks),
         identity=identity,
         forwarding=forwarding,
+        transfers=TransferService(
+            database=database,
+            identity=identity,
+            finder=CallFinder(ringcentral=providers.ringcentral, voipnow=providers.voipnow),
+            forwarding=forwarding,
+            clock=utcnow,
+            confirm_delay=settings.switchboard_retry_scale,
+        ),
     )

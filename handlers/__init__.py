@@ -8,8 +8,9 @@ from bot.runtime import Runtime
 
 
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
-    from handlers import admin, forward, home
+    from handlers import admin, forward, home, transfer
 
     admin.register(app, runtime)
     forward.register(app, runtime)
+    transfer.register(app, runtime)
     home.register(app, runtime)

@@ -32,6 +32,7 @@ PEOPLE = {
     "bob": ("Bob Chen", "America/New_York"),
     "carol": ("Carol Diaz", "Europe/Paris"),
     "admin": ("Ada Admin", "America/Los_Angeles"),
+    "dave": ("Dave Rossi", "Europe/Rome"),  # on VoipNow: linked by an admin
     "mallory": ("Mallory Stranger", "UTC"),  # in Slack, not in any provider directory
 }
 

@@ -217,6 +217,10 @@ class ForwardingService:
             raise Unsupported(NO_RINGCENTRAL)
         return self._rc
 
+    async def numbers(self, line: LinkRecord) -> list[Number]:
+        """The numbers of a line the caller was already authorized for."""
+        return await self._numbers(line)
+
     async def _numbers(self, line: LinkRecord) -> list[Number]:
         return [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
 

@@ -100,14 +100,19 @@ async def _session(
 async def _load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
     """The shell's Slack directory is the provider directory, each with a stable Slack id."""
     directory = runtime.providers.directory
-    people = await directory.list_people() if directory is not None else []
-    for person in people:
+    people = [(p.email, p.name, p.timezone) for p in await directory.list_people()] if directory else []
+    voipnow = (
+        runtime.providers.voipnow_emulator
+    )  # VoipNow has no directory; its emulator knows its people
+    if voipnow is not None:
+        people += [(e.email, e.name, None) for e in voipnow.emulator_state.extensions.values()]
+    for email, name, timezone in people:
         standin.add_user(
             SlackUser(
-                id=slack_id_for(person.email),
-                name=person.email.split("@")[0],
-                real_name=person.name,
-                email=person.email,
-                tz=person.timezone or "America/Los_Angeles",
+                id=slack_id_for(email),
+                name=email.split("@")[0],
+                real_name=name,
+                email=email,
+                tz=timezone or "America/Los_Angeles",
             )
         )

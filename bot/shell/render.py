@@ -66,6 +66,8 @@ class Renderer:
             label = block.get("label", {}).get("text", "")
             optional = " (optional)" if block.get("optional") else ""
             screen.lines.append(f"[input] {label}{optional}")
+            for number, option in enumerate(block.get("element", {}).get("options", []), start=1):
+                screen.lines.append(f"    ({number}) {self.text(option['text']['text'])}")
 
     def _element(
         self,

@@ -12,6 +12,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,6 +29,7 @@ class Fault:
     retry_after: float | None = None
     times: int | None = None  # None: every time
     latency: float = 0.0
+    body: dict[str, Any] | None = None  # the answer's JSON; default: a generic error
 
     def matches(self, method: str, path: str) -> bool:
         return self.method in ("*", method) and self.path in path and self.times != 0
@@ -103,9 +105,8 @@ class FaultMiddleware:
 
 
 async def _fail(send: Send, fault: Fault) -> None:
-    body = json.dumps(
-        {"errorCode": "CMN-301" if fault.status == 429 else "CMN-211", "message": "Injected fault"}
-    ).encode()
+    generic = {"errorCode": "CMN-301" if fault.status == 429 else "CMN-211", "message": "Injected fault"}
+    body = json.dumps(fault.body or generic).encode()
     headers = [(b"content-type", b"application/json")]
     if fault.retry_after is not None:
         headers.append((b"retry-after", str(int(fault.retry_after)).encode()))

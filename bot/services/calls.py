@@ -1,0 +1,154 @@
+"""Live calls across providers: one shape for the call, one for where it should go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.errors import PROVIDER_NAMES
+from bot.phone import display
+from bot.providers.base import ProviderName
+from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.voipnow.client import VoipNowClient
+from bot.store.links import LinkRecord
+
+DestinationKind = Literal["number", "extension", "user", "voicemail", "flip"]
+RC_MOVABLE = frozenset({"CallConnected", "OnHold"})
+VN_ON_CALL = 5
+
+
+@dataclass(frozen=True)
+class Destination:
+    kind: DestinationKind
+    value: str  # E.164 number, extension number, Slack user id, flip label, or "" (voicemail)
+    label: str  # how the person reads it
+
+
+@dataclass(frozen=True)
+class LiveCall:
+    line: LinkRecord
+    call_id: str  # RingCentral telephonySessionId / VoipNow phoneCallId
+    party_id: str  # RingCentral partyId; VoipNow: the user's own number on the call
+    other_number: str
+    other_name: str
+    direction: str
+    started: str
+    movable: bool
+
+    @property
+    def provider(self) -> ProviderName:
+        return ProviderName(self.line.provider)
+
+    @property
+    def provider_name(self) -> str:
+        return PROVIDER_NAMES[self.line.provider]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.line.provider}|{self.call_id}|{self.party_id}"
+
+    @property
+    def other(self) -> str:
+        number = (
+            display(self.other_number, "US") if self.other_number.startswith("+") else self.other_number
+        )
+        return f"{self.other_name} ({number})" if self.other_name else number
+
+
+class CallFinder:
+    """Reads and moves calls through whichever client serves the line."""
+
+    def __init__(self, *, ringcentral: RingCentralClient | None, voipnow: VoipNowClient | None) -> None:
+        self._rc = ringcentral
+        self._vn = voipnow
+
+    @property
+    def providers(self) -> frozenset[ProviderName]:
+        found = set()
+        if self._rc is not None:
+            found.add(ProviderName.RINGCENTRAL)
+        if self._vn is not None:
+            found.add(ProviderName.VOIPNOW)
+        return frozenset(found)
+
+    async def calls(self, line: LinkRecord) -> list[LiveCall]:
+        if line.provider == ProviderName.RINGCENTRAL and self._rc is not None:
+            return [
+                LiveCall(
+                    line=line,
+                    call_id=c.telephony_session_id,
+                    party_id=c.party_id,
+                    other_number=c.from_number if c.direction == "Inbound" else c.to_number,
+                    other_name=c.from_name if c.direction == "Inbound" else c.to_name,
+                    direction=c.direction,
+                    started=c.start_time,
+                    movable=c.telephony_status in RC_MOVABLE,
+                )
+                for c in await self._rc.calls.active_calls(line.line_id)
+            ]
+        if line.provider == ProviderName.VOIPNOW and self._vn is not None:
+            user_id, extension = _voipnow_ids(line)
+            found = []
+            for call in await self._vn.phone_calls(user_id, extension):
+                view = call.view_of(extension) or (call.views[0] if call.views else None)
+                if view is None:
+                    continue
+                others = [n for n in view.source + view.destination if n != extension]
+                name = view.caller_id.split("<")[0].strip() if "<" in view.caller_id else ""
+                found.append(
+                    LiveCall(
+                        line=line,
+                        call_id=call.id,
+                        party_id=extension,
+                        other_number=others[0] if others else "",
+                        other_name=name,
+                        direction="Inbound" if view.flow == 8 else "Outbound",
+                        started=call.published,
+                        movable=view.status == VN_ON_CALL,
+                    )
+                )
+            return found
+        return []
+
+    async def move(self, call: LiveCall, destination: Destination, target: str) -> None:
+        """One request to the provider; never repeated here (DESIGN)."""
+        if call.provider is ProviderName.RINGCENTRAL:
+            assert self._rc is not None
+            if destination.kind == "flip":
+                await self._rc.calls.flip(call.call_id, call.party_id, target)
+                return
+            body = {
+                "number": {"phoneNumber": target},
+                "extension": {"extensionNumber": target},
+                "user": {"extensionId": target},
+                "voicemail": {"voicemail": call.line.line_id},
+            }[destination.kind]
+            await self._rc.calls.transfer(call.call_id, call.party_id, body)
+            return
+        assert self._vn is not None
+        user_id, extension = _voipnow_ids(call.line)
+        if destination.kind == "voicemail":
+            await self._vn.to_voicemail(
+                user_id, extension, call.call_id, mailbox=extension, moved=call.other_number
+            )
+            return
+        await self._vn.transfer(
+            user_id,
+            extension,
+            call.call_id,
+            send_to=target,
+            from_number=extension,
+            moved=call.other_number,
+        )
+
+    async def still_there(self, call: LiveCall) -> bool:
+        """Is our side of the call still connected on the line?"""
+        for current in await self.calls(call.line):
+            if current.call_id == call.call_id and current.party_id == call.party_id:
+                return True
+        return False
+
+
+def _voipnow_ids(line: LinkRecord) -> tuple[str, str]:
+    user_id, _, extension = line.line_id.partition("/")
+    return user_id, extension

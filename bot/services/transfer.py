@@ -1,0 +1,146 @@
+"""Moving a live call: find my calls on every line that can, transfer one, tell the truth.
+
+A transfer is sent at most once. After an uncertain answer the call is read again: gone
+means it moved; still there means we say we couldn't confirm, and the person decides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.blocks import code, escape, mention
+from bot.errors import Unsupported, UserError
+from bot.phone import display
+from bot.providers.base import ProviderName
+from bot.providers.errors import NotFound, Unavailable
+from bot.services import audit, changes
+from bot.services.actor import Actor
+from bot.services.calls import CallFinder, Destination, LiveCall
+from bot.services.forwarding import ForwardingService
+from bot.services.identity import Identity
+from bot.store import Database
+from bot.store.links import LinkRecord
+
+NO_LINE = "None of your lines can transfer calls; ask a Switchboard admin to link one."
+RINGING = "That call isn't answered yet; a transfer works once it's connected (or on hold)."
+
+
+@dataclass(frozen=True)
+class Outcome:
+    text: str
+    replayed: bool = False
+
+
+class TransferService:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        identity: Identity,
+        finder: CallFinder,
+        forwarding: ForwardingService,
+        clock: Callable[[], datetime],
+        confirm_delay: float = 1.0,
+    ) -> None:
+        self._database = database
+        self._identity = identity
+        self._finder = finder
+        self._forwarding = forwarding
+        self._clock = clock
+        self._confirm_delay = confirm_delay
+
+    async def lines(self, actor: Actor, subject: str) -> list[LinkRecord]:
+        """The subject's lines that can transfer, admin-linked first; checked before any provider call."""
+        actor.require_for(subject)
+        lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
+        usable = [line for line in lines if ProviderName(line.provider) in self._finder.providers]
+        if not usable:
+            raise Unsupported(NO_LINE)
+        return usable
+
+    async def calls(self, actor: Actor, subject: str) -> list[LiveCall]:
+        found: list[LiveCall] = []
+        for line in await self.lines(actor, subject):
+            found.extend(await self._finder.calls(line))
+        return found
+
+    async def transfer(
+        self, actor: Actor, call: LiveCall, destination: Destination, *, key: str
+    ) -> Outcome:
+        actor.require_for(call.line.slack_user_id)
+        if not call.movable:
+            raise UserError(RINGING)
+        target, destination = await self._target(call, destination)
+        async with changes.claimed(self._database, self._clock, key=key, action="transfer") as fresh:
+            if not fresh:
+                return Outcome("", replayed=True)
+            try:
+                await self._finder.move(call, destination, target)
+            except NotFound:
+                raise UserError("That call has already ended.") from None
+            except Unavailable as exc:
+                if not exc.sent or not await self._gone(call):
+                    raise
+        confirmed = await self._gone(call, settle=True)
+        await self._audit(actor, call, destination)
+        whose = (
+            "your"
+            if call.line.slack_user_id == actor.slack_user_id
+            else f"<@{call.line.slack_user_id}>'s"
+        )
+        text = f"Transferred {whose} call with {call.other} to {destination.label}."
+        if not confirmed:
+            text = f"Transfer of {whose} call with {call.other} to {destination.label} requested; the provider is still connecting it."
+        return Outcome(text)
+
+    async def _target(self, call: LiveCall, destination: Destination) -> tuple[str, Destination]:
+        """What the provider needs for this destination on this call's line (and a better label)."""
+        if destination.kind == "user":
+            lines = await self._identity.lines_of(destination.value)
+            same = next((x for x in lines if x.provider == call.line.provider), None)
+            if same is None:
+                raise UserError(
+                    f"{destination.label} has no {call.provider_name} line to take the call."
+                )
+            label = f"{mention(destination.value)} (ext {code(same.extension_number)})"
+            target = same.line_id if call.provider is ProviderName.RINGCENTRAL else same.extension_number
+            return target, replace(destination, label=label)
+        if destination.kind == "flip":
+            if call.provider is not ProviderName.RINGCENTRAL:
+                raise Unsupported("Call flip is a RingCentral feature; this call is on VoipNow.")
+            numbers = await self._forwarding.numbers(
+                call.line
+            )  # the caller was authorized for this line
+            number = self._forwarding.resolve(numbers, destination.value)
+            if not number.flip:
+                raise UserError(f"{number.label} has no flip digit.")
+            shown = display(number.phone, self._forwarding.region)
+            return number.flip, replace(destination, label=f"{escape(number.label)} {code(shown)}")
+        return destination.value, destination
+
+    async def _gone(self, call: LiveCall, *, settle: bool = False) -> bool:
+        """Has the call left the line? With `settle`, look again once after a pause."""
+        for attempt in (1, 2):
+            if not await self._finder.still_there(call):
+                return True
+            if not settle or attempt == 2:
+                return False
+            await asyncio.sleep(self._confirm_delay)
+        return False
+
+    async def _audit(self, actor: Actor, call: LiveCall, destination: Destination) -> None:
+        action = "transfer" if actor.slack_user_id == call.line.slack_user_id else "transfer.for"
+        async with self._database.session() as session:
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=call.line.slack_user_id,
+                line=f"{call.line.provider}:{call.line.line_id}",
+                action=action,
+                before={"call": call.call_id, "party": call.party_id, "with": call.other_number},
+                after={"to": destination.label, "kind": destination.kind, "value": destination.value},
+                now=self._clock(),
+            )

@@ -1,0 +1,79 @@
+"""/transfer: move my one live call, pick among several in a modal, admins for others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot.blocks import mention, message, parse_mention
+from bot.errors import UserError
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from bot.services.calls import Destination
+from handlers.common import actor_of, in_background
+from handlers.transfer import views
+from handlers.transfer.modal import open_modal
+from handlers.transfer.parsing import USAGE, parse_destination
+
+
+class TransferCommand:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.service = runtime.transfers
+
+    async def handle(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+    ) -> None:
+        actor = actor_of(context)
+        text = str(command.get("text") or "").strip()
+        trigger = str(command.get("trigger_id") or "")
+        if not text:
+            await ack()
+            self.runtime.tasks.spawn(open_modal(self.runtime, actor, trigger, actor.slack_user_id))
+            return
+        try:
+            subject, destination, raw = self._parse(actor, text)
+        except UserError as exc:
+            await ack(**message(exc.message))
+            return
+        await ack()
+        in_background(
+            self.runtime, respond, self._transfer(actor, subject, destination, raw, trigger, respond)
+        )
+
+    def _parse(self, actor: Actor, text: str) -> tuple[str, Destination, str]:
+        words = text.split()
+        if words[0].lower() in ("help", "?"):
+            raise UserError(USAGE)
+        subject = actor.slack_user_id
+        if words[0].lower() == "for":
+            owner = parse_mention(words[1]) if len(words) > 1 else None
+            if owner is None or len(words) < 4 or words[2].lower() != "to":
+                raise UserError("Usage: `/transfer for @owner to <destination>`.")
+            actor.require_for(owner)
+            subject, words = owner, words[3:]
+        raw = " ".join(words)
+        return subject, parse_destination(raw, self.runtime.settings.switchboard_default_region), raw
+
+    async def _transfer(
+        self,
+        actor: Actor,
+        subject: str,
+        destination: Destination,
+        raw: str,
+        trigger: str,
+        respond: AsyncRespond,
+    ) -> None:
+        calls = await self.service.calls(actor, subject)
+        if not calls:
+            whose = "You have" if subject == actor.slack_user_id else f"{mention(subject)} has"
+            await respond(**message(f"{whose} no call to transfer right now."))
+            return
+        if len(calls) > 1:
+            await open_modal(self.runtime, actor, trigger, subject, destination=raw, calls=calls)
+            return
+        outcome = await self.service.transfer(actor, calls[0], destination, key=trigger)
+        if not outcome.replayed:
+            await respond(**message(views.done_text(outcome.text)))

@@ -1,0 +1,45 @@
+"""Reading a /transfer destination: a number, an extension, @user, voicemail or flip <label>."""
+
+from __future__ import annotations
+
+import re
+
+from bot.blocks import code, mention, parse_mention
+from bot.errors import UserError
+from bot.phone import InvalidNumber, display, to_e164
+from bot.services.calls import Destination
+
+EXTENSION = re.compile(r"^(\d{4}\*\d{3}|\d{2,5})$")
+USAGE = "\n".join(
+    [
+        "*/transfer*: move your live call",
+        "• `/transfer` opens a window with your calls",
+        "• `/transfer <number>`, `/transfer <extension>`, `/transfer @user`, `/transfer voicemail`",
+        "• `/transfer flip <label>`: flip it to one of your forwarding numbers",
+        "• Admins: `/transfer for @owner to <destination>`",
+    ]
+)
+
+
+def parse_destination(text: str, region: str, names: dict[str, str] | None = None) -> Destination:
+    """Raise UserError with the usage when the text names no destination."""
+    words = text.split()
+    if not words:
+        raise UserError(USAGE)
+    head = words[0].lower()
+    if head == "voicemail" and len(words) == 1:
+        return Destination("voicemail", "", "voicemail")
+    if head == "flip" and len(words) > 1:
+        label = " ".join(words[1:])
+        return Destination("flip", label, f"your {label} number (call flip)")
+    user = parse_mention(words[0]) if len(words) == 1 else None
+    if user:
+        return Destination("user", user, (names or {}).get(user, mention(user)))
+    joined = "".join(words)
+    if EXTENSION.match(joined):
+        return Destination("extension", joined, f"extension {code(joined)}")
+    try:
+        number = to_e164(" ".join(words), region)
+    except InvalidNumber:
+        raise UserError(f"I can't tell where to send the call.\n{USAGE}") from None
+    return Destination("number", number, code(display(number, region)))

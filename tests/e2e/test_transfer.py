@@ -1,0 +1,200 @@
+"""/transfer end to end on RingCentral and VoipNow emulators."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.providers.voipnow.emulator import VoipNowEmulator
+from bot.shell import payloads
+from tests.harness import Harness, user_id
+
+SESSION = "s-a7f3c1e2d4b5"
+
+
+def rc_moves(bot: Harness) -> list[dict[str, object]]:
+    return bot.rc.sessions[SESSION].moves
+
+
+def vn(bot: Harness) -> VoipNowEmulator:
+    app = bot.runtime.providers.voipnow_emulator
+    assert app is not None
+    return app
+
+
+async def link_dave(bot: Harness) -> None:
+    reply = await bot.command("admin", "/switchboard", f"link <@{user_id('dave')}> voipnow:12/0003*210")
+    assert "VoipNow extension `0003*210`" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_move", "confirmation"),
+    [
+        ("+1 (415) 555-0100", {"phoneNumber": "+14155550100"}, "`(415) 555-0100`"),
+        ("103", {"extensionNumber": "103"}, "extension `103`"),
+        ("voicemail", {"voicemail": "2263488004"}, "voicemail"),
+    ],
+)
+async def test_ringcentral_transfer_destinations(
+    bot: Harness, text: str, expected_move: dict[str, str], confirmation: str
+) -> None:
+    reply = await bot.command("alice", "/transfer", text)
+    assert f"Transferred your call with Jordan Lee ((408) 555-0111) to {confirmation}" in reply.text
+    moves = rc_moves(bot)
+    assert len(moves) == 1
+    assert {k: v for k, v in moves[0].items() if k in expected_move} == expected_move
+    rows = await bot.audit_rows()
+    assert rows[0].action == "transfer"
+    assert rows[0].before["call"] == SESSION
+
+
+async def test_transfer_to_a_colleague_uses_their_extension(bot: Harness) -> None:
+    await bot.command("bob", "/switchboard", "whoami")  # bob links by email
+    reply = await bot.command("alice", "/transfer", f"<@{user_id('bob')}|bob>")
+    assert "(ext `103`)" in reply.text
+    assert rc_moves(bot)[0]["extensionId"] == "2263489004"
+
+
+async def test_flip_to_a_forwarding_number(bot: Harness) -> None:
+    reply = await bot.command("alice", "/transfer", "flip home")
+    assert "*Home*" not in reply.text  # label shown plainly
+    assert "Transferred your call" in reply.text
+    assert rc_moves(bot)[0] == {
+        "kind": "flip",
+        "party": "p-a7f3c1e2d4b5-2",
+        "callFlipId": "2",
+        "to": "+14155550188",
+    }
+
+
+async def test_no_call_and_ended_call(bot: Harness) -> None:
+    reply = await bot.command("bob", "/transfer", "104")
+    assert "You have no call to transfer right now." in reply.text
+    bot.rc.sessions[SESSION].parties[1].status = "Disconnected"
+    reply = await bot.command("alice", "/transfer", "104")
+    assert "no call to transfer" in reply.text
+
+
+async def test_a_ringing_call_cannot_move(bot: Harness) -> None:
+    bot.rc.sessions[SESSION].parties[1].status = "Proceeding"
+    reply = await bot.command("alice", "/transfer", "104")
+    assert "isn't answered yet" in reply.text
+    assert rc_moves(bot) == []
+
+
+async def test_invalid_destination_shows_usage_without_provider_calls(bot: Harness) -> None:
+    before = bot.rc_faults.count("")
+    for text in ("help", "the moon", "flip"):
+        reply = await bot.command("alice", "/transfer", text)
+        assert "/transfer" in reply.text
+    assert bot.rc_faults.count("") == before
+
+
+async def test_replayed_command_transfers_once(bot: Harness) -> None:
+    body = payloads.slash_command(
+        user_id=user_id("alice"),
+        user_name="alice",
+        command="/transfer",
+        text="104",
+        response_url=bot.slack.response_url(),
+    )
+    first = await bot.signed(body)
+    second = await bot.signed(body)
+    assert "Transferred" in first.text
+    assert "Transferred" not in second.text
+    assert bot.rc_faults.count("POST", "/transfer") == 1
+    assert [r.action for r in await bot.audit_rows()].count("transfer") == 1
+
+
+async def test_a_5xx_is_never_resent_and_the_truth_is_told(bot: Harness) -> None:
+    bot.rc_faults.add("POST /transfer=503")
+    reply = await bot.command("alice", "/transfer", "104")
+    assert "couldn't confirm" in reply.text
+    assert bot.rc_faults.count("POST", "/transfer") == 1
+
+
+async def test_admin_transfers_for_another_user_and_it_is_audited(bot: Harness) -> None:
+    refused = await bot.command("bob", "/transfer", f"for <@{user_id('alice')}> to 104")
+    assert "Only Switchboard admins" in refused.text
+    reply = await bot.command("admin", "/transfer", f"for <@{user_id('alice')}> to 104")
+    assert f"Transferred <@{user_id('alice')}>'s call" in reply.text
+    rows = await bot.audit_rows()
+    assert (rows[0].action, rows[0].actor, rows[0].subject) == (
+        "transfer.for",
+        user_id("admin"),
+        user_id("alice"),
+    )
+
+
+async def test_several_calls_open_a_picker_and_the_submission_transfers_once(bot: Harness) -> None:
+    from bot.providers.ringcentral.emulator.telephony import seeded_call
+
+    second = seeded_call(2263488004, "+16505550102")
+    second.id = "s-second"
+    for party in second.parties:
+        party.id = party.id.replace("a7f3c1e2d4b5", "second")
+        party.from_number, party.from_name = "+12065550100", "Riley Park"
+    bot.rc.sessions[second.id] = second
+    reply = await bot.command("alice", "/transfer", "104")
+    form = bot.latest_view(reply)
+    assert form["callback_id"] == "transfer_form"
+    options = form["blocks"][0]["element"]["options"]
+    assert len(options) == 2
+    assert form["blocks"][1]["element"]["initial_value"] == "104"
+    chosen = next(o for o in options if "Riley" in o["text"]["text"])
+    values = {
+        "call": {"value": {"type": "radio_buttons", "selected_option": chosen}},
+        "destination": {"value": {"type": "plain_text_input", "value": "104"}},
+    }
+    body = payloads.view_submission(
+        user_id=user_id("alice"), user_name="alice", view=form, values=values
+    )
+    done = await bot.signed(body)
+    await bot.signed(body)  # delivered twice
+    shown = [c.args["view"] for c in done.calls if c.method == "views.update"]
+    assert "Transferred your call with Riley Park" in json.dumps(shown)
+    assert bot.rc_faults.count("POST", "/transfer") == 1
+    assert bot.rc.sessions["s-second"].moves
+    assert not bot.rc.sessions[SESSION].moves
+
+
+async def test_voipnow_transfer_and_voicemail(bot: Harness) -> None:
+    await link_dave(bot)
+    reply = await bot.command("dave", "/transfer", "0003*024")
+    assert "Transferred your call with Sam Carter" in reply.text
+    state = vn(bot).emulator_state
+    assert state.moves == [
+        {"call": "b817d2618fe6f1804333", "action": "Transfer", "to": "0003*024", "from": "0003*210"}
+    ]
+    again = await bot.command("dave", "/transfer", "voicemail")
+    assert "no call to transfer" in again.text
+
+
+async def test_voipnow_voicemail_and_flip_is_refused(bot: Harness) -> None:
+    await link_dave(bot)
+    flip = await bot.command("dave", "/transfer", "flip mobile")
+    assert "Call flip is a RingCentral feature" in flip.text
+    reply = await bot.command("dave", "/transfer", "voicemail")
+    assert "to voicemail" in reply.text
+    assert vn(bot).emulator_state.moves[0]["action"] == "TransferToVoicemail"
+
+
+@pytest.mark.parametrize(
+    ("fault_body", "sentence"),
+    [
+        ("pc_phoncall_invalid", "already ended"),
+        ("pc_sendcallto_invalid", "rejected that destination"),
+        ("pc_transfer_from_number_invalid", "couldn't transfer that call"),
+        ("pc_transfer_number_invalid", "couldn't transfer that call"),
+    ],
+)
+async def test_voipnow_error_codes_become_sentences(
+    bot: Harness, fault_body: str, sentence: str
+) -> None:
+    await link_dave(bot)
+    fault = vn(bot).faults.add("PUT /uapi/phoneCalls=400")
+    fault.body = {"error": {"code": fault_body, "message": "echo apiKey=sekrit"}}
+    reply = await bot.command("dave", "/transfer", "0003*024")
+    assert sentence in reply.text
+    assert "sekrit" not in reply.text
