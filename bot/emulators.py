@@ -41,6 +41,9 @@ def serve_emulator(provider: str, *, host: str, port: int, latency: str, faults:
         app = build_voipnow(faults=table)
         print(f"VoipNow emulator on http://{host}:{port} (any client credentials)")
     else:
-        raise SystemExit(f"switchboard: the {provider} emulator is not available in this version yet")
+        from bot.providers.smspartner.emulator import build_emulator as build_smspartner
+
+        app = build_smspartner(faults=table)
+        print(f"SMSPartner emulator on http://{host}:{port} (API key: emulator)")
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
     return 0

@@ -37,7 +37,7 @@ class Readiness:
         except Exception as exc:
             failing["database"] = type(exc).__name__
         providers = self._runtime.providers
-        for probe in (providers.ringcentral, providers.voipnow):
+        for probe in (providers.ringcentral, providers.voipnow, providers.smspartner):
             if probe is None:
                 continue
             try:

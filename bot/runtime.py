@@ -13,9 +13,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import redact
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
+from bot.providers.smspartner.emulator.app import TEAM_NUMBER as EMULATOR_VIRTUAL_NUMBER
 from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
+from bot.services.toggles import ToggleService
 from bot.services.transfer import TransferService
 from bot.settings import Provider, Settings
 from bot.slack_profiles import SlackProfiles
@@ -24,8 +26,6 @@ from bot.store.migrate import upgrade
 from bot.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-
-EMULATOR_VIRTUAL_NUMBER = "+33612345678"  # the seeded team number on the SMSPartner emulator
 
 
 def utcnow() -> datetime:
@@ -42,6 +42,7 @@ class Runtime:
     identity: Identity
     forwarding: ForwardingService
     transfers: TransferService
+    toggles: ToggleService
     clock: Callable[[], datetime] = utcnow
     admins: set[str] = field(default_factory=set)
 
@@ -134,5 +135,12 @@ async def start_runtime(
             forwarding=forwarding,
             clock=utcnow,
             confirm_delay=settings.switchboard_retry_scale,
+        ),
+        toggles=ToggleService(
+            database=database,
+            identity=identity,
+            ringcentral=providers.ringcentral,
+            smspartner=providers.smspartner,
+            clock=utcnow,
         ),
     )

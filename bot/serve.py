@@ -9,6 +9,7 @@ import uvicorn
 from bot import logs
 from bot.asgi import build_asgi
 from bot.runtime import start_runtime
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -21,5 +22,10 @@ async def serve(settings: Settings, *, host: str, port: int) -> int:
     app = build_asgi(runtime, signing_secret=settings.slack_signing_secret.get_secret_value())
     config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
     log.info("Switchboard listening on http://%s:%d/slack/events", host, port)
-    await uvicorn.Server(config).serve()
+    scheduler = Scheduler(runtime)
+    scheduler.start()
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        await scheduler.stop()
     return 0

@@ -11,6 +11,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot import logs
 from bot.app import build_app
 from bot.runtime import Runtime, start_runtime
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,9 +33,12 @@ async def run_socket_mode(settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info("Switchboard connected over Socket Mode")
+    scheduler = Scheduler(runtime)
+    scheduler.start()
     try:
         await stop.wait()
     finally:
+        await scheduler.stop()
         await handler.close_async()  # type: ignore[no-untyped-call]
         await runtime.aclose()
     return 0

@@ -16,6 +16,10 @@ from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
 from bot.providers.ringcentral.emulator import build_emulator as build_rc_emulator
 from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.providers.smspartner.client import SmsPartnerClient
+from bot.providers.smspartner.emulator import SmsPartnerEmulator
+from bot.providers.smspartner.emulator import build_emulator as build_sp_emulator
+from bot.providers.smspartner.emulator.app import API_KEY as SP_EMULATOR_KEY
 from bot.providers.voipnow.client import VoipNowClient
 from bot.providers.voipnow.emulator import VoipNowEmulator
 from bot.providers.voipnow.emulator import build_emulator as build_vn_emulator
@@ -37,6 +41,8 @@ class Providers:
     voipnow: VoipNowClient | None = None
     ringcentral_emulator: RingCentralEmulator | None = None
     voipnow_emulator: VoipNowEmulator | None = None
+    smspartner: SmsPartnerClient | None = None
+    smspartner_emulator: SmsPartnerEmulator | None = None
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @property
@@ -96,6 +102,12 @@ class _Builder:
         self.providers.voipnow = self._voipnow(
             "http://voipnow.emulator", "emulator", SecretStr("emulator")
         )
+        sp_app = build_sp_emulator()
+        self.providers.smspartner_emulator = sp_app
+        self.transports.setdefault(ProviderName.SMSPARTNER, httpx.ASGITransport(app=sp_app))
+        self.providers.smspartner = self._smspartner(
+            "http://smspartner.emulator", SecretStr(SP_EMULATOR_KEY)
+        )
         return self.providers
 
     def configured(self) -> Providers:
@@ -117,6 +129,9 @@ class _Builder:
             self.providers.voipnow = self._voipnow(
                 s.voipnow_url, s.voipnow_client_id, s.voipnow_client_secret
             )
+        if Provider.SMSPARTNER in s.providers:
+            assert s.smspartner_api_key
+            self.providers.smspartner = self._smspartner(s.smspartner_url, s.smspartner_api_key)
         return self.providers
 
     def _http(
@@ -152,3 +167,7 @@ class _Builder:
     def _voipnow(self, url: str, client_id: str, secret: SecretStr) -> VoipNowClient:
         http = self._http(ProviderName.VOIPNOW, url, {}, RetryPolicy.default_retry_after)
         return VoipNowClient(http=http, client_id=client_id, client_secret=secret, base_url=url)
+
+    def _smspartner(self, url: str, api_key: SecretStr) -> SmsPartnerClient:
+        http = self._http(ProviderName.SMSPARTNER, url, {}, RetryPolicy.default_retry_after)
+        return SmsPartnerClient(http=http, api_key=api_key, alert=self.alert)

@@ -16,7 +16,7 @@ from bot.phone import InvalidNumber, to_e164
 from bot.providers.base import Directory, ProviderName
 from bot.services import audit
 from bot.services.actor import Actor
-from bot.services.profiles import Profiles
+from bot.services.profiles import Profile, Profiles
 from bot.store import Database
 from bot.store import audit as audit_store
 from bot.store import links as link_store
@@ -64,6 +64,10 @@ class Identity:
             return found
         auto = await self._link_by_email(slack_user_id)
         return [auto] if auto else []
+
+    async def profile(self, slack_user_id: str) -> Profile:
+        """The person's Slack profile (name, email, time zone), cached briefly."""
+        return await self._profiles.profile(slack_user_id)
 
     async def require_lines(self, slack_user_id: str, *, own: bool) -> list[LinkRecord]:
         lines = await self.lines_of(slack_user_id)

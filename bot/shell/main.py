@@ -12,6 +12,7 @@ import httpx
 from bot import logs
 from bot.asgi import build_asgi
 from bot.runtime import Runtime, start_runtime
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.shell.session import HINT, ShellSession
 from bot.shell.standin import SlackStandIn, SlackUser, slack_id_for
@@ -34,9 +35,12 @@ async def run_shell(
         settings.model_copy(update={"slack_api_url": standin.api_url}),
         bot_token="xoxb-shell-" + secrets.token_hex(8),
     )
+    scheduler = Scheduler(runtime)
+    scheduler.start()
     try:
         return await _session(runtime, standin, as_email, admin, stdin, stdout)
     finally:
+        await scheduler.stop()
         await runtime.aclose()
         await standin.stop()
 

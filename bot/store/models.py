@@ -90,3 +90,37 @@ class RateLimitHold(Base):
     provider: Mapped[str] = mapped_column(String(16), primary_key=True)
     group_name: Mapped[str] = mapped_column(String(16), primary_key=True)
     held_until: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Toggle(Base):
+    """A quick toggle the bot owns: what it wrote, what to restore, and when."""
+
+    __tablename__ = "toggles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    line: Mapped[str] = mapped_column(String(100), index=True)
+    model: Mapped[str] = mapped_column(String(16))  # rc-legacy, rc-new, smspartner
+    kind: Mapped[str] = mapped_column(String(16))  # forward or voicemail
+    target: Mapped[str] = mapped_column(String(255))
+    provider_object: Mapped[str] = mapped_column(String(64), default="")
+    snapshot: Mapped[Any] = mapped_column(JSON, nullable=True)
+    written: Mapped[Any] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # active, reverted, failed, left
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(), index=True, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class VirtualNumberState(Base):
+    """SMSPartner has no read call: the last state Switchboard set, and when."""
+
+    __tablename__ = "virtual_number_states"
+
+    number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    type: Mapped[int] = mapped_column(Integer)
+    param: Mapped[str] = mapped_column(String(255))
+    set_by: Mapped[str] = mapped_column(String(32))
+    set_at: Mapped[datetime] = mapped_column(DateTime())

@@ -12,3 +12,4 @@ from handlers.forward.commands import ForwardCommand
 def register(app: AsyncApp, runtime: Runtime) -> None:
     app.command("/forward")(ForwardCommand(runtime).handle)
     modal.register(app, runtime)
+    modal.register_retry(app, runtime)

@@ -17,15 +17,15 @@ from handlers.common import actor_of, in_background, split_mention
 from handlers.forward import views
 from handlers.forward.modal import open_modal
 from handlers.forward.parsing import number_and_label, words_of
+from handlers.forward.quick import QuickToggle
 from handlers.home import publish_home
-
-SOON = "Quick forwarding (`/forward to`, `off`, `voicemail`, `status`) isn't available yet."
 
 
 class ForwardCommand:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.service = runtime.forwarding
+        self.quick = QuickToggle(runtime)
 
     async def handle(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
@@ -38,12 +38,16 @@ class ForwardCommand:
             return
         verb = words[0].lower()
         subject, rest = split_mention(words[1:])
-        work = {"list": self._list, "add": self._add, "edit": self._edit, "remove": self._remove}.get(
-            verb
-        )
-        if verb in ("to", "off", "voicemail", "status"):
-            await ack(**message(SOON))
-            return
+        work = {
+            "list": self._list,
+            "add": self._add,
+            "edit": self._edit,
+            "remove": self._remove,
+            "to": self.quick.to,
+            "off": self.quick.off,
+            "voicemail": self.quick.voicemail,
+            "status": self.quick.status,
+        }.get(verb)
         if work is None:
             await ack(**message(views.USAGE))
             return

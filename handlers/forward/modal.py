@@ -208,3 +208,35 @@ def _local_errors(phone: str, label: str | None, region: str, *, editing: bool) 
     if label and len(label) > MAX_LABEL:
         errors[BlockId.LABEL.value] = f"A label can be {MAX_LABEL} characters at most."
     return errors
+
+
+def register_retry(app: AsyncApp, runtime: Runtime) -> None:
+    """The "Try again now" button of a failed timed revert."""
+    from bot.scheduler import RETRY_ACTION
+
+    @app.action(RETRY_ACTION)
+    async def retry(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        await ack()
+        user = str(body["user"]["id"])
+        runtime.tasks.spawn(
+            _retry(runtime, Actor(user, runtime.is_admin(user)), str(action.get("value", "")), respond)
+        )
+
+
+async def _retry(runtime: Runtime, actor: Actor, raw_id: str, respond: Any) -> None:
+    toggle = await runtime.toggles.get(int(raw_id)) if raw_id.isdigit() else None
+    if toggle is None or toggle.status != "active":
+        await respond(text="That forwarding has already ended.", replace_original=True)
+        return
+    actor.require_for(toggle.slack_user_id)
+    try:
+        result = await runtime.toggles.revert(toggle)
+    except Exception as exc:
+        await respond(text=f"Still couldn't end it: {describe(exc, log)}", replace_original=False)
+        return
+    done = (
+        "Your calls ring as usual again."
+        if result != "changed"
+        else "It was changed elsewhere; left as it is."
+    )
+    await respond(text=done, replace_original=True)

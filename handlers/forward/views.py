@@ -19,6 +19,8 @@ USAGE = "\n".join(
         "• `/forward add <number> [label]` (`mobile`, `home`, `work` pick that type)",
         "• `/forward edit <label-or-number> <number> [label]`",
         "• `/forward remove <label-or-number>`",
+        "• `/forward to <number-or-label> [for 2h | until 18:00]`: forward all calls there",
+        "• `/forward voicemail [email]`, `/forward off`, `/forward status [@user]`",
     ]
 )
 

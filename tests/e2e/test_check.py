@@ -23,7 +23,7 @@ async def test_all_checks_pass_against_slack_and_the_emulator(tmp_path: Path) ->
     finally:
         await slack.stop()
     assert code == 0, lines
-    assert [line.split()[0] for line in lines] == ["ok"] * 5
+    assert [line.split()[0] for line in lines] == ["ok"] * 6
     assert any("slack auth.test" in line for line in lines)
     assert any("RingCentral" in line for line in lines)
     assert any("VoipNow" in line for line in lines)

@@ -1,0 +1,1 @@
+"""SMSPartner: call forwarding of virtual numbers (POST /v1/vn/callforward, no read call)."""

@@ -1,0 +1,87 @@
+"""The scheduler: every SWITCHBOARD_TICK_SECONDS, revert the quick toggles that are due.
+
+Rows are leased before work starts (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE
+on SQLite), so with several instances each revert is done once; a crash mid-way lets the
+lease run out and the next tick repairs it (every revert step is safe to repeat).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from bot.blocks import actions, button, section
+from bot.errors import describe
+from bot.runtime import Runtime
+from bot.store import toggles as store
+from bot.store.toggles import ToggleRecord
+
+log = logging.getLogger(__name__)
+
+RETRY_ACTION = "toggle_retry"
+RETRY_BACKOFF = timedelta(minutes=1)
+
+
+class Scheduler:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._task: asyncio.Task[None] | None = None
+
+    async def tick(self, now: datetime | None = None) -> int:
+        """Revert every due toggle; returns how many this instance handled."""
+        moment = now or self.runtime.clock()
+        due = await store.claim_due(self.runtime.database, now=moment)
+        for toggle in due:
+            await self._revert(toggle, moment)
+        return len(due)
+
+    async def _revert(self, toggle: ToggleRecord, now: datetime) -> None:
+        try:
+            result = await self.runtime.toggles.revert(toggle)
+        except Exception as exc:
+            sentence = describe(exc, log)
+            retry_at = now + RETRY_BACKOFF * toggle.attempts
+            async with self.runtime.database.session() as session:
+                await store.release_lease(session, toggle_id=toggle.id, retry_at=retry_at)
+            if toggle.attempts == 1:
+                await self._tell(
+                    toggle, f"Switchboard couldn't end your call forwarding: {sentence}", retry=True
+                )
+            return
+        if result == "changed":
+            text = "Your forwarding was changed in the provider's app since Switchboard set it, so I left it as it is."
+        else:
+            text = "Your calls ring as usual again: the forwarding you set with Switchboard has ended."
+        await self._tell(toggle, text, retry=False)
+
+    async def _tell(self, toggle: ToggleRecord, text: str, *, retry: bool) -> None:
+        blocks = [section(text)]
+        if retry:
+            blocks.append(
+                actions(button("Try again now", RETRY_ACTION, str(toggle.id), style="primary"))
+            )
+        try:
+            await self.runtime.slack.chat_postMessage(
+                channel=toggle.slack_user_id, text=text, blocks=blocks
+            )
+        except Exception:
+            log.exception("could not tell %s about toggle %s", toggle.slack_user_id, toggle.id)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("scheduler tick failed")
+            await asyncio.sleep(self.runtime.settings.switchboard_tick_seconds)

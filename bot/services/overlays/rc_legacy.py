@@ -1,0 +1,96 @@
+"""Legacy RingCentral accounts: a custom answering rule with a date range, ours to delete.
+
+Custom rules outrank business/after-hours rules, which stay untouched; the range makes it
+expire on its own even if the bot is down.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.providers.errors import NotFound
+from bot.providers.ringcentral.client import RingCentralClient
+from bot.services.overlays import Applied, Kind, Reverted, Status
+from bot.store.links import LinkRecord
+from bot.store.toggles import ToggleRecord
+
+PREFIX = "Switchboard:"
+OPEN_ENDED = timedelta(days=365)  # "until I turn it off" still needs a range end
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class LegacyRuleOverlay:
+    model = "rc-legacy"
+
+    def __init__(self, client: RingCentralClient) -> None:
+        self._rc = client
+
+    async def apply(
+        self, line: LinkRecord, kind: Kind, target: str, ends_at: datetime | None, *, by: str
+    ) -> Applied:
+        start = datetime.now(UTC) - timedelta(minutes=1)
+        end = ends_at or start + OPEN_ENDED
+        rule: dict[str, Any] = {
+            "type": "Custom",
+            "name": f"{PREFIX} {kind} until {_iso(end)} ({by})",
+            "enabled": True,
+            "schedule": {"ranges": [{"from": _iso(start), "to": _iso(end)}]},
+        }
+        if kind == "forward":
+            rule["callHandlingAction"] = "UnconditionalForwarding"
+            rule["unconditionalForwarding"] = {"phoneNumber": target}
+        else:
+            rule["callHandlingAction"] = "TakeMessagesOnly"
+        made = await self._rc.handling.create_custom_rule(line.line_id, rule)
+        return Applied(provider_object=str(made["id"]), written=_essence(made))
+
+    async def revert(self, line: LinkRecord, toggle: ToggleRecord, *, by: str) -> Reverted:
+        try:
+            current = await self._rc.handling.get_rule(line.line_id, toggle.provider_object)
+        except NotFound:
+            return "gone"
+        if _essence(current) != toggle.written:
+            return "changed"  # edited in RingCentral's app meanwhile: not ours to delete any more
+        await self._rc.handling.delete_rule(line.line_id, toggle.provider_object)
+        return "restored"
+
+    async def status(self, line: LinkRecord, toggle: ToggleRecord | None, now: datetime) -> Status:
+        """Evaluates the custom rules' ranges at `now`, not only their enabled flag."""
+        for rule in await self._rc.handling.list_rules(line.line_id, type="Custom"):
+            window = next(
+                (w for w in (rule.get("schedule") or {}).get("ranges") or [] if _covers(w, now)), None
+            )
+            if not rule.get("enabled") or window is None:
+                continue
+            ours = toggle is not None and str(rule.get("id")) == toggle.provider_object
+            until = toggle.ends_at if toggle is not None and ours else _parse(window["to"])
+            action = rule.get("callHandlingAction")
+            if action == "UnconditionalForwarding":
+                target = (rule.get("unconditionalForwarding") or {}).get("phoneNumber")
+                return Status("forward", target, until, ours)
+            if action == "TakeMessagesOnly":
+                return Status("voicemail", None, until, ours)
+        return Status("normal")
+
+
+def _parse(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _covers(window: dict[str, str], now: datetime) -> bool:
+    return _parse(window["from"]) <= now < _parse(window["to"])
+
+
+def _essence(rule: dict[str, Any]) -> dict[str, Any]:
+    """The parts that say where calls go and when: what we compare before deleting."""
+    return {
+        "enabled": rule.get("enabled"),
+        "action": rule.get("callHandlingAction"),
+        "to": (rule.get("unconditionalForwarding") or {}).get("phoneNumber"),
+        "ranges": (rule.get("schedule") or {}).get("ranges"),
+    }

@@ -1,0 +1,166 @@
+"""Upgraded RingCentral accounts: the forward-all-calls state, set from a verbatim snapshot.
+
+Enable: rule before state. Revert: state before rule, and only if both still hold what we
+wrote; otherwise the user changed it in RingCentral and we leave their choice alone.
+Range datetimes carry no zone: they are the user's local time in RingCentral.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.errors import UserError
+from bot.providers.ringcentral.client import RingCentralClient
+from bot.services.overlays import Applied, Kind, Reverted, Status
+from bot.store.links import LinkRecord
+from bot.store.toggles import ToggleRecord
+
+FAC = "forward-all-calls"
+PHONE_TARGET = "PhoneNumberTerminatingTarget"
+VOICEMAIL_TARGET = "VoiceMailTerminatingTarget"
+ALREADY_ON = "Forward all calls is already on in RingCentral; turn it off there first (Switchboard won't stack on it)."
+
+
+class ForwardAllOverlay:
+    model = "rc-new"
+
+    def __init__(self, client: RingCentralClient) -> None:
+        self._rc = client
+
+    async def apply(
+        self, line: LinkRecord, kind: Kind, target: str, ends_at: datetime | None, *, by: str
+    ) -> Applied:
+        state = await self._rc.handling.get_state(line.line_id, FAC)
+        rule = await self._rc.handling.get_state_rule(line.line_id, FAC)
+        zone = await self._zone(line)
+        if state.get("enabled") and _active_now_or_later(state, datetime.now(zone).replace(tzinfo=None)):
+            raise UserError(ALREADY_ON)
+        snapshot = {"state": _state_part(state), "dispatching": rule["dispatching"]}
+        written_rule = await self._rc.handling.put_state_rule_dispatching(
+            line.line_id, FAC, _dispatching(rule["dispatching"], kind, target)
+        )
+        conditions = []
+        if ends_at is not None:
+            start = datetime.now(zone) - timedelta(minutes=1)
+            window = {"startDateTime": _local(start, zone), "endDateTime": _local(ends_at, zone)}
+            conditions = [
+                {
+                    "type": "Schedule",
+                    "schedule": {"triggers": [{"triggerType": "Range", "ranges": [window]}]},
+                }
+            ]
+        written_state = await self._rc.handling.patch_state(
+            line.line_id, FAC, {"enabled": True, "conditions": conditions}
+        )
+        written = {"state": _state_part(written_state), "dispatching": written_rule["dispatching"]}
+        return Applied(provider_object=FAC, snapshot=snapshot, written=written)
+
+    async def revert(self, line: LinkRecord, toggle: ToggleRecord, *, by: str) -> Reverted:
+        state = await self._rc.handling.get_state(line.line_id, FAC)
+        rule = await self._rc.handling.get_state_rule(line.line_id, FAC)
+        current = {"state": _state_part(state), "dispatching": rule["dispatching"]}
+        if current == toggle.snapshot:
+            return "gone"
+        if current != toggle.written:
+            return "changed"
+        await self._rc.handling.patch_state(line.line_id, FAC, toggle.snapshot["state"])
+        await self._rc.handling.put_state_rule_dispatching(
+            line.line_id, FAC, toggle.snapshot["dispatching"]
+        )
+        return "restored"
+
+    async def status(self, line: LinkRecord, toggle: ToggleRecord | None, now: datetime) -> Status:
+        """Evaluates the schedule: an enabled state outside its range forwards nothing."""
+        state = await self._rc.handling.get_state(line.line_id, FAC)
+        zone = await self._zone(line)
+        local = now.astimezone(zone).replace(tzinfo=None)
+        window = _window_now(state, local)
+        if not state.get("enabled") or window is False:
+            return Status("normal")
+        rule = await self._rc.handling.get_state_rule(line.line_id, FAC)
+        until = window.replace(tzinfo=zone).astimezone(UTC) if isinstance(window, datetime) else None
+        ours = (
+            toggle is not None and toggle.written and toggle.written.get("state") == _state_part(state)
+        )
+        live, target = _live_target(rule["dispatching"])
+        if live == PHONE_TARGET:
+            return Status("forward", target, until, bool(ours))
+        if live == VOICEMAIL_TARGET:
+            return Status("voicemail", None, until, bool(ours))
+        return Status("normal")
+
+    async def _zone(self, line: LinkRecord) -> ZoneInfo:
+        ext = await self._rc.get_extension(line.line_id)
+        name = ext.regional_settings.timezone.name if ext.regional_settings else ""
+        try:
+            return ZoneInfo(name or "UTC")
+        except (KeyError, ValueError):
+            return ZoneInfo("UTC")  # ⚠ timezone.name assumed to be an IANA id
+
+
+def _state_part(state: dict[str, Any]) -> dict[str, Any]:
+    return {"enabled": state.get("enabled"), "conditions": state.get("conditions", [])}
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _ranges(state: dict[str, Any]) -> list[tuple[datetime, datetime]] | None:
+    """The Range windows of the state; None when it has no schedule (always on)."""
+    conditions = state.get("conditions") or []
+    if not conditions:
+        return None
+    found = []
+    for trigger in (conditions[0].get("schedule") or {}).get("triggers", []):
+        for window in trigger.get("ranges", []):
+            found.append((_naive(window["startDateTime"]), _naive(window["endDateTime"])))
+    return found
+
+
+def _naive(text: str) -> datetime:
+    return datetime.fromisoformat(text[:19])
+
+
+def _window_now(state: dict[str, Any], local: datetime) -> datetime | bool | None:
+    """End of the window covering `local`; None if unscheduled (always); False if none covers it."""
+    ranges = _ranges(state)
+    if ranges is None:
+        return None
+    return next((end for start, end in ranges if start <= local < end), False)
+
+
+def _active_now_or_later(state: dict[str, Any], local: datetime) -> bool:
+    ranges = _ranges(state)
+    return ranges is None or any(end > local for _, end in ranges)
+
+
+def _dispatching(original: dict[str, Any], kind: Kind, target: str) -> dict[str, Any]:
+    """The snapshot's dispatching with our phone target (or voicemail) as the live one."""
+    dispatching = copy.deepcopy(original)
+    action = next(a for a in dispatching["actions"] if a.get("type") == "TerminatingAction")
+    targets = [t for t in action["targets"] if t.get("type") != PHONE_TARGET]
+    if kind == "forward":
+        targets.append(
+            {
+                "type": PHONE_TARGET,
+                "name": "Switchboard",
+                "destination": {"phoneNumber": target},
+                "dispatchingType": "Terminating",
+            }
+        )
+    action["targets"] = targets
+    action["terminatingTargetType"] = PHONE_TARGET if kind == "forward" else VOICEMAIL_TARGET
+    return dispatching
+
+
+def _live_target(dispatching: dict[str, Any]) -> tuple[str | None, str | None]:
+    actions: list[dict[str, Any]] = dispatching.get("actions", [])
+    action = next((a for a in actions if a.get("type") == "TerminatingAction"), {})
+    live = action.get("terminatingTargetType")
+    targets: list[dict[str, Any]] = action.get("targets", [])
+    target = next((t for t in targets if t.get("type") == live), {})
+    return live, (target.get("destination") or {}).get("phoneNumber")

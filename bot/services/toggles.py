@@ -1,0 +1,196 @@
+"""The quick toggle: "forward all my calls there (for 2 h)", off, voicemail, status, reverts.
+
+The provider part is an overlay the bot owns (see `overlays`); this module picks the line,
+keeps the toggle row (what to restore and when), audits, and is idempotent. A timed revert
+is done by the scheduler through `revert()`, exactly once (rows are leased).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.errors import Unsupported, UserError
+from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.ringcentral.handling import Model
+from bot.providers.smspartner.client import SmsPartnerClient
+from bot.services import audit, changes
+from bot.services.actor import Actor
+from bot.services.identity import Identity
+from bot.services.overlays import Kind, Overlay, Reverted, Status
+from bot.services.overlays.rc_legacy import LegacyRuleOverlay
+from bot.services.overlays.rc_new import ForwardAllOverlay
+from bot.services.overlays.smspartner import VirtualNumberOverlay
+from bot.store import Database
+from bot.store import toggles as store
+from bot.store.links import LinkRecord
+from bot.store.toggles import ToggleRecord
+
+NO_LINE = "None of your lines can forward all calls; ask a Switchboard admin to link one."
+
+
+@dataclass(frozen=True)
+class ToggleResult:
+    """What happened; `reverted` tells how an earlier toggle ended, if one did."""
+
+    kind: Kind | None
+    target: str
+    until: datetime | None
+    line: LinkRecord
+    reverted: Reverted | None = None
+    replayed: bool = False
+
+
+class ToggleService:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        identity: Identity,
+        ringcentral: RingCentralClient | None,
+        smspartner: SmsPartnerClient | None,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._database = database
+        self._identity = identity
+        self._clock = clock
+        self._legacy = LegacyRuleOverlay(ringcentral) if ringcentral else None
+        self._new = ForwardAllOverlay(ringcentral) if ringcentral else None
+        self._rc = ringcentral
+        self._sp = VirtualNumberOverlay(smspartner, database, clock) if smspartner else None
+
+    async def line(self, actor: Actor, subject: str) -> LinkRecord:
+        actor.require_for(subject)
+        lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
+        usable = [
+            x
+            for x in lines
+            if (x.provider == "ringcentral" and self._rc) or (x.provider == "smspartner" and self._sp)
+        ]
+        if not usable:
+            raise Unsupported(NO_LINE)
+        return usable[0]  # admin-linked first (CONTRACT)
+
+    async def overlay(self, line: LinkRecord) -> Overlay:
+        if line.provider == "smspartner" and self._sp is not None:
+            return self._sp
+        assert self._rc is not None
+        assert self._legacy is not None
+        assert self._new is not None
+        model = await self._rc.handling.model(line.line_id)
+        return self._new if model is Model.NEW else self._legacy
+
+    async def turn_on(
+        self,
+        actor: Actor,
+        line: LinkRecord,
+        *,
+        kind: Kind,
+        target: str,
+        until: datetime | None,
+        key: str,
+    ) -> ToggleResult:
+        overlay = await self.overlay(line)
+        async with changes.claimed(self._database, self._clock, key=key, action="toggle.on") as fresh:
+            if not fresh:
+                return ToggleResult(kind, target, until, line, replayed=True)
+            reverted = await self._end_active(actor, line, overlay)
+            applied = await overlay.apply(line, kind, target, until, by=actor.slack_user_id)
+        fields = {
+            "slack_user_id": line.slack_user_id,
+            "line": _ref(line),
+            "model": overlay.model,
+            "kind": kind,
+            "target": target,
+            "provider_object": applied.provider_object,
+            "snapshot": applied.snapshot,
+            "written": applied.written,
+            "ends_at": until,
+        }
+        now = self._clock()
+        async with self._database.session() as session:
+            await store.add(session, fields=fields, now=now)
+            after = {"kind": kind, "target": target, "until": until.isoformat() if until else None}
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=line.slack_user_id,
+                line=_ref(line),
+                action="toggle.on",
+                before=applied.snapshot,
+                after=after,
+                now=now,
+            )
+        return ToggleResult(kind, target, until, line, reverted=reverted)
+
+    async def turn_off(self, actor: Actor, line: LinkRecord, *, key: str) -> ToggleResult:
+        overlay = await self.overlay(line)
+        async with changes.claimed(self._database, self._clock, key=key, action="toggle.off") as fresh:
+            if not fresh:
+                return ToggleResult(None, "", None, line, replayed=True)
+            reverted = await self._end_active(actor, line, overlay)
+        if reverted is None:
+            status = await overlay.status(line, None, self._clock())
+            if status.mode != "normal":
+                raise UserError(
+                    "Forwarding on this line was set outside Switchboard; change it where it was set."
+                )
+            raise UserError("Forwarding isn't on; your calls ring as usual.")
+        return ToggleResult(None, "", None, line, reverted=reverted)
+
+    async def status(self, actor: Actor, subject: str) -> tuple[LinkRecord, Status]:
+        line = await self.line(actor, subject)
+        async with self._database.session() as session:
+            toggle = await store.active_for(session, line=_ref(line))
+        return line, await (await self.overlay(line)).status(line, toggle, self._clock())
+
+    async def revert(self, toggle: ToggleRecord) -> Reverted:
+        """Revert one toggle (the scheduler's way in); raises when the provider fails."""
+        line = await self._line_of(toggle)
+        overlay = await self.overlay(line)
+        result = await overlay.revert(line, toggle, by="switchboard")
+        await self._close(toggle, result, actor="switchboard")
+        return result
+
+    async def get(self, toggle_id: int) -> ToggleRecord | None:
+        async with self._database.session() as session:
+            return await store.get(session, toggle_id=toggle_id)
+
+    async def _end_active(self, actor: Actor, line: LinkRecord, overlay: Overlay) -> Reverted | None:
+        async with self._database.session() as session:
+            active = await store.active_for(session, line=_ref(line))
+        if active is None:
+            return None
+        result = await overlay.revert(line, active, by=actor.slack_user_id)
+        await self._close(active, result, actor=actor.slack_user_id)
+        return result
+
+    async def _close(self, toggle: ToggleRecord, result: Reverted, *, actor: str) -> None:
+        now = self._clock()
+        status = "reverted" if result != "changed" else "left"
+        async with self._database.session() as session:
+            await store.close(session, toggle_id=toggle.id, status=status, now=now)
+            before = {"kind": toggle.kind, "target": toggle.target}
+            await audit.record(
+                session,
+                actor=actor,
+                subject=toggle.slack_user_id,
+                line=toggle.line,
+                action="toggle.off",
+                before=before,
+                after={"result": result},
+                now=now,
+            )
+
+    async def _line_of(self, toggle: ToggleRecord) -> LinkRecord:
+        lines = await self._identity.lines_of(toggle.slack_user_id)
+        found = next((x for x in lines if _ref(x) == toggle.line), None)
+        if found is None:
+            provider, _, line_id = toggle.line.partition(":")
+            return LinkRecord(toggle.slack_user_id, provider, line_id, line_id, "", "admin")
+        return found
+
+
+def _ref(line: LinkRecord) -> str:
+    return f"{line.provider}:{line.line_id}"

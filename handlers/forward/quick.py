@@ -1,0 +1,152 @@
+"""`/forward to | off | voicemail | status`: the quick toggle from a slash command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot.blocks import code, message
+from bot.errors import UserError
+from bot.phone import InvalidNumber, display, to_e164
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from bot.services.forwarding import Ambiguous
+from bot.services.overlays import Status
+from bot.services.toggles import ToggleResult
+from bot.store.links import LinkRecord
+from handlers.forward.when import ends_at, local_time, split_when
+from handlers.home import publish_home
+
+AS_LAST_SET = (
+    "as last set by Switchboard at {when} (changes made in SMSPartner's dashboard can't be seen)"
+)
+
+
+class QuickToggle:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.toggles = runtime.toggles
+        self.region = runtime.settings.switchboard_default_region
+
+    async def to(
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+    ) -> None:
+        words, when = split_when(rest)
+        if not words:
+            raise UserError("Usage: `/forward to <number-or-label> [for 2h | until 18:00]`.")
+        line = await self.toggles.line(actor, subject)
+        target = await self._target(line, " ".join(words))
+        until = await self._until(actor, when)
+        result = await self.toggles.turn_on(
+            actor, line, kind="forward", target=target, until=until, key=key
+        )
+        await self._report(actor, result, respond)
+
+    async def voicemail(
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+    ) -> None:
+        words, when = split_when(rest)
+        line = await self.toggles.line(actor, subject)
+        until = await self._until(actor, when)
+        target = ""
+        if line.provider == "smspartner":  # SMSPartner voicemail notifies an e-mail address
+            target = (
+                words[0]
+                if words
+                else (await self.runtime.identity.profile(line.slack_user_id)).email or ""
+            )
+            if "@" not in target:
+                raise UserError(
+                    "Give the e-mail address to notify: `/forward voicemail you@example.com`."
+                )
+        result = await self.toggles.turn_on(
+            actor, line, kind="voicemail", target=target, until=until, key=key
+        )
+        await self._report(actor, result, respond)
+
+    async def off(
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+    ) -> None:
+        if rest:
+            raise UserError("Usage: `/forward off`.")
+        line = await self.toggles.line(actor, subject)
+        result = await self.toggles.turn_off(actor, line, key=key)
+        await self._report(actor, result, respond)
+
+    async def status(
+        self, actor: Actor, subject: str, rest: list[str], _key: str, respond: AsyncRespond
+    ) -> None:
+        if rest:
+            raise UserError("Usage: `/forward status [@user]`.")
+        line, status = await self.toggles.status(actor, subject)
+        await respond(**message(await self.describe(actor, line, status)))
+
+    async def describe(self, actor: Actor, line: LinkRecord, status: Status) -> str:
+        whose = (
+            "Your calls"
+            if line.slack_user_id == actor.slack_user_id
+            else f"<@{line.slack_user_id}>'s calls"
+        )
+        now = self.runtime.clock()
+        zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
+        if status.mode == "normal":
+            text = f"{whose} ring as usual."
+        else:
+            where = (
+                "voicemail"
+                if status.mode == "voicemail"
+                else code(display(status.target or "", self.region))
+            )
+            until = f" until {local_time(status.until, zone, now)}" if status.until else ""
+            text = f"{whose} go to {where}{until}."
+            if not status.ours:
+                text += " This was set outside Switchboard; Switchboard leaves it alone."
+        if status.as_last_set_at is not None:
+            text = (
+                f"{text[:-1]}, {AS_LAST_SET.format(when=local_time(status.as_last_set_at, zone, now))}."
+            )
+        return text
+
+    async def _target(self, line: LinkRecord, text: str) -> str:
+        if line.provider == "ringcentral":
+            numbers = await self.runtime.forwarding.numbers(line)
+            try:
+                return self.runtime.forwarding.resolve(numbers, text).phone
+            except Ambiguous:
+                pass
+        try:
+            return to_e164(text, self.region)
+        except InvalidNumber as exc:
+            raise UserError(
+                f"{exc.message} Give a number or one of your labels (`mobile`, `home`…)."
+            ) from None
+
+    async def _until(self, actor: Actor, when: list[str]) -> datetime | None:
+        zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone if when else None
+        return ends_at(when, self.runtime.clock(), zone)
+
+    async def _report(self, actor: Actor, result: ToggleResult, respond: AsyncRespond) -> None:
+        if result.replayed:
+            return
+        zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
+        now = self.runtime.clock()
+        notes = {
+            "changed": " (the earlier forwarding had been changed in the provider's app; left as it was)"
+        }
+        if result.kind is None:
+            text = "Forwarding is off; your calls ring as usual again." + notes.get(
+                result.reverted or "", ""
+            )
+        else:
+            where = (
+                "voicemail" if result.kind == "voicemail" else code(display(result.target, self.region))
+            )
+            until = (
+                f" until {local_time(result.until, zone, now)}"
+                if result.until
+                else " until you say `/forward off`"
+            )
+            text = f"All calls now go to {where}{until}."
+        await respond(**message(text))
+        await publish_home(self.runtime, result.line.slack_user_id)

@@ -1,0 +1,74 @@
+"""Reading "for 30m | for 2h | for 1d | until 18:00" in the person's own time zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import UserError
+
+DURATION = re.compile(r"^(\d{1,3})\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)$")
+CLOCK = re.compile(r"^([01]?\d|2[0-3])(?::([0-5]\d))?\s*(am|pm)?$")
+UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+MAX_SPAN = timedelta(days=30)
+USAGE = "Say how long: `for 30m`, `for 2h`, `for 1d` or `until 18:00`."
+
+
+def split_when(words: list[str]) -> tuple[list[str], list[str]]:
+    """Separate the trailing `for …` / `until …` from the rest."""
+    for index, word in enumerate(words):
+        if word.lower() in ("for", "until"):
+            return words[:index], words[index:]
+    return words, []
+
+
+def ends_at(when: list[str], now: datetime, timezone: str | None) -> datetime | None:
+    """None without a `for`/`until`; else the aware end time (in the future, ≤ 30 days)."""
+    if not when:
+        return None
+    keyword, text = when[0].lower(), " ".join(when[1:]).strip().lower()
+    if keyword == "for":
+        match = DURATION.match(text)
+        if not match:
+            raise UserError(USAGE)
+        span = timedelta(**{UNITS[match.group(2)[0]]: int(match.group(1))})
+        end = now + span
+    else:
+        end = _next_clock(text, now, timezone)
+    if not now < end <= now + MAX_SPAN:
+        raise UserError("Pick an end between now and 30 days from now.")
+    return end
+
+
+def _next_clock(text: str, now: datetime, timezone: str | None) -> datetime:
+    match = CLOCK.match(text.removeprefix("tomorrow").strip())
+    if not match:
+        raise UserError(USAGE)
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if match.group(3) == "pm" and hour < 12:
+        hour += 12
+    if match.group(3) == "am" and hour == 12:
+        hour = 0
+    zone = _zone(timezone)
+    local = now.astimezone(zone)
+    end = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if end <= local or text.startswith("tomorrow"):
+        end += timedelta(days=1)
+    return end
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(moment: datetime, timezone: str | None, now: datetime) -> str:
+    """18:00, or Tue 18:00 when not today, in the person's zone."""
+    zone = _zone(timezone)
+    local = moment.astimezone(zone)
+    if local.date() == now.astimezone(zone).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%a %d %b %H:%M")
