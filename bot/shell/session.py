@@ -80,6 +80,7 @@ class ShellSession:
             self.write(f"No one with the email {email} is in the directory.")
             return
         self.user = user
+        self.clickables = []  # another person does not see the previous one's screen
         self.write(f"(now typing as {user.real_name} <{user.email}>)")
 
     async def _command(self, line: str) -> None:

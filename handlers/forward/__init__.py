@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.runtime import Runtime
-from handlers.forward import modal
+from handlers.forward import modal, switch
 from handlers.forward.commands import ForwardCommand
 
 
@@ -13,3 +13,4 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.command("/forward")(ForwardCommand(runtime).handle)
     modal.register(app, runtime)
     modal.register_retry(app, runtime)
+    switch.register(app, runtime)

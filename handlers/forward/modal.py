@@ -22,6 +22,7 @@ from bot.services.actor import Actor
 from bot.services.forwarding import MAX_LABEL, Change
 from handlers.forward import views
 from handlers.forward.ids import ActionId, BlockId, ViewId
+from handlers.forward.switch import status_text, switch_blocks
 from handlers.forward.views import Meta
 from handlers.home import publish_home
 
@@ -41,6 +42,9 @@ async def show_list(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, no
     try:
         listing = await service.listing(actor, meta.subject)
         view = views.list_modal(listing, meta, service.region, notice=notice, admin=actor.is_admin)
+        view["blocks"][-1:-1] = switch_blocks(
+            await status_text(runtime, actor, meta.subject), meta.subject
+        )
     except Exception as exc:
         view = views.modal(ViewId.LIST, "Forwarding", [section(describe(exc, log))], meta)
     await runtime.slack.views_update(view_id=view_id, view=view)

@@ -40,13 +40,15 @@ async def publish_home(runtime: Runtime, user_id: str) -> None:
 
 async def _numbers(runtime: Runtime, user_id: str) -> list[Block]:
     from handlers.forward.ids import ActionId
+    from handlers.forward.switch import status_text, switch_blocks
     from handlers.forward.views import describe as describe_number
 
     actor = Actor(user_id, runtime.is_admin(user_id))
     listing = await runtime.forwarding.listing(actor, user_id)
     rows = "\n".join(f"• {describe_number(n, runtime.forwarding.region)}" for n in listing.numbers)
     text = f"*Your forwarding numbers*\n{rows or 'None yet.'}"
-    return [section(text), actions(button("Manage numbers", ActionId.OPEN.value, style="primary"))]
+    manage = actions(button("Manage numbers", ActionId.OPEN.value, style="primary"))
+    return [section(text), manage, *switch_blocks(await status_text(runtime, actor, user_id), user_id)]
 
 
 def home_blocks(*, lines_text: list[str], is_admin: bool) -> list[Block]:

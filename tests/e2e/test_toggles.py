@@ -171,3 +171,38 @@ async def test_smspartner_error_codes_become_sentences(bot: Harness, code: int, 
     reply = await bot.command("dave", "/forward", "to +33 6 99 88 77 66")
     assert sentence in reply.text
     assert "apiKey" not in reply.text
+
+
+async def test_switch_in_the_modal_and_off_from_the_app_home(bot: Harness) -> None:
+    from tests.e2e.test_forward_modal import button, open_list
+
+    _, listing = await open_list(bot)
+    assert "ring as usual" in str(listing["blocks"])
+    form = bot.latest_view(
+        await bot.click("alice", button(listing, "forward_toggle_open"), view=listing)
+    )
+    assert form["callback_id"] == "forward_toggle_form"
+    target, duration = form["blocks"][0]["element"], form["blocks"][1]["element"]
+    values = {
+        "target": {"value": {"type": "static_select", "selected_option": target["options"][0]}},
+        "duration": {"value": {"type": "static_select", "selected_option": duration["initial_option"]}},
+    }
+    body = payloads.view_submission(
+        user_id=user_id("alice"), user_name="alice", view=form, values=values
+    )
+    done = await bot.signed(body)
+    assert "All calls now go to" in str([c.args for c in done.calls if c.method == "views.update"])
+    assert routing(bot, ALICE) == ("forward", "+14155550123")
+
+    home = await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
+    published = next(c.args["view"] for c in home.calls if c.method == "views.publish")
+    published = {**published, "id": "VHOME", "hash": "1.h"}
+    assert "go to" in str(published["blocks"])
+    off = next(
+        {**e, "block_id": b.get("block_id", "")}
+        for b in published["blocks"]
+        for e in b.get("elements", [])
+        if e.get("action_id") == "forward_toggle_off"
+    )
+    await bot.click("alice", off, view=published)
+    assert custom_rules(bot) == []

@@ -1,0 +1,191 @@
+"""The quick toggle as buttons: an on/off switch with a duration picker (modal and App Home)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.blocks import Block, actions, button, code, section
+from bot.errors import describe
+from bot.phone import display
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from bot.services.forwarding import Number
+from bot.services.overlays import Kind
+from handlers.forward.ids import ViewId
+from handlers.forward.views import Meta, modal
+from handlers.home import publish_home
+
+log = logging.getLogger(__name__)
+
+OPEN, OFF, FORM = "forward_toggle_open", "forward_toggle_off", "forward_toggle_form"
+TARGET, DURATION, VALUE = "target", "duration", "value"
+DURATIONS = [
+    ("30 minutes", "for 30m"),
+    ("2 hours", "for 2h"),
+    ("1 day", "for 1d"),
+    ("Until I turn it off", ""),
+]
+
+
+def switch_blocks(status_text: str, subject: str) -> list[Block]:
+    return [
+        section(f"*Forward all calls*: {status_text}"),
+        actions(
+            button("Forward all calls…", OPEN, subject, style="primary"),
+            button("Turn off", OFF, subject, style="danger"),
+        ),
+    ]
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
+
+
+def toggle_form(meta: Meta, numbers: list[Number], region: str) -> dict[str, Any]:
+    targets = [
+        _option(f"{n.label} {display(n.phone, region)}", n.phone) for n in numbers if n.forwarding
+    ]
+    targets.append(_option("Voicemail", "voicemail"))
+    durations = [_option(text, value or "off") for text, value in DURATIONS]
+    blocks: list[Block] = [
+        _select(TARGET, "Send all my calls to", targets, targets[0]),
+        _select(DURATION, "For how long", durations, durations[1]),
+    ]
+    return modal_view(meta, blocks)
+
+
+def modal_view(meta: Meta, blocks: list[Block]) -> dict[str, Any]:
+    view = modal(ViewId.LIST, "Forward all calls", blocks, meta, submit="Turn on")
+    view["callback_id"] = FORM
+    return view
+
+
+def notice(meta: Meta, text: str) -> dict[str, Any]:
+    return modal(ViewId.SAVING, "Forward all calls", [section(text)], meta)
+
+
+def _select(block_id: str, label: str, options: list[dict[str, Any]], initial: dict[str, Any]) -> Block:
+    element = {
+        "type": "static_select",
+        "action_id": VALUE,
+        "options": options,
+        "initial_option": initial,
+    }
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
+
+
+async def status_text(runtime: Runtime, actor: Actor, subject: str) -> str:
+    from handlers.forward.quick import QuickToggle
+
+    try:
+        line, status = await runtime.toggles.status(actor, subject)
+        return await QuickToggle(runtime).describe(actor, line, status)
+    except Exception as exc:
+        return describe(exc, log)
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    def who(body: dict[str, Any]) -> Actor:
+        user = str(body["user"]["id"])
+        return Actor(user, runtime.is_admin(user))
+
+    @app.action(OPEN)
+    async def open_form(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        runtime.tasks.spawn(
+            _open(runtime, who(body), body, str(action.get("value") or body["user"]["id"]))
+        )
+
+    @app.action(OFF)
+    async def turn_off(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: Any
+    ) -> None:
+        await ack()
+        actor = who(body)
+        subject = str(action.get("value") or actor.slack_user_id)
+        view = body.get("view") or {}
+        key = f"{view.get('id', '')}:{view.get('hash', '')}:{OFF}:{subject}"
+        runtime.tasks.spawn(_off(runtime, actor, subject, key, view))
+
+    @app.view(FORM)
+    async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        actor = who(body)
+        try:
+            meta = Meta.load(str(view.get("private_metadata", "")))
+        except (ValueError, KeyError, TypeError):
+            meta = None
+        if meta is None or meta.opener != actor.slack_user_id:
+            await ack()
+            return
+        values = view.get("state", {}).get("values", {})
+
+        def chosen(block: str) -> str:
+            return str(
+                ((values.get(block, {}).get(VALUE) or {}).get("selected_option") or {}).get("value")
+                or ""
+            )
+
+        await ack(response_action="update", view=notice(meta, "Saving…"))
+        key = f"{view['id']}:{view.get('hash', '')}"
+        runtime.tasks.spawn(
+            _on(runtime, actor, meta, str(view["id"]), chosen(TARGET), chosen(DURATION), key)
+        )
+
+
+async def _open(runtime: Runtime, actor: Actor, body: dict[str, Any], subject: str) -> None:
+    meta = Meta(actor.slack_user_id, subject)
+    line = await runtime.forwarding.line(actor, subject)
+    numbers = await runtime.forwarding.numbers(line)
+    view = toggle_form(meta, numbers, runtime.forwarding.region)
+    current = body.get("view") or {}
+    if current.get("type") == "modal":
+        await runtime.slack.views_update(view_id=current["id"], view=view)
+    else:
+        await runtime.slack.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def _on(
+    runtime: Runtime, actor: Actor, meta: Meta, view_id: str, target: str, duration: str, key: str
+) -> None:
+    from handlers.forward.when import ends_at
+
+    try:
+        line = await runtime.toggles.line(actor, meta.subject)
+        zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
+        until = ends_at(duration.split() if duration != "off" else [], runtime.clock(), zone)
+        kind: Kind = "voicemail" if target == "voicemail" else "forward"
+        result = await runtime.toggles.turn_on(
+            actor, line, kind=kind, target="" if kind == "voicemail" else target, until=until, key=key
+        )
+        where = "voicemail" if kind == "voicemail" else code(display(target, runtime.forwarding.region))
+        text = (
+            f":white_check_mark: All calls now go to {where}." if not result.replayed else "Already on."
+        )
+    except Exception as exc:
+        text = f":warning: {describe(exc, log)}"
+    await runtime.slack.views_update(view_id=view_id, view=notice(meta, text))
+    await publish_home(runtime, meta.subject)
+
+
+async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: dict[str, Any]) -> None:
+    try:
+        line = await runtime.toggles.line(actor, subject)
+        await runtime.toggles.turn_off(actor, line, key=key)
+        text = ":white_check_mark: Forwarding is off; your calls ring as usual again."
+    except Exception as exc:
+        text = f":warning: {describe(exc, log)}"
+    if view.get("type") == "modal":
+        await runtime.slack.views_update(
+            view_id=view["id"], view=notice(Meta(actor.slack_user_id, subject), text)
+        )
+    await publish_home(runtime, subject)
+    if view.get("type") != "modal":
+        await runtime.slack.chat_postMessage(channel=actor.slack_user_id, text=text)
