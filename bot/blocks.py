@@ -74,3 +74,20 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     if blocks:
         payload["blocks"] = blocks
     return payload
+
+
+def modal(
+    callback: str, title: str, blocks: list[Block], metadata: str, submit: str | None = None
+) -> Block:
+    """A modal view; `metadata` travels back in private_metadata (re-checked on submit)."""
+    view: Block = {
+        "type": "modal",
+        "callback_id": callback,
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks,
+        "private_metadata": metadata,
+    }
+    if submit:
+        view["submit"] = {"type": "plain_text", "text": submit[:24]}
+    return view

@@ -10,6 +10,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bot.loopback import LoopbackServer
+from bot.providers.ringcentral.emulator import build_emulator
+from bot.providers.ringcentral.emulator.app import RingCentralEmulator
 from tests.harness import Harness, start_harness
 
 POSTGRES_DSN = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -77,3 +80,13 @@ async def bot(sqlite_url: str) -> AsyncIterator[Harness]:
 def shared() -> Path:
     assert SHARED.is_dir(), f"../shared must sit beside the project ({SHARED})"
     return SHARED
+
+
+@pytest.fixture
+async def platform() -> AsyncIterator[tuple[RingCentralEmulator, str]]:
+    """A RingCentral emulator served on loopback, outliving any one bot instance."""
+    app = build_emulator()
+    server = LoopbackServer(app)
+    url = await server.start()
+    yield app, url
+    await server.stop()

@@ -172,3 +172,17 @@ async def start_harness(database_url: str, **overrides: Any) -> Harness:
     server = LoopbackServer(app)
     await server.start()
     return Harness(settings, runtime, slack, server, secret, httpx.AsyncClient(timeout=30))
+
+
+async def start_configured(
+    database_url: str, url: str, *, client_id: str, jwt: str = "admin@example.com"
+) -> Harness:
+    """A bot configured for "real" RingCentral, pointed at an emulator served on loopback."""
+    return await start_harness(
+        database_url,
+        switchboard_providers="ringcentral",
+        ringcentral_server_url=url,
+        ringcentral_client_id=client_id,
+        ringcentral_client_secret="secret-" + secrets.token_hex(8),
+        ringcentral_jwt=jwt,
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks import Block, actions, button, code, context, escape, mention, section
+from bot.blocks import modal as blocks_modal
 from bot.phone import display
 from bot.services.forwarding import Listing, Number
 from handlers.forward.ids import ActionId, BlockId, ViewId
@@ -78,17 +79,7 @@ def choices(message: str, numbers: list[Number], region: str) -> str:
 def modal(
     callback: ViewId, heading: str, blocks: list[Block], meta: Meta, submit: str | None = None
 ) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "type": "modal",
-        "callback_id": callback.value,
-        "title": {"type": "plain_text", "text": heading[:24]},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": blocks,
-        "private_metadata": meta.dump(),
-    }
-    if submit:
-        view["submit"] = {"type": "plain_text", "text": submit}
-    return view
+    return blocks_modal(callback.value, heading, blocks, meta.dump(), submit)
 
 
 def loading(meta: Meta) -> dict[str, Any]:

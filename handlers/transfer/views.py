@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.blocks import Block, context, escape, section
+from bot.blocks import modal as blocks_modal
 from bot.services.calls import LiveCall
 
 CALLBACK = "transfer_form"
@@ -47,17 +48,7 @@ def _minutes(started: str, now: datetime) -> int | None:
 def modal(
     callback: str, title: str, blocks: list[Block], meta: Meta, submit: str | None = None
 ) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "type": "modal",
-        "callback_id": callback,
-        "title": {"type": "plain_text", "text": title},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": blocks,
-        "private_metadata": meta.dump(),
-    }
-    if submit:
-        view["submit"] = {"type": "plain_text", "text": submit}
-    return view
+    return blocks_modal(callback, title, blocks, meta.dump(), submit)
 
 
 def loading(meta: Meta) -> dict[str, Any]:

@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
 
-import pytest
-
-from bot.loopback import LoopbackServer
-from bot.providers.ringcentral.emulator import build_emulator
 from bot.providers.ringcentral.emulator.app import RingCentralEmulator
-from tests.harness import Harness, start_harness, user_id
-
-
-@pytest.fixture
-async def platform() -> AsyncIterator[tuple[RingCentralEmulator, str]]:
-    app = build_emulator()
-    server = LoopbackServer(app)
-    url = await server.start()
-    yield app, url
-    await server.stop()
+from tests.harness import Harness, start_configured, user_id
 
 
 async def configured(sqlite_url: str, url: str, jwt: str) -> Harness:
-    return await start_harness(
-        sqlite_url,
-        switchboard_providers="ringcentral",
-        ringcentral_server_url=url,
-        ringcentral_client_id="client-" + secrets.token_hex(3),
-        ringcentral_client_secret="secret-" + secrets.token_hex(8),
-        ringcentral_jwt=jwt,
-    )
+    return await start_configured(sqlite_url, url, client_id="client-" + secrets.token_hex(3), jwt=jwt)
 
 
 async def test_real_configuration_links_people_through_the_platform(

@@ -4,38 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from bot.loopback import LoopbackServer
-from bot.providers.ringcentral.emulator import build_emulator
 from bot.providers.ringcentral.emulator.app import RingCentralEmulator
 from bot.scheduler import Scheduler
-from tests.harness import Harness, start_harness
+from tests.harness import Harness, start_configured
 
 ALICE = 2263488004
 
 
-@pytest.fixture
-async def platform() -> AsyncIterator[tuple[RingCentralEmulator, str]]:
-    app = build_emulator()
-    server = LoopbackServer(app)
-    url = await server.start()
-    yield app, url
-    await server.stop()
-
-
 async def instance(database_url: str, url: str, client_id: str) -> Harness:
-    return await start_harness(
-        database_url,
-        switchboard_providers="ringcentral",
-        ringcentral_server_url=url,
-        ringcentral_client_id=client_id,
-        ringcentral_client_secret="secret",
-        ringcentral_jwt="admin@example.com",
-    )
+    return await start_configured(database_url, url, client_id=client_id)
 
 
 def custom_rules(app: RingCentralEmulator) -> list[dict[str, object]]:

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from bot.loopback import LoopbackServer
 from bot.providers.errors import AuthError
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.emulator import build_emulator
@@ -29,19 +28,10 @@ async def instance(
         yield rc.client
 
 
-@pytest.fixture
-async def emulator() -> AsyncIterator[tuple[RingCentralEmulator, str]]:
-    app = build_emulator()
-    server = LoopbackServer(app)
-    url = await server.start()
-    yield app, url
-    await server.stop()
-
-
 async def test_fifty_concurrent_calls_log_in_once(
-    emulator: tuple[RingCentralEmulator, str], database_url: str
+    platform: tuple[RingCentralEmulator, str], database_url: str
 ) -> None:
-    app, url = emulator
+    app, url = platform
     async with instance(url, database_url) as rc:
         found = await asyncio.gather(*(rc.get_extension("~") for _ in range(50)))
     assert {ext.extension_number for ext in found} == {"101"}
@@ -50,9 +40,9 @@ async def test_fifty_concurrent_calls_log_in_once(
 
 
 async def test_expired_token_is_refreshed_exactly_once(
-    emulator: tuple[RingCentralEmulator, str], database_url: str
+    platform: tuple[RingCentralEmulator, str], database_url: str
 ) -> None:
-    app, url = emulator
+    app, url = platform
     async with instance(url, database_url) as rc:
         await rc.get_extension("~")
         app.emulator_state.expire_access_tokens()
@@ -62,9 +52,9 @@ async def test_expired_token_is_refreshed_exactly_once(
 
 
 async def test_instances_share_one_session(
-    emulator: tuple[RingCentralEmulator, str], database_url: str
+    platform: tuple[RingCentralEmulator, str], database_url: str
 ) -> None:
-    app, url = emulator
+    app, url = platform
     async with instance(url, database_url) as first, instance(url, database_url) as second:
         await asyncio.gather(*(c.get_extension("~") for c in (first, second) for _ in range(10)))
         app.emulator_state.expire_access_tokens()
@@ -74,9 +64,9 @@ async def test_instances_share_one_session(
 
 
 async def test_refused_refresh_falls_back_to_one_jwt_login(
-    emulator: tuple[RingCentralEmulator, str], sqlite_url: str
+    platform: tuple[RingCentralEmulator, str], sqlite_url: str
 ) -> None:
-    app, url = emulator
+    app, url = platform
     async with instance(url, sqlite_url) as rc:
         await rc.get_extension("~")
         state = app.emulator_state
