@@ -8,9 +8,10 @@ from bot.runtime import Runtime
 
 
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
-    from handlers import admin, forward, home, transfer
+    from handlers import admin, forward, home, oncall, transfer
 
     admin.register(app, runtime)
     forward.register(app, runtime)
     transfer.register(app, runtime)
+    oncall.register(app, runtime)
     home.register(app, runtime)
