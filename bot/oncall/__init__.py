@@ -1,0 +1,1 @@
+"""On-call rotations: schedule math (pure), the store, and the handoff engine."""
