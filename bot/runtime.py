@@ -11,6 +11,8 @@ import httpx
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import redact
+from bot.oncall.engine import HandoffEngine
+from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
 from bot.providers.smspartner.emulator.app import TEAM_NUMBER as EMULATOR_VIRTUAL_NUMBER
@@ -43,6 +45,8 @@ class Runtime:
     forwarding: ForwardingService
     transfers: TransferService
     toggles: ToggleService
+    rotations: RotationService
+    handoffs: HandoffEngine
     clock: Callable[[], datetime] = utcnow
     admins: set[str] = field(default_factory=set)
 
@@ -120,6 +124,13 @@ async def start_runtime(
         clock=utcnow,
         region=settings.switchboard_default_region,
     )
+    toggles = ToggleService(
+        database=database,
+        identity=identity,
+        ringcentral=providers.ringcentral,
+        smspartner=providers.smspartner,
+        clock=utcnow,
+    )
     return Runtime(
         settings=settings,
         database=database,
@@ -136,11 +147,20 @@ async def start_runtime(
             clock=utcnow,
             confirm_delay=settings.switchboard_retry_scale,
         ),
-        toggles=ToggleService(
+        toggles=toggles,
+        rotations=RotationService(
             database=database,
             identity=identity,
-            ringcentral=providers.ringcentral,
-            smspartner=providers.smspartner,
+            clock=utcnow,
+            region=settings.switchboard_default_region,
+            virtual_numbers=frozenset(virtual_numbers),
+        ),
+        handoffs=HandoffEngine(
+            database=database,
+            toggles=toggles,
+            forwarding=forwarding,
+            identity=identity,
+            slack=slack,
             clock=utcnow,
         ),
     )

@@ -1,4 +1,5 @@
-"""The scheduler: every SWITCHBOARD_TICK_SECONDS, revert the quick toggles that are due.
+"""The scheduler: every SWITCHBOARD_TICK_SECONDS, revert due quick toggles and reconcile
+on-call hotlines (bot.oncall.engine).
 
 Rows are leased before work starts (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE
 on SQLite), so with several instances each revert is done once; a crash mid-way lets the
@@ -35,6 +36,7 @@ class Scheduler:
         due = await store.claim_due(self.runtime.database, now=moment)
         for toggle in due:
             await self._revert(toggle, moment)
+        await self.runtime.handoffs.tick(moment)
         return len(due)
 
     async def _revert(self, toggle: ToggleRecord, now: datetime) -> None:

@@ -65,6 +65,10 @@ class Identity:
         auto = await self._link_by_email(slack_user_id)
         return [auto] if auto else []
 
+    @property
+    def directory(self) -> Directory | None:
+        return self._directory
+
     async def profile(self, slack_user_id: str) -> Profile:
         """The person's Slack profile (name, email, time zone), cached briefly."""
         return await self._profiles.profile(slack_user_id)

@@ -23,11 +23,15 @@ from bot.services.overlays.rc_legacy import LegacyRuleOverlay
 from bot.services.overlays.rc_new import ForwardAllOverlay
 from bot.services.overlays.smspartner import VirtualNumberOverlay
 from bot.store import Database
+from bot.store import rotations as rotation_store
 from bot.store import toggles as store
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 
 NO_LINE = "None of your lines can forward all calls; ask a Switchboard admin to link one."
+HOTLINE = (
+    "This line is an on-call rotation's hotline; the rotation decides where it forwards (`/oncall`)."
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class ToggleService:
         self._sp = VirtualNumberOverlay(smspartner, database, clock) if smspartner else None
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
+        """The subject's line for the quick toggle; a rotation's hotline is refused (it owns it)."""
         actor.require_for(subject)
         lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
         usable = [
@@ -70,7 +75,16 @@ class ToggleService:
         ]
         if not usable:
             raise Unsupported(NO_LINE)
+        async with self._database.session() as session:
+            if await rotation_store.is_hotline(session, line=_ref(usable[0])):
+                raise Unsupported(HOTLINE)
         return usable[0]  # admin-linked first (CONTRACT)
+
+    async def line_status(self, line: LinkRecord) -> Status:
+        """Where the line's calls go now (the handoff engine compares it with the rotation)."""
+        async with self._database.session() as session:
+            toggle = await store.active_for(session, line=_ref(line))
+        return await (await self.overlay(line)).status(line, toggle, self._clock())
 
     async def overlay(self, line: LinkRecord) -> Overlay:
         if line.provider == "smspartner" and self._sp is not None:

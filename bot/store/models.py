@@ -124,3 +124,68 @@ class VirtualNumberState(Base):
     param: Mapped[str] = mapped_column(String(255))
     set_by: Mapped[str] = mapped_column(String(32))
     set_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class RotationRow(Base):
+    __tablename__ = "rotations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    hotline: Mapped[str] = mapped_column(String(100))  # provider:line_id
+    hotline_label: Mapped[str] = mapped_column(String(100))
+    shift_type: Mapped[str] = mapped_column(String(8))
+    shift_length: Mapped[int] = mapped_column(Integer)
+    handoff: Mapped[str] = mapped_column(String(5))  # HH:MM local
+    timezone: Mapped[str] = mapped_column(String(64))
+    start_date: Mapped[str] = mapped_column(String(10))  # ISO date, local
+    channel: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    current_member: Mapped[str] = mapped_column(String(32), default="")
+    current_target: Mapped[str] = mapped_column(String(32), default="")
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    next_try_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class RotationMember(Base):
+    __tablename__ = "rotation_members"
+    __table_args__ = (UniqueConstraint("rotation_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rotation_id: Mapped[int] = mapped_column(Integer, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class OncallNumber(Base):
+    """The number a person is reached at when on call (else their Mobile forwarding number)."""
+
+    __tablename__ = "oncall_numbers"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32))
+
+
+class OverrideRow(Base):
+    __tablename__ = "rotation_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rotation_id: Mapped[int] = mapped_column(Integer, index=True)
+    member: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(DateTime())
+    ends_at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class HandoffRow(Base):
+    __tablename__ = "rotation_handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rotation_id: Mapped[int] = mapped_column(Integer, index=True)
+    member: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # handoff, drift, recorded, at-risk, failed
+    shift_start: Mapped[datetime] = mapped_column(DateTime())
+    at: Mapped[datetime] = mapped_column(DateTime(), index=True)

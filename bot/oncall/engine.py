@@ -1,0 +1,218 @@
+"""The handoff engine: level-triggered, so a crash or a change made elsewhere repairs itself.
+
+At every tick, for each rotation it can lease: who should hold the hotline now (schedule +
+overrides), where the hotline actually forwards (read from the provider), and the one change
+that closes the gap. Notices follow what was recorded, so none is sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import code, escape, mention
+from bot.errors import describe
+from bot.oncall.schedule import Shift, on_call
+from bot.services.actor import Actor
+from bot.services.forwarding import ForwardingService
+from bot.services.identity import Identity
+from bot.services.toggles import ToggleService
+from bot.store import Database
+from bot.store import rotations as store
+from bot.store.links import LinkRecord
+from bot.store.rotations import RotationRecord
+
+log = logging.getLogger(__name__)
+
+SYSTEM = Actor("switchboard", is_admin=True)
+ANNOUNCE_AFTER_FAILURES = 3
+
+
+def backoff(failures: int) -> timedelta:
+    return timedelta(seconds=min(900, 15 * 2 ** (failures - 1)))
+
+
+def hotline_line(rotation: RotationRecord) -> LinkRecord:
+    provider, _, line_id = rotation.hotline.partition(":")
+    return LinkRecord(
+        f"rotation:{rotation.id}", provider, line_id, rotation.hotline_label, rotation.name, "admin"
+    )
+
+
+class HandoffEngine:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        toggles: ToggleService,
+        forwarding: ForwardingService,
+        identity: Identity,
+        slack: AsyncWebClient,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._database = database
+        self._toggles = toggles
+        self._forwarding = forwarding
+        self._identity = identity
+        self._slack = slack
+        self._clock = clock
+
+    async def tick(self, now: datetime | None = None) -> int:
+        """Reconcile every rotation this instance can lease; returns provider changes made."""
+        moment = now or self._clock()
+        async with self._database.session() as session:
+            rotations = await store.all_rotations(session)
+        changed = 0
+        for rotation in rotations:
+            if await store.claim(self._database, rotation_id=rotation.id, now=moment):
+                changed += await self._reconcile(rotation, moment)
+        return changed
+
+    async def number_of(self, member: str) -> str | None:
+        """Their chosen on-call number, else their Mobile forwarding number on RingCentral."""
+        async with self._database.session() as session:
+            chosen = await store.oncall_number(session, slack_user_id=member)
+        if chosen:
+            return chosen
+        lines = await self._identity.lines_of(member)
+        line = next((x for x in lines if x.provider == "ringcentral"), None)
+        if line is None:
+            return None
+        numbers = await self._forwarding.numbers(line)
+        return next((n.phone for n in numbers if n.type == "Mobile"), None)
+
+    async def _reconcile(self, rotation: RotationRecord, now: datetime) -> int:
+        async with self._database.session() as session:
+            overrides = await store.overrides(session, rotation_id=rotation.id, since=now)
+        shift = on_call(rotation.schedule, now, overrides)
+        try:
+            target = await self.number_of(shift.member)
+            if target is None:
+                await self._at_risk(rotation, shift, now)
+                return 0
+            line = hotline_line(rotation)
+            status = await self._toggles.line_status(line)
+            in_place = status.mode == "forward" and status.target == target
+            if not in_place:
+                key = f"rotation:{rotation.id}:{shift.member}:{target}:{now.isoformat()}"
+                await self._toggles.turn_on(
+                    SYSTEM, line, kind="forward", target=target, until=None, key=key
+                )
+        except Exception as exc:
+            await self._failed(rotation, shift, now, describe(exc, log))
+            return 0
+        await self._record(rotation, shift, target, now, changed=not in_place)
+        return 0 if in_place else 1
+
+    async def _record(
+        self, rotation: RotationRecord, shift: Shift, target: str, now: datetime, *, changed: bool
+    ) -> None:
+        new_holder = rotation.current_member != shift.member or rotation.current_target != target
+        kind = "handoff" if new_holder else "drift" if changed else ""
+        async with self._database.session() as session:
+            if kind:
+                await store.add_handoff(
+                    session,
+                    rotation_id=rotation.id,
+                    member=shift.member,
+                    target=target,
+                    kind=kind,
+                    shift_start=shift.start,
+                    now=now,
+                )
+            await store.finish(
+                session,
+                rotation_id=rotation.id,
+                member=shift.member,
+                target=target,
+                failures=0,
+                next_try_at=None,
+            )
+        if kind == "handoff":
+            await self._announce_handoff(rotation, shift, target)
+        elif kind == "drift":
+            await self._post(
+                rotation.channel,
+                f"The {escape(rotation.name)} hotline was changed outside Switchboard; "
+                f"it forwards to {mention(shift.member)} again.",
+            )
+
+    async def _announce_handoff(self, rotation: RotationRecord, shift: Shift, target: str) -> None:
+        until = shift.end.strftime("%a %d %b %H:%M UTC")
+        text = (
+            f"{mention(shift.member)} is now on call for *{escape(rotation.name)}* until {until}; "
+            f"the hotline {code(rotation.hotline_label)} forwards to {code(target)}."
+        )
+        if rotation.current_member:
+            text += f" Handed over from {mention(rotation.current_member)}."
+        await self._post(rotation.channel, text)
+        await self._post(shift.member, f"You are on call for *{escape(rotation.name)}* until {until}.")
+        if rotation.current_member and rotation.current_member != shift.member:
+            await self._post(
+                rotation.current_member, f"Your *{escape(rotation.name)}* shift has ended. Thank you!"
+            )
+
+    async def _at_risk(self, rotation: RotationRecord, shift: Shift, now: datetime) -> None:
+        async with self._database.session() as session:
+            seen = await store.handoff_seen(
+                session, rotation_id=rotation.id, kind="at-risk", shift_start=shift.start
+            )
+            if not seen:
+                await store.add_handoff(
+                    session,
+                    rotation_id=rotation.id,
+                    member=shift.member,
+                    target="",
+                    kind="at-risk",
+                    shift_start=shift.start,
+                    now=now,
+                )
+            await store.finish(
+                session,
+                rotation_id=rotation.id,
+                member=rotation.current_member,
+                target=rotation.current_target,
+                failures=rotation.failures,
+                next_try_at=None,
+            )
+        if not seen:
+            await self._post(
+                shift.member,
+                f"You are on call for *{escape(rotation.name)}*, but Switchboard has no number for you. "
+                "Add a Mobile forwarding number (`/forward add <number> mobile`) or set one with `/oncall number <number>`.",
+            )
+            await self._post(
+                rotation.channel,
+                f":warning: The {escape(rotation.name)} handoff to {mention(shift.member)} is at risk: "
+                "they have no on-call number yet.",
+            )
+
+    async def _failed(
+        self, rotation: RotationRecord, shift: Shift, now: datetime, sentence: str
+    ) -> None:
+        failures = rotation.failures + 1
+        async with self._database.session() as session:
+            await store.finish(
+                session,
+                rotation_id=rotation.id,
+                member=rotation.current_member,
+                target=rotation.current_target,
+                failures=failures,
+                next_try_at=now + backoff(failures),
+            )
+        log.warning("rotation %s: apply failed (%d): %s", rotation.name, failures, sentence)
+        if failures == ANNOUNCE_AFTER_FAILURES:
+            await self._post(
+                rotation.channel,
+                f":warning: Switchboard keeps failing to hand the {escape(rotation.name)} hotline "
+                f"to {mention(shift.member)}: {sentence} It will keep trying.",
+            )
+
+    async def _post(self, channel: str, text: str) -> None:
+        try:
+            await self._slack.chat_postMessage(channel=channel, text=text)
+        except Exception:
+            log.exception("could not post to %s", channel)

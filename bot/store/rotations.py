@@ -1,0 +1,210 @@
+"""Rotations, their members, overrides, on-call numbers and handoff history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.oncall.schedule import Override, Rotation
+from bot.store.db import Database
+from bot.store.models import HandoffRow, OncallNumber, OverrideRow, RotationMember, RotationRow
+
+LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class RotationRecord:
+    id: int
+    name: str
+    hotline: str
+    hotline_label: str
+    channel: str
+    schedule: Rotation
+    current_member: str
+    current_target: str
+    failures: int
+    next_try_at: datetime | None
+
+
+def _record(row: RotationRow, members: list[str]) -> RotationRecord:
+    hour, minute = (int(x) for x in row.handoff.split(":"))
+    schedule = Rotation(
+        members=tuple(members),
+        shift_type=row.shift_type,  # type: ignore[arg-type]
+        shift_length=row.shift_length,
+        handoff=time(hour, minute),
+        timezone=row.timezone,
+        start=date.fromisoformat(row.start_date),
+    )
+    return RotationRecord(
+        id=row.id,
+        name=row.name,
+        hotline=row.hotline,
+        hotline_label=row.hotline_label,
+        channel=row.channel,
+        schedule=schedule,
+        current_member=row.current_member,
+        current_target=row.current_target,
+        failures=row.failures,
+        next_try_at=row.next_try_at,
+    )
+
+
+async def _members(session: AsyncSession, rotation_id: int) -> list[str]:
+    rows = await session.scalars(
+        select(RotationMember)
+        .where(RotationMember.rotation_id == rotation_id)
+        .order_by(RotationMember.position)
+    )
+    return [r.slack_user_id for r in rows]
+
+
+async def save(
+    session: AsyncSession, *, fields: dict[str, Any], members: list[str], now: datetime
+) -> int:
+    """Create the rotation, or update the one with the same name (members replaced)."""
+    row = await session.scalar(select(RotationRow).where(RotationRow.name == fields["name"]))
+    if row is None:
+        row = RotationRow(created_at=now, current_member="", current_target="", failures=0, **fields)
+        session.add(row)
+        await session.flush()
+    else:
+        for key, value in fields.items():
+            setattr(row, key, value)
+        await session.execute(delete(RotationMember).where(RotationMember.rotation_id == row.id))
+    for position, member in enumerate(members):
+        session.add(RotationMember(rotation_id=row.id, position=position, slack_user_id=member))
+    return int(row.id)
+
+
+async def all_rotations(session: AsyncSession) -> list[RotationRecord]:
+    rows = list(await session.scalars(select(RotationRow).order_by(RotationRow.name)))
+    return [_record(r, await _members(session, r.id)) for r in rows]
+
+
+async def get(session: AsyncSession, *, rotation_id: int) -> RotationRecord | None:
+    row = await session.get(RotationRow, rotation_id)
+    return _record(row, await _members(session, row.id)) if row else None
+
+
+async def is_hotline(session: AsyncSession, *, line: str) -> bool:
+    return await session.scalar(select(RotationRow.id).where(RotationRow.hotline == line)) is not None
+
+
+async def overrides(session: AsyncSession, *, rotation_id: int, since: datetime) -> list[Override]:
+    rows = await session.scalars(
+        select(OverrideRow)
+        .where(OverrideRow.rotation_id == rotation_id, OverrideRow.ends_at > since)
+        .order_by(OverrideRow.id)
+    )
+    return [Override(r.member, r.starts_at, r.ends_at) for r in rows]
+
+
+async def add_override(
+    session: AsyncSession, *, rotation_id: int, override: Override, by: str, now: datetime
+) -> None:
+    session.add(
+        OverrideRow(
+            rotation_id=rotation_id,
+            member=override.member,
+            starts_at=override.start,
+            ends_at=override.end,
+            created_by=by,
+            created_at=now,
+        )
+    )
+
+
+async def oncall_number(session: AsyncSession, *, slack_user_id: str) -> str | None:
+    row = await session.get(OncallNumber, slack_user_id)
+    return row.number if row else None
+
+
+async def set_oncall_number(session: AsyncSession, *, slack_user_id: str, number: str) -> None:
+    row = await session.get(OncallNumber, slack_user_id)
+    if row is None:
+        session.add(OncallNumber(slack_user_id=slack_user_id, number=number))
+    else:
+        row.number = number
+
+
+async def claim(database: Database, *, rotation_id: int, now: datetime) -> bool:
+    """Lease the rotation to this instance for one reconcile (False: another holds it)."""
+    async with database.locked(f"rotation:{rotation_id}") as session:
+        result = await session.execute(
+            update(RotationRow)
+            .where(RotationRow.id == rotation_id)
+            .where((RotationRow.lease_until.is_(None)) | (RotationRow.lease_until < now))
+            .where((RotationRow.next_try_at.is_(None)) | (RotationRow.next_try_at <= now))
+            .values(lease_until=now + LEASE)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def finish(
+    session: AsyncSession,
+    *,
+    rotation_id: int,
+    member: str,
+    target: str,
+    failures: int,
+    next_try_at: datetime | None,
+) -> None:
+    await session.execute(
+        update(RotationRow)
+        .where(RotationRow.id == rotation_id)
+        .values(
+            current_member=member,
+            current_target=target,
+            failures=failures,
+            next_try_at=next_try_at,
+            lease_until=None,
+        )
+    )
+
+
+async def add_handoff(
+    session: AsyncSession,
+    *,
+    rotation_id: int,
+    member: str,
+    target: str,
+    kind: str,
+    shift_start: datetime,
+    now: datetime,
+) -> None:
+    session.add(
+        HandoffRow(
+            rotation_id=rotation_id,
+            member=member,
+            target=target,
+            kind=kind,
+            shift_start=shift_start,
+            at=now,
+        )
+    )
+
+
+async def handoff_seen(
+    session: AsyncSession, *, rotation_id: int, kind: str, shift_start: datetime
+) -> bool:
+    found = await session.scalar(
+        select(HandoffRow.id).where(
+            HandoffRow.rotation_id == rotation_id,
+            HandoffRow.kind == kind,
+            HandoffRow.shift_start == shift_start,
+        )
+    )
+    return found is not None
+
+
+async def handoffs(session: AsyncSession, *, rotation_id: int) -> list[HandoffRow]:
+    return list(
+        await session.scalars(
+            select(HandoffRow).where(HandoffRow.rotation_id == rotation_id).order_by(HandoffRow.id)
+        )
+    )
