@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     # Not in CONTRACT's table: tuning knobs with safe defaults (tests shorten them).
     switchboard_max_background_tasks: int = Field(default=200, ge=1)
     switchboard_retry_scale: float = Field(default=1.0, ge=0)
+    switchboard_rate_budget: bool = True  # space calls per RingCentral throttling group
 
     @field_validator("switchboard_admins", "switchboard_providers", "smspartner_numbers", mode="before")
     @classmethod

@@ -175,7 +175,7 @@ async def start_harness(database_url: str, **overrides: Any) -> Harness:
 
 
 async def start_configured(
-    database_url: str, url: str, *, client_id: str, jwt: str = "admin@example.com"
+    database_url: str, url: str, *, client_id: str, jwt: str = "admin@example.com", **overrides: Any
 ) -> Harness:
     """A bot configured for "real" RingCentral, pointed at an emulator served on loopback."""
     return await start_harness(
@@ -185,4 +185,5 @@ async def start_configured(
         ringcentral_client_id=client_id,
         ringcentral_client_secret="secret-" + secrets.token_hex(8),
         ringcentral_jwt=jwt,
+        **overrides,
     )

@@ -68,7 +68,9 @@ class RotationService:
         fields = await self._validated(spec)
         now = self._clock()
         async with self._database.session() as session:
-            rotation_id = await store.save(session, fields=fields, members=spec.members, now=now)
+            rotation_id = await store.save(
+                session, fields=fields, members=spec.members, by=actor.slack_user_id, now=now
+            )
             await audit.record(
                 session,
                 actor=actor.slack_user_id,

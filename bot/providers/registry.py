@@ -144,7 +144,12 @@ class _Builder:
             headers={"Accept": "application/json", "User-Agent": "switchboard-bot"},
         )
         self.providers._clients.append(client)
-        budget = RateBudget(provider=name.value, limits=limits, database=self.database)
+        budget = RateBudget(
+            provider=name.value,
+            limits=limits,
+            database=self.database,
+            enabled=self.settings.switchboard_rate_budget,
+        )
         policy = RetryPolicy(
             default_retry_after=retry_after, scale=self.settings.switchboard_retry_scale
         )

@@ -66,7 +66,11 @@ class Renderer:
             label = block.get("label", {}).get("text", "")
             optional = " (optional)" if block.get("optional") else ""
             screen.lines.append(f"[input] {label}{optional}")
-            for number, option in enumerate(block.get("element", {}).get("options", []), start=1):
+            element = block.get("element", {})
+            initial = element.get("initial_value") or (element.get("initial_option") or {}).get("value")
+            if initial:
+                screen.lines.append(f"    (now: {initial})")
+            for number, option in enumerate(element.get("options", []), start=1):
                 screen.lines.append(f"    ({number}) {self.text(option['text']['text'])}")
 
     def _element(

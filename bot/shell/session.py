@@ -218,11 +218,18 @@ class ShellSession:
             values[block["block_id"]] = {element["action_id"]: self._value(element, typed)}
         await self._submit(view, values)
 
+    def _user_ids(self, answer: str) -> list[str]:
+        """`@bob @carol` (or emails) typed at a prompt → Slack user ids, in order."""
+        return _ids_in(self._mentions(answer))
+
     def _value(self, element: dict[str, Any], answer: str) -> dict[str, Any]:
         kind = element.get("type")
         if kind == "users_select":
-            user_id = self._mentions(answer).removeprefix("<@").split("|")[0].rstrip(">")
-            return {"type": kind, "selected_user": user_id}
+            return {"type": kind, "selected_user": self._user_ids(answer)[0] if answer else ""}
+        if kind == "multi_users_select":
+            return {"type": kind, "selected_users": self._user_ids(answer)}
+        if kind == "conversations_select":
+            return {"type": kind, "selected_conversation": answer.lstrip("#") or "C0SHELL"}
         if kind in ("static_select", "radio_buttons"):
             options = element.get("options", [])
             chosen = next((o for o in options if o["text"]["text"].lower() == answer.lower()), None)
@@ -230,6 +237,10 @@ class ShellSession:
                 chosen = options[int(answer) - 1]
             return {"type": kind, "selected_option": chosen}
         return {"type": kind or "plain_text_input", "value": answer}
+
+
+def _ids_in(text: str) -> list[str]:
+    return re.findall(r"<@([A-Z0-9]+)", text)
 
 
 def _inputs(view: dict[str, Any]) -> list[dict[str, Any]]:

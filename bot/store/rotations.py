@@ -64,12 +64,14 @@ async def _members(session: AsyncSession, rotation_id: int) -> list[str]:
 
 
 async def save(
-    session: AsyncSession, *, fields: dict[str, Any], members: list[str], now: datetime
+    session: AsyncSession, *, fields: dict[str, Any], members: list[str], by: str, now: datetime
 ) -> int:
     """Create the rotation, or update the one with the same name (members replaced)."""
     row = await session.scalar(select(RotationRow).where(RotationRow.name == fields["name"]))
     if row is None:
-        row = RotationRow(created_at=now, current_member="", current_target="", failures=0, **fields)
+        row = RotationRow(
+            created_by=by, created_at=now, current_member="", current_target="", failures=0, **fields
+        )
         session.add(row)
         await session.flush()
     else:

@@ -1,18 +1,117 @@
-"""/oncall: rotations are the next feature; until then the command answers plainly."""
+"""/oncall: who is on call, take over, the schedule, my number, and the rotation modal."""
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.blocks import message
+from bot.blocks import code, message
+from bot.errors import UserError, describe
+from bot.oncall.service import RotationSpec
+from bot.phone import display
 from bot.runtime import Runtime
+from bot.services.actor import Actor
+from handlers.common import actor_of, in_background
+from handlers.forward.when import ends_at, local_time, split_when
+from handlers.oncall import views
 
-NOT_YET = "On-call rotations aren't available in this version of Switchboard yet."
+log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
+    service = runtime.rotations
+
     @app.command("/oncall")
-    async def oncall(ack: AsyncAck, command: dict[str, Any]) -> None:
-        await ack(**message(NOT_YET))
+    async def oncall(
+        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+    ) -> None:
+        actor = actor_of(context)
+        words = str(command.get("text") or "").split()
+        verb = words[0].lower() if words else ""
+        if verb in ("help", "?"):
+            await ack(**message(views.USAGE))
+            return
+        await ack()
+        if verb == "create":
+            name = words[1] if len(words) > 1 else None
+            runtime.tasks.spawn(_open_form(runtime, actor, str(command["trigger_id"]), name))
+            return
+        work = {"take": _take, "schedule": _schedule, "number": _number}.get(verb, _who)
+        rest = words[1:] if verb in ("take", "schedule", "number") else words
+        in_background(runtime, respond, work(runtime, actor, rest, respond))
+
+    @app.view(views.CALLBACK)
+    async def saved(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = str(body["user"]["id"])
+        if json.loads(view.get("private_metadata") or "{}").get("opener") != user:
+            await ack()
+            return
+        values = views.form_values(view)
+        if not values["shift_length"].isdigit():
+            await ack(response_action="errors", errors={"shift_length": "A whole number, e.g. 1."})
+            return
+        spec = RotationSpec(**{**values, "shift_length": int(values["shift_length"])})
+        try:
+            rotation = await service.save(Actor(user, runtime.is_admin(user)), spec)
+        except Exception as exc:  # the modal stays open with one sentence under the name
+            await ack(response_action="errors", errors={"name": describe(exc, log)})
+            return
+        await ack()
+        text = f"Rotation *{rotation.name}* saved; the hotline {code(rotation.hotline_label)} follows it from now on."
+        runtime.tasks.spawn(runtime.slack.chat_postMessage(channel=user, text=text))
+
+
+async def _open_form(runtime: Runtime, actor: Actor, trigger_id: str, name: str | None) -> None:
+    existing = next(
+        (r for r in await runtime.rotations.rotations() if name and r.name == name.lower()), None
+    )
+    zone = (await runtime.identity.profile(actor.slack_user_id)).timezone or "UTC"
+    await runtime.slack.views_open(
+        trigger_id=trigger_id, view=views.rotation_form(actor.slack_user_id, zone, existing)
+    )
+
+
+async def _who(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncRespond) -> None:
+    rotation = await runtime.rotations.pick(rest[0] if rest else None, actor.slack_user_id)
+    state = await runtime.rotations.now(rotation)
+    zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
+    await respond(**message(views.now_text(state, zone, runtime.clock())))
+
+
+async def _take(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncRespond) -> None:
+    words, when = split_when(rest)
+    rotation = await runtime.rotations.pick(words[0] if words else None, actor.slack_user_id)
+    zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
+    until = ends_at(when, runtime.clock(), zone)
+    override = await runtime.rotations.take(actor, rotation, until)
+    await respond(
+        **message(
+            f"You are on call for *{rotation.name}* until {local_time(override.end, zone, runtime.clock())}; "
+            "the hotline follows within a tick."
+        )
+    )
+    try:
+        await runtime.handoffs.tick()
+    except Exception as exc:  # the scheduler will try again
+        log.warning("immediate handoff failed: %s", describe(exc, log))
+
+
+async def _schedule(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncRespond) -> None:
+    rotation = await runtime.rotations.pick(rest[0] if rest else None, actor.slack_user_id)
+    shifts = await runtime.rotations.schedule(rotation)
+    zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
+    await respond(**message(views.schedule_text(rotation, shifts, zone, runtime.clock())))
+
+
+async def _number(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncRespond) -> None:
+    if not rest:
+        raise UserError("Usage: `/oncall number <number>`.")
+    number = await runtime.rotations.set_number(actor, " ".join(rest))
+    region = runtime.settings.switchboard_default_region
+    await respond(
+        **message(f"When you are on call, the hotline will ring {code(display(number, region))}.")
+    )

@@ -98,7 +98,7 @@ async def test_unexpected_failure_shows_a_reference_not_a_trace(
     assert any(match.group(1) in record.getMessage() for record in caplog.records)
 
 
-async def test_oncall_answers_plainly_until_rotations_exist(bot: Harness) -> None:
+async def test_oncall_without_rotations_says_how_to_start(bot: Harness) -> None:
     reply = await bot.command("alice", "/oncall", "")
     assert reply.status == 200
-    assert "aren't available" in reply.text
+    assert "no rotation yet" in reply.text

@@ -14,7 +14,9 @@ ALICE = 2263488004
 
 
 async def instance(database_url: str, url: str, client_id: str) -> Harness:
-    return await start_configured(database_url, url, client_id=client_id)
+    # The client-side RingCentral budget (40 Medium calls a minute) would stretch 500 handoffs
+    # over minutes of real time; the platform emulator here has no limits to respect.
+    return await start_configured(database_url, url, client_id=client_id, switchboard_rate_budget=False)
 
 
 def custom_rules(app: RingCentralEmulator) -> list[dict[str, object]]:
@@ -64,6 +66,50 @@ async def test_two_instances_race_one_revert(
         assert custom_rules(app) == []
         dms = first.slack.of("chat.postMessage") + second.slack.of("chat.postMessage")
         assert len(dms) == 1
+    finally:
+        await first.close()
+        await second.close()
+
+
+HANDOFFS = 500
+
+
+async def test_two_engines_apply_each_handoff_once(
+    postgres_url: str, platform: tuple[RingCentralEmulator, str]
+) -> None:
+    from bot.shell import payloads
+    from bot.store import rotations as rotation_store
+    from tests.e2e.test_oncall import form_values
+    from tests.harness import user_id
+
+    app, url = platform
+    client_id = "client-" + secrets.token_hex(3)
+    first = await instance(postgres_url, url, client_id)
+    second = await instance(postgres_url, url, client_id)
+    try:
+        form = first.latest_view(await first.command("admin", "/oncall", "create"))
+        values = form_values("hourly", [user_id("alice"), user_id("bob")], handoff="00:00")
+        values["shift_type"] = {
+            "value": {"type": "static_select", "selected_option": {"value": "hourly"}}
+        }
+        body = payloads.view_submission(
+            user_id=user_id("admin"), user_name="admin", view=form, values=values
+        )
+        await first.signed(body)
+        start = datetime.now(UTC).replace(minute=30, second=0, microsecond=0)
+        changes = 0
+        for hour in range(HANDOFFS):
+            moment = start + timedelta(hours=hour)
+            done = await asyncio.gather(
+                first.runtime.handoffs.tick(moment), second.runtime.handoffs.tick(moment)
+            )
+            changes += sum(done)
+        assert changes == HANDOFFS
+        assert app.faults.count("POST", "/answering-rule") == HANDOFFS
+        async with first.runtime.database.session() as session:
+            rotation = (await rotation_store.all_rotations(session))[0]
+            history = await rotation_store.handoffs(session, rotation_id=rotation.id)
+        assert [h.kind for h in history] == ["handoff"] * HANDOFFS
     finally:
         await first.close()
         await second.close()

@@ -1,0 +1,127 @@
+"""Texts and the create/edit modal of /oncall."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.blocks import Block, code, escape, mention
+from bot.blocks import modal as modal_view
+from bot.oncall.schedule import Shift
+from bot.oncall.service import Now
+from bot.store.rotations import RotationRecord
+from handlers.forward.when import local_time
+
+CALLBACK = "oncall_rotation_form"
+VALUE = "value"
+USAGE = "\n".join(
+    [
+        "*/oncall*: who is on call, and rotations",
+        "• `/oncall [rotation]`: who is on call now and next",
+        "• `/oncall take [rotation] [for 2h | until 18:00]`: take over (until the shift ends by default)",
+        "• `/oncall schedule [rotation]`: the next two weeks",
+        "• `/oncall number <number>`: where to reach you when on call (default: your Mobile number)",
+        "• `/oncall create [name]`: create or edit a rotation",
+    ]
+)
+
+
+def now_text(state: Now, zone: str | None, at: datetime) -> str:
+    rotation, current, upcoming = state.rotation, state.current, state.next
+    taken = " (override)" if current.override else ""
+    return (
+        f"*{escape(rotation.name)}*: {mention(current.member)} is on call{taken} until "
+        f"{local_time(current.end, zone, at)}, then {mention(upcoming.member)}. "
+        f"Hotline {code(rotation.hotline_label)}."
+    )
+
+
+def schedule_text(rotation: RotationRecord, shifts: list[Shift], zone: str | None, at: datetime) -> str:
+    rows = [
+        f"• {local_time(s.start, zone, at)} → {local_time(s.end, zone, at)}  {mention(s.member)}"
+        + (" (override)" if s.override else "")
+        for s in shifts
+    ]
+    return f"*{escape(rotation.name)}*, the next two weeks (your time):\n" + "\n".join(rows)
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Block:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": {**element, "action_id": VALUE},
+    }
+
+
+def _text(initial: str = "", hint: str = "") -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input"}
+    if initial:
+        element["initial_value"] = initial
+    if hint:
+        element["placeholder"] = {"type": "plain_text", "text": hint}
+    return element
+
+
+def _option(value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+
+def rotation_form(opener: str, timezone: str, existing: RotationRecord | None) -> dict[str, Any]:
+    shift_types = [_option(v) for v in ("hourly", "daily", "weekly")]
+    kind = existing.schedule.shift_type if existing else "weekly"
+    members: dict[str, Any] = {"type": "multi_users_select"}
+    if existing:
+        members["initial_users"] = list(existing.schedule.members)
+    channel: dict[str, Any] = {"type": "conversations_select", "default_to_current_conversation": True}
+    if existing:
+        channel["initial_conversation"] = existing.channel
+    blocks = [
+        _input("name", "Name (one word)", _text(existing.name if existing else "", "support")),
+        _input(
+            "hotline",
+            "Hotline: RingCentral extension or smspartner:<number>",
+            _text(existing.hotline_label if existing else "", "200"),
+        ),
+        _input("members", "Members, in rotation order", members),
+        _input(
+            "shift_type",
+            "Shifts",
+            {"type": "static_select", "options": shift_types, "initial_option": _option(kind)},
+        ),
+        _input(
+            "shift_length",
+            "Shift length (in those units)",
+            _text(str(existing.schedule.shift_length) if existing else "1"),
+        ),
+        _input(
+            "handoff",
+            "Handoff time (local)",
+            _text(existing.schedule.handoff.strftime("%H:%M") if existing else "09:00"),
+        ),
+        _input("timezone", "Time zone", _text(existing.schedule.timezone if existing else timezone)),
+        _input("channel", "Channel for handoff notices", channel),
+    ]
+    return modal_view(
+        CALLBACK, "On-call rotation", blocks, json.dumps({"opener": opener}), submit="Save"
+    )
+
+
+def form_values(view: dict[str, Any]) -> dict[str, Any]:
+    values = view.get("state", {}).get("values", {})
+
+    def field(block: str) -> dict[str, Any]:
+        return dict(values.get(block, {}).get(VALUE) or {})
+
+    return {
+        "name": str(field("name").get("value") or "").strip(),
+        "hotline": str(field("hotline").get("value") or "").strip(),
+        "members": [str(u) for u in field("members").get("selected_users") or []],
+        "shift_type": str((field("shift_type").get("selected_option") or {}).get("value") or ""),
+        "shift_length": str(field("shift_length").get("value") or "1").strip(),
+        "handoff": str(field("handoff").get("value") or "").strip(),
+        "timezone": str(field("timezone").get("value") or "").strip(),
+        "channel": str(field("channel").get("selected_conversation") or ""),
+    }

@@ -1,0 +1,147 @@
+"""On-call end to end: the rotation modal, /oncall, and the handoff engine on the emulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.shell import payloads
+from tests.harness import Harness, user_id
+
+HOTLINE_EXT = 2263496004  # "Support Hotline", extension 200
+
+
+def form_values(name: str, members: list[str], **extra: str) -> dict[str, Any]:
+    text = {
+        "name": name,
+        "hotline": "200",
+        "shift_length": "1",
+        "handoff": "09:00",
+        "timezone": "America/Los_Angeles",
+    }
+    text.update(extra)
+    values: dict[str, Any] = {
+        k: {"value": {"type": "plain_text_input", "value": v}} for k, v in text.items()
+    }
+    values["members"] = {"value": {"type": "multi_users_select", "selected_users": members}}
+    values["shift_type"] = {"value": {"type": "static_select", "selected_option": {"value": "daily"}}}
+    values["channel"] = {"value": {"type": "conversations_select", "selected_conversation": "C0ONCALL"}}
+    return values
+
+
+async def create_rotation(bot: Harness, who: str = "admin", members: list[str] | None = None) -> Any:
+    opened = await bot.command(who, "/oncall", "create")
+    form = bot.latest_view(opened)
+    people = members or [user_id("alice"), user_id("bob")]
+    body = payloads.view_submission(
+        user_id=user_id(who), user_name=who, view=form, values=form_values("support", people)
+    )
+    return await bot.signed(body)
+
+
+def hotline_forwards_to(bot: Harness) -> str | None:
+    ext = bot.rc.extensions[HOTLINE_EXT]
+    rules = [r for r in ext.rules_v1.values() if r["type"] == "Custom"]
+    assert len(rules) <= 1
+    return rules[0]["unconditionalForwarding"]["phoneNumber"] if rules else None
+
+
+async def test_create_who_take_and_schedule(bot: Harness) -> None:
+    refused = await create_rotation(bot, who="alice")
+    assert refused.body is not None
+    assert "Only Switchboard admins" in refused.body["errors"]["name"]
+    saved = await create_rotation(bot)
+    assert saved.body is None  # the modal closes
+    who = await bot.command("alice", "/oncall", "")
+    assert f"<@{user_id('alice')}> is on call until" in who.text
+    assert f"then <@{user_id('bob')}>" in who.text
+    schedule = await bot.command("alice", "/oncall", "schedule support")
+    assert schedule.text.count("→") >= 14
+    taken = await bot.command("bob", "/oncall", "take for 2h")
+    assert "You are on call for *support*" in taken.text
+    assert hotline_forwards_to(bot) == "+12125550142"  # bob's Mobile, applied at once
+    outsider = await bot.command("carol", "/oncall", "take")
+    assert "Only admins and members" in outsider.text
+
+
+async def test_handoffs_apply_once_and_follow_the_schedule(bot: Harness) -> None:
+    await create_rotation(bot)
+    engine = bot.runtime.handoffs
+    now = datetime.now(UTC)
+    assert await engine.tick(now) == 1
+    assert hotline_forwards_to(bot) == "+14155550123"  # alice's Mobile
+    assert await engine.tick(now + timedelta(minutes=1)) == 0  # level-triggered: nothing to do
+    notices = [c.args for c in bot.slack.of("chat.postMessage")]
+    assert any(n["channel"] == "C0ONCALL" and "is now on call" in n["text"] for n in notices)
+    bot.slack.drain()
+    tomorrow = now + timedelta(days=1)
+    assert await engine.tick(tomorrow) == 1
+    assert hotline_forwards_to(bot) == "+12125550142"  # bob's turn
+    channels = [c.args["channel"] for c in bot.slack.of("chat.postMessage")]
+    assert sorted(channels) == sorted(["C0ONCALL", user_id("bob"), user_id("alice")])
+
+
+async def test_drift_is_restored_and_announced(bot: Harness) -> None:
+    await create_rotation(bot)
+    now = datetime.now(UTC)
+    await bot.runtime.handoffs.tick(now)
+    rule = next(r for r in bot.rc.extensions[HOTLINE_EXT].rules_v1.values() if r["type"] == "Custom")
+    del bot.rc.extensions[HOTLINE_EXT].rules_v1[rule["id"]]  # someone removed it in RingCentral
+    bot.slack.drain()
+    assert await bot.runtime.handoffs.tick(now + timedelta(minutes=1)) == 1
+    assert hotline_forwards_to(bot) == "+14155550123"
+    assert any("changed outside Switchboard" in c.args["text"] for c in bot.slack.of("chat.postMessage"))
+
+
+async def test_a_crash_after_the_provider_change_is_repaired_without_a_second_change(
+    bot: Harness,
+) -> None:
+    from bot.oncall.engine import SYSTEM, hotline_line
+
+    await create_rotation(bot)
+    rotation = (await bot.runtime.rotations.rotations())[0]
+    # The provider was changed, then the process died before recording it.
+    await bot.runtime.toggles.turn_on(
+        SYSTEM, hotline_line(rotation), kind="forward", target="+14155550123", until=None, key="crash"
+    )
+    posts = bot.rc_faults.count("POST", "/answering-rule")
+    assert await bot.runtime.handoffs.tick() == 0
+    assert bot.rc_faults.count("POST", "/answering-rule") == posts
+    history = [
+        c.args["text"] for c in bot.slack.of("chat.postMessage") if c.args["channel"] == "C0ONCALL"
+    ]
+    assert len(history) == 1  # the handoff is still announced, once
+
+
+async def test_provider_failures_back_off_and_are_announced(bot: Harness) -> None:
+    await create_rotation(bot)
+    bot.rc_faults.add("POST /answering-rule=400")
+    now = datetime.now(UTC)
+    for seconds in range(0, 125, 5):  # 25 ticks over two minutes
+        await bot.runtime.handoffs.tick(now + timedelta(seconds=seconds))
+    warnings = [c for c in bot.slack.of("chat.postMessage") if "keeps failing" in c.args["text"]]
+    assert len(warnings) == 1
+    attempts = bot.rc_faults.count("POST", "/answering-rule")
+    assert 3 <= attempts <= 5  # backed off (15 s, 30 s, 60 s…): not one attempt per tick
+
+
+async def test_someone_without_a_number_is_asked_and_the_handoff_flagged_once(bot: Harness) -> None:
+    await bot.command(
+        "admin", "/switchboard", f"link <@{user_id('mallory')}> 106"
+    )  # frank's empty extension
+    await create_rotation(bot, members=[user_id("mallory")])
+    await bot.runtime.handoffs.tick()
+    await bot.runtime.handoffs.tick()
+    texts = [c.args["text"] for c in bot.slack.of("chat.postMessage")]
+    assert sum("no number for you" in t for t in texts) == 1
+    assert sum("is at risk" in t for t in texts) == 1
+    await bot.command("mallory", "/oncall", "number +1 650 555 0161")
+    await bot.runtime.handoffs.tick()
+    assert hotline_forwards_to(bot) == "+16505550161"
+
+
+async def test_the_quick_toggle_refuses_the_hotline(bot: Harness) -> None:
+    await create_rotation(bot)
+    await bot.command("admin", "/switchboard", f"link <@{user_id('mallory')}> 200")
+    reply = await bot.command("mallory", "/forward", "to +1 650 555 0100")
+    assert "rotation's hotline" in reply.text
