@@ -207,7 +207,10 @@ class ShellSession:
     async def _fill_and_submit(self, view: dict[str, Any]) -> None:
         values: dict[str, Any] = {}
         for block in _inputs(view):
-            initial = block["element"].get("initial_value")
+            element = block["element"]
+            initial = element.get("initial_value") or (element.get("initial_option") or {}).get(
+                "text", {}
+            ).get("text")
             shown = f" [{initial}]" if initial else ""
             answer = await self.read(f"  {block.get('label', {}).get('text', 'value')}{shown}> ")
             if answer is None or answer.strip() == ":cancel":

@@ -33,6 +33,7 @@ async def publish_home(runtime: Runtime, user_id: str) -> None:
         )
         if any(link.provider == "ringcentral" for link in lines):
             blocks[2:2] = await _numbers(runtime, user_id)
+        blocks[2:2] = await _shifts(runtime, user_id)
     except Exception as exc:
         blocks = [header("Switchboard"), section(describe(exc, log))]
     await runtime.slack.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})
@@ -49,6 +50,31 @@ async def _numbers(runtime: Runtime, user_id: str) -> list[Block]:
     text = f"*Your forwarding numbers*\n{rows or 'None yet.'}"
     manage = actions(button("Manage numbers", ActionId.OPEN.value, style="primary"))
     return [section(text), manage, *switch_blocks(await status_text(runtime, actor, user_id), user_id)]
+
+
+async def _shifts(runtime: Runtime, user_id: str) -> list[Block]:
+    """My next on-call shifts over two weeks, in my time zone (nothing when I'm in no rotation)."""
+    from handlers.forward.when import local_time
+
+    now = runtime.clock()
+    zone = (await runtime.identity.profile(user_id)).timezone
+    rows = []
+    for rotation in await runtime.rotations.rotations():
+        if user_id not in rotation.schedule.members:
+            continue
+        for shift in await runtime.rotations.schedule(rotation):
+            if shift.member == user_id:
+                rows.append(
+                    (
+                        shift.start,
+                        f"• *{rotation.name}*: {local_time(shift.start, zone, now)} → "
+                        f"{local_time(shift.end, zone, now)}",
+                    )
+                )
+    if not rows:
+        return []
+    listed = "\n".join(text for _, text in sorted(rows)[:6])
+    return [section(f"*Your upcoming on-call shifts*\n{listed}")]
 
 
 def home_blocks(*, lines_text: list[str], is_admin: bool) -> list[Block]:

@@ -145,3 +145,12 @@ async def test_the_quick_toggle_refuses_the_hotline(bot: Harness) -> None:
     await bot.command("admin", "/switchboard", f"link <@{user_id('mallory')}> 200")
     reply = await bot.command("mallory", "/forward", "to +1 650 555 0100")
     assert "rotation's hotline" in reply.text
+
+
+async def test_app_home_lists_my_upcoming_shifts(bot: Harness) -> None:
+    await create_rotation(bot)
+    home = await bot.signed(payloads.app_home_opened(user_id("bob")), content_type="application/json")
+    view = next(c.args["view"] for c in home.calls if c.method == "views.publish")
+    text = str(view["blocks"])
+    assert "Your upcoming on-call shifts" in text
+    assert "*support*" in text
