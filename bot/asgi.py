@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from bot import signing
 from bot.app import build_app
+from bot.payload_guard import is_well_formed
 from bot.readiness import Readiness
 from bot.runtime import Runtime
 
@@ -37,6 +38,9 @@ def build_asgi(runtime: Runtime, *, signing_secret: str, own_runtime: bool = Tru
         if not signing.is_valid(signing_secret, request.headers, body):
             log.warning("rejected a request with a bad or stale Slack signature")
             return JSONResponse({"error": "invalid signature"}, status_code=401)
+        if not is_well_formed(body, request.headers.get("content-type", "")):
+            log.warning("refused a signed request that is not shaped like a Slack payload")
+            return JSONResponse({"error": "malformed payload"}, status_code=400)
         return await handler.handle(request)
 
     async def healthz(_: Request) -> Response:

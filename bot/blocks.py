@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -91,3 +92,12 @@ def modal(
     if submit:
         view["submit"] = {"type": "plain_text", "text": submit[:24]}
     return view
+
+
+def metadata(raw: object) -> dict[str, object]:
+    """A view's private_metadata as a dict; anything else (forged, garbled) is empty."""
+    try:
+        loaded = json.loads(str(raw or "{}"))
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.blocks import code, message
+from bot.blocks import code, message, metadata
 from bot.errors import UserError, describe
 from bot.oncall.service import RotationSpec
 from bot.phone import display
@@ -47,7 +46,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.view(views.CALLBACK)
     async def saved(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = str(body["user"]["id"])
-        if json.loads(view.get("private_metadata") or "{}").get("opener") != user:
+        if metadata(view.get("private_metadata")).get("opener") != user:
             await ack()
             return
         values = views.form_values(view)
