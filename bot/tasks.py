@@ -27,6 +27,7 @@ class TaskRunner:
     def __init__(self, *, limit: int) -> None:
         self.limit = limit
         self._tasks: set[asyncio.Task[None]] = set()
+        self._notices: set[asyncio.Task[None]] = set()  # "busy" replies: tracked, not counted
         self._closing = False
         self._idle = asyncio.Event()
         self._idle.set()
@@ -62,18 +63,19 @@ class TaskRunner:
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
-        if not self._tasks:
+        self._notices.discard(task)
+        if not self._tasks and not self._notices:
             self._idle.set()
 
     def _fire_and_forget(self, reply: Reply, text: str) -> None:
         task = asyncio.create_task(_quietly(reply, text))
-        self._tasks.add(task)
+        self._notices.add(task)
         self._idle.clear()
         task.add_done_callback(self._done)
 
     async def wait_idle(self) -> None:
         """Until nothing runs (used by the shell and tests after each request)."""
-        while self._tasks:
+        while self._tasks or self._notices:
             await self._idle.wait()
             await asyncio.sleep(0)
 

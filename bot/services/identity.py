@@ -102,7 +102,9 @@ class Identity:
         )
         # A concurrent request may link the same user first: same result, one audit row.
         with contextlib.suppress(IntegrityError):
-            await self._save(Actor(slack_user_id, False), link, action="link.email", before=None)
+            await self._save(
+                Actor(slack_user_id, False), link, action="link.email", before=None, replace=False
+            )
         return link
 
     async def link(self, actor: Actor, *, slack_user_id: str, spec: str) -> LinkRecord:
@@ -139,10 +141,12 @@ class Identity:
         async with self._database.session() as session:
             return await audit_store.recent(session, limit=limit, slack_user_id=slack_user_id)
 
-    async def _save(self, actor: Actor, link: LinkRecord, *, action: str, before: object) -> None:
+    async def _save(
+        self, actor: Actor, link: LinkRecord, *, action: str, before: object, replace: bool = True
+    ) -> None:
         now = self._clock()
         async with self._database.session() as session:
-            await link_store.save_link(session, link=link, now=now)
+            await link_store.save_link(session, link=link, now=now, replace=replace)
             await audit.record(
                 session,
                 actor=actor.slack_user_id,

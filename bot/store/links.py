@@ -46,11 +46,18 @@ async def is_unlinked(session: AsyncSession, *, slack_user_id: str) -> bool:
     return await session.get(Unlinked, slack_user_id) is not None
 
 
-async def save_link(session: AsyncSession, *, link: LinkRecord, now: datetime) -> None:
-    """Insert or replace the user's link at that provider."""
-    await session.execute(
-        delete(Link).where(Link.slack_user_id == link.slack_user_id, Link.provider == link.provider)
-    )
+async def save_link(
+    session: AsyncSession, *, link: LinkRecord, now: datetime, replace: bool = True
+) -> None:
+    """Insert (or with `replace`, replace) the user's link at that provider.
+
+    Without `replace`, a concurrent insert of the same link fails on the unique constraint,
+    so two first requests of a new user link them (and audit it) once.
+    """
+    if replace:
+        await session.execute(
+            delete(Link).where(Link.slack_user_id == link.slack_user_id, Link.provider == link.provider)
+        )
     session.add(
         Link(
             slack_user_id=link.slack_user_id,

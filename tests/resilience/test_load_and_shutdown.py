@@ -1,0 +1,67 @@
+"""Slow providers: the ack comes first; a bounded task set; users told on shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot import signing
+from bot.shell import payloads
+from bot.tasks import BUSY, SHUTTING_DOWN
+from tests.harness import Harness, start_harness, user_id
+
+
+def list_command(bot: Harness) -> bytes:
+    return payloads.slash_command(
+        user_id=user_id("alice"),
+        user_name="alice",
+        command="/forward",
+        text="list",
+        response_url=bot.slack.response_url(),
+    )
+
+
+async def test_the_ack_arrives_while_the_provider_is_still_working(bot: Harness) -> None:
+    await bot.command("alice", "/switchboard", "whoami")  # linked; token obtained
+    bot.rc_faults.latency = 1.0
+    body = list_command(bot)
+    response = await bot.post(body, signing.signed_headers(bot.secret, body))
+    assert response.status_code == 200
+    assert bot.runtime.tasks.running == 1  # the provider call has not finished yet
+    assert bot.slack.of("response_url") == []
+    await bot.runtime.tasks.wait_idle()
+    assert len(bot.slack.of("response_url")) == 1
+
+
+async def test_fifty_concurrent_slow_commands_are_bounded(sqlite_url: str) -> None:
+    bot = await start_harness(sqlite_url, switchboard_max_background_tasks=20)
+    try:
+        await bot.command("alice", "/switchboard", "whoami")
+        bot.rc_faults.latency = 0.5
+        bodies = [list_command(bot) for _ in range(50)]
+        responses = await asyncio.gather(
+            *(bot.post(b, signing.signed_headers(bot.secret, b)) for b in bodies)
+        )
+        assert all(r.status_code == 200 for r in responses)
+        assert bot.runtime.tasks.running <= 20
+        await bot.runtime.tasks.wait_idle()
+        texts = [c.args.get("text", "") for c in bot.slack.of("response_url")]
+        assert texts.count(BUSY) == 30
+        assert sum("Mobile" in t for t in texts) == 20
+        print({"concurrent": 50, "answered": 20, "told busy": 30, "5xx": 0})
+    finally:
+        await bot.close()
+
+
+async def test_shutdown_mid_flight_tells_the_users(sqlite_url: str) -> None:
+    bot = await start_harness(sqlite_url)
+    try:
+        await bot.command("alice", "/switchboard", "whoami")
+        bot.rc_faults.latency = 5.0
+        bodies = [list_command(bot) for _ in range(3)]
+        await asyncio.gather(*(bot.post(b, signing.signed_headers(bot.secret, b)) for b in bodies))
+        assert bot.runtime.tasks.running == 3
+        await bot.runtime.tasks.shutdown(grace=0.1)
+        texts = [c.args.get("text", "") for c in bot.slack.of("response_url")]
+        assert texts.count(SHUTTING_DOWN) == 3
+    finally:
+        await bot.close()
