@@ -113,3 +113,33 @@ async def test_no_request_is_sent_during_a_429_penalty(quick: Harness) -> None:
     second = await quick.command("alice", "/forward", "list")
     assert "busy" in second.text
     assert quick.rc_faults.count("GET", "/forwarding-number") == sent
+
+
+CALLS = {
+    "features (Medium)": ("GET", "/features", "to mobile for 1h"),
+    "answering rules list": ("GET", "/answering-rule", "status"),
+    "custom rule create": ("POST", "/answering-rule", "to mobile for 1h"),
+    "presence": ("GET", "/presence", None),
+    "extension directory": ("GET", "/extension", None),
+}
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+@pytest.mark.parametrize("fault", ["503", "drop", None], ids=["503", "reset", "slow"])
+async def test_every_other_ringcentral_call_survives_a_fault(
+    quick: Harness, call: tuple[str, str, str | None], fault: str | None
+) -> None:
+    method, path, forward_text = call
+    if path != "/extension":
+        await quick.command("alice", "/switchboard", "whoami")  # linked before the fault
+    inject(quick.rc_faults, method, path, fault)
+    if forward_text is not None:
+        reply = await quick.command("alice", "/forward", forward_text)
+    elif path == "/presence":
+        reply = await quick.command("alice", "/transfer", "104")
+    else:
+        reply = await quick.command("bob", "/switchboard", "whoami")
+    assert reply.status == 200
+    one_sentence(reply.text)
+    if method == "POST":
+        assert quick.rc_faults.count(method, path) <= 1

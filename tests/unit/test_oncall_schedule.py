@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +118,21 @@ def test_handoff_at_a_nonexistent_local_time_still_hands_off_once() -> None:
     rotation = Rotation(("A", "B"), "daily", 1, time(2, 30), "America/New_York", date(2026, 3, 7))
     starts = [boundary(rotation, k) for k in range(4)]
     assert starts == sorted(set(starts))  # strictly increasing: nothing skipped or doubled
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/Berlin"])
+@pytest.mark.parametrize("kind", ["daily", "weekly"])
+@pytest.mark.parametrize("season", ["spring", "fall"])
+def test_handoffs_keep_wall_clock_time_through_each_change(zone: str, kind: str, season: str) -> None:
+    """Over the weeks around each 2026 change: same local handoff time, one hour less or more once."""
+    first = date(2026, 3, 1) if season == "spring" else date(2026, 10, 18)
+    rotation = Rotation(("A", "B", "C"), kind, 1, time(9, 0), zone, first)  # type: ignore[arg-type]
+    count = 30 if kind == "daily" else 5
+    starts = [boundary(rotation, k) for k in range(count + 1)]
+    local = [s.astimezone(ZoneInfo(zone)) for s in starts]
+    assert {(t.hour, t.minute) for t in local} == {(9, 0)}
+    nominal = timedelta(days=1 if kind == "daily" else 7)
+    odd = [b - a for a, b in itertools.pairwise(starts) if b - a != nominal]
+    assert odd == [nominal + (timedelta(hours=-1) if season == "spring" else timedelta(hours=1))]
+    holders = [scheduled(rotation, s + timedelta(minutes=1)).member for s in starts]
+    assert holders == [("A", "B", "C")[k % 3] for k in range(count + 1)]  # nobody skipped or doubled
