@@ -31,6 +31,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(TSTAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
 
 serve: $(STAMP)

@@ -1,0 +1,211 @@
+"""`make bench`: Switchboard against a bare Bolt anchor, side by side, in one run.
+
+Processes: the Slack stand-in, the RingCentral emulator (its own process), Switchboard
+(`switchboard serve`) and the anchor; `wrk` sends pre-signed `/forward list` requests.
+Prints a Markdown table and writes bench/results.md with the machine facts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from bot import signing
+from bot.shell.standin import slack_id_for
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+DURATION = os.environ.get("BENCH_SECONDS", "5")
+ALICE = slack_id_for("alice@example.com")
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports: the sockets are held together so the OS can't hand one out twice."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def wait_http(url: str, timeout: float = 30.0) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            httpx.get(url, timeout=15)  # the slow-provider emulator answers late on purpose
+            return time.perf_counter() - started
+        except httpx.TransportError:
+            time.sleep(0.02)
+    raise SystemExit(f"bench: {url} never answered")
+
+
+def body(n: int, response_url: str) -> bytes:
+    return urlencode(
+        {
+            "token": "bench",
+            "team_id": "T0SWITCHB",
+            "channel_id": "C0BENCH",
+            "user_id": ALICE,
+            "user_name": "alice",
+            "command": "/forward",
+            "text": "list",
+            "response_url": response_url,
+            "trigger_id": f"{n}.{int(time.time())}.{secrets.token_hex(8)}",
+        }
+    ).encode()
+
+
+def lua_script(secret: str, response_url: str, count: int = 200) -> Path:
+    stamp = str(int(time.time()))
+    bodies = [body(n, response_url) for n in range(count)]
+    sigs = [signing.sign(secret, stamp, b) for b in bodies]
+    lines = ["local bodies = {"] + [f'  "{b.decode()}",' for b in bodies] + ["}", "local sigs = {"]
+    lines += [f'  "{s}",' for s in sigs] + ["}", "local i = 0", "request = function()"]
+    lines += [
+        "  i = i % #bodies + 1",
+        f'  wrk.headers["X-Slack-Request-Timestamp"] = "{stamp}"',
+        '  wrk.headers["X-Slack-Signature"] = sigs[i]',
+        '  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
+        '  return wrk.format("POST", "/slack/events", nil, bodies[i])',
+        "end",
+    ]
+    path = Path(tempfile.mkstemp(suffix=".lua")[1])
+    path.write_text("\n".join(lines))
+    return path
+
+
+def _ms(value: str) -> float:
+    match = re.match(r"([\d.]+)(us|ms|s)", value)
+    assert match, value
+    number, unit = float(match.group(1)), match.group(2)
+    return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
+
+
+def wrk(url: str, script: Path, connections: int) -> dict[str, float]:
+    threads = str(min(2, connections))
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            threads,
+            "-c",
+            str(connections),
+            "-d",
+            f"{DURATION}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    p50 = re.search(r"50%\s+([\d.]+\w+)", out)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if not (p50 and p99 and rps):
+        raise SystemExit(f"bench: unexpected wrk output:\n{out}")
+    return {
+        "p50": _ms(p50.group(1)),
+        "p99": _ms(p99.group(1)),
+        "rps": float(rps.group(1)),
+        "errors": float(non2xx.group(1)) if non2xx else 0.0,
+    }
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class Cluster:
+    """The processes of one bench run."""
+
+    def __init__(self, latency: str = "0s") -> None:
+        self.secret = secrets.token_hex(16)
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.slack_port, self.rc_port, self.bot_port, self.anchor_port = free_ports(4)
+        self.slack = f"http://127.0.0.1:{self.slack_port}"
+        self.db = tempfile.mkdtemp()
+        self.latency = latency
+
+    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
+            args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.procs.append(proc)
+        return proc
+
+    def start(self) -> float:
+        self.spawn(str(BIN / "python"), "-m", "bench.standin", str(self.slack_port))
+        self.spawn(
+            str(BIN / "switchboard"),
+            "emulator",
+            "ringcentral",
+            "--port",
+            str(self.rc_port),
+            "--latency",
+            self.latency,
+        )
+        wait_http(f"{self.slack}/stats")
+        wait_http(f"http://127.0.0.1:{self.rc_port}/restapi/oauth/token")
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": self.secret,
+            "SLACK_API_URL": f"{self.slack}/api/",
+            "DATABASE_URL": f"sqlite:///{self.db}/bench.db",
+            "SWITCHBOARD_PROVIDERS": "ringcentral",
+            "RINGCENTRAL_SERVER_URL": f"http://127.0.0.1:{self.rc_port}",
+            "RINGCENTRAL_CLIENT_ID": "bench",
+            "RINGCENTRAL_CLIENT_SECRET": "bench",
+            "RINGCENTRAL_JWT": "admin@example.com",
+            "SWITCHBOARD_RATE_BUDGET": "false",
+            "LOG_LEVEL": "WARNING",
+            "PROVIDER_TIMEOUT_SECONDS": "30",
+        }
+        started = time.perf_counter()
+        self.bot = self.spawn(
+            str(BIN / "switchboard"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.bot_port),
+            env=env,
+        )
+        wait_http(f"http://127.0.0.1:{self.bot_port}/healthz", timeout=60)
+        return time.perf_counter() - started
+
+    def anchor(self) -> str:
+        port = self.anchor_port
+        self.spawn(
+            str(BIN / "python"), "-m", "bench.anchor", str(port), self.secret, f"{self.slack}/api/"
+        )
+        wait_http(f"http://127.0.0.1:{port}/", timeout=30)
+        return f"http://127.0.0.1:{port}"
+
+    def answered(self) -> int:
+        return int(httpx.get(f"{self.slack}/stats").json()["count"])
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            proc.wait(timeout=20)

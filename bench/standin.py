@@ -1,0 +1,50 @@
+"""The Slack stand-in as its own process for benchmarks; counts response_url posts."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from bot.shell.standin import SlackStandIn, SlackUser, slack_id_for
+
+
+async def serve(port: int) -> None:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    standin = SlackStandIn()
+    standin.add_user(
+        SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
+    )
+    answered = {"count": 0}
+
+    async def response(request: Request) -> JSONResponse:
+        await request.body()
+        answered["count"] += 1
+        return JSONResponse({"ok": True})
+
+    async def api(request: Request) -> JSONResponse:
+        return await standin._api(request)
+
+    async def stats(_: Request) -> JSONResponse:
+        return JSONResponse(answered)
+
+    app = Starlette(
+        routes=[
+            Route("/api/{method}", api, methods=["POST", "GET"]),
+            Route("/response/{rid}", response, methods=["POST"]),
+            Route("/stats", stats, methods=["GET"]),
+        ]
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    )
+    await server.serve()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(int(sys.argv[1])))
