@@ -41,6 +41,9 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         started = time.perf_counter()
         if user_id:
             context["actor"] = Actor(slack_user_id=user_id, is_admin=runtime.is_admin(user_id))
+        response_url = context.response_url or _response_url(body)
+        if response_url:
+            context["respond"] = runtime.responder.for_url(response_url)
         try:
             return await next()
         finally:
@@ -57,6 +60,14 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
 
     register_all(app, runtime)
     return app
+
+
+def _response_url(body: dict[str, Any]) -> str | None:
+    urls = body.get("response_urls") or [{}]
+    found = body.get("response_url") or (
+        urls[0].get("response_url") if isinstance(urls[0], dict) else None
+    )
+    return str(found) if found else None
 
 
 def _what(body: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
 from bot.providers.smspartner.emulator.app import TEAM_NUMBER as EMULATOR_VIRTUAL_NUMBER
+from bot.respond import Responder
 from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
@@ -49,6 +50,7 @@ class Runtime:
     handoffs: HandoffEngine
     clock: Callable[[], datetime] = utcnow
     admins: set[str] = field(default_factory=set)
+    responder: Responder = field(default_factory=Responder)
 
     def __post_init__(self) -> None:
         self.admins.update(self.settings.switchboard_admins)
@@ -58,6 +60,7 @@ class Runtime:
 
     async def aclose(self) -> None:
         await self.tasks.shutdown()
+        await self.responder.aclose()
         await self.providers.aclose()
         await self.database.dispose()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from bot.store.links import LinkRecord
 log = logging.getLogger(__name__)
 
 VOIPNOW_SPEC = re.compile(r"^(?P<user>\d+)/(?P<ext>\d{4}\*\d{3}|\d{3})$")
+LINK_CACHE_SECONDS = 10.0
 ASK_ADMIN = "ask a Switchboard admin to link you with `/switchboard link @you <extension>`"
 
 
@@ -54,13 +56,24 @@ class Identity:
         self._region = region
         self._providers = providers
         self._virtual_numbers = virtual_numbers
+        self._links: dict[str, tuple[float, list[LinkRecord]]] = {}
 
     async def lines_of(self, slack_user_id: str) -> list[LinkRecord]:
-        """The user's links (admin-made first); links by Slack email the first time."""
+        """The user's links (admin-made first); links by Slack email the first time.
+
+        Found links are remembered for LINK_CACHE_SECONDS in this process (a store read per
+        request was a large share of its cost); changes made here forget them at once, and
+        another instance sees an admin's change within that many seconds.
+        """
+        cached = self._links.get(slack_user_id)
+        if cached and time.monotonic() - cached[0] < LINK_CACHE_SECONDS:
+            return cached[1]
         async with self._database.session() as session:
             found = await link_store.links_of(session, slack_user_id=slack_user_id)
             blocked = await link_store.is_unlinked(session, slack_user_id=slack_user_id)
         if found or blocked or self._directory is None:
+            if found:
+                self._links[slack_user_id] = (time.monotonic(), found)
             return found
         auto = await self._link_by_email(slack_user_id)
         return [auto] if auto else []
@@ -118,6 +131,7 @@ class Identity:
 
     async def unlink(self, actor: Actor, *, slack_user_id: str) -> list[LinkRecord]:
         actor.require_admin()
+        self._links.pop(slack_user_id, None)
         now = self._clock()
         async with self._database.session() as session:
             existing = await link_store.links_of(session, slack_user_id=slack_user_id)
@@ -144,6 +158,7 @@ class Identity:
     async def _save(
         self, actor: Actor, link: LinkRecord, *, action: str, before: object, replace: bool = True
     ) -> None:
+        self._links.pop(link.slack_user_id, None)
         now = self._clock()
         async with self._database.session() as session:
             await link_store.save_link(session, link=link, now=now, replace=replace)
