@@ -15,15 +15,16 @@ from bot import signing
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
 
-def drain(cluster: Cluster, before: int, expected: int, timeout: float = 60.0) -> tuple[int, float]:
-    """Wait for the background answers of a run; returns (answers, seconds waited)."""
+def drain(cluster: Cluster, before: int, quiet: float = 2.0, timeout: float = 60.0) -> tuple[int, float]:
+    """Wait until answers stop arriving for `quiet` seconds; returns (answers, seconds to the last)."""
     started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        done = cluster.answered() - before
-        if done >= expected:
-            break
+    count, last_change = cluster.answered() - before, started
+    while time.perf_counter() - last_change < quiet and time.perf_counter() - started < timeout:
         time.sleep(0.1)
-    return cluster.answered() - before, time.perf_counter() - started
+        now_count = cluster.answered() - before
+        if now_count != count:
+            count, last_change = now_count, time.perf_counter()
+    return count, last_change - started
 
 
 def ack_rows(cluster: Cluster, anchor: str) -> list[str]:
@@ -34,9 +35,9 @@ def ack_rows(cluster: Cluster, anchor: str) -> list[str]:
         before = cluster.answered()
         started = time.perf_counter()
         ours = wrk(f"http://127.0.0.1:{cluster.bot_port}/slack/events", script, connections)
-        sent = int(ours["rps"] * float(os.environ.get("BENCH_SECONDS", "5")))
-        answers, _ = drain(cluster, before, sent)
-        answers_per_s = answers / (time.perf_counter() - started)
+        ran = time.perf_counter() - started
+        answers, tail = drain(cluster, before)
+        answers_per_s = answers / (ran + tail)
         rows.append(
             f"| {connections} | {base['p50']:.2f} / {base['p99']:.2f} | {ours['p50']:.2f} / {ours['p99']:.2f} "
             f"| {base['rps']:.0f} | {ours['rps']:.0f} ({ours['rps'] / base['rps']:.2f}x) | {answers_per_s:.0f} "
