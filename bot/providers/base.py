@@ -26,20 +26,6 @@ class DirectoryEntry:
     timezone: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A line a Slack user may act on: an extension or a virtual number."""
-
-    provider: ProviderName
-    line_id: str
-    extension_number: str
-    display_name: str
-
-    @property
-    def ref(self) -> str:
-        return f"{self.provider.value}:{self.line_id}"
-
-
 class Directory(Protocol):
     """Look people up by email or extension number (RingCentral has one; others don't)."""
 

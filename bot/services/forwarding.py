@@ -249,7 +249,7 @@ class ForwardingService:
                 session,
                 actor=actor.slack_user_id,
                 subject=line.slack_user_id,
-                line=f"{line.provider}:{line.line_id}",
+                line=line.ref,
                 action=action,
                 before=asdict(before) if before else None,
                 after=asdict(after) if after else None,

@@ -76,14 +76,14 @@ class ToggleService:
         if not usable:
             raise Unsupported(NO_LINE)
         async with self._database.session() as session:
-            if await rotation_store.is_hotline(session, line=_ref(usable[0])):
+            if await rotation_store.is_hotline(session, line=usable[0].ref):
                 raise Unsupported(HOTLINE)
         return usable[0]  # admin-linked first (CONTRACT)
 
     async def line_status(self, line: LinkRecord) -> Status:
         """Where the line's calls go now (the handoff engine compares it with the rotation)."""
         async with self._database.session() as session:
-            toggle = await store.active_for(session, line=_ref(line))
+            toggle = await store.active_for(session, line=line.ref)
         return await (await self.overlay(line)).status(line, toggle, self._clock())
 
     async def overlay(self, line: LinkRecord) -> Overlay:
@@ -113,7 +113,7 @@ class ToggleService:
             applied = await overlay.apply(line, kind, target, until, by=actor.slack_user_id)
         fields = {
             "slack_user_id": line.slack_user_id,
-            "line": _ref(line),
+            "line": line.ref,
             "model": overlay.model,
             "kind": kind,
             "target": target,
@@ -130,7 +130,7 @@ class ToggleService:
                 session,
                 actor=actor.slack_user_id,
                 subject=line.slack_user_id,
-                line=_ref(line),
+                line=line.ref,
                 action="toggle.on",
                 before=applied.snapshot,
                 after=after,
@@ -156,7 +156,7 @@ class ToggleService:
     async def status(self, actor: Actor, subject: str) -> tuple[LinkRecord, Status]:
         line = await self.line(actor, subject)
         async with self._database.session() as session:
-            toggle = await store.active_for(session, line=_ref(line))
+            toggle = await store.active_for(session, line=line.ref)
         return line, await (await self.overlay(line)).status(line, toggle, self._clock())
 
     async def revert(self, toggle: ToggleRecord) -> Reverted:
@@ -173,7 +173,7 @@ class ToggleService:
 
     async def _end_active(self, actor: Actor, line: LinkRecord, overlay: Overlay) -> Reverted | None:
         async with self._database.session() as session:
-            active = await store.active_for(session, line=_ref(line))
+            active = await store.active_for(session, line=line.ref)
         if active is None:
             return None
         result = await overlay.revert(line, active, by=actor.slack_user_id)
@@ -199,12 +199,8 @@ class ToggleService:
 
     async def _line_of(self, toggle: ToggleRecord) -> LinkRecord:
         lines = await self._identity.lines_of(toggle.slack_user_id)
-        found = next((x for x in lines if _ref(x) == toggle.line), None)
+        found = next((x for x in lines if x.ref == toggle.line), None)
         if found is None:
             provider, _, line_id = toggle.line.partition(":")
             return LinkRecord(toggle.slack_user_id, provider, line_id, line_id, "", "admin")
         return found
-
-
-def _ref(line: LinkRecord) -> str:
-    return f"{line.provider}:{line.line_id}"

@@ -138,7 +138,7 @@ class TransferService:
                 session,
                 actor=actor.slack_user_id,
                 subject=call.line.slack_user_id,
-                line=f"{call.line.provider}:{call.line.line_id}",
+                line=call.line.ref,
                 action=action,
                 before={"call": call.call_id, "party": call.party_id, "with": call.other_number},
                 after={"to": destination.label, "kind": destination.kind, "value": destination.value},

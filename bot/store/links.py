@@ -21,6 +21,11 @@ class LinkRecord:
     source: str
 
     @property
+    def ref(self) -> str:
+        """`provider:line_id`, how audit rows, toggles and rotations name a line."""
+        return f"{self.provider}:{self.line_id}"
+
+    @property
     def is_admin_link(self) -> bool:
         return self.source == "admin"
 
