@@ -26,13 +26,8 @@ async def run_checks(settings: Settings, *, runtime: Runtime | None = None) -> i
             results.append(False)
         else:
             results.append(await _run("slack auth.test", lambda: _slack(runtime)))
-        for client in (
-            runtime.providers.ringcentral,
-            runtime.providers.voipnow,
-            runtime.providers.smspartner,
-        ):
-            if client is not None:
-                results.append(await _run(PROVIDER_NAMES[client.provider.value], client.probe))
+        for client in runtime.providers.probes:
+            results.append(await _run(PROVIDER_NAMES[client.provider.value], client.probe))
     finally:
         if own:
             await runtime.aclose()

@@ -36,10 +36,7 @@ class Readiness:
             await asyncio.wait_for(self._runtime.database.ping(), PROBE_TIMEOUT_SECONDS)
         except Exception as exc:
             failing["database"] = type(exc).__name__
-        providers = self._runtime.providers
-        for probe in (providers.ringcentral, providers.voipnow, providers.smspartner):
-            if probe is None:
-                continue
+        for probe in self._runtime.providers.probes:
             try:
                 await asyncio.wait_for(probe.probe(), PROBE_TIMEOUT_SECONDS)
             except Exception as exc:

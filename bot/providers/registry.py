@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import httpx
 from pydantic import SecretStr
 
-from bot.providers.base import Directory, ProviderName
+from bot.providers.base import Directory, Probe, ProviderName
 from bot.providers.budget import RateBudget
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.ringcentral.auth import TokenManager
@@ -48,6 +48,12 @@ class Providers:
     @property
     def directory(self) -> Directory | None:
         return self.ringcentral
+
+    @property
+    def probes(self) -> list[Probe]:
+        """Every configured client, for /readyz and `switchboard check`."""
+        clients: list[Probe | None] = [self.ringcentral, self.voipnow, self.smspartner]
+        return [client for client in clients if client is not None]
 
     async def aclose(self) -> None:
         for client in self._clients:
