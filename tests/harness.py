@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -68,7 +68,6 @@ class Harness:
     server: LoopbackServer
     secret: str
     http: httpx.AsyncClient
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:

@@ -120,7 +120,7 @@ class ForwardingService:
 
     async def listing(self, actor: Actor, subject: str) -> Listing:
         line = await self.line(actor, subject)
-        return Listing(line, await self._numbers(line))
+        return Listing(line, await self.numbers(line))
 
     def parse_number(self, raw: str) -> str:
         try:
@@ -137,7 +137,7 @@ class ForwardingService:
         async with self._change(key, "forwarding.add", line) as replay:
             if replay:
                 return replay
-            numbers = await self._numbers(line)
+            numbers = await self.numbers(line)
             existing = next((n for n in numbers if n.phone == e164), None)
             if existing is not None:
                 return Change("forwarding.add", line, after=existing, note="already")
@@ -178,7 +178,7 @@ class ForwardingService:
         async with self._change(key, "forwarding.edit", line) as replay:
             if replay:
                 return replay
-            current = self._editable(await self._numbers(line), number_id)
+            current = self._editable(await self.numbers(line), number_id)
             info = await self._client.forwarding.update(line.line_id, current.id, changes=wanted)
         updated = Number.of(info)
         await self._audit(actor, line, "forwarding.edit", current, updated)
@@ -189,7 +189,7 @@ class ForwardingService:
         async with self._change(key, "forwarding.remove", line) as replay:
             if replay:
                 return replay
-            current = self._editable(await self._numbers(line), number_id)
+            current = self._editable(await self.numbers(line), number_id)
             await self._client.forwarding.delete(line.line_id, current.id)
         await self._audit(actor, line, "forwarding.remove", current, None)
         return Change("forwarding.remove", line, before=current)
@@ -219,9 +219,6 @@ class ForwardingService:
 
     async def numbers(self, line: LinkRecord) -> list[Number]:
         """The numbers of a line the caller was already authorized for."""
-        return await self._numbers(line)
-
-    async def _numbers(self, line: LinkRecord) -> list[Number]:
         return [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
 
     @staticmethod

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.blocks import Block, actions, button, code, section
+from bot.blocks import modal as blocks_modal
 from bot.errors import describe
 from bot.phone import display
 from bot.runtime import Runtime
@@ -58,9 +59,7 @@ def toggle_form(meta: Meta, numbers: list[Number], region: str) -> dict[str, Any
 
 
 def modal_view(meta: Meta, blocks: list[Block]) -> dict[str, Any]:
-    view = modal(ViewId.LIST, "Forward all calls", blocks, meta, submit="Turn on")
-    view["callback_id"] = FORM
-    return view
+    return blocks_modal(FORM, "Forward all calls", blocks, meta.dump(), submit="Turn on")
 
 
 def notice(meta: Meta, text: str) -> dict[str, Any]:
