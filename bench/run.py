@@ -68,6 +68,22 @@ def body(n: int, response_url: str) -> bytes:
     ).encode()
 
 
+# Acks that say "busy" are refusals, not work done: each wrk thread counts them.
+BUSY_COUNTER = [
+    "busy = 0",
+    "local threads = {}",
+    "function setup(thread) table.insert(threads, thread) end",
+    "response = function(status, headers, body)",
+    '  if string.find(body, "busy", 1, true) then busy = busy + 1 end',
+    "end",
+    "function done(summary, latency, requests)",
+    "  local total = 0",
+    '  for _, t in ipairs(threads) do total = total + t:get("busy") end',
+    '  io.write(string.format("Busy acks: %d\\n", total))',
+    "end",
+]
+
+
 def lua_script(secret: str, response_url: str, count: int = 200) -> Path:
     stamp = str(int(time.time()))
     bodies = [body(n, response_url) for n in range(count)]
@@ -81,6 +97,7 @@ def lua_script(secret: str, response_url: str, count: int = 200) -> Path:
         '  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
         '  return wrk.format("POST", "/slack/events", nil, bodies[i])',
         "end",
+        *BUSY_COUNTER,
     ]
     path = Path(tempfile.mkstemp(suffix=".lua")[1])
     path.write_text("\n".join(lines))
@@ -118,13 +135,17 @@ def wrk(url: str, script: Path, connections: int) -> dict[str, float]:
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if not (p50 and p99 and rps):
+    total = re.search(r"(\d+) requests in ([\d.]+)s", out)
+    busy = re.search(r"Busy acks: (\d+)", out)
+    if not (p50 and p99 and rps and total and busy):
         raise SystemExit(f"bench: unexpected wrk output:\n{out}")
     return {
         "p50": _ms(p50.group(1)),
         "p99": _ms(p99.group(1)),
         "rps": float(rps.group(1)),
         "errors": float(non2xx.group(1)) if non2xx else 0.0,
+        "busy": float(busy.group(1)),
+        "accepted_rps": (int(total.group(1)) - int(busy.group(1))) / float(total.group(2)),
     }
 
 
@@ -144,11 +165,15 @@ class Cluster:
         self.slack_port, self.rc_port, self.bot_port, self.anchor_port = free_ports(4)
         self.slack = f"http://127.0.0.1:{self.slack_port}"
         self.db = tempfile.mkdtemp()
+        self.log = (Path(self.db) / "processes.log").open("ab")  # what the processes printed
         self.latency = latency
 
     def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
-            args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            args,
+            env={**os.environ, **(env or {})},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.procs.append(proc)
         return proc
@@ -209,3 +234,4 @@ class Cluster:
             proc.terminate()
         for proc in self.procs:
             proc.wait(timeout=20)
+        self.log.close()

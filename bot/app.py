@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -10,12 +11,17 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
+from bot.blocks import message
 from bot.context import command_var, new_request_id, request_id_var, slack_user_var
 from bot.errors import describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
+from bot.tasks import BUSY
 
 log = logging.getLogger("bot.requests")
+# How long a command's ack may wait for a background slot before it says "busy" (Slack
+# gives up after 3 s; the rest is headroom for the network and the ack itself).
+ADMISSION_WAIT_SECONDS = 0.25
 
 
 def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
@@ -39,6 +45,8 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         slack_user_var.set(user_id or "-")
         command_var.set(_what(body))
         started = time.perf_counter()
+        if "command" in body and not await runtime.tasks.wait_for_room(ADMISSION_WAIT_SECONDS):
+            return _busy()
         if user_id:
             context["actor"] = Actor(slack_user_id=user_id, is_admin=runtime.is_admin(user_id))
         response_url = context.response_url or _response_url(body)
@@ -60,6 +68,13 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
 
     register_all(app, runtime)
     return app
+
+
+def _busy() -> BoltResponse:
+    """Still over the bound after the wait: refused in the ack itself, with no call out."""
+    return BoltResponse(
+        status=200, body=json.dumps(message(BUSY)), headers={"Content-Type": "application/json"}
+    )
 
 
 def _response_url(body: dict[str, Any]) -> str | None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from bot.settings import ConfigError, Settings, load_settings
+
+T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,18 +59,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Run a long-lived server on uvloop when it is installed (it halves the loop's cost)."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on Linux and macOS
+        return asyncio.run(main)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.serve import serve
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    return asyncio.run(serve(settings, host=args.host, port=args.port or settings.port))
+    return run_loop(serve(settings, host=args.host, port=args.port or settings.port))
 
 
 def _socket(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.socket_mode import run_socket_mode
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-    return asyncio.run(run_socket_mode(settings))
+    return run_loop(run_socket_mode(settings))
 
 
 def _shell(settings: Settings, args: argparse.Namespace) -> int:

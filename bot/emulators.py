@@ -8,6 +8,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bot import logs
+from bot.gc_tuning import settle_garbage_collector
 from bot.providers.emulation.faults import Faults, parse_fault
 
 _DURATION = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?P<unit>ms|s)?$")
@@ -45,5 +46,6 @@ def serve_emulator(provider: str, *, host: str, port: int, latency: str, faults:
 
         app = build_smspartner(faults=table)
         print(f"SMSPartner emulator on http://{host}:{port} (API key: emulator)")
+    settle_garbage_collector()
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
     return 0

@@ -8,6 +8,7 @@ import uvicorn
 
 from bot import logs
 from bot.asgi import build_asgi
+from bot.gc_tuning import settle_garbage_collector
 from bot.runtime import start_runtime
 from bot.scheduler import Scheduler
 from bot.settings import Settings
@@ -24,6 +25,7 @@ async def serve(settings: Settings, *, host: str, port: int) -> int:
     log.info("Switchboard listening on http://%s:%d/slack/events", host, port)
     scheduler = Scheduler(runtime)
     scheduler.start()
+    settle_garbage_collector()
     try:
         await uvicorn.Server(config).serve()
     finally:

@@ -10,6 +10,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot import logs
 from bot.app import build_app
+from bot.gc_tuning import settle_garbage_collector
 from bot.runtime import Runtime, start_runtime
 from bot.scheduler import Scheduler
 from bot.settings import Settings
@@ -35,6 +36,7 @@ async def run_socket_mode(settings: Settings) -> int:
     log.info("Switchboard connected over Socket Mode")
     scheduler = Scheduler(runtime)
     scheduler.start()
+    settle_garbage_collector()
     try:
         await stop.wait()
     finally:

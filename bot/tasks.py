@@ -9,6 +9,7 @@ into one sentence for the user and a log line with the request id.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -31,10 +32,35 @@ class TaskRunner:
         self._closing = False
         self._idle = asyncio.Event()
         self._idle.set()
+        self._room: collections.deque[asyncio.Future[None]] = collections.deque()
 
     @property
     def running(self) -> int:
         return len(self._tasks)
+
+    @property
+    def full(self) -> bool:
+        """At the bound: new work would only get the busy notice."""
+        return len(self._tasks) >= self.limit
+
+    async def wait_for_room(self, seconds: float) -> bool:
+        """Back-pressure: wait up to `seconds` for a free slot, first come first served.
+
+        Under a burst, holding an ack a moment (well within Slack's 3 s) gives the user a
+        real answer instead of "busy", and spends the time on work instead of refusals.
+        """
+        deadline = asyncio.get_running_loop().time() + seconds
+        while self.full and not self._closing:
+            waiter = asyncio.get_running_loop().create_future()
+            self._room.append(waiter)
+            try:
+                await asyncio.wait_for(waiter, deadline - asyncio.get_running_loop().time())
+            except TimeoutError:
+                return False
+            finally:
+                if waiter in self._room:
+                    self._room.remove(waiter)
+        return not self._closing
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:
         """Run `work` in the background; False (and the user told) when over the bound."""
@@ -64,6 +90,11 @@ class TaskRunner:
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         self._notices.discard(task)
+        while self._room and not self.full:
+            waiter = self._room.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                break
         if not self._tasks and not self._notices:
             self._idle.set()
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import httpx
 
 from bot.providers.budget import RateBudget
+from bot.providers.coalesce import InFlight
 from bot.providers.errors import RateLimited, Unavailable
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,20 @@ class ProviderHttp:
         self.policy = policy
         self.budget = budget
         self._sleep = sleep
+        self._reads: InFlight[httpx.Response] = InFlight()
 
     async def send(self, request: httpx.Request, *, kind: Kind, group: str) -> httpx.Response:
-        """Send with retries; returns any response below 500 other than 429."""
+        """Send with retries; returns any response below 500 other than 429.
+
+        Identical GETs in flight together share one request (bot.providers.coalesce).
+        """
+        if kind is not Kind.READ or request.method != "GET":
+            self._reads.forget_all()
+            return await self._send(request, kind=kind, group=group)
+        key = (str(request.url), request.headers.get("Authorization", ""))
+        return await self._reads.join(key, lambda: self._send(request, kind=kind, group=group))
+
+    async def _send(self, request: httpx.Request, *, kind: Kind, group: str) -> httpx.Response:
         started = time.monotonic()
         for attempt in range(1, self.policy.tries + 1):
             last = attempt == self.policy.tries or self._out_of_time(started)

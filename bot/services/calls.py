@@ -110,13 +110,17 @@ class CallFinder:
             return found
         return []
 
-    async def move(self, call: LiveCall, destination: Destination, target: str) -> None:
-        """One request to the provider; never repeated here (DESIGN)."""
+    async def move(self, call: LiveCall, destination: Destination, target: str) -> bool:
+        """One request to the provider; never repeated here (DESIGN).
+
+        True when the provider's answer settles it: RingCentral answers 200 only once the
+        party is moved. VoipNow accepts (202) and moves later, so its caller looks again.
+        """
         if call.provider is ProviderName.RINGCENTRAL:
             assert self._rc is not None
             if destination.kind == "flip":
                 await self._rc.calls.flip(call.call_id, call.party_id, target)
-                return
+                return True
             body = {
                 "number": {"phoneNumber": target},
                 "extension": {"extensionNumber": target},
@@ -124,14 +128,14 @@ class CallFinder:
                 "voicemail": {"voicemail": call.line.line_id},
             }[destination.kind]
             await self._rc.calls.transfer(call.call_id, call.party_id, body)
-            return
+            return True
         assert self._vn is not None
         user_id, extension = _voipnow_ids(call.line)
         if destination.kind == "voicemail":
             await self._vn.to_voicemail(
                 user_id, extension, call.call_id, mailbox=extension, moved=call.other_number
             )
-            return
+            return False
         await self._vn.transfer(
             user_id,
             extension,
@@ -140,6 +144,7 @@ class CallFinder:
             from_number=extension,
             moved=call.other_number,
         )
+        return False
 
     async def still_there(self, call: LiveCall) -> bool:
         """Is our side of the call still connected on the line?"""

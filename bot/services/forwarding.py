@@ -73,6 +73,7 @@ class Change:
     after: Number | None = None
     replayed: bool = False
     note: str = ""
+    numbers: list[Number] | None = None  # the line's numbers after it, as far as it knows
 
 
 class Ambiguous(UserError):
@@ -140,7 +141,7 @@ class ForwardingService:
             numbers = await self.numbers(line)
             existing = next((n for n in numbers if n.phone == e164), None)
             if existing is not None:
-                return Change("forwarding.add", line, after=existing, note="already")
+                return Change("forwarding.add", line, after=existing, note="already", numbers=numbers)
             if len(numbers) >= MAX_NUMBERS:
                 raise UserError(
                     f"You already have {MAX_NUMBERS} numbers, RingCentral's limit; remove one first."
@@ -152,7 +153,7 @@ class ForwardingService:
             )
         made = Number.of(info)
         await self._audit(actor, line, "forwarding.add", None, made)
-        return Change("forwarding.add", line, after=made)
+        return Change("forwarding.add", line, after=made, numbers=[*numbers, made])
 
     async def edit(
         self,
@@ -163,7 +164,9 @@ class ForwardingService:
         phone: str | None,
         label: str | None,
         key: str,
+        seen: list[Number] | None = None,
     ) -> Change:
+        """`seen`: the line's numbers this same request just read (saves reading them again)."""
         wanted: dict[str, Any] = {}
         if phone:
             wanted["phoneNumber"] = self.parse_number(phone)
@@ -178,21 +181,27 @@ class ForwardingService:
         async with self._change(key, "forwarding.edit", line) as replay:
             if replay:
                 return replay
-            current = self._editable(await self.numbers(line), number_id)
+            numbers = seen or await self.numbers(line)
+            current = self._editable(numbers, number_id)
             info = await self._client.forwarding.update(line.line_id, current.id, changes=wanted)
         updated = Number.of(info)
         await self._audit(actor, line, "forwarding.edit", current, updated)
-        return Change("forwarding.edit", line, before=current, after=updated)
+        after = [updated if n.id == current.id else n for n in numbers]
+        return Change("forwarding.edit", line, before=current, after=updated, numbers=after)
 
-    async def remove(self, actor: Actor, subject: str, *, number_id: str, key: str) -> Change:
+    async def remove(
+        self, actor: Actor, subject: str, *, number_id: str, key: str, seen: list[Number] | None = None
+    ) -> Change:
         line = await self.line(actor, subject)
         async with self._change(key, "forwarding.remove", line) as replay:
             if replay:
                 return replay
-            current = self._editable(await self.numbers(line), number_id)
+            numbers = seen or await self.numbers(line)
+            current = self._editable(numbers, number_id)
             await self._client.forwarding.delete(line.line_id, current.id)
         await self._audit(actor, line, "forwarding.remove", current, None)
-        return Change("forwarding.remove", line, before=current)
+        after = [n for n in numbers if n.id != current.id]
+        return Change("forwarding.remove", line, before=current, numbers=after)
 
     def resolve(self, numbers: list[Number], which: str) -> Number:
         """A number by label, type word or phone number; exactly one, else a list to choose from."""

@@ -77,14 +77,15 @@ class TransferService:
         async with changes.claimed(self._database, self._clock, key=key, action="transfer") as fresh:
             if not fresh:
                 return Outcome("", replayed=True)
+            settled = False
             try:
-                await self._finder.move(call, destination, target)
+                settled = await self._finder.move(call, destination, target)
             except NotFound:
                 raise UserError("That call has already ended.") from None
             except Unavailable as exc:
                 if not exc.sent or not await self._gone(call):
                     raise
-        confirmed = await self._gone(call, settle=True)
+        confirmed = settled or await self._gone(call, settle=True)
         await self._audit(actor, call, destination)
         whose = (
             "your"

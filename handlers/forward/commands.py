@@ -92,7 +92,7 @@ class ForwardCommand:
         target, tail = self._target_and_tail(listing.numbers, rest)
         phone, label = number_and_label(tail, self.service.region)
         change = await self.service.edit(
-            actor, subject, number_id=target.id, phone=phone, label=label, key=key
+            actor, subject, number_id=target.id, phone=phone, label=label, key=key, seen=listing.numbers
         )
         await self._report(change, respond)
 
@@ -103,7 +103,9 @@ class ForwardCommand:
             raise UserError("Usage: `/forward remove <label-or-number>`.")
         listing = await self.service.listing(actor, subject)
         target = self.service.resolve(listing.numbers, " ".join(rest))
-        change = await self.service.remove(actor, subject, number_id=target.id, key=key)
+        change = await self.service.remove(
+            actor, subject, number_id=target.id, key=key, seen=listing.numbers
+        )
         await self._report(change, respond)
 
     def _target_and_tail(self, numbers: list[Number], rest: list[str]) -> tuple[Number, list[str]]:
@@ -119,7 +121,7 @@ class ForwardCommand:
         if change.replayed:
             return  # the first delivery already answered
         await respond(**message(sentence(change, self.service.region)))
-        await publish_home(self.runtime, change.line.slack_user_id)
+        await publish_home(self.runtime, change.line.slack_user_id, numbers=change.numbers)
 
 
 def sentence(change: Change, region: str) -> str:

@@ -19,7 +19,7 @@ from bot.phone import InvalidNumber, to_e164
 from bot.providers.errors import ProviderError, Rejected
 from bot.runtime import Runtime
 from bot.services.actor import Actor
-from bot.services.forwarding import MAX_LABEL, Change
+from bot.services.forwarding import MAX_LABEL, Change, Listing
 from handlers.forward import views
 from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.forward.switch import status_text, switch_blocks
@@ -37,14 +37,26 @@ async def open_modal(
     await show_list(runtime, actor, meta, str(opened["view"]["id"]))
 
 
-async def show_list(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, notice: str = "") -> None:
+async def show_list(
+    runtime: Runtime,
+    actor: Actor,
+    meta: Meta,
+    view_id: str,
+    notice: str = "",
+    *,
+    known: Change | None = None,
+    status: str | None = None,
+) -> None:
+    """The list view; `known`/`status`: what a change just learnt (not read again)."""
     service = runtime.forwarding
     try:
-        listing = await service.listing(actor, meta.subject)
+        if known is not None and known.numbers is not None:
+            listing = Listing(await service.line(actor, meta.subject), known.numbers)
+        else:
+            listing = await service.listing(actor, meta.subject)
         view = views.list_modal(listing, meta, service.region, notice=notice, admin=actor.is_admin)
-        view["blocks"][-1:-1] = switch_blocks(
-            await status_text(runtime, actor, meta.subject), meta.subject
-        )
+        status = status if status is not None else await status_text(runtime, actor, meta.subject)
+        view["blocks"][-1:-1] = switch_blocks(status, meta.subject)
     except Exception as exc:
         view = views.modal(ViewId.LIST, "Forwarding", [section(describe(exc, log))], meta)
     await runtime.slack.views_update(view_id=view_id, view=view)
@@ -186,9 +198,13 @@ async def _done(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, change
     notice = (
         "" if change.replayed else f":white_check_mark: {sentence(change, runtime.forwarding.region)}"
     )
-    await show_list(runtime, actor, Meta(meta.opener, meta.subject), view_id, notice=notice)
+    status = await status_text(runtime, actor, meta.subject)  # read once for both views
+    await show_list(
+        runtime, actor, Meta(meta.opener, meta.subject), view_id, notice, known=change, status=status
+    )
     if not change.replayed:
-        await publish_home(runtime, meta.subject)
+        own = actor.slack_user_id == meta.subject  # the Home speaks to its owner ("Your calls")
+        await publish_home(runtime, meta.subject, numbers=change.numbers, status=status if own else None)
 
 
 def _values(view: dict[str, Any]) -> tuple[str, str | None]:

@@ -11,7 +11,7 @@ from bot.errors import UserError
 from bot.phone import InvalidNumber, display, to_e164
 from bot.runtime import Runtime
 from bot.services.actor import Actor
-from bot.services.forwarding import Ambiguous
+from bot.services.forwarding import Ambiguous, Number
 from bot.services.overlays import Status
 from bot.services.toggles import ToggleResult
 from bot.store.links import LinkRecord
@@ -36,12 +36,12 @@ class QuickToggle:
         if not words:
             raise UserError("Usage: `/forward to <number-or-label> [for 2h | until 18:00]`.")
         line = await self.toggles.line(actor, subject)
-        target = await self._target(line, " ".join(words))
+        target, numbers = await self._target(line, " ".join(words))
         until = await self._until(actor, when)
         result = await self.toggles.turn_on(
             actor, line, kind="forward", target=target, until=until, key=key
         )
-        await self._report(actor, result, respond)
+        await self._report(actor, result, respond, numbers=numbers)
 
     async def voicemail(
         self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
@@ -108,15 +108,17 @@ class QuickToggle:
             )
         return text
 
-    async def _target(self, line: LinkRecord, text: str) -> str:
+    async def _target(self, line: LinkRecord, text: str) -> tuple[str, list[Number] | None]:
+        """The number to forward to, and the line's numbers when they were read for it."""
+        numbers = None
         if line.provider == "ringcentral":
             numbers = await self.runtime.forwarding.numbers(line)
             try:
-                return self.runtime.forwarding.resolve(numbers, text).phone
+                return self.runtime.forwarding.resolve(numbers, text).phone, numbers
             except Ambiguous:
                 pass
         try:
-            return to_e164(text, self.region)
+            return to_e164(text, self.region), numbers
         except InvalidNumber as exc:
             raise UserError(
                 f"{exc.message} Give a number or one of your labels (`mobile`, `home`…)."
@@ -126,7 +128,13 @@ class QuickToggle:
         zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone if when else None
         return ends_at(when, self.runtime.clock(), zone)
 
-    async def _report(self, actor: Actor, result: ToggleResult, respond: AsyncRespond) -> None:
+    async def _report(
+        self,
+        actor: Actor,
+        result: ToggleResult,
+        respond: AsyncRespond,
+        numbers: list[Number] | None = None,
+    ) -> None:
         if result.replayed:
             return
         zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
@@ -149,4 +157,11 @@ class QuickToggle:
             )
             text = f"All calls now go to {where}{until}."
         await respond(**message(text))
-        await publish_home(self.runtime, result.line.slack_user_id)
+        await self._refresh_home(result, numbers)
+
+    async def _refresh_home(self, result: ToggleResult, numbers: list[Number] | None) -> None:
+        """The owner's App Home, told the state just set rather than reading it back."""
+        owner = result.line.slack_user_id
+        now = Status(mode=result.kind or "normal", target=result.target or None, until=result.until)
+        status = await self.describe(Actor(owner, False), result.line, now)
+        await publish_home(self.runtime, owner, numbers=numbers, status=status)

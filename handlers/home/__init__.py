@@ -11,6 +11,7 @@ from bot.blocks import Block, actions, button, context, divider, header, section
 from bot.errors import describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
+from bot.services.forwarding import Number
 from handlers.admin.views import describe_line
 
 log = logging.getLogger(__name__)
@@ -24,32 +25,43 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         runtime.tasks.spawn(publish_home(runtime, str(event["user"])))
 
 
-async def publish_home(runtime: Runtime, user_id: str) -> None:
-    """The App Home of `user_id`, read fresh (on open and after every change)."""
+async def publish_home(
+    runtime: Runtime, user_id: str, *, numbers: list[Number] | None = None, status: str | None = None
+) -> None:
+    """The App Home of `user_id`, read fresh (on open and after every change).
+
+    After a change the caller passes what it already knows (the numbers as they now are,
+    the forwarding status line), so nothing the change just read is read twice.
+    """
     try:
         lines = await runtime.identity.lines_of(user_id)
         blocks = home_blocks(
             lines_text=[describe_line(link) for link in lines], is_admin=runtime.is_admin(user_id)
         )
         if any(link.provider == "ringcentral" for link in lines):
-            blocks[2:2] = await _numbers(runtime, user_id)
+            blocks[2:2] = await _numbers(runtime, user_id, numbers, status)
         blocks[2:2] = await _shifts(runtime, user_id)
     except Exception as exc:
         blocks = [header("Switchboard"), section(describe(exc, log))]
     await runtime.slack.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})
 
 
-async def _numbers(runtime: Runtime, user_id: str) -> list[Block]:
+async def _numbers(
+    runtime: Runtime, user_id: str, numbers: list[Number] | None, status: str | None
+) -> list[Block]:
     from handlers.forward.ids import ActionId
     from handlers.forward.switch import status_text, switch_blocks
     from handlers.forward.views import describe as describe_number
 
     actor = Actor(user_id, runtime.is_admin(user_id))
-    listing = await runtime.forwarding.listing(actor, user_id)
-    rows = "\n".join(f"• {describe_number(n, runtime.forwarding.region)}" for n in listing.numbers)
+    if numbers is None:
+        numbers = (await runtime.forwarding.listing(actor, user_id)).numbers
+    if status is None:
+        status = await status_text(runtime, actor, user_id)
+    rows = "\n".join(f"• {describe_number(n, runtime.forwarding.region)}" for n in numbers)
     text = f"*Your forwarding numbers*\n{rows or 'None yet.'}"
     manage = actions(button("Manage numbers", ActionId.OPEN.value, style="primary"))
-    return [section(text), manage, *switch_blocks(await status_text(runtime, actor, user_id), user_id)]
+    return [section(text), manage, *switch_blocks(status, user_id)]
 
 
 async def _shifts(runtime: Runtime, user_id: str) -> list[Block]:

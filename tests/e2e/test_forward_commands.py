@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.shell import payloads
-from tests.harness import Harness, user_id
+from tests.harness import Harness, Reply, user_id
 
 ALICE_EXT = 2263488004
 BOB_EXT = 2263489004
@@ -140,3 +140,22 @@ async def test_slow_provider_acks_first_and_answers_by_response_url(bot: Harness
     assert reply.status == 200
     assert reply.body is None  # the ack carried nothing; the answer came later
     assert any(c.method == "response_url" and "Mobile" in c.args["text"] for c in reply.calls)
+
+
+def home_text(reply: Reply) -> str:
+    views = [c.args["view"] for c in reply.calls if c.method == "views.publish"]
+    assert views, "the App Home was not refreshed"
+    return json.dumps(views[-1])
+
+
+async def test_changes_refresh_the_home_without_reading_the_list_twice(bot: Harness) -> None:
+    lists = "/forwarding-number"
+    before = bot.rc_faults.count("GET", lists)
+    added = await bot.command("alice", "/forward", "add (650) 555-0199 Front desk")
+    assert "(650) 555-0199" in home_text(added)
+    edited = await bot.command("alice", "/forward", "edit front desk 650.555.0198")
+    assert "(650) 555-0198" in home_text(edited)
+    assert "555-0199" not in home_text(edited)
+    removed = await bot.command("alice", "/forward", "remove front desk")
+    assert "555-0198" not in home_text(removed)
+    assert bot.rc_faults.count("GET", lists) == before + 3  # one read per change, no more

@@ -39,10 +39,13 @@ async def link_dave(bot: Harness) -> None:
 async def test_ringcentral_transfer_destinations(
     bot: Harness, text: str, expected_move: dict[str, str], confirmation: str
 ) -> None:
+    presence_reads = bot.rc_faults.count("GET", "/presence")
     reply = await bot.command("alice", "/transfer", text)
     assert f"Transferred your call with Jordan Lee ((408) 555-0111) to {confirmation}" in reply.text
     moves = rc_moves(bot)
     assert len(moves) == 1
+    # RingCentral's 200 settles it: the call is found once and not looked for again.
+    assert bot.rc_faults.count("GET", "/presence") == presence_reads + 1
     assert {k: v for k, v in moves[0].items() if k in expected_move} == expected_move
     rows = await bot.audit_rows()
     assert rows[0].action == "transfer"
