@@ -111,7 +111,7 @@ def _ms(value: str) -> float:
     return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
 
 
-def wrk(url: str, script: Path, connections: int) -> dict[str, float]:
+def wrk(url: str, script: Path, connections: int, seconds: int | None = None) -> dict[str, float]:
     threads = str(min(2, connections))
     out = subprocess.run(
         [
@@ -121,7 +121,7 @@ def wrk(url: str, script: Path, connections: int) -> dict[str, float]:
             "-c",
             str(connections),
             "-d",
-            f"{DURATION}s",
+            f"{seconds or DURATION}s",
             "--latency",
             "-s",
             str(script),
@@ -133,15 +133,17 @@ def wrk(url: str, script: Path, connections: int) -> dict[str, float]:
     ).stdout
     p50 = re.search(r"50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
+    stats = re.search(r"Latency\s+[\d.]+\w+\s+[\d.]+\w+\s+([\d.]+\w+)", out)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     total = re.search(r"(\d+) requests in ([\d.]+)s", out)
     busy = re.search(r"Busy acks: (\d+)", out)
-    if not (p50 and p99 and rps and total and busy):
+    if not (p50 and p99 and stats and rps and total and busy):
         raise SystemExit(f"bench: unexpected wrk output:\n{out}")
     return {
         "p50": _ms(p50.group(1)),
         "p99": _ms(p99.group(1)),
+        "max": _ms(stats.group(1)),
         "rps": float(rps.group(1)),
         "errors": float(non2xx.group(1)) if non2xx else 0.0,
         "busy": float(busy.group(1)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -21,11 +22,16 @@ async def serve(port: int) -> None:
         SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
     )
     answered = {"count": 0}
+    arrived: dict[str, float] = {}  # response id -> when its answer came (time.time())
 
     async def response(request: Request) -> JSONResponse:
         await request.body()
         answered["count"] += 1
+        arrived.setdefault(request.path_params["rid"], time.time())
         return JSONResponse({"ok": True})
+
+    async def answered_at(request: Request) -> JSONResponse:
+        return JSONResponse({"at": arrived.get(request.path_params["rid"])})
 
     async def api(request: Request) -> JSONResponse:
         return await standin._api(request)
@@ -38,6 +44,7 @@ async def serve(port: int) -> None:
             Route("/api/{method}", api, methods=["POST", "GET"]),
             Route("/response/{rid}", response, methods=["POST"]),
             Route("/stats", stats, methods=["GET"]),
+            Route("/answered/{rid}", answered_at, methods=["GET"]),
         ]
     )
     server = uvicorn.Server(

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     provider_timeout_seconds: float = Field(default=15, gt=0)
 
     # Not in CONTRACT's table: tuning knobs with safe defaults (tests shorten them).
-    switchboard_max_background_tasks: int = Field(default=50, ge=1)
+    switchboard_max_background_tasks: int = Field(default=20, ge=1)
     switchboard_retry_scale: float = Field(default=1.0, ge=0)
     switchboard_rate_budget: bool = True  # space calls per RingCentral throttling group
 

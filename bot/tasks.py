@@ -33,6 +33,7 @@ class TaskRunner:
         self._idle = asyncio.Event()
         self._idle.set()
         self._room: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._promised = 0  # slots freed for woken waiters that haven't taken them yet
 
     @property
     def running(self) -> int:
@@ -40,31 +41,45 @@ class TaskRunner:
 
     @property
     def full(self) -> bool:
-        """At the bound: new work would only get the busy notice."""
-        return len(self._tasks) >= self.limit
+        """At the bound (slots promised to woken waiters count as taken)."""
+        return len(self._tasks) + self._promised >= self.limit
 
     async def wait_for_room(self, seconds: float) -> bool:
         """Back-pressure: wait up to `seconds` for a free slot, first come first served.
 
         Under a burst, holding an ack a moment (well within Slack's 3 s) gives the user a
         real answer instead of "busy", and spends the time on work instead of refusals.
+        Newcomers queue behind those already waiting, and a freed slot is promised to the
+        first in line, so nobody is overtaken and waits twice.
         """
-        deadline = asyncio.get_running_loop().time() + seconds
-        while self.full and not self._closing:
-            waiter = asyncio.get_running_loop().create_future()
-            self._room.append(waiter)
-            try:
-                await asyncio.wait_for(waiter, deadline - asyncio.get_running_loop().time())
-            except TimeoutError:
-                return False
-            finally:
-                if waiter in self._room:
-                    self._room.remove(waiter)
+        if self._closing:
+            return False
+        if not self.full and not self._room:
+            return True
+        waiter = asyncio.get_running_loop().create_future()
+        self._room.append(waiter)
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), seconds)
+        except TimeoutError:
+            pass
+        finally:
+            if waiter in self._room:
+                self._room.remove(waiter)
+        if not waiter.done():
+            return False
+        self._promised -= 1  # the slot is ours: the handler spawns into it next
         return not self._closing
+
+    def _wake_next(self) -> None:
+        while self._room and not self.full:
+            waiter = self._room.popleft()
+            if not waiter.done():
+                self._promised += 1
+                waiter.set_result(None)
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:
         """Run `work` in the background; False (and the user told) when over the bound."""
-        if self._closing or len(self._tasks) >= self.limit:
+        if self._closing or self.full:
             work.close()
             if reply is not None:
                 self._fire_and_forget(reply, BUSY if not self._closing else SHUTTING_DOWN)
@@ -90,11 +105,7 @@ class TaskRunner:
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
         self._notices.discard(task)
-        while self._room and not self.full:
-            waiter = self._room.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                break
+        self._wake_next()
         if not self._tasks and not self._notices:
             self._idle.set()
 

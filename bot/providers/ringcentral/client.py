@@ -155,6 +155,23 @@ class RingCentralClient:
         json: dict[str, Any] | None = None,
     ) -> httpx.Response:
         """One call with the bearer token; a 401 renews the token once and retries once."""
+        if method == "GET" and kind is Kind.READ:
+            key = (path, tuple(sorted((params or {}).items())))
+            return await self._http.shared_read(
+                key, lambda: self._send(method, path, group=group, kind=kind, params=params, json=json)
+            )
+        return await self._send(method, path, group=group, kind=kind, params=params, json=json)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        group: str,
+        kind: Kind,
+        params: dict[str, Any] | None,
+        json: dict[str, Any] | None,
+    ) -> httpx.Response:
         token = await self.tokens.access_token()
         for renewed in (False, True):
             request = self._http.client.build_request(method, path, params=params, json=json)
