@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -27,6 +28,18 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 DURATION = os.environ.get("BENCH_SECONDS", "5")
 ALICE = slack_id_for("alice@example.com")
+
+
+# The server under test (Switchboard or the anchor) gets a core of its own; wrk, the Slack
+# stand-in and the emulator share the other, so neither side's p99 is the OS scheduler's.
+SERVER_CPU, LOAD_CPU = ({0}, {1}) if (os.cpu_count() or 1) >= 2 else (None, None)
+
+
+def pinned(cpus: set[int] | None) -> Callable[[], None] | None:
+    """A preexec_fn running the child (and every thread it starts) on `cpus`."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
 
 
 def free_ports(count: int) -> list[int]:
@@ -130,6 +143,7 @@ def wrk(url: str, script: Path, connections: int, seconds: int | None = None) ->
         capture_output=True,
         text=True,
         check=True,
+        preexec_fn=pinned(LOAD_CPU),
     ).stdout
     p50 = re.search(r"50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
@@ -170,12 +184,15 @@ class Cluster:
         self.log = (Path(self.db) / "processes.log").open("ab")  # what the processes printed
         self.latency = latency
 
-    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, *args: str, env: dict[str, str] | None = None, server: bool = False
+    ) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
             args,
             env={**os.environ, **(env or {})},
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            preexec_fn=pinned(SERVER_CPU if server else LOAD_CPU),
         )
         self.procs.append(proc)
         return proc
@@ -216,6 +233,7 @@ class Cluster:
             "--port",
             str(self.bot_port),
             env=env,
+            server=True,
         )
         wait_http(f"http://127.0.0.1:{self.bot_port}/healthz", timeout=60)
         return time.perf_counter() - started
@@ -223,7 +241,13 @@ class Cluster:
     def anchor(self) -> str:
         port = self.anchor_port
         self.spawn(
-            str(BIN / "python"), "-m", "bench.anchor", str(port), self.secret, f"{self.slack}/api/"
+            str(BIN / "python"),
+            "-m",
+            "bench.anchor",
+            str(port),
+            self.secret,
+            f"{self.slack}/api/",
+            server=True,
         )
         wait_http(f"http://127.0.0.1:{port}/", timeout=30)
         return f"http://127.0.0.1:{port}"
