@@ -72,3 +72,6 @@ class FastRespond:
             if response.status >= 400:
                 log.warning("response_url answered %s", response.status)
             return response.status
+
+
+Respond = FastRespond  # what listeners receive as `respond` (same call as Bolt's own)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from bot.blocks import actions, button, section
 from bot.errors import describe
 from bot.runtime import Runtime
+from bot.store import idempotency
 from bot.store import toggles as store
 from bot.store.toggles import ToggleRecord
 
@@ -23,12 +24,17 @@ log = logging.getLogger(__name__)
 
 RETRY_ACTION = "toggle_retry"
 RETRY_BACKOFF = timedelta(minutes=1)
+# Idempotency keys outlive any redelivery or double click worth catching (a button in a
+# DM can be clicked again days later); older ones are deleted once an hour.
+KEEP_KEYS = timedelta(days=30)
+PURGE_EVERY = timedelta(hours=1)
 
 
 class Scheduler:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._task: asyncio.Task[None] | None = None
+        self._purged_at: datetime | None = None
 
     async def tick(self, now: datetime | None = None) -> int:
         """Revert every due toggle; returns how many this instance handled."""
@@ -37,7 +43,14 @@ class Scheduler:
         for toggle in due:
             await self._revert(toggle, moment)
         await self.runtime.handoffs.tick(moment)
+        await self._purge_keys(moment)
         return len(due)
+
+    async def _purge_keys(self, now: datetime) -> None:
+        if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:
+            return
+        self._purged_at = now
+        await idempotency.forget_older_than(self.runtime.database, cutoff=now - KEEP_KEYS)
 
     async def _revert(self, toggle: ToggleRecord, now: datetime) -> None:
         try:

@@ -6,9 +6,9 @@ from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.blocks import message, parse_mention
+from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 
@@ -20,14 +20,14 @@ def actor_of(context: AsyncBoltContext) -> Actor:
     return actor
 
 
-def reply_with(respond: AsyncRespond) -> Any:
+def reply_with(respond: Respond) -> Any:
     async def reply(text: str) -> None:
         await respond(**message(text), replace_original=False)
 
     return reply
 
 
-def in_background(runtime: Runtime, respond: AsyncRespond, work: Coroutine[Any, Any, Any]) -> None:
+def in_background(runtime: Runtime, respond: Respond, work: Coroutine[Any, Any, Any]) -> None:
     """Run provider work after the ack; failures reach the user as one sentence."""
     runtime.tasks.spawn(work, reply=reply_with(respond))
 

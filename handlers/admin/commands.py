@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.blocks import message
 from bot.errors import UserError
+from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from handlers.admin import views
@@ -26,7 +26,7 @@ class SwitchboardCommand:
         self.runtime = runtime
 
     async def handle(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+        self, ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
     ) -> None:
         words = str(command.get("text") or "").split()
         verb = words[0].lower() if words else "help"
@@ -43,12 +43,12 @@ class SwitchboardCommand:
         await ack()
         in_background(self.runtime, respond, work(actor, words[1:], respond))
 
-    async def _whoami(self, actor: Actor, _args: list[str], respond: AsyncRespond) -> None:
+    async def _whoami(self, actor: Actor, _args: list[str], respond: Respond) -> None:
         lines = await self.runtime.identity.lines_of(actor.slack_user_id)
         text, blocks = views.whoami(actor.slack_user_id, lines, actor.is_admin)
         await respond(**message(text, blocks))
 
-    async def _link(self, actor: Actor, args: list[str], respond: AsyncRespond) -> None:
+    async def _link(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()
         user, rest = split_mention(args)
         if user is None or len(rest) != 1:
@@ -56,7 +56,7 @@ class SwitchboardCommand:
         link = await self.runtime.identity.link(actor, slack_user_id=user, spec=rest[0])
         await respond(**message(views.linked(user, link)))
 
-    async def _unlink(self, actor: Actor, args: list[str], respond: AsyncRespond) -> None:
+    async def _unlink(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()
         user, rest = split_mention(args)
         if user is None or rest:
@@ -64,7 +64,7 @@ class SwitchboardCommand:
         removed = await self.runtime.identity.unlink(actor, slack_user_id=user)
         await respond(**message(views.unlinked(user, removed)))
 
-    async def _audit(self, actor: Actor, args: list[str], respond: AsyncRespond) -> None:
+    async def _audit(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()
         user, rest = split_mention(args)
         limit = DEFAULT_AUDIT_ROWS

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.blocks import code, escape, message
 from bot.errors import UserError
 from bot.phone import display
+from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import Ambiguous, Change, Number
@@ -28,7 +28,7 @@ class ForwardCommand:
         self.quick = QuickToggle(runtime)
 
     async def handle(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+        self, ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
     ) -> None:
         actor = actor_of(context)
         words = words_of(str(command.get("text") or ""))
@@ -60,7 +60,7 @@ class ForwardCommand:
         )
 
     async def _guarded(
-        self, work: Any, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+        self, work: Any, actor: Actor, subject: str, rest: list[str], key: str, respond: Respond
     ) -> None:
         try:
             await work(actor, subject, rest, key, respond)
@@ -68,7 +68,7 @@ class ForwardCommand:
             await respond(**message(views.choices(exc.message, exc.candidates, self.service.region)))
 
     async def _list(
-        self, actor: Actor, subject: str, rest: list[str], _key: str, respond: AsyncRespond
+        self, actor: Actor, subject: str, rest: list[str], _key: str, respond: Respond
     ) -> None:
         if rest:
             raise UserError("Usage: `/forward list [@user]`.")
@@ -77,14 +77,14 @@ class ForwardCommand:
         await respond(**message(text, blocks))
 
     async def _add(
-        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: Respond
     ) -> None:
         phone, label = number_and_label(rest, self.service.region)
         change = await self.service.add(actor, subject, phone=phone, label=label, key=key)
         await self._report(change, respond)
 
     async def _edit(
-        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: Respond
     ) -> None:
         if len(rest) < 2:
             raise UserError("Usage: `/forward edit <label-or-number> <new number> [label]`.")
@@ -97,7 +97,7 @@ class ForwardCommand:
         await self._report(change, respond)
 
     async def _remove(
-        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: Respond
     ) -> None:
         if not rest:
             raise UserError("Usage: `/forward remove <label-or-number>`.")
@@ -117,7 +117,7 @@ class ForwardCommand:
                 continue
         return self.service.resolve(numbers, rest[0]), rest[1:]
 
-    async def _report(self, change: Change, respond: AsyncRespond) -> None:
+    async def _report(self, change: Change, respond: Respond) -> None:
         if change.replayed:
             return  # the first delivery already answered
         await respond(**message(sentence(change, self.service.region)))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_bolt.context.respond.async_respond import AsyncRespond
-
 from bot.blocks import code, message
 from bot.errors import UserError
 from bot.phone import InvalidNumber, display, to_e164
+from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import Ambiguous, Number
@@ -29,9 +28,7 @@ class QuickToggle:
         self.toggles = runtime.toggles
         self.region = runtime.settings.switchboard_default_region
 
-    async def to(
-        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
-    ) -> None:
+    async def to(self, actor: Actor, subject: str, rest: list[str], key: str, respond: Respond) -> None:
         words, when = split_when(rest)
         if not words:
             raise UserError("Usage: `/forward to <number-or-label> [for 2h | until 18:00]`.")
@@ -44,7 +41,7 @@ class QuickToggle:
         await self._report(actor, result, respond, numbers=numbers)
 
     async def voicemail(
-        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
+        self, actor: Actor, subject: str, rest: list[str], key: str, respond: Respond
     ) -> None:
         words, when = split_when(rest)
         line = await self.toggles.line(actor, subject)
@@ -65,9 +62,7 @@ class QuickToggle:
         )
         await self._report(actor, result, respond)
 
-    async def off(
-        self, actor: Actor, subject: str, rest: list[str], key: str, respond: AsyncRespond
-    ) -> None:
+    async def off(self, actor: Actor, subject: str, rest: list[str], key: str, respond: Respond) -> None:
         if rest:
             raise UserError("Usage: `/forward off`.")
         line = await self.toggles.line(actor, subject)
@@ -75,7 +70,7 @@ class QuickToggle:
         await self._report(actor, result, respond)
 
     async def status(
-        self, actor: Actor, subject: str, rest: list[str], _key: str, respond: AsyncRespond
+        self, actor: Actor, subject: str, rest: list[str], _key: str, respond: Respond
     ) -> None:
         if rest:
             raise UserError("Usage: `/forward status [@user]`.")
@@ -132,7 +127,7 @@ class QuickToggle:
         self,
         actor: Actor,
         result: ToggleResult,
-        respond: AsyncRespond,
+        respond: Respond,
         numbers: list[Number] | None = None,
     ) -> None:
         if result.replayed:

@@ -6,12 +6,12 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.blocks import code, message, metadata
 from bot.errors import UserError, describe
 from bot.oncall.service import RotationSpec
 from bot.phone import display
+from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from handlers.common import actor_of, in_background
@@ -26,7 +26,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
     @app.command("/oncall")
     async def oncall(
-        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+        ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
     ) -> None:
         actor = actor_of(context)
         words = str(command.get("text") or "").split()
@@ -74,14 +74,14 @@ async def _open_form(runtime: Runtime, actor: Actor, trigger_id: str, name: str 
     )
 
 
-async def _who(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncRespond) -> None:
+async def _who(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
     rotation = await runtime.rotations.pick(rest[0] if rest else None, actor.slack_user_id)
     state = await runtime.rotations.now(rotation)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
     await respond(**message(views.now_text(state, zone, runtime.clock())))
 
 
-async def _take(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncRespond) -> None:
+async def _take(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
     words, when = split_when(rest)
     rotation = await runtime.rotations.pick(words[0] if words else None, actor.slack_user_id)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
@@ -99,14 +99,14 @@ async def _take(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncR
         log.warning("immediate handoff failed: %s", describe(exc, log))
 
 
-async def _schedule(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncRespond) -> None:
+async def _schedule(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
     rotation = await runtime.rotations.pick(rest[0] if rest else None, actor.slack_user_id)
     shifts = await runtime.rotations.schedule(rotation)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
     await respond(**message(views.schedule_text(rotation, shifts, zone, runtime.clock())))
 
 
-async def _number(runtime: Runtime, actor: Actor, rest: list[str], respond: AsyncRespond) -> None:
+async def _number(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
     if not rest:
         raise UserError("Usage: `/oncall number <number>`.")
     number = await runtime.rotations.set_number(actor, " ".join(rest))

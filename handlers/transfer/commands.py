@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.blocks import mention, message, parse_mention
 from bot.errors import UserError
+from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.calls import Destination
@@ -24,7 +24,7 @@ class TransferCommand:
         self.service = runtime.transfers
 
     async def handle(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+        self, ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
     ) -> None:
         actor = actor_of(context)
         text = str(command.get("text") or "").strip()
@@ -64,7 +64,7 @@ class TransferCommand:
         destination: Destination,
         raw: str,
         trigger: str,
-        respond: AsyncRespond,
+        respond: Respond,
     ) -> None:
         calls = await self.service.calls(actor, subject)
         if not calls:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 from bot.providers.ringcentral.emulator.app import RingCentralEmulator
@@ -17,6 +19,19 @@ async def instance(database_url: str, url: str, client_id: str) -> Harness:
     # The client-side RingCentral budget (40 Medium calls a minute) would stretch 500 handoffs
     # over minutes of real time; the platform emulator here has no limits to respect.
     return await start_configured(database_url, url, client_id=client_id, switchboard_rate_budget=False)
+
+
+@asynccontextmanager
+async def two_instances(database_url: str, url: str) -> AsyncIterator[tuple[Harness, Harness]]:
+    """Two bot instances of one deployment: one database, one RingCentral app."""
+    client_id = "client-" + secrets.token_hex(3)
+    first = await instance(database_url, url, client_id)
+    second = await instance(database_url, url, client_id)
+    try:
+        yield first, second
+    finally:
+        await first.close()
+        await second.close()
 
 
 def custom_rules(app: RingCentralEmulator) -> list[dict[str, object]]:
@@ -49,10 +64,7 @@ async def test_two_instances_race_one_revert(
     postgres_url: str, platform: tuple[RingCentralEmulator, str]
 ) -> None:
     app, url = platform
-    client_id = "client-" + secrets.token_hex(3)
-    first = await instance(postgres_url, url, client_id)
-    second = await instance(postgres_url, url, client_id)
-    try:
+    async with two_instances(postgres_url, url) as (first, second):
         await first.command("alice", "/forward", "to mobile for 30m")
         later = datetime.now(UTC) + timedelta(minutes=31)
         handled = await asyncio.gather(
@@ -66,9 +78,6 @@ async def test_two_instances_race_one_revert(
         assert custom_rules(app) == []
         dms = first.slack.of("chat.postMessage") + second.slack.of("chat.postMessage")
         assert len(dms) == 1
-    finally:
-        await first.close()
-        await second.close()
 
 
 HANDOFFS = 500
@@ -83,10 +92,7 @@ async def test_two_engines_apply_each_handoff_once(
     from tests.harness import user_id
 
     app, url = platform
-    client_id = "client-" + secrets.token_hex(3)
-    first = await instance(postgres_url, url, client_id)
-    second = await instance(postgres_url, url, client_id)
-    try:
+    async with two_instances(postgres_url, url) as (first, second):
         form = first.latest_view(await first.command("admin", "/oncall", "create"))
         values = form_values("hourly", [user_id("alice"), user_id("bob")], handoff="00:00")
         values["shift_type"] = {
@@ -110,6 +116,3 @@ async def test_two_engines_apply_each_handoff_once(
             rotation = (await rotation_store.all_rotations(session))[0]
             history = await rotation_store.handoffs(session, rotation_id=rotation.id)
         assert [h.kind for h in history] == ["handoff"] * HANDOFFS
-    finally:
-        await first.close()
-        await second.close()
