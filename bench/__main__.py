@@ -102,10 +102,10 @@ def main() -> None:
     cluster = Cluster()
     try:
         startup = cluster.start()
+        rss_100, rss_10k = memory(cluster)  # first, while the process is fresh
         anchor = cluster.anchor()
         warm_up(cluster, [anchor + "/slack/events", f"http://127.0.0.1:{cluster.bot_port}/slack/events"])
         acks = [ack_row(cluster, anchor, connections) for connections in CONNECTIONS]
-        rss_100, rss_10k = memory(cluster)
     finally:
         cluster.stop()
     slow, slow_met = slow_table()

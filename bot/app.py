@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.blocks import message
@@ -24,9 +24,34 @@ log = logging.getLogger("bot.requests")
 ADMISSION_WAIT_SECONDS = 0.25
 
 
+class SwitchboardApp(AsyncApp):
+    """Bolt's app with admission around each dispatch (HTTP and Socket Mode alike).
+
+    Bolt runs listeners after the middleware chain has returned, so the slot a command
+    was admitted with can only be given back (if its listener spawned nothing) here.
+    """
+
+    def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.runtime = runtime
+
+    async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        tasks = self.runtime.tasks
+        if "command" in req.body and not await tasks.wait_for_room(ADMISSION_WAIT_SECONDS):
+            return _busy()
+        try:
+            return await super().async_dispatch(req)
+        finally:
+            tasks.offer_room()
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            log.info("%s handled in %.1f ms", command_var.get(), elapsed, extra={"duration_ms": elapsed})
+
+
 def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
     """The app; signatures are verified by the HTTP front (bot.asgi), not by Bolt."""
-    app = AsyncApp(
+    app = SwitchboardApp(
+        runtime,
         client=runtime.slack,
         signing_secret=signing_secret or "unused-verified-in-asgi",
         process_before_response=True,
@@ -44,19 +69,12 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         user_id = context.user_id or ""
         slack_user_var.set(user_id or "-")
         command_var.set(_what(body))
-        started = time.perf_counter()
-        if "command" in body and not await runtime.tasks.wait_for_room(ADMISSION_WAIT_SECONDS):
-            return _busy()
         if user_id:
             context["actor"] = Actor(slack_user_id=user_id, is_admin=runtime.is_admin(user_id))
         response_url = context.response_url or _response_url(body)
         if response_url:
             context["respond"] = runtime.responder.for_url(response_url)
-        try:
-            return await next()
-        finally:
-            elapsed = round((time.perf_counter() - started) * 1000, 1)
-            log.info("%s handled in %.1f ms", command_var.get(), elapsed, extra={"duration_ms": elapsed})
+        return await next()
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any], respond: Any) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import describe
@@ -24,6 +26,19 @@ BUSY = "Switchboard is busy right now; please try again in a moment."
 SHUTTING_DOWN = "Switchboard restarted before it could finish; please try again."
 
 
+@dataclass
+class _Reservation:
+    """A slot kept for one admitted request; shared by copies of its context, used once."""
+
+    runner: TaskRunner
+    open: bool = True
+
+
+_holding: contextvars.ContextVar[_Reservation | None] = contextvars.ContextVar(
+    "switchboard_reserved_slot", default=None
+)
+
+
 class TaskRunner:
     def __init__(self, *, limit: int) -> None:
         self.limit = limit
@@ -33,7 +48,7 @@ class TaskRunner:
         self._idle = asyncio.Event()
         self._idle.set()
         self._room: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._promised = 0  # slots freed for woken waiters that haven't taken them yet
+        self._promised = 0  # slots reserved for admitted requests that haven't spawned yet
 
     @property
     def running(self) -> int:
@@ -41,20 +56,23 @@ class TaskRunner:
 
     @property
     def full(self) -> bool:
-        """At the bound (slots promised to woken waiters count as taken)."""
+        """At the bound (slots reserved for admitted requests count as taken)."""
         return len(self._tasks) + self._promised >= self.limit
 
     async def wait_for_room(self, seconds: float) -> bool:
-        """Back-pressure: wait up to `seconds` for a free slot, first come first served.
+        """Back-pressure: wait up to `seconds` for a slot, first come first served.
 
         Under a burst, holding an ack a moment (well within Slack's 3 s) gives the user a
         real answer instead of "busy", and spends the time on work instead of refusals.
-        Newcomers queue behind those already waiting, and a freed slot is promised to the
-        first in line, so nobody is overtaken and waits twice.
+        True means a slot is reserved for this request: its next `spawn` takes it, and
+        `offer_room` at the end of the request gives it back if unused. Newcomers queue
+        behind those already waiting, so nobody is overtaken and waits twice.
         """
         if self._closing:
             return False
         if not self.full and not self._room:
+            self._promised += 1
+            _holding.set(_Reservation(self))
             return True
         waiter = asyncio.get_running_loop().create_future()
         self._room.append(waiter)
@@ -67,8 +85,21 @@ class TaskRunner:
                 self._room.remove(waiter)
         if not waiter.done():
             return False
-        self._promised -= 1  # the slot is ours: the handler spawns into it next
-        return not self._closing
+        _holding.set(_Reservation(self))  # _wake_next reserved the slot for us
+        return True
+
+    def offer_room(self) -> None:
+        """At the end of an admitted request: an unused reserved slot goes to the next in line."""
+        if self._take_reservation():
+            self._wake_next()
+
+    def _take_reservation(self) -> bool:
+        reservation = _holding.get()
+        if reservation is None or reservation.runner is not self or not reservation.open:
+            return False
+        reservation.open = False
+        self._promised -= 1
+        return True
 
     def _wake_next(self) -> None:
         while self._room and not self.full:
@@ -79,6 +110,7 @@ class TaskRunner:
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:
         """Run `work` in the background; False (and the user told) when over the bound."""
+        self._take_reservation()  # the slot kept when this request was admitted, if any
         if self._closing or self.full:
             work.close()
             if reply is not None:
