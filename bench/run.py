@@ -65,7 +65,8 @@ def wait_http(url: str, timeout: float = 30.0) -> float:
     raise SystemExit(f"bench: {url} never answered")
 
 
-def body(n: int, response_url: str) -> bytes:
+def list_body(n: int, response_url: str) -> bytes:
+    """A signed-to-be `/forward list` by alice; `n` keeps trigger ids apart."""
     return urlencode(
         {
             "token": "bench",
@@ -99,7 +100,7 @@ BUSY_COUNTER = [
 
 def lua_script(secret: str, response_url: str, count: int = 200) -> Path:
     stamp = str(int(time.time()))
-    bodies = [body(n, response_url) for n in range(count)]
+    bodies = [list_body(n, response_url) for n in range(count)]
     sigs = [signing.sign(secret, stamp, b) for b in bodies]
     lines = ["local bodies = {"] + [f'  "{b.decode()}",' for b in bodies] + ["}", "local sigs = {"]
     lines += [f'  "{s}",' for s in sigs] + ["}", "local i = 0", "request = function()"]

@@ -5,29 +5,13 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from urllib.parse import urlencode
 
 import httpx
 
-from bench.run import ALICE, Cluster, lua_script, wrk
+from bench.run import Cluster, list_body, lua_script, wrk
 from bot import signing
 
 USERS = 10
-
-
-def _body(response_url: str) -> bytes:
-    return urlencode(
-        {
-            "team_id": "T0SWITCHB",
-            "channel_id": "C0BENCH",
-            "user_id": ALICE,
-            "user_name": "alice",
-            "command": "/forward",
-            "text": "list",
-            "response_url": response_url,
-            "trigger_id": secrets.token_hex(8),
-        }
-    ).encode()
 
 
 async def _one_user(cluster: Cluster, client: httpx.AsyncClient, rounds: int) -> list[float]:
@@ -35,7 +19,7 @@ async def _one_user(cluster: Cluster, client: httpx.AsyncClient, rounds: int) ->
     waits = []
     for _ in range(rounds):
         rid = secrets.token_hex(6)
-        body = _body(f"{cluster.slack}/response/{rid}")
+        body = list_body(0, f"{cluster.slack}/response/{rid}")
         sent = time.time()
         ack = await client.post(
             f"http://127.0.0.1:{cluster.bot_port}/slack/events",
