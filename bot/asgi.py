@@ -6,8 +6,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from bot import signing
 from bot.app import build_app
-from bot.payload_guard import is_well_formed
+from bot.payload_guard import is_well_formed, raw_for_bolt
 from bot.readiness import Readiness
 from bot.runtime import Runtime
 
@@ -30,7 +30,6 @@ class SwitchboardHttp(Starlette):
 def build_asgi(runtime: Runtime, *, signing_secret: str, own_runtime: bool = True) -> SwitchboardHttp:
     """The ASGI app around an already started runtime (closed at shutdown when owned)."""
     bolt = build_app(runtime, signing_secret=signing_secret)
-    handler = AsyncSlackRequestHandler(bolt)
     readiness = Readiness(runtime)
 
     async def slack_events(request: Request) -> Response:
@@ -38,10 +37,16 @@ def build_asgi(runtime: Runtime, *, signing_secret: str, own_runtime: bool = Tru
         if not signing.is_valid(signing_secret, request.headers, body):
             log.warning("rejected a request with a bad or stale Slack signature")
             return JSONResponse({"error": "invalid signature"}, status_code=401)
-        if not is_well_formed(body, request.headers.get("content-type", "")):
+        content_type = request.headers.get("content-type", "")
+        if not is_well_formed(body, content_type):
             log.warning("refused a signed request that is not shaped like a Slack payload")
             return JSONResponse({"error": "malformed payload"}, status_code=400)
-        return await handler.handle(request)
+        bolt_request = AsyncBoltRequest(
+            body=raw_for_bolt(body, content_type),
+            query=dict(request.query_params),
+            headers=dict(request.headers),
+        )
+        return to_starlette_response(await bolt.async_dispatch(bolt_request))
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})

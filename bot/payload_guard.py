@@ -64,3 +64,18 @@ def _interactive(payload: Any) -> bool:
             and isinstance(view.get("callback_id"), str)
         )
     return True
+
+
+def raw_for_bolt(body: bytes, content_type: str) -> str:
+    """The raw body to hand Bolt, which parses it again.
+
+    Bolt takes any form body containing the word "payload" for an interactive one and
+    then finds no payload in it: a slash command in a #payloads channel or with "payload"
+    in its text went unhandled. Such words are re-encoded (`p%61yload` reads back as
+    `payload`), so Bolt parses the command exactly as Slack sent it.
+    """
+    text = body.decode("utf-8")
+    interactive = text.startswith("payload=") or "&payload=" in text
+    if "application/json" in content_type or interactive or "payload" not in text:
+        return text
+    return text.replace("payload", "p%61yload")

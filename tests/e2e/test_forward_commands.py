@@ -159,3 +159,9 @@ async def test_changes_refresh_the_home_without_reading_the_list_twice(bot: Harn
     removed = await bot.command("alice", "/forward", "remove front desk")
     assert "555-0198" not in home_text(removed)
     assert bot.rc_faults.count("GET", lists) == before + 3  # one read per change, no more
+
+
+async def test_a_command_mentioning_payload_still_works(bot: Harness) -> None:
+    # Bolt looks for an interactive `payload` by substring in the raw form body.
+    added = await bot.command("alice", "/forward", "add (650) 555-0199 payload desk")
+    assert "Added *payload desk*" in added.text

@@ -15,7 +15,16 @@ from tests.conftest import POSTGRES_DSN
 from tests.harness import Harness, start_harness, user_id
 
 
-async def test_sqlite_concurrent_writers_all_land(bot: Harness) -> None:
+async def test_sqlite_concurrent_writers_all_land(sqlite_url: str) -> None:
+    # Room for every writer at once: this is about SQLite, not the background-task bound.
+    bot = await start_harness(sqlite_url, switchboard_max_background_tasks=50)
+    try:
+        await _all_writers_land(bot)
+    finally:
+        await bot.close()
+
+
+async def _all_writers_land(bot: Harness) -> None:
     plan = {"alice": 7, "bob": 9, "carol": 9}
     bodies: list[bytes] = []
     for who, count in plan.items():
