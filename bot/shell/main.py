@@ -57,7 +57,7 @@ async def _session(
         stdout.write(text + "\n")
         stdout.flush()
 
-    await _load_directory(runtime, standin)
+    await load_directory(runtime, standin)
     email = as_email or (DEFAULT_EMULATOR_USER if runtime.settings.uses_emulator else None)
     user = standin.user_by_email(email) if email else None
     if user is None:
@@ -101,7 +101,7 @@ async def _session(
     return 0
 
 
-async def _load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
+async def load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
     """The shell's Slack directory is the provider directory, each with a stable Slack id."""
     directory = runtime.providers.directory
     people = [(p.email, p.name, p.timezone) for p in await directory.list_people()] if directory else []
@@ -110,6 +110,9 @@ async def _load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
     )  # VoipNow has no directory; its emulator knows its people
     if voipnow is not None:
         people += [(e.email, e.name, None) for e in voipnow.emulator_state.extensions.values()]
+    # RingCentral's extension list carries no time zones; the built-in emulator knows them.
+    rc = runtime.providers.ringcentral_emulator
+    zones = {e.email: e.timezone for e in rc.emulator_state.extensions.values()} if rc else {}
     for email, name, timezone in people:
         standin.add_user(
             SlackUser(
@@ -117,6 +120,6 @@ async def _load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
                 name=email.split("@")[0],
                 real_name=name,
                 email=email,
-                tz=timezone or "America/Los_Angeles",
+                tz=timezone or zones.get(email) or "America/Los_Angeles",
             )
         )

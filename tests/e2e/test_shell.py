@@ -90,3 +90,23 @@ def test_forwarding_numbers_in_the_shell(tmp_path: Path) -> None:
     assert "*Work* `(415) 555-0188`" not in listed
     assert "*Work* · `(415) 555-0188`" in listed
     assert "Garage" not in listed
+
+
+async def test_the_shells_people_have_their_own_time_zones(sqlite_url: str) -> None:
+    from bot.runtime import start_runtime
+    from bot.settings import load_settings
+    from bot.shell.main import load_directory
+    from bot.shell.standin import SlackStandIn
+
+    settings = load_settings(
+        slack_bot_token="xoxb-shell", database_url=sqlite_url, switchboard_providers="emulator"
+    )
+    runtime = await start_runtime(settings, migrate=True)
+    try:
+        standin = SlackStandIn()
+        await load_directory(runtime, standin)
+        zones = {u.email: u.tz for u in standin.users.values()}
+        assert zones["carol@example.com"] == "Europe/Paris"
+        assert zones["bob@example.com"] == "America/New_York"
+    finally:
+        await runtime.aclose()
