@@ -39,6 +39,11 @@ class SwitchboardApp(AsyncApp):
         started = time.perf_counter()
         tasks = self.runtime.tasks
         if "command" in req.body and not await tasks.wait_for_room(ADMISSION_WAIT_SECONDS):
+            log.warning(
+                "busy: %s refused, no background slot within %.2f s",
+                req.body["command"],
+                ADMISSION_WAIT_SECONDS,
+            )
             return _busy()
         try:
             return await super().async_dispatch(req)
