@@ -157,6 +157,8 @@ class QuickToggle:
     async def _refresh_home(self, result: ToggleResult, numbers: list[Number] | None) -> None:
         """The owner's App Home, told the state just set rather than reading it back."""
         owner = result.line.slack_user_id
-        now = Status(mode=result.kind or "normal", target=result.target or None, until=result.until)
-        status = await self.describe(Actor(owner, False), result.line, now)
+        status = None  # read back: what the provider's app set is left there, not known here
+        if result.reverted != "changed":
+            now = Status(mode=result.kind or "normal", target=result.target or None, until=result.until)
+            status = await self.describe(Actor(owner, False), result.line, now)
         await publish_home(self.runtime, owner, numbers=numbers, status=status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -79,6 +80,8 @@ async def test_a_change_made_in_ringcentral_is_left_alone(bot: Harness) -> None:
     off = await bot.command("alice", "/forward", "off")
     assert "changed in the provider's app" in off.text
     assert len(custom_rules(bot)) == 1  # not clobbered
+    home = next(c.args["view"] for c in off.calls if c.method == "views.publish")
+    assert "set outside Switchboard" in json.dumps(home)  # the Home doesn't claim "as usual"
 
 
 async def test_failed_revert_is_retried_and_offers_a_button(bot: Harness) -> None:
