@@ -48,7 +48,7 @@ class TaskRunner:
         self._idle = asyncio.Event()
         self._idle.set()
         self._room: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._promised = 0  # slots reserved for admitted requests that haven't spawned yet
+        self._reserved = 0  # slots reserved for admitted requests that haven't spawned yet
 
     @property
     def running(self) -> int:
@@ -57,7 +57,7 @@ class TaskRunner:
     @property
     def full(self) -> bool:
         """At the bound (slots reserved for admitted requests count as taken)."""
-        return len(self._tasks) + self._promised >= self.limit
+        return len(self._tasks) + self._reserved >= self.limit
 
     async def wait_for_room(self, seconds: float) -> bool:
         """Back-pressure: wait up to `seconds` for a slot, first come first served.
@@ -71,7 +71,7 @@ class TaskRunner:
         if self._closing:
             return False
         if not self.full and not self._room:
-            self._promised += 1
+            self._reserved += 1
             _holding.set(_Reservation(self))
             return True
         waiter = asyncio.get_running_loop().create_future()
@@ -98,14 +98,14 @@ class TaskRunner:
         if reservation is None or reservation.runner is not self or not reservation.open:
             return False
         reservation.open = False
-        self._promised -= 1
+        self._reserved -= 1
         return True
 
     def _wake_next(self) -> None:
         while self._room and not self.full:
             waiter = self._room.popleft()
             if not waiter.done():
-                self._promised += 1
+                self._reserved += 1
                 waiter.set_result(None)
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:

@@ -181,7 +181,7 @@ class ForwardingService:
         async with self._change(key, "forwarding.edit", line) as replay:
             if replay:
                 return replay
-            numbers = seen or await self.numbers(line)
+            numbers = seen if seen is not None else await self.numbers(line)
             current = self._editable(numbers, number_id)
             info = await self._client.forwarding.update(line.line_id, current.id, changes=wanted)
         updated = Number.of(info)
@@ -196,7 +196,7 @@ class ForwardingService:
         async with self._change(key, "forwarding.remove", line) as replay:
             if replay:
                 return replay
-            numbers = seen or await self.numbers(line)
+            numbers = seen if seen is not None else await self.numbers(line)
             current = self._editable(numbers, number_id)
             await self._client.forwarding.delete(line.line_id, current.id)
         await self._audit(actor, line, "forwarding.remove", current, None)
