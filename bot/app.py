@@ -22,6 +22,15 @@ log = logging.getLogger("bot.requests")
 # How long a command's ack may wait for a background slot before it says "busy" (Slack
 # gives up after 3 s; the rest is headroom for the network and the ack itself).
 ADMISSION_WAIT_SECONDS = 0.25
+MAX_TEXT_CHARS = 2000  # CONTRACT "Limits at the front"
+PER_USER_IN_PROGRESS = 3
+NOT_OUR_WORKSPACE = "Switchboard serves only the workspace it is installed in; nothing was done."
+SLACK_UNCONFIRMED = "Switchboard can't confirm this workspace with Slack right now; try again shortly."
+TOO_LONG = f"That's too long for a command (at most {MAX_TEXT_CHARS:,} characters); nothing was done."
+YOURS_BUSY = (
+    f"You already have {PER_USER_IN_PROGRESS} commands in progress; "
+    "wait for them to finish, then try again."
+)
 
 
 class SwitchboardApp(AsyncApp):
@@ -38,19 +47,38 @@ class SwitchboardApp(AsyncApp):
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
         started = time.perf_counter()
         tasks = self.runtime.tasks
-        if "command" in req.body and not await tasks.wait_for_room(ADMISSION_WAIT_SECONDS):
-            log.warning(
-                "busy: %s refused, no background slot within %.2f s",
-                req.body["command"],
-                ADMISSION_WAIT_SECONDS,
-            )
-            return _busy()
+        if "command" in req.body:
+            refused = await self._admit(req.body)
+            if refused is not None:
+                return _ack_only(refused)
         try:
             return await super().async_dispatch(req)
         finally:
             tasks.offer_room()
             elapsed = round((time.perf_counter() - started) * 1000, 1)
             log.info("%s handled in %.1f ms", command_var.get(), elapsed, extra={"duration_ms": elapsed})
+
+    async def _admit(self, body: dict[str, Any]) -> str | None:
+        """None when the command may run; else the one sentence its ack says instead.
+
+        Checked before anything is parsed or asked: the text's length, the person's own
+        commands in progress (one person's burst never fills everyone's slots), then a
+        background slot for at most ADMISSION_WAIT_SECONDS.
+        """
+        command, user = str(body.get("command")), str(body.get("user_id") or "-")
+        if len(str(body.get("text") or "")) > MAX_TEXT_CHARS:
+            log.warning("refused %s: text over %d characters", command, MAX_TEXT_CHARS)
+            return TOO_LONG
+        tasks = self.runtime.tasks
+        if tasks.in_progress(user) >= PER_USER_IN_PROGRESS:
+            log.warning("refused %s: %s has %d in progress", command, user, PER_USER_IN_PROGRESS)
+            return YOURS_BUSY
+        if not await tasks.wait_for_room(ADMISSION_WAIT_SECONDS, owner=user):
+            log.warning(
+                "busy: %s refused, no background slot within %.2f s", command, ADMISSION_WAIT_SECONDS
+            )
+            return BUSY
+        return None
 
 
 def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
@@ -74,6 +102,11 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         user_id = context.user_id or ""
         slack_user_var.set(user_id or "-")
         command_var.set(_what(body))
+        workspace = await runtime.workspace.get()
+        if workspace is None or not workspace.owns(context.team_id, context.enterprise_id):
+            log.warning("refused a request from workspace %s", context.team_id or "-")
+            text = NOT_OUR_WORKSPACE if workspace is not None else SLACK_UNCONFIRMED
+            return _ack_only(text) if "command" in body else BoltResponse(status=200, body="")
         if user_id:
             context["actor"] = Actor(slack_user_id=user_id, is_admin=runtime.is_admin(user_id))
         response_url = context.response_url or _response_url(body)
@@ -93,10 +126,10 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
     return app
 
 
-def _busy() -> BoltResponse:
-    """Still over the bound after the wait: refused in the ack itself, with no call out."""
+def _ack_only(text: str) -> BoltResponse:
+    """Refused in the ack itself, with no call out (too long, too many, or busy)."""
     return BoltResponse(
-        status=200, body=json.dumps(message(BUSY)), headers={"Content-Type": "application/json"}
+        status=200, body=json.dumps(message(text)), headers={"Content-Type": "application/json"}
     )
 
 

@@ -20,6 +20,22 @@ from bot.readiness import Readiness
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 512 * 1024  # Slack's own payloads are far smaller (CONTRACT "Limits at the front")
+
+
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to exceed `limit` (never read whole)."""
+    declared = request.headers.get("content-length", "")
+    if declared and (not declared.isdigit() or len(declared) > 12 or int(declared) > limit):
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class SwitchboardHttp(Starlette):
@@ -33,7 +49,13 @@ def build_asgi(runtime: Runtime, *, signing_secret: str, own_runtime: bool = Tru
     readiness = Readiness(runtime)
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
+        if not signing.has_headers(request.headers):
+            log.warning("rejected a request without well-formed Slack signature headers")
+            return JSONResponse({"error": "invalid signature"}, status_code=401)
+        body = await read_capped(request, MAX_BODY_BYTES)
+        if body is None:
+            log.warning("refused a request body over %d bytes", MAX_BODY_BYTES)
+            return JSONResponse({"error": "request too large"}, status_code=413)
         if not signing.is_valid(signing_secret, request.headers, body):
             log.warning("rejected a request with a bad or stale Slack signature")
             return JSONResponse({"error": "invalid signature"}, status_code=401)

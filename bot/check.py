@@ -17,6 +17,11 @@ CHECK_TIMEOUT_SECONDS = 20.0
 
 async def run_checks(settings: Settings, *, runtime: Runtime | None = None) -> int:
     print(f"ok    settings (providers: {', '.join(p.value for p in settings.providers)})")
+    if not settings.uses_emulator and settings.switchboard_secret_key is None:
+        print(
+            "warn  secrets at rest: SWITCHBOARD_SECRET_KEY is not set, so provider tokens are "
+            "stored unencrypted in the database"
+        )
     own = runtime is None
     runtime = runtime or await start_runtime(settings)
     try:

@@ -19,6 +19,20 @@ class _ContextFilter(logging.Filter):
         return True
 
 
+class _CapFilter(logging.Filter):
+    """Below WARNING, nothing from QUIET_LOGGERS reaches our handler, whatever their level.
+
+    Setting a logger's level is not enough: anyone (a library, a debugging operator) can
+    turn `sqlalchemy.engine` back to DEBUG, which prints result rows the redactor may not
+    know yet (a token read from the store by a second instance).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        return not record.name.startswith(_QUIET_PREFIXES)
+
+
 class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__(
@@ -48,12 +62,33 @@ class JsonFormatter(logging.Formatter):
         return redact(json.dumps(entry, default=str))
 
 
+# Loggers that at DEBUG print what passes through them (SQL parameters and rows, HTTP
+# headers and bodies) before the redactor could know a value is secret: capped at WARNING.
+QUIET_LOGGERS = (
+    "sqlalchemy",
+    "aiosqlite",
+    "psycopg",
+    "alembic",
+    "httpx",
+    "httpcore",
+    "hpack",
+    "aiohttp",
+    "websockets",
+    "uvicorn.access",
+    "asyncio",
+)
+_QUIET_PREFIXES = tuple(QUIET_LOGGERS)
+
+
 def configure(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_CapFilter())
     handler.addFilter(_ContextFilter())
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "uvicorn.access", "alembic"):
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    for chatty in ("slack_sdk", "slack_bolt"):  # at DEBUG they print whole request bodies
+        logging.getLogger(chatty).setLevel(max(logging.INFO, root.level))

@@ -9,10 +9,14 @@ from typing import Literal
 import uvicorn
 from starlette.types import ASGIApp
 
+from bot.serve import SERVER_LIMITS
+
 
 class LoopbackServer:
     def __init__(self, app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "off") -> None:
-        self._config = uvicorn.Config(app, log_config=None, access_log=False, lifespan=lifespan)
+        self._config = uvicorn.Config(
+            app, log_config=None, access_log=False, lifespan=lifespan, **SERVER_LIMITS
+        )
         self._server = uvicorn.Server(self._config)
         self._task: asyncio.Task[None] | None = None
         self.url = ""

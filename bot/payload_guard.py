@@ -61,6 +61,7 @@ def _interactive(payload: Any) -> bool:
         return (
             isinstance(view, dict)
             and isinstance(view.get("id"), str)
+            and isinstance(view.get("type"), str)  # Bolt reads it, and fails with 500 without
             and isinstance(view.get("callback_id"), str)
         )
     return True

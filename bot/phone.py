@@ -18,6 +18,8 @@ def to_e164(raw: str, region: str) -> str:
     text = raw.strip()
     if not text or len(text) > 40:
         raise InvalidNumber("Give a phone number, e.g. `(650) 555-0199` or `+33 1 42 68 53 00`.")
+    if any(ch.isalpha() for ch in text):  # libphonenumber would read letters as keypad digits
+        raise InvalidNumber(f"`{_safe(text)}` has letters in it; type the number with digits only.")
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

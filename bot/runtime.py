@@ -11,6 +11,8 @@ import httpx
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import redact
+from bot.destinations import DestinationPolicy
+from bot.notices import Notices
 from bot.oncall.engine import HandoffEngine
 from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
@@ -24,6 +26,7 @@ from bot.services.toggles import ToggleService
 from bot.services.transfer import TransferService
 from bot.settings import Provider, Settings
 from bot.slack_profiles import SlackProfiles
+from bot.slack_workspace import SlackWorkspace
 from bot.store import Database
 from bot.store.migrate import upgrade
 from bot.tasks import TaskRunner
@@ -48,6 +51,10 @@ class Runtime:
     toggles: ToggleService
     rotations: RotationService
     handoffs: HandoffEngine
+    destinations: DestinationPolicy
+    notices: Notices
+    profiles: SlackProfiles
+    workspace: SlackWorkspace
     clock: Callable[[], datetime] = utcnow
     admins: set[str] = field(default_factory=set)
     responder: Responder = field(default_factory=Responder)
@@ -58,30 +65,14 @@ class Runtime:
     def is_admin(self, slack_user_id: str) -> bool:
         return slack_user_id in self.admins
 
+    async def notify(self, slack_user_id: str, text: str) -> bool:
+        return await self.notices.tell(slack_user_id, text)
+
     async def aclose(self) -> None:
         await self.tasks.shutdown()
         await self.responder.aclose()
         await self.providers.aclose()
         await self.database.dispose()
-
-
-class AdminAlerts:
-    """Direct messages to every admin about a configuration problem, each text once per process."""
-
-    def __init__(self, slack: AsyncWebClient, admins: list[str]) -> None:
-        self._slack = slack
-        self._admins = admins
-        self._sent: set[str] = set()
-
-    async def send(self, text: str) -> None:
-        if text in self._sent:
-            return
-        self._sent.add(text)
-        for admin in self._admins:
-            try:
-                await self._slack.chat_postMessage(channel=admin, text=f":warning: {text}")
-            except Exception:
-                log.exception("could not alert admin %s", admin)
 
 
 def enabled_providers(settings: Settings) -> frozenset[ProviderName]:
@@ -106,15 +97,22 @@ async def start_runtime(
         settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     )
     slack = AsyncWebClient(token=token, base_url=settings.slack_api_url)
-    admins = AdminAlerts(slack, settings.switchboard_admins)
-    providers = build_providers(settings, database, transports=transports, alert=admins.send)
+    notices = Notices(slack, settings.switchboard_admins, database, utcnow)
+    providers = build_providers(settings, database, transports=transports, alert=notices.alert_admins)
+    profiles = SlackProfiles(slack)
+    workspace = SlackWorkspace(slack)
     virtual_numbers = set(settings.smspartner_numbers)
     if settings.uses_emulator:
         virtual_numbers.add(EMULATOR_VIRTUAL_NUMBER)
+    destinations = DestinationPolicy(
+        region=settings.switchboard_default_region,
+        allowed_countries=settings.switchboard_allowed_countries,
+    )
     identity = Identity(
         database=database,
         directory=providers.directory,
-        profiles=SlackProfiles(slack),
+        profiles=profiles,
+        workspace=workspace,
         clock=utcnow,
         region=settings.switchboard_default_region,
         providers=enabled_providers(settings),
@@ -125,7 +123,7 @@ async def start_runtime(
         identity=identity,
         ringcentral=providers.ringcentral,
         clock=utcnow,
-        region=settings.switchboard_default_region,
+        destinations=destinations,
     )
     toggles = ToggleService(
         database=database,
@@ -133,6 +131,7 @@ async def start_runtime(
         ringcentral=providers.ringcentral,
         smspartner=providers.smspartner,
         clock=utcnow,
+        destinations=destinations,
     )
     return Runtime(
         settings=settings,
@@ -155,8 +154,9 @@ async def start_runtime(
             database=database,
             identity=identity,
             clock=utcnow,
-            region=settings.switchboard_default_region,
+            destinations=destinations,
             virtual_numbers=frozenset(virtual_numbers),
+            toggles=toggles,
         ),
         handoffs=HandoffEngine(
             database=database,
@@ -166,4 +166,8 @@ async def start_runtime(
             slack=slack,
             clock=utcnow,
         ),
+        destinations=destinations,
+        notices=notices,
+        profiles=profiles,
+        workspace=workspace,
     )

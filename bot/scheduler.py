@@ -13,6 +13,7 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 
+from bot import profile_checks
 from bot.blocks import actions, button, section
 from bot.errors import describe
 from bot.runtime import Runtime
@@ -44,6 +45,8 @@ class Scheduler:
             await self._revert(toggle, moment)
         await self.runtime.handoffs.tick(moment)
         await self._purge_keys(moment)
+        await profile_checks.recheck_due(self.runtime, moment)
+        await self.runtime.notices.send_stored()
         return len(due)
 
     async def _purge_keys(self, now: datetime) -> None:

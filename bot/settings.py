@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -70,13 +71,23 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     switchboard_tick_seconds: float = Field(default=15, gt=0)
     provider_timeout_seconds: float = Field(default=15, gt=0)
+    switchboard_allowed_countries: CsvList = Field(default_factory=list)  # empty: the default region
+    switchboard_public_url: str | None = None
+    switchboard_secret_key: SecretStr | None = None
+    switchboard_drift_check_seconds: float = Field(default=300, gt=0)
 
     # Not in CONTRACT's table: tuning knobs with safe defaults (tests shorten them).
     switchboard_max_background_tasks: int = Field(default=20, ge=1)
     switchboard_retry_scale: float = Field(default=1.0, ge=0)
     switchboard_rate_budget: bool = True  # space calls per RingCentral throttling group
 
-    @field_validator("switchboard_admins", "switchboard_providers", "smspartner_numbers", mode="before")
+    @field_validator(
+        "switchboard_admins",
+        "switchboard_providers",
+        "smspartner_numbers",
+        "switchboard_allowed_countries",
+        mode="before",
+    )
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
@@ -95,6 +106,33 @@ class Settings(BaseSettings):
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise ValueError("must be a two-letter region code such as US or FR")
         return region
+
+    @field_validator("switchboard_allowed_countries")
+    @classmethod
+    def _countries(cls, value: list[str]) -> list[str]:
+        regions = [code.upper() for code in value]
+        for code in regions:
+            if code != "*" and code not in phonenumbers.SUPPORTED_REGIONS:
+                raise ValueError("must list two-letter region codes such as US,CA,FR (or *)")
+        return regions
+
+    @field_validator("switchboard_secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value() and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters long")
+        return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("switchboard_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parsed = urlsplit(value)
+        loopback = parsed.hostname in ("localhost", "127.0.0.1", "::1")
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback):
+            raise ValueError("must be an https:// URL (plain http only for a loopback address)")
+        return value.rstrip("/")
 
     @field_validator("switchboard_providers")
     @classmethod
@@ -152,6 +190,7 @@ class Settings(BaseSettings):
             self.ringcentral_jwt,
             self.voipnow_client_secret,
             self.smspartner_api_key,
+            self.switchboard_secret_key,
         )
         return [s.get_secret_value() for s in secrets if s and s.get_secret_value()]
 

@@ -28,6 +28,7 @@ async def run_socket_mode(settings: Settings) -> int:
     logs.configure(settings.log_level, settings.log_format)
     assert settings.slack_app_token is not None
     runtime = await start_runtime(settings)
+    await runtime.workspace.get()  # learn our workspace at start-up (CONTRACT "Trust")
     handler = await start_socket_mode(runtime, settings.slack_app_token.get_secret_value())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

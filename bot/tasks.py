@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from bot.context import slack_user_var
 from bot.errors import describe
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class _Reservation:
     """A slot kept for one admitted request; shared by copies of its context, used once."""
 
     runner: TaskRunner
+    owner: str
     open: bool = True
 
 
@@ -49,17 +51,23 @@ class TaskRunner:
         self._idle.set()
         self._room: collections.deque[asyncio.Future[None]] = collections.deque()
         self._reserved = 0  # slots reserved for admitted requests that haven't spawned yet
+        self._owners: dict[asyncio.Task[None], str] = {}
+        self._by_owner: collections.Counter[str] = collections.Counter()  # tasks + reservations
 
     @property
     def running(self) -> int:
         return len(self._tasks)
+
+    def in_progress(self, owner: str) -> int:
+        """How much of one person's work is admitted or running (CONTRACT: at most 3)."""
+        return self._by_owner[owner]
 
     @property
     def full(self) -> bool:
         """At the bound (slots reserved for admitted requests count as taken)."""
         return len(self._tasks) + self._reserved >= self.limit
 
-    async def wait_for_room(self, seconds: float) -> bool:
+    async def wait_for_room(self, seconds: float, *, owner: str = "-") -> bool:
         """Back-pressure: wait up to `seconds` for a slot, first come first served.
 
         Under a burst, holding an ack a moment (well within Slack's 3 s) gives the user a
@@ -72,7 +80,8 @@ class TaskRunner:
             return False
         if not self.full and not self._room:
             self._reserved += 1
-            _holding.set(_Reservation(self))
+            self._by_owner[owner] += 1
+            _holding.set(_Reservation(self, owner))
             return True
         waiter = asyncio.get_running_loop().create_future()
         self._room.append(waiter)
@@ -85,21 +94,29 @@ class TaskRunner:
                 self._room.remove(waiter)
         if not waiter.done():
             return False
-        _holding.set(_Reservation(self))  # _wake_next reserved the slot for us
+        self._by_owner[owner] += 1
+        _holding.set(_Reservation(self, owner))  # _wake_next reserved the slot for us
         return True
 
     def offer_room(self) -> None:
         """At the end of an admitted request: an unused reserved slot goes to the next in line."""
-        if self._take_reservation():
+        if self._take_reservation() is not None:
             self._wake_next()
 
-    def _take_reservation(self) -> bool:
+    def _take_reservation(self) -> str | None:
+        """The owner of this request's open reservation (now closed), if it has one."""
         reservation = _holding.get()
         if reservation is None or reservation.runner is not self or not reservation.open:
-            return False
+            return None
         reservation.open = False
         self._reserved -= 1
-        return True
+        self._release(reservation.owner)
+        return reservation.owner
+
+    def _release(self, owner: str) -> None:
+        self._by_owner[owner] -= 1
+        if self._by_owner[owner] <= 0:
+            del self._by_owner[owner]
 
     def _wake_next(self) -> None:
         while self._room and not self.full:
@@ -110,7 +127,8 @@ class TaskRunner:
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:
         """Run `work` in the background; False (and the user told) when over the bound."""
-        self._take_reservation()  # the slot kept when this request was admitted, if any
+        # The slot kept when this request was admitted, if any; the work counts as its owner's.
+        owner = self._take_reservation() or slack_user_var.get()
         if self._closing or self.full:
             work.close()
             if reply is not None:
@@ -118,6 +136,8 @@ class TaskRunner:
             return False
         task = asyncio.create_task(self._guard(work, reply))
         self._tasks.add(task)
+        self._owners[task] = owner
+        self._by_owner[owner] += 1
         self._idle.clear()
         task.add_done_callback(self._done)
         return True
@@ -136,6 +156,9 @@ class TaskRunner:
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
+        owner = self._owners.pop(task, None)
+        if owner is not None:
+            self._release(owner)
         self._notices.discard(task)
         self._wake_next()
         if not self._tasks and not self._notices:

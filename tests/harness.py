@@ -33,6 +33,10 @@ PEOPLE = {
     "carol": ("Carol Diaz", "Europe/Paris"),
     "admin": ("Ada Admin", "America/Los_Angeles"),
     "dave": ("Dave Rossi", "Europe/Rome"),  # on VoipNow: linked by an admin
+    "erin": ("Erin Walsh", "America/Chicago"),
+    "frank": ("Frank Osei", "America/New_York"),
+    "grace": ("Grace Sato", "Asia/Tokyo"),
+    "heidi": ("Heidi Berg", "Europe/Berlin"),
     "mallory": ("Mallory Stranger", "UTC"),  # in Slack, not in any provider directory
 }
 
@@ -164,6 +168,7 @@ async def start_harness(database_url: str, **overrides: Any) -> Harness:
         "database_url": database_url,
         "switchboard_providers": "emulator",
         "switchboard_admins": user_id("admin"),
+        "switchboard_allowed_countries": "US,FR",  # a US company with a Paris office
     }
     settings = load_settings(**{**defaults, **overrides})
     runtime = await start_runtime(settings, migrate=True)

@@ -36,10 +36,7 @@ def backoff(failures: int) -> timedelta:
 
 
 def hotline_line(rotation: RotationRecord) -> LinkRecord:
-    provider, _, line_id = rotation.hotline.partition(":")
-    return LinkRecord(
-        f"rotation:{rotation.id}", provider, line_id, rotation.hotline_label, rotation.name, "admin"
-    )
+    return rotation.line
 
 
 class HandoffEngine:
@@ -72,17 +69,23 @@ class HandoffEngine:
         return changed
 
     async def number_of(self, member: str) -> str | None:
-        """Their chosen on-call number, else their Mobile forwarding number on RingCentral."""
+        """Their chosen on-call number, else their Mobile forwarding number on RingCentral.
+
+        A number the destination policy refuses (one set before the policy was tightened,
+        or a Mobile number set in RingCentral's own app) counts as none: the rotation is
+        at risk, and nothing is forwarded there.
+        """
+        allowed = self._forwarding.destinations.allows
         async with self._database.session() as session:
             chosen = await store.oncall_number(session, slack_user_id=member)
         if chosen:
-            return chosen
+            return chosen if allowed(chosen) else None
         lines = await self._identity.lines_of(member)
         line = next((x for x in lines if x.provider == "ringcentral"), None)
         if line is None:
             return None
         numbers = await self._forwarding.numbers(line)
-        return next((n.phone for n in numbers if n.type == "Mobile"), None)
+        return next((n.phone for n in numbers if n.type == "Mobile" and allowed(n.phone)), None)
 
     async def _reconcile(self, rotation: RotationRecord, now: datetime) -> int:
         async with self._database.session() as session:

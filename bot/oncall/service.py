@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.destinations import DestinationPolicy
 from bot.errors import UserError
+from bot.oncall.hotlines import HotlineCheck
 from bot.oncall.schedule import Override, Shift, on_call, timeline
-from bot.phone import InvalidNumber, to_e164
-from bot.providers.base import ProviderName
 from bot.services import audit
 from bot.services.actor import Actor
 from bot.services.identity import Identity
+from bot.services.toggles import ToggleService
 from bot.store import Database
 from bot.store import rotations as store
 from bot.store.rotations import RotationRecord
@@ -49,23 +50,28 @@ class RotationService:
         database: Database,
         identity: Identity,
         clock: Callable[[], datetime],
-        region: str,
+        destinations: DestinationPolicy,
         virtual_numbers: frozenset[str],
+        toggles: ToggleService,
     ) -> None:
         self._database = database
         self._identity = identity
         self._clock = clock
-        self._region = region
-        self._virtual_numbers = virtual_numbers
+        self._destinations = destinations
+        self._toggles = toggles
+        self._hotlines = HotlineCheck(database, identity.directory, destinations.region, virtual_numbers)
 
     async def save(self, actor: Actor, spec: RotationSpec) -> RotationRecord:
-        """Create a rotation (admins) or edit one (admins and its members)."""
+        """Create or edit a rotation (admins alone: CONTRACT "Trust").
+
+        A changed hotline gets its old one back as it was before the rotation took it,
+        before the new one is saved (a failure there changes nothing).
+        """
+        actor.require_admin()
         existing = await self._by_name(spec.name, required=False)
-        if existing is None:
-            actor.require_admin()
-        else:
-            self._require_member_or_admin(actor, existing)
-        fields = await self._validated(spec)
+        fields = await self._validated(spec, existing.id if existing else None)
+        if existing is not None and existing.hotline != fields["hotline"]:
+            await self.release_hotline(existing)
         now = self._clock()
         async with self._database.session() as session:
             rotation_id = await store.save(
@@ -84,6 +90,35 @@ class RotationService:
             saved = await store.get(session, rotation_id=rotation_id)
         assert saved is not None
         return saved
+
+    async def delete(self, actor: Actor, name: str) -> RotationRecord:
+        """Delete a rotation (admins); its hotline goes back as it was before."""
+        actor.require_admin()
+        rotation = await self._by_name(name, required=True)
+        assert rotation is not None
+        await self.release_hotline(rotation)
+        now = self._clock()
+        async with self._database.session() as session:
+            await store.remove(session, rotation_id=rotation.id)
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=actor.slack_user_id,
+                line=rotation.hotline,
+                action="rotation.delete",
+                before={"name": rotation.name, "members": list(rotation.schedule.members)},
+                after=None,
+                now=now,
+            )
+        return rotation
+
+    async def release_hotline(self, rotation: RotationRecord) -> bool:
+        """Undo what the rotation set on its hotline (exactly, as `/forward off` does)."""
+        toggle = await self._toggles.active_toggle(rotation.line)
+        if toggle is None:
+            return False
+        await self._toggles.revert(toggle)
+        return True
 
     async def rotations(self) -> list[RotationRecord]:
         async with self._database.session() as session:
@@ -145,10 +180,7 @@ class RotationService:
         return override
 
     async def set_number(self, actor: Actor, raw: str) -> str:
-        try:
-            number = to_e164(raw, self._region)
-        except InvalidNumber as exc:
-            raise UserError(exc.message) from None
+        number = self._destinations.number(raw)
         async with self._database.session() as session:
             await store.set_oncall_number(session, slack_user_id=actor.slack_user_id, number=number)
             await audit.record(
@@ -178,7 +210,7 @@ class RotationService:
         if not actor.is_admin and actor.slack_user_id not in rotation.schedule.members:
             raise UserError(f"Only admins and members of `{rotation.name}` can change it.")
 
-    async def _validated(self, spec: RotationSpec) -> dict[str, object]:
+    async def _validated(self, spec: RotationSpec, rotation_id: int | None) -> dict[str, object]:
         if not NAME.match(spec.name.lower()):
             raise UserError("A rotation name is one word: letters, digits, - or _ (e.g. `support`).")
         if not spec.members:
@@ -191,7 +223,7 @@ class RotationService:
             zone = ZoneInfo(spec.timezone)
         except (KeyError, ValueError):
             raise UserError("The time zone must be an IANA name such as `Europe/Paris`.") from None
-        hotline, label = await self._hotline(spec.hotline.strip())
+        hotline, label = await self._hotlines.resolve(spec.hotline, rotation_id=rotation_id)
         hour, minute = spec.handoff.split(":")
         return {
             "name": spec.name.lower(),
@@ -204,26 +236,3 @@ class RotationService:
             "start_date": date.isoformat(self._clock().astimezone(zone).date()),
             "channel": spec.channel,
         }
-
-    async def _hotline(self, text: str) -> tuple[str, str]:
-        if text.lower().startswith("smspartner:"):
-            try:
-                number = to_e164(text.split(":", 1)[1], self._region)
-            except InvalidNumber as exc:
-                raise UserError(exc.message) from None
-            if number not in self._virtual_numbers:
-                raise UserError(
-                    "That virtual number isn't one this deployment manages (SMSPARTNER_NUMBERS)."
-                )
-            return f"{ProviderName.SMSPARTNER.value}:{number}", number
-        directory = self._identity.directory
-        entry = (
-            await directory.find_by_extension_number(text.removeprefix("ringcentral:"))
-            if directory
-            else None
-        )
-        if entry is None:
-            raise UserError(
-                "The hotline is a RingCentral extension number (e.g. `200`) or `smspartner:<number>`."
-            )
-        return f"{ProviderName.RINGCENTRAL.value}:{entry.line_id}", entry.extension_number

@@ -24,6 +24,12 @@ class DirectoryEntry:
     email: str
     is_admin: bool = False
     timezone: str | None = None
+    kind: str = "User"  # RingCentral's extension type: User, Department, IvrMenu, ...
+    enabled: bool = True
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == "User"
 
 
 class Directory(Protocol):

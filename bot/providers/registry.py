@@ -25,6 +25,7 @@ from bot.providers.voipnow.emulator import VoipNowEmulator
 from bot.providers.voipnow.emulator import build_emulator as build_vn_emulator
 from bot.settings import Provider, Settings
 from bot.store import Database
+from bot.store.sealed import SecretBox
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ class _Builder:
             client_secret=secret,
             jwt=jwt,
             on_rejected=self.alert,
+            box=SecretBox(self.settings.switchboard_secret_key),
         )
         return RingCentralClient(http=http, tokens=tokens)
 

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.destinations import DestinationPolicy
 from bot.errors import Unsupported, UserError
 from bot.phone import InvalidNumber, to_e164
 from bot.providers.ringcentral.client import RingCentralClient
@@ -102,13 +103,14 @@ class ForwardingService:
         identity: Identity,
         ringcentral: RingCentralClient | None,
         clock: Callable[[], datetime],
-        region: str,
+        destinations: DestinationPolicy,
     ) -> None:
         self._database = database
         self._identity = identity
         self._rc = ringcentral
         self._clock = clock
-        self.region = region
+        self.destinations = destinations
+        self.region = destinations.region
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
         """The subject's RingCentral line, after checking the actor may act on it."""
@@ -124,10 +126,8 @@ class ForwardingService:
         return Listing(line, await self.numbers(line))
 
     def parse_number(self, raw: str) -> str:
-        try:
-            return to_e164(raw, self.region)
-        except InvalidNumber as exc:
-            raise UserError(exc.message) from None
+        """A typed number as E.164, after the destination policy (CONTRACT "Destinations")."""
+        return self.destinations.number(raw)
 
     async def add(
         self, actor: Actor, subject: str, *, phone: str, label: str | None, key: str

@@ -1,10 +1,14 @@
-"""Linking Slack users to provider lines: by email on first use, or by an admin."""
+"""Linking Slack users to provider lines: by email on first use, or by an admin.
+
+CONTRACT "Trust": an email link only for a confirmed full member of our workspace, a line
+belongs to one Slack user (a unique index backs it), an email link lasts only while the
+email still matches, and a rotation's hotline is never a person's line.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,28 +17,36 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import NotLinked, UserError
-from bot.phone import InvalidNumber, to_e164
 from bot.providers.base import Directory, ProviderName
 from bot.services import audit
 from bot.services.actor import Actor
-from bot.services.profiles import Profile, Profiles
+from bot.services.line_specs import LineSpecs
+from bot.services.profiles import Profile, Profiles, WorkspaceSource
 from bot.store import Database
 from bot.store import audit as audit_store
 from bot.store import links as link_store
+from bot.store import rotations as rotation_store
 from bot.store.audit import AuditRecord
 from bot.store.links import LinkRecord
 
 log = logging.getLogger(__name__)
 
-VOIPNOW_SPEC = re.compile(r"^(?P<user>\d+)/(?P<ext>\d{4}\*\d{3}|\d{3})$")
 LINK_CACHE_SECONDS = 10.0
 ASK_ADMIN = "ask a Switchboard admin to link you with `/switchboard link @you <extension>`"
+NOT_A_MEMBER = (
+    "Switchboard links lines by email only for full members of this workspace with a "
+    f"confirmed email; {ASK_ADMIN}."
+)
+LINE_TAKEN = f"The phone line with your email is already linked to someone else; {ASK_ADMIN}."
+SYSTEM = "switchboard"
 
 
 @dataclass(frozen=True)
-class LinkTarget:
-    provider: ProviderName
-    spec: str
+class Linked:
+    """An admin link made; `displaced`: who held the line before (`replace`), to be told."""
+
+    link: LinkRecord
+    displaced: str | None = None
 
 
 class Identity:
@@ -44,6 +56,7 @@ class Identity:
         database: Database,
         directory: Directory | None,
         profiles: Profiles,
+        workspace: WorkspaceSource,
         clock: Callable[[], datetime],
         region: str,
         providers: frozenset[ProviderName],
@@ -52,11 +65,19 @@ class Identity:
         self._database = database
         self._directory = directory
         self._profiles = profiles
+        self._workspace = workspace
         self._clock = clock
-        self._region = region
-        self._providers = providers
-        self._virtual_numbers = virtual_numbers
+        self._specs = LineSpecs(directory, providers, virtual_numbers, region)
         self._links: dict[str, tuple[float, list[LinkRecord]]] = {}
+        self._why_not: dict[str, str] = {}
+
+    @property
+    def directory(self) -> Directory | None:
+        return self._directory
+
+    @property
+    def workspace(self) -> WorkspaceSource:
+        return self._workspace
 
     async def lines_of(self, slack_user_id: str) -> list[LinkRecord]:
         """The user's links (admin-made first); links by Slack email the first time.
@@ -78,10 +99,6 @@ class Identity:
         auto = await self._link_by_email(slack_user_id)
         return [auto] if auto else []
 
-    @property
-    def directory(self) -> Directory | None:
-        return self._directory
-
     async def profile(self, slack_user_id: str) -> Profile:
         """The person's Slack profile (name, email, time zone), cached briefly."""
         return await self._profiles.profile(slack_user_id)
@@ -91,14 +108,20 @@ class Identity:
         if lines:
             return lines
         if own:
-            raise NotLinked(f"You aren't linked to a phone line yet; {ASK_ADMIN}.")
+            raise NotLinked(
+                self._why_not.get(slack_user_id)
+                or f"You aren't linked to a phone line yet; {ASK_ADMIN}."
+            )
         raise NotLinked(f"<@{slack_user_id}> isn't linked to a phone line yet.")
 
     async def _link_by_email(self, slack_user_id: str) -> LinkRecord | None:
+        """Link a confirmed full member to the one enabled extension with their email."""
         assert self._directory is not None
         profile = await self._profiles.profile(slack_user_id)
-        if not profile.email:
+        if not profile.may_link_by_email(await self._workspace.get()):
+            self._why_not[slack_user_id] = NOT_A_MEMBER  # and no provider is asked about them
             return None
+        assert profile.email is not None
         matches = await self._directory.find_by_email(profile.email)
         if len(matches) != 1:
             if matches:
@@ -112,22 +135,49 @@ class Identity:
             extension_number=entry.extension_number,
             display_name=entry.name,
             source="email",
+            email=profile.email.lower(),
         )
-        # A concurrent request may link the same user first: same result, one audit row.
+        async with self._database.session() as session:
+            holder = await link_store.holder_of(session, provider=link.provider, line_id=link.line_id)
+            hotline = await rotation_store.is_hotline(session, line=link.ref)
+        if (holder and holder != slack_user_id) or hotline:
+            self._why_not[slack_user_id] = LINE_TAKEN
+            log.warning("email link refused: the line is held by another user or is a hotline")
+            return None
+        # A concurrent request may link the same user (or another user the same line) first:
+        # the unique indexes decide, and what is in the store is the answer.
         with contextlib.suppress(IntegrityError):
             await self._save(
                 Actor(slack_user_id, False), link, action="link.email", before=None, replace=False
             )
-        return link
+        async with self._database.session() as session:
+            mine = await link_store.links_of(session, slack_user_id=slack_user_id)
+        return next((x for x in mine if x.ref == link.ref), None)
 
-    async def link(self, actor: Actor, *, slack_user_id: str, spec: str) -> LinkRecord:
+    async def link(
+        self, actor: Actor, *, slack_user_id: str, spec: str, replace: bool = False
+    ) -> Linked:
         actor.require_admin()
-        link = await self._resolve_spec(slack_user_id, spec)
+        link = await self._specs.resolve(slack_user_id, spec)
         async with self._database.session() as session:
             existing = await link_store.links_of(session, slack_user_id=slack_user_id)
+            holder = await link_store.holder_of(session, provider=link.provider, line_id=link.line_id)
+            rotation = await rotation_store.hotline_owner(session, line=link.ref)
+        if rotation:
+            raise UserError(
+                f"That line is the hotline of rotation `{rotation}`; a hotline can't be linked to a person."
+            )
+        displaced = holder if holder and holder != slack_user_id else None
+        if displaced and not replace:
+            raise UserError(
+                f"That line is linked to <@{displaced}>. To move it, add `replace`: "
+                f"`/switchboard link <@{slack_user_id}> {spec} replace`."
+            )
         before = next((_snapshot(x) for x in existing if x.provider == link.provider), None)
+        if displaced:
+            await self._take_line(actor, link, displaced)
         await self._save(actor, link, action="link.admin", before=before)
-        return link
+        return Linked(link, displaced)
 
     async def unlink(self, actor: Actor, *, slack_user_id: str) -> list[LinkRecord]:
         actor.require_admin()
@@ -148,6 +198,50 @@ class Identity:
             )
         return existing
 
+    async def profile_changed(self, profile: Profile) -> list[LinkRecord]:
+        """Re-check a user's email links against a fresh profile; returns the links removed.
+
+        An email link holds only while the profile still qualifies and its email is the
+        one the link was made from. Admin links are kept.
+        """
+        still = profile.may_link_by_email(await self._workspace.get())
+        async with self._database.session() as session:
+            links = await link_store.links_of(session, slack_user_id=profile.slack_user_id)
+        stale = [
+            x
+            for x in links
+            if x.source == "email" and (not still or not await self._same_email(x, profile))
+        ]
+        now = self._clock()
+        async with self._database.session() as session:
+            if stale:
+                await link_store.remove_email_links(session, slack_user_id=profile.slack_user_id)
+                for x in stale:
+                    await audit.record(
+                        session,
+                        actor=SYSTEM,
+                        subject=profile.slack_user_id,
+                        line=x.ref,
+                        action="unlink.profile",
+                        before=_snapshot(x),
+                        after=None,
+                        now=now,
+                    )
+            await link_store.mark_checked(session, slack_user_id=profile.slack_user_id, now=now)
+        self._links.pop(profile.slack_user_id, None)
+        if stale:
+            self._why_not[profile.slack_user_id] = NOT_A_MEMBER
+            log.warning("removed %d email link(s) after a profile change", len(stale))
+        return stale
+
+    async def due_for_check(self, *, before: datetime, limit: int) -> list[str]:
+        async with self._database.session() as session:
+            return await link_store.due_for_check(session, before=before, limit=limit)
+
+    def forget_profile(self, slack_user_id: str) -> None:
+        self._profiles.forget(slack_user_id)
+        self._why_not.pop(slack_user_id, None)
+
     async def audit_log(
         self, actor: Actor, *, slack_user_id: str | None, limit: int
     ) -> list[AuditRecord]:
@@ -155,10 +249,39 @@ class Identity:
         async with self._database.session() as session:
             return await audit_store.recent(session, limit=limit, slack_user_id=slack_user_id)
 
+    async def _same_email(self, link: LinkRecord, profile: Profile) -> bool:
+        """Is the profile's email still the one the link was made from?
+
+        Links made before emails were kept (empty) are checked against the directory.
+        """
+        email = (profile.email or "").lower()
+        if link.email or self._directory is None:
+            return email == link.email
+        matches = await self._directory.find_by_email(email) if email else []
+        return any(m.line_id == link.line_id for m in matches)
+
+    async def _take_line(self, actor: Actor, link: LinkRecord, holder: str) -> None:
+        self._links.pop(holder, None)
+        now = self._clock()
+        async with self._database.session() as session:
+            held = await link_store.links_of(session, slack_user_id=holder)
+            await link_store.remove_line(session, provider=link.provider, line_id=link.line_id)
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=holder,
+                line=link.ref,
+                action="unlink.replaced",
+                before=next((_snapshot(x) for x in held if x.ref == link.ref), None),
+                after={"moved_to": link.slack_user_id},
+                now=now,
+            )
+
     async def _save(
         self, actor: Actor, link: LinkRecord, *, action: str, before: object, replace: bool = True
     ) -> None:
         self._links.pop(link.slack_user_id, None)
+        self._why_not.pop(link.slack_user_id, None)
         now = self._clock()
         async with self._database.session() as session:
             await link_store.save_link(session, link=link, now=now, replace=replace)
@@ -172,65 +295,6 @@ class Identity:
                 after=_snapshot(link),
                 now=now,
             )
-
-    async def _resolve_spec(self, slack_user_id: str, spec: str) -> LinkRecord:
-        provider_name, _, value = spec.partition(":") if ":" in spec else ("ringcentral", "", spec)
-        try:
-            provider = ProviderName(provider_name.lower())
-        except ValueError:
-            raise UserError(
-                "Link to an extension (`102`), `voipnow:<userId>/<extension>` or `smspartner:<number>`."
-            ) from None
-        if provider not in self._providers:
-            raise UserError(f"{provider.value} isn't set up in this deployment.")
-        if provider is ProviderName.RINGCENTRAL:
-            return await self._ringcentral_link(slack_user_id, value.strip())
-        if provider is ProviderName.VOIPNOW:
-            match = VOIPNOW_SPEC.match(value.strip())
-            if not match:
-                raise UserError(
-                    "A VoipNow line looks like `voipnow:<userId>/<extension>`, e.g. `voipnow:12/0003*210`."
-                )
-            return _admin_link(
-                slack_user_id, provider, value.strip(), match["ext"], f"VoipNow {match['ext']}"
-            )
-        return self._smspartner_link(slack_user_id, value.strip())
-
-    async def _ringcentral_link(self, slack_user_id: str, number: str) -> LinkRecord:
-        if not number.isdigit() or self._directory is None:
-            raise UserError("Give the RingCentral extension number, e.g. `/switchboard link @bob 103`.")
-        entry = await self._directory.find_by_extension_number(number)
-        if entry is None:
-            raise UserError(f"RingCentral has no extension `{number}`.")
-        return _admin_link(
-            slack_user_id, entry.provider, entry.line_id, entry.extension_number, entry.name
-        )
-
-    def _smspartner_link(self, slack_user_id: str, raw: str) -> LinkRecord:
-        try:
-            number = to_e164(raw, self._region)
-        except InvalidNumber as exc:
-            raise UserError(exc.message) from None
-        if number not in self._virtual_numbers:
-            raise UserError(
-                "That virtual number isn't one this deployment manages (SMSPARTNER_NUMBERS)."
-            )
-        return _admin_link(
-            slack_user_id, ProviderName.SMSPARTNER, number, number, f"Virtual number {number}"
-        )
-
-
-def _admin_link(
-    slack_user_id: str, provider: ProviderName, line_id: str, ext: str, name: str
-) -> LinkRecord:
-    return LinkRecord(
-        slack_user_id=slack_user_id,
-        provider=provider.value,
-        line_id=line_id,
-        extension_number=ext,
-        display_name=name,
-        source="admin",
-    )
 
 
 def _snapshot(link: LinkRecord) -> dict[str, str]:

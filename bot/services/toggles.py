@@ -7,10 +7,15 @@ is done by the scheduler through `revert()`, exactly once (rows are leased).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.destinations import DestinationPolicy
 from bot.errors import Unsupported, UserError
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.handling import Model
@@ -22,13 +27,16 @@ from bot.services.overlays import Kind, Overlay, Reverted, Status
 from bot.services.overlays.rc_legacy import LegacyRuleOverlay
 from bot.services.overlays.rc_new import ForwardAllOverlay
 from bot.services.overlays.smspartner import VirtualNumberOverlay
-from bot.store import Database
+from bot.store import Database, line_locks
 from bot.store import rotations as rotation_store
 from bot.store import toggles as store
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 
 NO_LINE = "None of your lines can forward all calls; ask a Switchboard admin to link one."
+LINE_BUSY = "Another change to this line's forwarding is still in progress; try again in a moment."
+LINE_WAIT_SECONDS = 20.0
+LINE_LEASE = timedelta(minutes=2)  # longer than any change's provider calls take
 HOTLINE = (
     "This line is an on-call rotation's hotline; the rotation decides where it forwards (`/oncall`)."
 )
@@ -55,8 +63,10 @@ class ToggleService:
         ringcentral: RingCentralClient | None,
         smspartner: SmsPartnerClient | None,
         clock: Callable[[], datetime],
+        destinations: DestinationPolicy,
     ) -> None:
         self._database = database
+        self._destinations = destinations
         self._identity = identity
         self._clock = clock
         self._legacy = LegacyRuleOverlay(ringcentral) if ringcentral else None
@@ -79,6 +89,10 @@ class ToggleService:
             if await rotation_store.is_hotline(session, line=usable[0].ref):
                 raise Unsupported(HOTLINE)
         return usable[0]  # admin-linked first (CONTRACT)
+
+    async def active_toggle(self, line: LinkRecord) -> ToggleRecord | None:
+        async with self._database.session() as session:
+            return await store.active_for(session, line=line.ref)
 
     async def line_status(self, line: LinkRecord) -> Status:
         """Where the line's calls go now (the handoff engine compares it with the rotation)."""
@@ -105,7 +119,22 @@ class ToggleService:
         until: datetime | None,
         key: str,
     ) -> ToggleResult:
+        if kind == "forward":  # whatever it came from: a command, a menu value, a rotation
+            target = self._destinations.e164(target)
         overlay = await self.overlay(line)
+        async with self._one_at_a_time(line):
+            return await self._turn_on(actor, line, overlay, kind, target, until, key)
+
+    async def _turn_on(
+        self,
+        actor: Actor,
+        line: LinkRecord,
+        overlay: Overlay,
+        kind: Kind,
+        target: str,
+        until: datetime | None,
+        key: str,
+    ) -> ToggleResult:
         async with changes.claimed(self._database, self._clock, key=key, action="toggle.on") as fresh:
             if not fresh:
                 return ToggleResult(kind, target, until, line, replayed=True)
@@ -140,7 +169,10 @@ class ToggleService:
 
     async def turn_off(self, actor: Actor, line: LinkRecord, *, key: str) -> ToggleResult:
         overlay = await self.overlay(line)
-        async with changes.claimed(self._database, self._clock, key=key, action="toggle.off") as fresh:
+        async with (
+            self._one_at_a_time(line),
+            changes.claimed(self._database, self._clock, key=key, action="toggle.off") as fresh,
+        ):
             if not fresh:
                 return ToggleResult(None, "", None, line, replayed=True)
             reverted = await self._end_active(actor, line, overlay)
@@ -163,9 +195,31 @@ class ToggleService:
         """Revert one toggle (the scheduler's way in); raises when the provider fails."""
         line = await self._line_of(toggle)
         overlay = await self.overlay(line)
-        result = await overlay.revert(line, toggle, by="switchboard")
-        await self._close(toggle, result, actor="switchboard")
+        async with self._one_at_a_time(line):
+            current = await self.get(toggle.id)
+            if current is None or current.status != store.ACTIVE:
+                return "gone"  # someone ended it meanwhile
+            result = await overlay.revert(line, current, by="switchboard")
+            await self._close(current, result, actor="switchboard")
         return result
+
+    @asynccontextmanager
+    async def _one_at_a_time(self, line: LinkRecord) -> AsyncIterator[None]:
+        """Changes to one line's forwarding, one at a time across instances (CONTRACT "Trust")."""
+        holder = secrets.token_hex(8)
+        deadline = time.monotonic() + LINE_WAIT_SECONDS
+        pause = 0.02
+        while not await line_locks.try_acquire(
+            self._database, line=line.ref, holder=holder, now=self._clock(), lease=LINE_LEASE
+        ):
+            if time.monotonic() > deadline:
+                raise UserError(LINE_BUSY)
+            await asyncio.sleep(pause)
+            pause = min(0.25, pause * 2)
+        try:
+            yield
+        finally:
+            await line_locks.release(self._database, line=line.ref, holder=holder)
 
     async def get(self, toggle_id: int) -> ToggleRecord | None:
         async with self._database.session() as session:

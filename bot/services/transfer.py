@@ -71,6 +71,10 @@ class TransferService:
         self, actor: Actor, call: LiveCall, destination: Destination, *, key: str
     ) -> Outcome:
         actor.require_for(call.line.slack_user_id)
+        if destination.kind == "number":  # typed, or a value back from the modal
+            destination = replace(
+                destination, value=self._forwarding.destinations.e164(destination.value)
+            )
         if not call.movable:
             raise UserError(RINGING)
         target, destination = await self._target(call, destination)
@@ -118,6 +122,7 @@ class TransferService:
             number = self._forwarding.resolve(numbers, destination.value)
             if not number.flip:
                 raise UserError(f"{number.label} has no flip digit.")
+            self._forwarding.destinations.e164(number.phone)
             shown = display(number.phone, self._forwarding.region)
             return number.flip, replace(destination, label=f"{escape(number.label)} {code(shown)}")
         return destination.value, destination

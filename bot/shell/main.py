@@ -35,6 +35,7 @@ async def run_shell(
         settings.model_copy(update={"slack_api_url": standin.api_url}),
         bot_token="xoxb-shell-" + secrets.token_hex(8),
     )
+    await runtime.workspace.get()
     scheduler = Scheduler(runtime)
     scheduler.start()
     try:

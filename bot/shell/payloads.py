@@ -18,11 +18,19 @@ def trigger_id() -> str:
     return f"{next(_counter)}.{int(time.time())}.{secrets.token_hex(16)}"
 
 
-def slash_command(*, user_id: str, user_name: str, command: str, text: str, response_url: str) -> bytes:
+def slash_command(
+    *,
+    user_id: str,
+    user_name: str,
+    command: str,
+    text: str,
+    response_url: str,
+    team_id: str = TEAM_ID,
+) -> bytes:
     return urlencode(
         {
             "token": "shell",
-            "team_id": TEAM_ID,
+            "team_id": team_id,
             "team_domain": "example",
             "channel_id": "C0SHELL",
             "channel_name": "shell",
@@ -49,11 +57,12 @@ def block_action(
     response_url: str,
     view: dict[str, Any] | None = None,
     message_ts: str | None = None,
+    team_id: str = TEAM_ID,
 ) -> bytes:
     payload: dict[str, Any] = {
         "type": "block_actions",
-        "team": {"id": TEAM_ID, "domain": "example"},
-        "user": {"id": user_id, "username": user_name, "team_id": TEAM_ID},
+        "team": {"id": team_id, "domain": "example"},
+        "user": {"id": user_id, "username": user_name, "team_id": team_id},
         "api_app_id": "A0SWITCHB",
         "token": "shell",
         "trigger_id": trigger_id(),
@@ -75,14 +84,19 @@ def block_action(
 
 
 def view_submission(
-    *, user_id: str, user_name: str, view: dict[str, Any], values: dict[str, Any]
+    *,
+    user_id: str,
+    user_name: str,
+    view: dict[str, Any],
+    values: dict[str, Any],
+    team_id: str = TEAM_ID,
 ) -> bytes:
     submitted = {**view, "state": {"values": values}}
     return interactive(
         {
             "type": "view_submission",
-            "team": {"id": TEAM_ID, "domain": "example"},
-            "user": {"id": user_id, "username": user_name, "team_id": TEAM_ID},
+            "team": {"id": team_id, "domain": "example"},
+            "user": {"id": user_id, "username": user_name, "team_id": team_id},
             "api_app_id": "A0SWITCHB",
             "token": "shell",
             "trigger_id": trigger_id(),

@@ -39,16 +39,35 @@ class SlackUser:
     real_name: str
     email: str
     tz: str = "America/Los_Angeles"
+    # The flags users.info carries, as Slack sets them for a full member by default.
+    team_id: str = TEAM_ID
+    is_email_confirmed: bool = True
+    is_restricted: bool = False  # multi-channel guest
+    is_ultra_restricted: bool = False  # single-channel guest
+    is_stranger: bool = False  # from another organization (Slack Connect)
+    is_bot: bool = False
+    deleted: bool = False
 
     def as_api(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "team_id": TEAM_ID,
+            "team_id": self.team_id,
             "name": self.name,
             "real_name": self.real_name,
             "tz": self.tz,
-            "is_bot": False,
-            "profile": {"email": self.email, "real_name": self.real_name, "display_name": self.name},
+            "deleted": self.deleted,
+            "is_bot": self.is_bot,
+            "is_app_user": False,
+            "is_restricted": self.is_restricted,
+            "is_ultra_restricted": self.is_ultra_restricted,
+            "is_stranger": self.is_stranger,
+            "is_email_confirmed": self.is_email_confirmed,
+            "profile": {
+                "email": self.email,
+                "real_name": self.real_name,
+                "display_name": self.name,
+                "team": self.team_id,
+            },
         }
 
 
@@ -125,6 +144,8 @@ class SlackStandIn:
                 "user_id": BOT_USER_ID,
                 "bot_id": "B0SWITCH",
                 "team": "Example",
+                "url": "https://example.slack.com/",
+                "is_enterprise_install": False,
             }
         if method == "users.info":
             user = self.users.get(str(args.get("user")))

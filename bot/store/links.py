@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Link, Unlinked
@@ -19,6 +19,7 @@ class LinkRecord:
     extension_number: str
     display_name: str
     source: str
+    email: str = ""  # for an email link, the Slack email it was made from
 
     @property
     def ref(self) -> str:
@@ -38,6 +39,7 @@ def _record(row: Link) -> LinkRecord:
         extension_number=row.extension_number,
         display_name=row.display_name,
         source=row.source,
+        email=row.email or "",
     )
 
 
@@ -72,6 +74,8 @@ async def save_link(
             display_name=link.display_name,
             source=link.source,
             created_at=now,
+            email=link.email,
+            checked_at=now,
         )
     )
     if link.is_admin_link:
@@ -84,3 +88,42 @@ async def remove_links(session: AsyncSession, *, slack_user_id: str, now: dateti
     if not await is_unlinked(session, slack_user_id=slack_user_id):
         session.add(Unlinked(slack_user_id=slack_user_id, created_at=now))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def holder_of(session: AsyncSession, *, provider: str, line_id: str) -> str | None:
+    """The Slack user a line is linked to, if any (a line belongs to at most one)."""
+    return await session.scalar(
+        select(Link.slack_user_id).where(Link.provider == provider, Link.line_id == line_id)
+    )
+
+
+async def remove_line(session: AsyncSession, *, provider: str, line_id: str) -> None:
+    await session.execute(delete(Link).where(Link.provider == provider, Link.line_id == line_id))
+
+
+async def remove_email_links(session: AsyncSession, *, slack_user_id: str) -> list[LinkRecord]:
+    """Drop the user's email links (admin links stay). Returns what was removed."""
+    rows = list(
+        await session.scalars(
+            select(Link).where(Link.slack_user_id == slack_user_id, Link.source == "email")
+        )
+    )
+    for row in rows:
+        await session.delete(row)
+    return [_record(r) for r in rows]
+
+
+async def due_for_check(session: AsyncSession, *, before: datetime, limit: int) -> list[str]:
+    """Users with an email link not checked against their Slack profile since `before`."""
+    rows = await session.scalars(
+        select(Link.slack_user_id)
+        .where(Link.source == "email")
+        .where(or_(Link.checked_at.is_(None), Link.checked_at < before))
+        .order_by(Link.checked_at)
+        .limit(limit)
+    )
+    return list(dict.fromkeys(rows))
+
+
+async def mark_checked(session: AsyncSession, *, slack_user_id: str, now: datetime) -> None:
+    await session.execute(update(Link).where(Link.slack_user_id == slack_user_id).values(checked_at=now))

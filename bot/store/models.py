@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.store.types import UtcDateTime as DateTime
@@ -22,10 +22,13 @@ class Base(DeclarativeBase):
 
 
 class Link(Base):
-    """A Slack user's line at one provider (at most one per provider)."""
+    """A Slack user's line at one provider (at most one per provider; one user per line)."""
 
     __tablename__ = "links"
-    __table_args__ = (UniqueConstraint("slack_user_id", "provider"),)
+    __table_args__ = (
+        UniqueConstraint("slack_user_id", "provider"),
+        Index("uq_links_line", "provider", "line_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -35,6 +38,29 @@ class Link(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(8))  # "email" or "admin"
     created_at: Mapped[datetime] = mapped_column(DateTime())
+    email: Mapped[str] = mapped_column(String(255), default="")  # the Slack email it was made from
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class AdminNotice(Base):
+    """Something admins must be told once (e.g. duplicates a migration resolved)."""
+
+    __tablename__ = "admin_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class LineLock(Base):
+    """A short lease on one line: changes to its forwarding are made one at a time."""
+
+    __tablename__ = "line_locks"
+
+    line: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime] = mapped_column(DateTime())
 
 
 class Unlinked(Base):
@@ -96,6 +122,15 @@ class Toggle(Base):
     """A quick toggle the bot owns: what it wrote, what to restore, and when."""
 
     __tablename__ = "toggles"
+    __table_args__ = (
+        Index(
+            "uq_toggles_active_line",
+            "line",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -128,6 +163,7 @@ class VirtualNumberState(Base):
 
 class RotationRow(Base):
     __tablename__ = "rotations"
+    __table_args__ = (Index("uq_rotations_hotline", "hotline", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)

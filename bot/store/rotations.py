@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.oncall.schedule import Override, Rotation
 from bot.store.db import Database
+from bot.store.links import LinkRecord
 from bot.store.models import HandoffRow, OncallNumber, OverrideRow, RotationMember, RotationRow
 
 LEASE = timedelta(seconds=60)
@@ -28,6 +29,14 @@ class RotationRecord:
     current_target: str
     failures: int
     next_try_at: datetime | None
+
+    @property
+    def line(self) -> LinkRecord:
+        """The hotline as a line the toggle overlays can act on (owned by the rotation)."""
+        provider, _, line_id = self.hotline.partition(":")
+        return LinkRecord(
+            f"rotation:{self.id}", provider, line_id, self.hotline_label, self.name, "admin"
+        )
 
 
 def _record(row: RotationRow, members: list[str]) -> RotationRecord:
@@ -75,12 +84,21 @@ async def save(
         session.add(row)
         await session.flush()
     else:
+        if row.hotline != fields["hotline"]:  # a new hotline starts with no holder recorded
+            row.current_member, row.current_target, row.failures = "", "", 0
         for key, value in fields.items():
             setattr(row, key, value)
         await session.execute(delete(RotationMember).where(RotationMember.rotation_id == row.id))
     for position, member in enumerate(members):
         session.add(RotationMember(rotation_id=row.id, position=position, slack_user_id=member))
     return int(row.id)
+
+
+async def remove(session: AsyncSession, *, rotation_id: int) -> None:
+    """Delete a rotation with its members, overrides and handoff history."""
+    for table in (RotationMember, OverrideRow, HandoffRow):
+        await session.execute(delete(table).where(table.rotation_id == rotation_id))
+    await session.execute(delete(RotationRow).where(RotationRow.id == rotation_id))
 
 
 async def all_rotations(session: AsyncSession) -> list[RotationRecord]:
@@ -94,7 +112,12 @@ async def get(session: AsyncSession, *, rotation_id: int) -> RotationRecord | No
 
 
 async def is_hotline(session: AsyncSession, *, line: str) -> bool:
-    return await session.scalar(select(RotationRow.id).where(RotationRow.hotline == line)) is not None
+    return await hotline_owner(session, line=line) is not None
+
+
+async def hotline_owner(session: AsyncSession, *, line: str) -> str | None:
+    """The name of the rotation whose hotline `line` is (one at most)."""
+    return await session.scalar(select(RotationRow.name).where(RotationRow.hotline == line))
 
 
 async def overrides(session: AsyncSession, *, rotation_id: int, since: datetime) -> list[Override]:

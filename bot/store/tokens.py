@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import ProviderToken
+from bot.store.sealed import PLAIN, SecretBox
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,29 +21,37 @@ class TokenPair:
     owner_id: str
 
 
-async def read(session: AsyncSession, *, account: str, for_update: bool = False) -> TokenPair | None:
+async def read(
+    session: AsyncSession, *, account: str, for_update: bool = False, box: SecretBox = PLAIN
+) -> TokenPair | None:
+    """The stored pair, opened with `box`; None when missing or not readable with this key."""
     query = select(ProviderToken).where(ProviderToken.account == account)
     if for_update:
         query = query.with_for_update()
     row = await session.scalar(query)
     if row is None:
         return None
+    access, refresh = box.open(row.access_token), box.open(row.refresh_token)
+    if access is None or refresh is None:
+        return None
     return TokenPair(
-        access_token=row.access_token,
-        refresh_token=row.refresh_token,
+        access_token=access,
+        refresh_token=refresh,
         expires_at=row.expires_at,
         refresh_expires_at=row.refresh_expires_at,
         owner_id=row.owner_id,
     )
 
 
-async def write(session: AsyncSession, *, account: str, pair: TokenPair, now: datetime) -> None:
+async def write(
+    session: AsyncSession, *, account: str, pair: TokenPair, now: datetime, box: SecretBox = PLAIN
+) -> None:
     row = await session.get(ProviderToken, account)
     if row is None:
         row = ProviderToken(account=account)
         session.add(row)
-    row.access_token = pair.access_token
-    row.refresh_token = pair.refresh_token
+    row.access_token = box.seal(pair.access_token)
+    row.refresh_token = box.seal(pair.refresh_token)
     row.expires_at = pair.expires_at
     row.refresh_expires_at = pair.refresh_expires_at
     row.owner_id = pair.owner_id

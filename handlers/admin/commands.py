@@ -17,7 +17,8 @@ from handlers.common import actor_of, in_background, split_mention
 DEFAULT_AUDIT_ROWS = 10
 MAX_AUDIT_ROWS = 50
 USAGE_LINK = (
-    "Usage: `/switchboard link @user <extension>` (or `voipnow:<userId>/<ext>`, `smspartner:<number>`)."
+    "Usage: `/switchboard link @user <extension> [replace]` "
+    "(or `voipnow:<userId>/<ext>`, `smspartner:<number>`)."
 )
 
 
@@ -51,10 +52,13 @@ class SwitchboardCommand:
     async def _link(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()
         user, rest = split_mention(args)
-        if user is None or len(rest) != 1:
+        replace = len(rest) == 2 and rest[1].lower() == "replace"
+        if user is None or len(rest) != 1 + replace:
             raise UserError(USAGE_LINK)
-        link = await self.runtime.identity.link(actor, slack_user_id=user, spec=rest[0])
-        await respond(**message(views.linked(user, link)))
+        done = await self.runtime.identity.link(actor, slack_user_id=user, spec=rest[0], replace=replace)
+        await respond(**message(views.linked(user, done.link, displaced=done.displaced)))
+        if done.displaced:
+            await self.runtime.notify(done.displaced, views.line_taken(actor.slack_user_id, done.link))
 
     async def _unlink(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()

@@ -42,8 +42,19 @@ def whoami(user_id: str, lines: list[LinkRecord], is_admin: bool) -> tuple[str, 
     return text, [section(text)]
 
 
-def linked(user_id: str, link: LinkRecord) -> str:
-    return f"Linked {mention(user_id)} to {describe_line(link).replace('linked by an admin', 'admin link')}."
+def linked(user_id: str, link: LinkRecord, *, displaced: str | None = None) -> str:
+    moved = f" {mention(displaced)} no longer holds it and has been told." if displaced else ""
+    return (
+        f"Linked {mention(user_id)} to "
+        f"{describe_line(link).replace('linked by an admin', 'admin link')}.{moved}"
+    )
+
+
+def line_taken(admin: str, link: LinkRecord) -> str:
+    return (
+        f"{mention(admin)} moved {describe_line(link).split(' (')[0]} to {mention(link.slack_user_id)}; "
+        "Switchboard no longer acts on it for you. Ask a Switchboard admin if that's a mistake."
+    )
 
 
 def unlinked(user_id: str, removed: list[LinkRecord]) -> str:

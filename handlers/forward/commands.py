@@ -79,7 +79,7 @@ class ForwardCommand:
     async def _add(
         self, actor: Actor, subject: str, rest: list[str], key: str, respond: Respond
     ) -> None:
-        phone, label = number_and_label(rest, self.service.region)
+        phone, label = number_and_label(rest, self.service.destinations)
         change = await self.service.add(actor, subject, phone=phone, label=label, key=key)
         await self._report(change, respond)
 
@@ -90,7 +90,7 @@ class ForwardCommand:
             raise UserError("Usage: `/forward edit <label-or-number> <new number> [label]`.")
         listing = await self.service.listing(actor, subject)
         target, tail = self._target_and_tail(listing.numbers, rest)
-        phone, label = number_and_label(tail, self.service.region)
+        phone, label = number_and_label(tail, self.service.destinations)
         change = await self.service.edit(
             actor, subject, number_id=target.id, phone=phone, label=label, key=key, seen=listing.numbers
         )

@@ -14,8 +14,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.blocks import section
+from bot.destinations import DestinationPolicy
 from bot.errors import UserError, describe
-from bot.phone import InvalidNumber, to_e164
 from bot.providers.errors import ProviderError, Rejected
 from bot.runtime import Runtime
 from bot.services.actor import Actor
@@ -119,7 +119,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             return
         actor, meta = found
         phone, label = _values(view)
-        errors = _local_errors(phone, label, service.region, editing=bool(meta.number))
+        errors = _local_errors(phone, label, service.destinations, editing=bool(meta.number))
         if errors:
             await ack(response_action="errors", errors=errors)
             return
@@ -218,12 +218,14 @@ def _values(view: dict[str, Any]) -> tuple[str, str | None]:
     return read(BlockId.PHONE), read(BlockId.LABEL) or None
 
 
-def _local_errors(phone: str, label: str | None, region: str, *, editing: bool) -> dict[str, str]:
+def _local_errors(
+    phone: str, label: str | None, policy: DestinationPolicy, *, editing: bool
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if phone or not editing:
         try:
-            to_e164(phone, region)
-        except InvalidNumber as exc:
+            policy.number(phone)
+        except UserError as exc:
             errors[BlockId.PHONE.value] = exc.message.replace("`", "")
     if label and len(label) > MAX_LABEL:
         errors[BlockId.LABEL.value] = f"A label can be {MAX_LABEL} characters at most."

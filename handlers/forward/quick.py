@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.blocks import code, message
 from bot.errors import UserError
-from bot.phone import InvalidNumber, display, to_e164
+from bot.phone import display
 from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
@@ -112,12 +112,12 @@ class QuickToggle:
                 return self.runtime.forwarding.resolve(numbers, text).phone, numbers
             except Ambiguous:
                 pass
-        try:
-            return to_e164(text, self.region), numbers
-        except InvalidNumber as exc:
+        if not any(ch.isdigit() for ch in text):
             raise UserError(
-                f"{exc.message} Give a number or one of your labels (`mobile`, `home`…)."
-            ) from None
+                f"`{text[:40]}` isn't one of your labels or a number. Give a number or one of "
+                "your labels (`mobile`, `home`…)."
+            )
+        return self.runtime.destinations.number(text), numbers
 
     async def _until(self, actor: Actor, when: list[str]) -> datetime | None:
         zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone if when else None
@@ -134,13 +134,13 @@ class QuickToggle:
             return
         zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
         now = self.runtime.clock()
-        notes = {
-            "changed": " (the earlier forwarding had been changed in the provider's app; left as it was)"
-        }
-        if result.kind is None:
-            text = "Forwarding is off; your calls ring as usual again." + notes.get(
-                result.reverted or "", ""
+        if result.kind is None and result.reverted == "changed":  # not restored: don't say it was
+            text = (
+                "The forwarding Switchboard set had been changed in the provider's app since, so "
+                "I left it as it is; see where your calls go with `/forward status`."
             )
+        elif result.kind is None:
+            text = "Forwarding is off; your calls ring as usual again."
         else:
             where = (
                 "voicemail" if result.kind == "voicemail" else code(display(result.target, self.region))

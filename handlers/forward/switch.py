@@ -12,7 +12,7 @@ from bot.blocks import modal as blocks_modal
 from bot.errors import describe
 from bot.phone import display
 from bot.runtime import Runtime
-from bot.services.actor import Actor
+from bot.services.actor import NOT_ADMIN, Actor
 from bot.services.forwarding import Number
 from bot.services.overlays import Kind
 from handlers.forward.ids import ViewId
@@ -156,6 +156,9 @@ async def _on(
 ) -> None:
     from handlers.forward.when import ends_at
 
+    if not actor.may_act_for(meta.subject):  # a forged subject: refused before any read
+        await runtime.slack.views_update(view_id=view_id, view=notice(meta, f":warning: {NOT_ADMIN}"))
+        return
     try:
         line = await runtime.toggles.line(actor, meta.subject)
         zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
@@ -175,10 +178,17 @@ async def _on(
 
 
 async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: dict[str, Any]) -> None:
+    if not actor.may_act_for(subject):  # a forged button value: refused before any read
+        await runtime.slack.chat_postMessage(channel=actor.slack_user_id, text=f":warning: {NOT_ADMIN}")
+        return
     try:
         line = await runtime.toggles.line(actor, subject)
-        await runtime.toggles.turn_off(actor, line, key=key)
-        text = ":white_check_mark: Forwarding is off; your calls ring as usual again."
+        result = await runtime.toggles.turn_off(actor, line, key=key)
+        text = (
+            ":white_check_mark: Forwarding is off; your calls ring as usual again."
+            if result.reverted != "changed"
+            else ":warning: The forwarding had been changed in the provider's app since; left as it is."
+        )
     except Exception as exc:
         text = f":warning: {describe(exc, log)}"
     if view.get("type") == "modal":

@@ -19,6 +19,10 @@ from handlers.forward.when import ends_at, local_time, split_when
 from handlers.oncall import views
 
 log = logging.getLogger(__name__)
+ADMINS_ONLY = (
+    "Only Switchboard admins can create, change or delete a rotation; members take over "
+    "shifts with `/oncall take`."
+)
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -34,13 +38,17 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if verb in ("help", "?"):
             await ack(**message(views.USAGE))
             return
+        if verb in ("create", "delete") and not actor.is_admin:
+            await ack(**message(ADMINS_ONLY))  # before any form is filled in
+            return
         await ack()
         if verb == "create":
             name = words[1] if len(words) > 1 else None
             runtime.tasks.spawn(_open_form(runtime, actor, str(command["trigger_id"]), name))
             return
-        work = {"take": _take, "schedule": _schedule, "number": _number}.get(verb, _who)
-        rest = words[1:] if verb in ("take", "schedule", "number") else words
+        verbs = {"take": _take, "schedule": _schedule, "number": _number, "delete": _delete}
+        work = verbs.get(verb, _who)
+        rest = words[1:] if verb in verbs else words
         in_background(runtime, respond, work(runtime, actor, rest, respond))
 
     @app.view(views.CALLBACK)
@@ -104,6 +112,18 @@ async def _schedule(runtime: Runtime, actor: Actor, rest: list[str], respond: Re
     shifts = await runtime.rotations.schedule(rotation)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
     await respond(**message(views.schedule_text(rotation, shifts, zone, runtime.clock())))
+
+
+async def _delete(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
+    if len(rest) != 1:
+        raise UserError("Usage: `/oncall delete <rotation>`.")
+    rotation = await runtime.rotations.delete(actor, rest[0])
+    await respond(
+        **message(
+            f"Deleted rotation *{rotation.name}*; its hotline {code(rotation.hotline_label)} "
+            "is back as it was before the rotation took it."
+        )
+    )
 
 
 async def _number(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:

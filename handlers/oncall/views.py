@@ -22,7 +22,8 @@ USAGE = "\n".join(
         "• `/oncall take [rotation] [for 2h | until 18:00]`: take over (until the shift ends by default)",
         "• `/oncall schedule [rotation]`: the next two weeks",
         "• `/oncall number <number>`: where to reach you when on call (default: your Mobile number)",
-        "• `/oncall create [name]`: create or edit a rotation",
+        "• `/oncall create [name]`: create or edit a rotation (admins)",
+        "• `/oncall delete <rotation>`: delete it; its hotline goes back as it was (admins)",
     ]
 )
 

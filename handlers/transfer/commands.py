@@ -55,7 +55,7 @@ class TransferCommand:
             actor.require_for(owner)
             subject, words = owner, words[3:]
         raw = " ".join(words)
-        return subject, parse_destination(raw, self.runtime.settings.switchboard_default_region), raw
+        return subject, parse_destination(raw, self.runtime.destinations), raw
 
     async def _transfer(
         self,

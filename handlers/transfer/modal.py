@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.destinations import DestinationPolicy, Refused
 from bot.errors import UserError, describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
@@ -51,7 +52,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             return
         actor = Actor(user, runtime.is_admin(user))
         values = view.get("state", {}).get("values", {})
-        ref, destination, errors = _read(values, runtime.settings.switchboard_default_region)
+        ref, destination, errors = _read(values, runtime.destinations)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
@@ -63,7 +64,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         runtime.tasks.spawn(_run(runtime, actor, meta, str(view["id"]), ref, destination, key))
 
 
-def _read(values: dict[str, Any], region: str) -> tuple[str, Destination | None, dict[str, str]]:
+def _read(
+    values: dict[str, Any], policy: DestinationPolicy
+) -> tuple[str, Destination | None, dict[str, str]]:
     def field(block: str) -> dict[str, Any]:
         return dict(values.get(block, {}).get(VALUE) or {})
 
@@ -80,7 +83,9 @@ def _read(values: dict[str, Any], region: str) -> tuple[str, Destination | None,
         errors[DEST] = "Type a number, an extension or voicemail, or pick a colleague."
     else:
         try:
-            destination = parse_destination(typed, region)
+            destination = parse_destination(typed, policy)
+        except Refused as exc:
+            errors[DEST] = exc.message.replace("`", "")
         except UserError:
             errors[DEST] = "That isn't a number, an extension or voicemail."
     return ref, destination, errors

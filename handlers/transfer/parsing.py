@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from bot.blocks import code, mention, parse_mention
+from bot.destinations import DestinationPolicy
 from bot.errors import UserError
-from bot.phone import InvalidNumber, display, to_e164
+from bot.phone import display
 from bot.services.calls import Destination
 
 EXTENSION = re.compile(r"^(\d{4}\*\d{3}|\d{2,5})$")
@@ -21,8 +22,14 @@ USAGE = "\n".join(
 )
 
 
-def parse_destination(text: str, region: str, names: dict[str, str] | None = None) -> Destination:
-    """Raise UserError with the usage when the text names no destination."""
+def parse_destination(
+    text: str, policy: DestinationPolicy, names: dict[str, str] | None = None
+) -> Destination:
+    """Raise UserError with the usage when the text names no destination.
+
+    A number passes the destination policy here, before any call is looked up; the
+    transfer service checks the value again (it may come back from a modal).
+    """
     words = text.split()
     if not words:
         raise UserError(USAGE)
@@ -37,9 +44,9 @@ def parse_destination(text: str, region: str, names: dict[str, str] | None = Non
         return Destination("user", user, (names or {}).get(user, mention(user)))
     joined = "".join(words)
     if EXTENSION.match(joined):
+        policy.refuse_emergency(joined)
         return Destination("extension", joined, f"extension {code(joined)}")
-    try:
-        number = to_e164(" ".join(words), region)
-    except InvalidNumber:
-        raise UserError(f"I can't tell where to send the call.\n{USAGE}") from None
-    return Destination("number", number, code(display(number, region)))
+    if not any(ch.isdigit() for ch in joined):
+        raise UserError(f"I can't tell where to send the call.\n{USAGE}")
+    number = policy.number(" ".join(words))
+    return Destination("number", number, code(display(number, policy.region)))

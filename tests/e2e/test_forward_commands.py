@@ -75,7 +75,8 @@ async def test_the_same_trigger_delivered_twice_changes_once(bot: Harness) -> No
 async def test_bad_input_changes_nothing(bot: Harness) -> None:
     before = phones(bot)
     cases = {
-        "add 555": "isn't a valid phone number",
+        "add 555 0100": "isn't a valid phone number",
+        "add 911": "emergency or short number",
         "add hello": "doesn't look like a phone number",
         "add 650 555 0122 " + "x" * 61: "60 characters at most",
         "add (650) 555-0103": "someone in your company",  # carol's direct number

@@ -47,9 +47,9 @@ def hotline_forwards_to(bot: Harness) -> str | None:
 
 
 async def test_create_who_take_and_schedule(bot: Harness) -> None:
-    refused = await create_rotation(bot, who="alice")
-    assert refused.body is not None
-    assert "Only Switchboard admins" in refused.body["errors"]["name"]
+    refused = await bot.command("alice", "/oncall", "create")
+    assert "Only Switchboard admins" in refused.text  # in the ack, before any form opens
+    assert not [c for c in refused.calls if c.method == "views.open"]
     saved = await create_rotation(bot)
     assert saved.body is None  # the modal closes
     who = await bot.command("alice", "/oncall", "")
@@ -140,11 +140,13 @@ async def test_someone_without_a_number_is_asked_and_the_handoff_flagged_once(bo
     assert hotline_forwards_to(bot) == "+16505550161"
 
 
-async def test_the_quick_toggle_refuses_the_hotline(bot: Harness) -> None:
+async def test_a_hotline_is_never_a_persons_line(bot: Harness) -> None:
     await create_rotation(bot)
-    await bot.command("admin", "/switchboard", f"link <@{user_id('mallory')}> 200")
+    linked = await bot.command("admin", "/switchboard", f"link <@{user_id('mallory')}> 200")
+    assert "hotline of rotation `support`" in linked.text
     reply = await bot.command("mallory", "/forward", "to +1 650 555 0100")
-    assert "rotation's hotline" in reply.text
+    assert "aren't linked" in reply.text
+    assert hotline_forwards_to(bot) != "+16505550100"
 
 
 async def test_app_home_lists_my_upcoming_shifts(bot: Harness) -> None:

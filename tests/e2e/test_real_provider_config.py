@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 
+import pytest
+
 from bot.providers.ringcentral.emulator.app import RingCentralEmulator
 from tests.harness import Harness, start_configured, user_id
 
@@ -44,3 +46,21 @@ async def test_rejected_credentials_fail_readiness_and_alert_admins_once(
         assert app.faults.count("POST", "/oauth/token") == 1  # no hammering the token endpoint
     finally:
         await bot.close()
+
+
+async def test_check_warns_when_real_providers_store_tokens_unencrypted(
+    sqlite_url: str, platform: tuple[RingCentralEmulator, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.check import run_checks
+
+    _, url = platform
+    for key, warned in ((None, True), ("k" * 40, False)):
+        bot = await start_configured(
+            sqlite_url, url, client_id="c-" + secrets.token_hex(3), switchboard_secret_key=key
+        )
+        try:
+            await run_checks(bot.settings, runtime=bot.runtime)
+        finally:
+            await bot.close()
+        printed = capsys.readouterr().out
+        assert ("warn  secrets at rest: SWITCHBOARD_SECRET_KEY is not set" in printed) == warned

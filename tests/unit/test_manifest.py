@@ -21,7 +21,8 @@ def test_manifest_validates_against_slacks_schema(shared: Path) -> None:
     assert commands == {"/forward", "/transfer", "/oncall", "/switchboard"}
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "users:read", "users:read.email"} <= scopes
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert events == ["app_home_opened", "user_change"]  # user_change: email links re-checked
 
 
 def test_repository_manifest_is_the_packaged_one() -> None:

@@ -25,6 +25,7 @@ from bot.providers.ringcentral.errors import PROVIDER, parse_error_body
 from bot.providers.ringcentral.models import TokenInfo
 from bot.store import Database
 from bot.store import tokens as token_store
+from bot.store.sealed import PLAIN, SecretBox
 from bot.store.tokens import TokenPair
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,10 @@ class TokenManager:
         jwt: SecretStr,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_rejected: Callable[[str], Awaitable[None]] | None = None,
+        box: SecretBox = PLAIN,
     ) -> None:
         self._http = http
+        self._box = box
         self._database = database
         self._client_auth = _basic(client_id, client_secret.get_secret_value())
         self._jwt = jwt
@@ -85,11 +88,16 @@ class TokenManager:
             if pair is not None and self._fresh(pair) and pair.access_token != stale:
                 return pair
             async with self._database.locked(self.account) as session:
-                pair = await token_store.read(session, account=self.account, for_update=True)
+                pair = await token_store.read(
+                    session, account=self.account, for_update=True, box=self._box
+                )
+                if pair is not None:
+                    redact.register(pair.access_token, pair.refresh_token)
                 if pair is None or not self._fresh(pair) or pair.access_token == stale:
                     pair = await self._obtain(pair)
-                    await token_store.write(session, account=self.account, pair=pair, now=self._clock())
-            redact.register(pair.access_token, pair.refresh_token)
+                    await token_store.write(
+                        session, account=self.account, pair=pair, now=self._clock(), box=self._box
+                    )
             self._pair = pair
             return pair
 
@@ -135,6 +143,8 @@ class TokenManager:
             info = TokenInfo.model_validate_json(response.content)
         except ValidationError:
             raise ProviderError("token response unreadable", provider=PROVIDER) from None
+        # Known to the redactor before anything (the store, its driver's log) sees them.
+        redact.register(info.access_token, info.refresh_token)
         now = self._clock()
         refresh_ttl = info.refresh_token_expires_in
         return TokenPair(

@@ -105,6 +105,8 @@ class RingCentralClient:
             email=ext.contact.email,
             is_admin=ext.permissions.admin.enabled,
             timezone=timezone or None,
+            kind=ext.type or "User",
+            enabled=ext.status == "Enabled",
         )
 
     async def call(

@@ -1,0 +1,23 @@
+"""`user_change`: Slack pushes a changed profile; email links are re-checked at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot import profile_checks
+from bot.runtime import Runtime
+from bot.slack_profiles import profile_of
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    @app.event("user_change")
+    async def user_changed(ack: AsyncAck, event: dict[str, Any]) -> None:
+        await ack()
+        user = event.get("user")
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+            return
+        profile = profile_of(user["id"], user)
+        runtime.profiles.remember(profile)
+        runtime.tasks.spawn(profile_checks.recheck(runtime, profile))

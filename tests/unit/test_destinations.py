@@ -1,0 +1,114 @@
+"""The destination policy: every refusal names its reason; nothing refused slips through."""
+
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.destinations import REFUSED_TYPES, DestinationPolicy, Refused
+
+US = DestinationPolicy(region="US", allowed_countries=[])
+US_FR = DestinationPolicy(region="US", allowed_countries=["US", "FR"])
+EVERYWHERE = DestinationPolicy(region="US", allowed_countries=["*"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("+1 900 555 0100", "premium-rate"),
+        ("1-900-200-1234", "premium-rate"),
+        ("112", "emergency or short"),
+        ("911", "emergency or short"),
+        ("999", "emergency or short"),
+        ("1-800-FLOWERS", "letters"),
+        ("112 Emergency", "letters"),
+        ("415 555 0111 ext 23", "extension part"),
+        ("415 555 0111 x23", "extension part"),
+        ("415-555-0111;ext=23", "extension part"),
+        ("(415) 555-0111 ext. 23", "extension part"),
+        ("+33 6 11 22 33 44", "France"),
+        ("+44 20 7946 0958", "United Kingdom"),
+        ("garage", "doesn't look like a phone number"),
+        ("411", "emergency or short"),
+        ("555 0100", "isn't a valid phone number"),
+    ],
+)
+def test_each_refusal_names_its_reason(typed: str, reason: str) -> None:
+    with pytest.raises(Refused) as refused:
+        US.number(typed)
+    assert reason in refused.value.message
+    assert "\n" not in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("+44 909 879 0000", "premium-rate"),
+        ("+7 809 505 1234", "premium-rate"),
+        ("+44 70 1234 5678", "personal"),
+    ],
+)
+def test_high_risk_numbers_are_refused_even_where_every_country_is_allowed(
+    typed: str, reason: str
+) -> None:
+    with pytest.raises(Refused, match=reason):
+        EVERYWHERE.number(typed)
+
+
+def test_ordinary_numbers_pass_as_e164() -> None:
+    assert US.number("(650) 555-0199") == "+16505550199"
+    assert US.number("650.555.0177") == "+16505550177"
+    assert US_FR.number("+33 6 11 22 33 44") == "+33611223344"
+    assert EVERYWHERE.number("+44 20 7946 0958") == "+442079460958"
+
+
+def test_values_from_buttons_and_the_store_pass_the_same_rules() -> None:
+    assert US.e164("+16505550199") == "+16505550199"
+    for forged in ("+19005550100", "911", "+33611223344", "1800FLOWERS", "+16505550199;ext=2", ""):
+        with pytest.raises(Refused):
+            US.e164(forged)
+    assert not US.allows("+19005550100")
+
+
+def _refusable(number: phonenumbers.PhoneNumber) -> bool:
+    return (
+        phonenumbers.number_type(number) in REFUSED_TYPES
+        or phonenumbers.region_code_for_number(number) not in ("US", "FR")
+        or not phonenumbers.is_valid_number(number)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["US", "GB", "FR", "RU", "DE", "CA", "JM", "IT"]),
+    st.sampled_from([*list(REFUSED_TYPES), phonenumbers.PhoneNumberType.MOBILE]),
+    st.text(alphabet=" -.()", max_size=3),
+)
+def test_no_premium_or_foreign_number_passes(region: str, kind: int, noise: str) -> None:
+    example = phonenumbers.example_number_for_type(region, kind)
+    if example is None:
+        return
+    typed = noise + phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if _refusable(example):
+        with pytest.raises(Refused):
+            US_FR.number(typed)
+    else:
+        assert US_FR.number(typed) == phonenumbers.format_number(
+            example, phonenumbers.PhoneNumberFormat.E164
+        )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_random_text_is_either_a_refusal_or_an_allowed_number(text: str) -> None:
+    try:
+        number = US_FR.number(text)
+    except Refused as refused:
+        message = refused.message
+        assert message, "a refusal always says why"
+        return
+    parsed = phonenumbers.parse(number, None)
+    assert not _refusable(parsed)
+    assert not any(ch.isalpha() for ch in text)
