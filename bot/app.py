@@ -16,6 +16,7 @@ from bot.context import command_var, new_request_id, request_id_var, slack_user_
 from bot.errors import describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
+from bot.slack_text import plain
 from bot.tasks import BUSY
 
 log = logging.getLogger("bot.requests")
@@ -100,6 +101,8 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         """Deny by default: every listener gets an Actor (or nothing runs)."""
         request_id_var.set(new_request_id())
         user_id = context.user_id or ""
+        if "command" in body and isinstance(body.get("text"), str):
+            body["text"] = plain(body["text"])  # Slack's escaped mentions and links, read once
         slack_user_var.set(user_id or "-")
         command_var.set(_what(body))
         workspace = await runtime.workspace.get()

@@ -101,3 +101,36 @@ def metadata(raw: object) -> dict[str, object]:
     except ValueError:
         return {}
     return loaded if isinstance(loaded, dict) else {}
+
+
+SECTION_TEXT = 3000  # Slack's limit on a section's text
+OPTION_TEXT = 75  # ... and on an option's
+
+
+def sections_of_lines(lines: list[str], *, most_sections: int = 20) -> list[Block]:
+    """Whole lines packed into sections (never cut mid-line); what doesn't fit is counted."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    size = 0
+    for index, line in enumerate(lines):
+        line = line[: SECTION_TEXT - 50]
+        if current and size + len(line) + 1 > SECTION_TEXT - 50:
+            blocks.append(section("\n".join(current)))
+            current, size = [], 0
+            if len(blocks) == most_sections:
+                blocks.append(context(f"…and {len(lines) - index} more not shown."))
+                return blocks
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        blocks.append(section("\n".join(current)))
+    return blocks
+
+
+def option_text(label: str, detail: str) -> str:
+    """`label detail` within an option's 75 characters, shortening the label, never the detail."""
+    full = f"{label} {detail}"
+    if len(full) <= OPTION_TEXT:
+        return full
+    room = max(1, OPTION_TEXT - len(detail) - 2)
+    return f"{label[:room]}… {detail}"[:OPTION_TEXT]

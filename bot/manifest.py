@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+
+import yaml
 
 MANIFEST = Path(__file__).with_name("manifest.yaml")
 PLACEHOLDER = "https://switchboard.example.com"
@@ -13,3 +16,11 @@ def render_manifest(url: str | None) -> str:
     if url:
         text = text.replace(PLACEHOLDER, url.rstrip("/"))
     return text
+
+
+@functools.cache
+def escaped_commands() -> frozenset[str]:
+    """Slash commands whose text Slack escapes (`should_escape: true`), as the manifest says."""
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    commands = manifest.get("features", {}).get("slash_commands", [])
+    return frozenset(str(c["command"]) for c in commands if c.get("should_escape"))

@@ -1,13 +1,21 @@
-"""Direct messages the bot sends outside a reply: to one person, or to every admin."""
+"""Messages the bot sends outside a reply: to a person, a channel, or every admin.
+
+One path for all of them (the `Notifier` the core loops use): slack_sdk's retry handlers
+retry rate limits and connection errors; what still fails is mapped once
+(`bot.slack_errors`) and, for a channel notice, reported to the admins, so nothing is
+lost silently.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack_errors import ABOUT_A_PERSON, error_code, why_undeliverable
 from bot.store import Database
 from bot.store import notices as notice_store
 
@@ -28,27 +36,45 @@ class Notices:
         self._clock = clock
         self._alerted: set[str] = set()
 
-    async def tell(self, slack_user_id: str, text: str) -> bool:
-        """A DM to one person; False (and a log line) when Slack refused it."""
+    async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
+        """Deliver to a user id (their DM with the app) or a channel; False when it couldn't be."""
         try:
-            await self._slack.chat_postMessage(channel=slack_user_id, text=text)
+            if blocks is None:
+                await self._slack.chat_postMessage(channel=channel, text=text)
+            else:
+                await self._slack.chat_postMessage(channel=channel, text=text, blocks=blocks)
         except Exception as exc:
-            log.warning("could not tell %s (%s)", slack_user_id, type(exc).__name__)
+            code = error_code(exc)
+            log.warning("could not post to %s: %s", channel, code)
+            if not channel.startswith(("U", "W")) and code not in ABOUT_A_PERSON:
+                await self.alert_admins(
+                    f"A notice for <#{channel}> couldn't be delivered: {why_undeliverable(code)}. "
+                    f"It said: {text[:300]}"
+                )
             return False
         return True
 
+    async def tell(self, slack_user_id: str, text: str) -> bool:
+        return await self.post(slack_user_id, text)
+
     async def alert_admins(self, text: str) -> None:
-        """A configuration problem, to every admin, each text once per process."""
+        """A problem for the admins, each text once per process."""
         if text in self._alerted:
             return
         self._alerted.add(text)
         for admin in self._admins:
-            await self.tell(admin, f":warning: {text}")
+            await self._dm(admin, f":warning: {text}")
 
     async def send_stored(self) -> int:
         """Send the store's own notices (a migration's) to the admins, once across instances."""
         texts = await notice_store.claim_unsent(self._database, now=self._clock())
         for text in texts:
             for admin in self._admins:
-                await self.tell(admin, f":warning: {text}")
+                await self._dm(admin, f":warning: {text}")
         return len(texts)
+
+    async def _dm(self, admin: str, text: str) -> None:
+        try:
+            await self._slack.chat_postMessage(channel=admin, text=text)
+        except Exception as exc:  # an admin alert that fails has nowhere else to go
+            log.error("could not alert admin %s: %s", admin, error_code(exc))

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import redact
@@ -96,7 +100,15 @@ async def start_runtime(
     token = bot_token or (
         settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     )
-    slack = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    slack = AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        # slack_sdk's own handlers: a 429 waits out Retry-After, a dropped connection retries
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+        ],
+    )
     notices = Notices(slack, settings.switchboard_admins, database, utcnow)
     providers = build_providers(settings, database, transports=transports, alert=notices.alert_admins)
     profiles = SlackProfiles(slack)
@@ -163,7 +175,7 @@ async def start_runtime(
             toggles=toggles,
             forwarding=forwarding,
             identity=identity,
-            slack=slack,
+            notifier=notices,
             clock=utcnow,
         ),
         destinations=destinations,

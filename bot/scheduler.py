@@ -80,12 +80,7 @@ class Scheduler:
             blocks.append(
                 actions(button("Try again now", RETRY_ACTION, str(toggle.id), style="primary"))
             )
-        try:
-            await self.runtime.slack.chat_postMessage(
-                channel=toggle.slack_user_id, text=text, blocks=blocks
-            )
-        except Exception:
-            log.exception("could not tell %s about toggle %s", toggle.slack_user_id, toggle.id)
+        await self.runtime.notices.post(toggle.slack_user_id, text, blocks)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop())

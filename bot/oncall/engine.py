@@ -11,14 +11,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.blocks import code, escape, mention
 from bot.errors import describe
 from bot.oncall.schedule import Shift, on_call
 from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
+from bot.services.notifier import Notifier
 from bot.services.toggles import ToggleService
 from bot.store import Database
 from bot.store import rotations as store
@@ -47,14 +46,14 @@ class HandoffEngine:
         toggles: ToggleService,
         forwarding: ForwardingService,
         identity: Identity,
-        slack: AsyncWebClient,
+        notifier: Notifier,
         clock: Callable[[], datetime],
     ) -> None:
         self._database = database
         self._toggles = toggles
         self._forwarding = forwarding
         self._identity = identity
-        self._slack = slack
+        self._notifier = notifier
         self._clock = clock
 
     async def tick(self, now: datetime | None = None) -> int:
@@ -215,7 +214,4 @@ class HandoffEngine:
             )
 
     async def _post(self, channel: str, text: str) -> None:
-        try:
-            await self._slack.chat_postMessage(channel=channel, text=text)
-        except Exception:
-            log.exception("could not post to %s", channel)
+        await self._notifier.post(channel, text)  # failures are reported by the notifier

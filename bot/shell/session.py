@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from bot import signing
+from bot.manifest import escaped_commands
 from bot.runtime import Runtime
 from bot.shell import payloads
 from bot.shell.render import Clickable, Renderer, Screen
@@ -19,6 +20,8 @@ ReadLine = Callable[[str], Awaitable[str | None]]
 Write = Callable[[str], None]
 
 _MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9.-]+\.[A-Za-z]+)?)")
+_EMAIL = re.compile(r"(?<![@\w.])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_URL = re.compile(r"(?<!<)https?://[^\s<>|]+")
 HINT = "Type a slash command (try /switchboard help), :click N, :home, :as EMAIL or :quit."
 _MESSAGES = ("response_url", "chat.postEphemeral", "chat.postMessage", "chat.update")
 
@@ -85,11 +88,13 @@ class ShellSession:
 
     async def _command(self, line: str) -> None:
         command, _, text = line.partition(" ")
+        typed = text.strip()
         body = payloads.slash_command(
             user_id=self.user.id,
             user_name=self.user.name,
             command=command,
-            text=self._mentions(text.strip()),
+            # as real Slack would send it: escaped only where the manifest asks for it
+            text=self._escaped(typed) if command in escaped_commands() else typed,
             response_url=self.standin.response_url(),
         )
         await self._post(body)
@@ -109,6 +114,12 @@ class ShellSession:
             view=target.surface,
         )
         await self._post(body)
+
+    def _escaped(self, text: str) -> str:
+        """`@bob` → `<@U…|bob>`, an email → `<mailto:…|…>`, a URL → `<https://…>`."""
+        text = _URL.sub(lambda m: f"<{m.group(0)}>", text)
+        text = _EMAIL.sub(lambda m: f"<mailto:{m.group(0)}|{m.group(0)}>", text)
+        return self._mentions(text)
 
     def _mentions(self, text: str) -> str:
         def swap(match: re.Match[str]) -> str:
@@ -168,9 +179,8 @@ class ShellSession:
             if call.method in _MESSAGES:
                 self.renderer.message(call.args, screen)
             elif call.method in ("views.open", "views.push", "views.update"):
-                self.open_view = (
-                    self.standin.views.get(str(call.args.get("view_id") or "")) or call.args["view"]
-                )
+                opened = (call.result or {}).get("view")  # as stored: id, hash, root_view_id
+                self.open_view = opened if isinstance(opened, dict) else call.args["view"]
             elif call.method == "views.publish" and self._home_wanted:
                 self.renderer.view(call.args["view"], screen)  # refreshes are shown on :home only
         if self.open_view is not None:
@@ -238,6 +248,9 @@ class ShellSession:
             chosen = next((o for o in options if o["text"]["text"].lower() == answer.lower()), None)
             if chosen is None and answer.isdigit() and 1 <= int(answer) <= len(options):
                 chosen = options[int(answer) - 1]
+            starting = [o for o in options if o["text"]["text"].lower().startswith(answer.lower())]
+            if chosen is None and answer and len(starting) == 1:  # "Mobile" for "Mobile (415) …"
+                chosen = starting[0]
             return {"type": kind, "selected_option": chosen}
         return {"type": kind or "plain_text_input", "value": answer}
 

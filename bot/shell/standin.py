@@ -12,6 +12,8 @@ import contextlib
 import hashlib
 import itertools
 import json
+import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -75,6 +77,26 @@ class SlackUser:
 class Call:
     method: str
     args: dict[str, Any]
+    result: dict[str, Any] | None = None  # what the stand-in answered (views.* return the view)
+
+
+@dataclass
+class Fault:
+    """The next `times` calls of `method` fail as Slack would fail them."""
+
+    method: str
+    error: str
+    status: int = 200  # 429 for a rate limit (with Retry-After)
+    retry_after: int = 1
+    times: int = 1
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    name: str
+    is_private: bool = False
+    is_member: bool = False
 
 
 @dataclass
@@ -84,11 +106,22 @@ class SlackStandIn:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     url: str = ""
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode tests)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Slack never reuses a view id or hash, across runs either: a per-run prefix keeps the
+    # shell's second run on one database from looking like a replay of the first.
+    _run: str = field(default_factory=lambda: secrets.token_hex(3).upper())
     _server: LoopbackServer | None = None
 
     def add_user(self, user: SlackUser) -> None:
         self.users[user.id] = user
+
+    def add_channel(self, channel: Channel) -> None:
+        self.channels[channel.id] = channel
+
+    def fail(self, fault: Fault) -> None:
+        self.faults.append(fault)
 
     def user_by_email(self, email: str) -> SlackUser | None:
         return next((u for u in self.users.values() if u.email.lower() == email.lower()), None)
@@ -133,8 +166,16 @@ class SlackStandIn:
     async def _api(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         args = await _args(request)
-        self.calls.append(Call(method, args))
-        return JSONResponse(self._answer(method, args))
+        fault = next((f for f in self.faults if f.method == method and f.times > 0), None)
+        if fault is not None:
+            fault.times -= 1
+            self.calls.append(Call(method, args, {"ok": False, "error": fault.error}))
+            headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else None
+            body = {"ok": False, "error": fault.error}
+            return JSONResponse(body, status_code=fault.status, headers=headers)
+        answer = self._answer(method, args)
+        self.calls.append(Call(method, args, answer))
+        return JSONResponse(answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -167,21 +208,66 @@ class SlackStandIn:
             )
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "X"))[1:]}}
+        if method == "conversations.info":
+            room = self._channel(str(args.get("channel", "")))
+            if room is None or (room.is_private and not room.is_member):
+                return {"ok": False, "error": "channel_not_found"}  # as Slack hides private ones
+            return {
+                "ok": True,
+                "channel": {
+                    "id": room.id,
+                    "name": room.name,
+                    "is_private": room.is_private,
+                    "is_member": room.is_member,
+                },
+            }
         if method.startswith("chat."):
+            refused = self._refuse_post(str(args.get("channel", "")))
+            if refused:
+                return {"ok": False, "error": refused}
             return {"ok": True, "channel": args.get("channel"), "ts": f"{next(self._ids)}.000100"}
         if method.startswith("views."):
             return {"ok": True, "view": self._store_view(method, args)}
         return {"ok": True}
+
+    def _channel(self, channel_id: str) -> Channel | None:
+        """Known channels, else any public-looking id (a public channel the app isn't in)."""
+        if channel_id in self.channels:
+            return self.channels[channel_id]
+        if channel_id.startswith("C"):
+            return Channel(channel_id, channel_id.lower())
+        return None
+
+    def _refuse_post(self, channel_id: str) -> str | None:
+        """Slack's answer to chat.post* where the app can't post (chat:write.public granted)."""
+        if channel_id.startswith(("U", "W", "D")) or channel_id in self.users:
+            return None
+        found = self._channel(channel_id)
+        if found is None or (found.is_private and not found.is_member):
+            return "channel_not_found"
+        return None
 
     def _store_view(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         view = args.get("view")
         if isinstance(view, str):
             view = json.loads(view)
         view = dict(view or {})
-        view_id = str(args.get("view_id") or "") or f"V{next(self._ids):08d}"
-        view.update(id=view_id, hash=f"{next(self._ids)}.hash", team_id=TEAM_ID)
+        previous = self.views.get(str(args.get("view_id") or ""))
+        view_id = str(args.get("view_id") or "") or f"V{self._run}{next(self._ids):06d}"
+        view.update(
+            id=view_id,
+            hash=f"{int(time.time())}.{secrets.token_hex(4)}",
+            team_id=TEAM_ID,
+            app_id="A0SWITCHB",
+            bot_id="B0SWITCH",
+            root_view_id=(previous or {}).get("root_view_id") or view_id,
+            previous_view_id=None,
+            state={"values": {}},
+        )
+        view.setdefault("type", "modal")
         if method == "views.publish":
-            view["id"] = f"VHOME{args.get('user_id')}"
+            view["id"] = view["root_view_id"] = f"VHOME{args.get('user_id')}"
+            view["type"] = "home"
         self.views[view["id"]] = view
         return view
 

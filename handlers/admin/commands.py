@@ -76,6 +76,6 @@ class SwitchboardCommand:
             if len(rest) != 1 or not rest[0].isdigit():
                 raise UserError("Usage: `/switchboard audit [@user] [number of rows]`.")
             limit = max(1, min(MAX_AUDIT_ROWS, int(rest[0])))
-        entries = await self.runtime.identity.audit_log(actor, slack_user_id=user, limit=limit)
-        text, blocks = views.audit(entries, user)
+        entries = await self.runtime.identity.audit_log(actor, slack_user_id=user, limit=limit + 1)
+        text, blocks = views.audit(entries[:limit], user, older=len(entries) > limit)
         await respond(**message(text, blocks))

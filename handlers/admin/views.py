@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks import Block, code, context, escape, header, mention, section
+from bot.blocks import Block, code, context, escape, header, mention, section, sections_of_lines
 from bot.errors import PROVIDER_NAMES
 from bot.services.identity import ASK_ADMIN
 from bot.store.audit import AuditRecord
@@ -65,7 +65,9 @@ def unlinked(user_id: str, removed: list[LinkRecord]) -> str:
     return f"Unlinked {mention(user_id)}; they won't be linked by email until an admin links them again."
 
 
-def audit(entries: list[AuditRecord], user_id: str | None) -> tuple[str, list[Block]]:
+def audit(
+    entries: list[AuditRecord], user_id: str | None, *, older: bool = False
+) -> tuple[str, list[Block]]:
     scope = f" for {mention(user_id)}" if user_id else ""
     if not entries:
         text = f"No changes recorded{scope} yet."
@@ -74,8 +76,11 @@ def audit(entries: list[AuditRecord], user_id: str | None) -> tuple[str, list[Bl
     text = f"Last {len(entries)} changes{scope}:\n" + "\n".join(lines)
     return text, [
         header("Audit log"),
-        section("\n".join(lines)[:2900]),
-        context(f"Newest first{scope}."),
+        *sections_of_lines(lines),
+        context(
+            f"The {len(entries)} newest changes{scope}, newest first."
+            + (" Older ones are not shown (at most 50 at a time)." if older else "")
+        ),
     ]
 
 

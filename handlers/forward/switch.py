@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.blocks import Block, actions, button, code, section
+from bot.blocks import Block, actions, button, code, option_text, section
 from bot.blocks import modal as blocks_modal
 from bot.errors import describe
 from bot.phone import display
@@ -47,7 +47,7 @@ def _option(text: str, value: str) -> dict[str, Any]:
 
 def toggle_form(meta: Meta, numbers: list[Number], region: str) -> dict[str, Any]:
     targets = [
-        _option(f"{n.label} {display(n.phone, region)}", n.phone) for n in numbers if n.forwarding
+        _option(option_text(n.label, display(n.phone, region)), n.phone) for n in numbers if n.forwarding
     ]
     targets.append(_option("Voicemail", "voicemail"))
     durations = [_option(text, value or "off") for text, value in DURATIONS]
@@ -179,7 +179,7 @@ async def _on(
 
 async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: dict[str, Any]) -> None:
     if not actor.may_act_for(subject):  # a forged button value: refused before any read
-        await runtime.slack.chat_postMessage(channel=actor.slack_user_id, text=f":warning: {NOT_ADMIN}")
+        await runtime.notify(actor.slack_user_id, f":warning: {NOT_ADMIN}")
         return
     try:
         line = await runtime.toggles.line(actor, subject)
@@ -197,4 +197,4 @@ async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: dic
         )
     await publish_home(runtime, subject)
     if view.get("type") != "modal":
-        await runtime.slack.chat_postMessage(channel=actor.slack_user_id, text=text)
+        await runtime.notify(actor.slack_user_id, text)

@@ -14,6 +14,7 @@ from bot.phone import display
 from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
+from bot.slack_channels import cannot_post_in
 from handlers.common import actor_of, in_background
 from handlers.forward.when import ends_at, local_time, split_when
 from handlers.oncall import views
@@ -62,6 +63,11 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             await ack(response_action="errors", errors={"shift_length": "A whole number, e.g. 1."})
             return
         spec = RotationSpec(**{**values, "shift_length": int(values["shift_length"])})
+        if runtime.is_admin(user):  # others are refused by the service, naming the real reason
+            problem = await cannot_post_in(runtime.slack, spec.channel)
+            if problem:
+                await ack(response_action="errors", errors={"channel": problem})
+                return
         try:
             rotation = await service.save(Actor(user, runtime.is_admin(user)), spec)
         except Exception as exc:  # the modal stays open with one sentence under the name
@@ -69,7 +75,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             return
         await ack()
         text = f"Rotation *{rotation.name}* saved; the hotline {code(rotation.hotline_label)} follows it from now on."
-        runtime.tasks.spawn(runtime.slack.chat_postMessage(channel=user, text=text))
+        runtime.tasks.spawn(runtime.notify(user, text))
 
 
 async def _open_form(runtime: Runtime, actor: Actor, trigger_id: str, name: str | None) -> None:

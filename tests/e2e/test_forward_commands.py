@@ -122,9 +122,12 @@ async def test_others_lines_need_admin_and_are_refused_before_provider_calls(bot
 
 
 async def test_labels_are_escaped_when_shown(bot: Harness) -> None:
+    # Real Slack sends a typed @channel as `<!channel>`: read back as inert text, never pinged
     await bot.command("alice", "/forward", "add 650 555 0144 <!channel>")
+    await bot.command("alice", "/forward", "add 650 555 0145 a<b>&c")
     reply = await bot.command("alice", "/forward", "list")
-    assert "&lt;!channel&gt;" in reply.text
+    assert "*@channel*" in reply.text
+    assert "a&lt;b&gt;&amp;c" in reply.text
     assert "<!channel>" not in json.dumps([c.args for c in reply.calls])
 
 

@@ -110,3 +110,44 @@ async def test_the_shells_people_have_their_own_time_zones(sqlite_url: str) -> N
         assert zones["bob@example.com"] == "America/New_York"
     finally:
         await runtime.aclose()
+
+
+def test_a_second_run_on_the_same_database_behaves_the_same(tmp_path: Path) -> None:
+    outputs = [shell(tmp_path, "/transfer\n1\nvoicemail\n\n")[1] for _ in range(2)]
+    for out in outputs:  # fresh view ids and hashes each run: never taken for a replay
+        assert "Transferred your call with Jordan Lee" in out
+        assert "Already transferred" not in out
+
+
+def test_modals_opened_from_buttons_can_be_submitted(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            ":home",
+            ":click 2",  # Forward all calls…
+            "Mobile",
+            "2 hours",
+            "/oncall create",
+            "support",
+            "200",
+            "@alice @bob",
+            "weekly",
+            "1",
+            "09:00",
+            "America/Los_Angeles",
+            "",
+            "/oncall",
+        ]
+    )
+    code, out = shell(tmp_path, script, "--admin")
+    assert code == 0
+    assert "HTTP 400" not in out
+    assert "All calls now go to `(415) 555-0123`" in out
+    assert "Rotation *support* saved" in out
+    assert "@alice is on call until" in out
+
+
+def test_mentions_are_escaped_as_the_manifest_asks(tmp_path: Path) -> None:
+    code, out = shell(tmp_path, "/transfer @bob\n")
+    assert code == 0
+    assert "Transferred your call with Jordan Lee" in out
+    assert "(ext `103`)" in out

@@ -1,0 +1,15 @@
+"""The port through which core loops (the on-call engine, the scheduler) tell people things.
+
+They say what happened; the Slack side (`bot.notices.Notices`) decides how it is delivered,
+retried and, when it can't be, reported to admins.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class Notifier(Protocol):
+    async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
+        """Deliver `text` to a user id or a channel id; False when it couldn't be."""
+        ...
