@@ -14,8 +14,8 @@ import secrets
 import tempfile
 from collections import Counter
 
-from bot.loopback import LoopbackServer
-from bot.providers.ringcentral.emulator import build_emulator
+from bot.devkit.loopback import LoopbackServer
+from bot.devkit.ringcentral import build_emulator
 from tests.harness import Harness, start_configured
 
 TOKEN = "POST /restapi/oauth/token"

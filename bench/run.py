@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import httpx
 
 from bot import signing
-from bot.shell.standin import slack_id_for
+from bot.devkit.shell.standin import slack_id_for
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent

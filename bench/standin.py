@@ -9,7 +9,7 @@ import time
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from bot.shell.standin import SlackStandIn, SlackUser, slack_id_for
+from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
 
 
 async def serve(port: int) -> None:

@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack_text import plain
 from bot.tasks import BUSY
+from handlers import register_all
 
 log = logging.getLogger("bot.requests")
 # How long a command's ack may wait for a background slot before it says "busy" (Slack
@@ -122,8 +123,6 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         sentence = describe(error, logging.getLogger("bot.errors"))
         if body.get("response_url"):
             await respond(text=sentence, response_type="ephemeral", replace_original=False)
-
-    from handlers import register_all
 
     register_all(app, runtime)
     return app

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
@@ -43,8 +41,8 @@ class SwitchboardHttp(Starlette):
     bolt: AsyncApp
 
 
-def build_asgi(runtime: Runtime, *, signing_secret: str, own_runtime: bool = True) -> SwitchboardHttp:
-    """The ASGI app around an already started runtime (closed at shutdown when owned)."""
+def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
+    """The ASGI app around a running runtime (`bot.lifecycle.running` owns its life)."""
     bolt = build_app(runtime, signing_secret=signing_secret)
     readiness = Readiness(runtime)
 
@@ -79,21 +77,12 @@ def build_asgi(runtime: Runtime, *, signing_secret: str, own_runtime: bool = Tru
             return JSONResponse({"status": "unavailable", "failing": failing}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            if own_runtime:
-                await runtime.aclose()
-
     app = SwitchboardHttp(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],
-        lifespan=lifespan,
     )
     app.runtime = runtime
     app.bolt = bolt

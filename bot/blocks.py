@@ -1,33 +1,11 @@
-"""Small pure Block Kit builders, and escaping for text people typed or providers sent."""
+"""Small pure Block Kit builders (text formatting lives in `bot.mrkdwn`)."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 Block = dict[str, Any]
-
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-
-
-def escape(text: str) -> str:
-    """Escape user or provider text for mrkdwn: `<!channel>` and `<@U…>` stay inert."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def code(text: str) -> str:
-    """An identifier shown verbatim (extension `0003*210`, a number, a label)."""
-    return "`" + escape(text).replace("`", "'") + "`"
-
-
-def mention(slack_user_id: str) -> str:
-    return f"<@{slack_user_id}>"
-
-
-def parse_mention(token: str) -> str | None:
-    match = MENTION.match(token.strip())
-    return match.group(1) if match else None
 
 
 def header(text: str) -> Block:

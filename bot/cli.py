@@ -84,7 +84,7 @@ def _socket(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _shell(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.shell.main import run_shell
+    from bot.devkit.shell.main import run_shell
 
     return asyncio.run(run_shell(settings, as_email=args.as_email, admin=args.admin))
 
@@ -119,7 +119,7 @@ def _db(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _emulator(_settings: Settings, args: argparse.Namespace) -> int:
-    from bot.emulators import serve_emulator
+    from bot.devkit.emulator_cli import serve_emulator
 
     return serve_emulator(
         args.provider, host=args.host, port=args.port, latency=args.latency, faults=args.fail

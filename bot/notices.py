@@ -15,6 +15,8 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks import actions, button, section
+from bot.slack_actions import RETRY_TOGGLE
 from bot.slack_errors import ABOUT_A_PERSON, error_code, why_undeliverable
 from bot.store import Database
 from bot.store import notices as notice_store
@@ -53,6 +55,10 @@ class Notices:
                 )
             return False
         return True
+
+    async def revert_failed(self, slack_user_id: str, text: str, toggle_id: int) -> bool:
+        retry = actions(button("Try again now", RETRY_TOGGLE, str(toggle_id), style="primary"))
+        return await self.post(slack_user_id, text, [section(text), retry])
 
     async def tell(self, slack_user_id: str, text: str) -> bool:
         return await self.post(slack_user_id, text)

@@ -21,7 +21,6 @@ from bot.oncall.engine import HandoffEngine
 from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
-from bot.providers.smspartner.emulator.app import TEAM_NUMBER as EMULATOR_VIRTUAL_NUMBER
 from bot.respond import Responder
 from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
@@ -42,7 +41,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
+@dataclass(eq=False)  # identity: a runtime is a key for its App Home page
 class Runtime:
     settings: Settings
     database: Database
@@ -113,9 +112,7 @@ async def start_runtime(
     providers = build_providers(settings, database, transports=transports, alert=notices.alert_admins)
     profiles = SlackProfiles(slack)
     workspace = SlackWorkspace(slack)
-    virtual_numbers = set(settings.smspartner_numbers)
-    if settings.uses_emulator:
-        virtual_numbers.add(EMULATOR_VIRTUAL_NUMBER)
+    virtual_numbers = set(settings.smspartner_numbers) | providers.emulated_numbers
     destinations = DestinationPolicy(
         region=settings.switchboard_default_region,
         allowed_countries=settings.switchboard_allowed_countries,

@@ -14,7 +14,6 @@ import logging
 from datetime import datetime, timedelta
 
 from bot import profile_checks
-from bot.blocks import actions, button, section
 from bot.errors import describe
 from bot.runtime import Runtime
 from bot.store import idempotency
@@ -23,7 +22,6 @@ from bot.store.toggles import ToggleRecord
 
 log = logging.getLogger(__name__)
 
-RETRY_ACTION = "toggle_retry"
 RETRY_BACKOFF = timedelta(minutes=1)
 # Idempotency keys outlive any redelivery or double click worth catching (a button in a
 # DM can be clicked again days later); older ones are deleted once an hour.
@@ -64,23 +62,17 @@ class Scheduler:
             async with self.runtime.database.session() as session:
                 await store.release_lease(session, toggle_id=toggle.id, retry_at=retry_at)
             if toggle.attempts == 1:
-                await self._tell(
-                    toggle, f"Switchboard couldn't end your call forwarding: {sentence}", retry=True
+                await self.runtime.notices.revert_failed(
+                    toggle.slack_user_id,
+                    f"Switchboard couldn't end your call forwarding: {sentence}",
+                    toggle.id,
                 )
             return
         if result == "changed":
             text = "Your forwarding was changed in the provider's app since Switchboard set it, so I left it as it is."
         else:
             text = "Your calls ring as usual again: the forwarding you set with Switchboard has ended."
-        await self._tell(toggle, text, retry=False)
-
-    async def _tell(self, toggle: ToggleRecord, text: str, *, retry: bool) -> None:
-        blocks = [section(text)]
-        if retry:
-            blocks.append(
-                actions(button("Try again now", RETRY_ACTION, str(toggle.id), style="primary"))
-            )
-        await self.runtime.notices.post(toggle.slack_user_id, text, blocks)
+        await self.runtime.notices.post(toggle.slack_user_id, text)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop())

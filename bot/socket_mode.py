@@ -11,8 +11,8 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot import logs
 from bot.app import build_app
 from bot.gc_tuning import settle_garbage_collector
-from bot.runtime import Runtime, start_runtime
-from bot.scheduler import Scheduler
+from bot.lifecycle import running
+from bot.runtime import Runtime
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,21 +27,16 @@ async def start_socket_mode(runtime: Runtime, app_token: str) -> AsyncSocketMode
 async def run_socket_mode(settings: Settings) -> int:
     logs.configure(settings.log_level, settings.log_format)
     assert settings.slack_app_token is not None
-    runtime = await start_runtime(settings)
-    await runtime.workspace.get()  # learn our workspace at start-up (CONTRACT "Trust")
-    handler = await start_socket_mode(runtime, settings.slack_app_token.get_secret_value())
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    log.info("Switchboard connected over Socket Mode")
-    scheduler = Scheduler(runtime)
-    scheduler.start()
-    settle_garbage_collector()
-    try:
-        await stop.wait()
-    finally:
-        await scheduler.stop()
-        await handler.close_async()  # type: ignore[no-untyped-call]
-        await runtime.aclose()
+    async with running(settings) as runtime:
+        handler = await start_socket_mode(runtime, settings.slack_app_token.get_secret_value())
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("Switchboard connected over Socket Mode")
+        settle_garbage_collector()
+        try:
+            await stop.wait()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
     return 0

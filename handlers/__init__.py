@@ -5,11 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.runtime import Runtime
+from handlers import admin, forward, home, oncall, transfer
 
 
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
-    from handlers import admin, forward, home, oncall, transfer
-
     admin.register(app, runtime)
     forward.register(app, runtime)
     transfer.register(app, runtime)

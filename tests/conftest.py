@@ -10,9 +10,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.loopback import LoopbackServer
-from bot.providers.ringcentral.emulator import build_emulator
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.devkit.loopback import LoopbackServer
+from bot.devkit.ringcentral import build_emulator
+from bot.devkit.ringcentral.app import RingCentralEmulator
 from tests.harness import Harness, start_harness
 
 POSTGRES_DSN = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")

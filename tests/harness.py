@@ -16,14 +16,14 @@ import httpx
 
 from bot import signing
 from bot.asgi import build_asgi
-from bot.loopback import LoopbackServer
-from bot.providers.emulation.faults import Faults
-from bot.providers.ringcentral.emulator import EmulatorState
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.devkit.faults import Faults
+from bot.devkit.loopback import LoopbackServer
+from bot.devkit.ringcentral import EmulatorState
+from bot.devkit.ringcentral.app import RingCentralEmulator
+from bot.devkit.shell import payloads
+from bot.devkit.shell.standin import Call, SlackStandIn, SlackUser, slack_id_for
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings, load_settings
-from bot.shell import payloads
-from bot.shell.standin import Call, SlackStandIn, SlackUser, slack_id_for
 from bot.store import audit as audit_store
 from bot.store.audit import AuditRecord
 
@@ -172,7 +172,7 @@ async def start_harness(database_url: str, **overrides: Any) -> Harness:
     }
     settings = load_settings(**{**defaults, **overrides})
     runtime = await start_runtime(settings, migrate=True)
-    app = build_asgi(runtime, signing_secret=secret, own_runtime=False)
+    app = build_asgi(runtime, signing_secret=secret)
     server = LoopbackServer(app)
     await server.start()
     return Harness(settings, runtime, slack, server, secret, httpx.AsyncClient(timeout=30))

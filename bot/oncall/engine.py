@@ -11,9 +11,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.blocks import code, escape, mention
+from bot.domain.lines import ProviderName
+from bot.domain.schedule import Shift, on_call
 from bot.errors import describe
-from bot.oncall.schedule import Shift, on_call
+from bot.mrkdwn import code, escape, mention
 from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
@@ -80,7 +81,7 @@ class HandoffEngine:
         if chosen:
             return chosen if allowed(chosen) else None
         lines = await self._identity.lines_of(member)
-        line = next((x for x in lines if x.provider == "ringcentral"), None)
+        line = next((x for x in lines if x.on(ProviderName.RINGCENTRAL)), None)
         if line is None:
             return None
         numbers = await self._forwarding.numbers(line)

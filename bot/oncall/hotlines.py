@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.lines import LineRef
 from bot.errors import UserError
 from bot.phone import InvalidNumber, to_e164
 from bot.providers.base import Directory, ProviderName
@@ -32,9 +33,11 @@ class HotlineCheck:
     async def resolve(self, text: str, *, rotation_id: int | None) -> tuple[str, str]:
         """(line ref, label) of a hotline as typed; a UserError names what is wrong."""
         ref, label = await self._line(text.strip())
-        provider, _, line_id = ref.partition(":")
+        line = LineRef.parse(ref)
         async with self.database.session() as session:
-            holder = await link_store.holder_of(session, provider=provider, line_id=line_id)
+            holder = await link_store.holder_of(
+                session, provider=line.provider.value, line_id=line.line_id
+            )
             owner = await store.hotline_owner(session, line=ref)
             mine = await store.get(session, rotation_id=rotation_id) if rotation_id else None
         if holder:

@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.destinations import DestinationPolicy
+from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.errors import UserError
 from bot.oncall.hotlines import HotlineCheck
-from bot.oncall.schedule import Override, Shift, on_call, timeline
 from bot.services import audit
 from bot.services.actor import Actor
 from bot.services.identity import Identity

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.domain.lines import ProviderName
 
-class ProviderName(enum.StrEnum):
-    RINGCENTRAL = "ringcentral"
-    VOIPNOW = "voipnow"
-    SMSPARTNER = "smspartner"
+__all__ = ["Directory", "DirectoryEntry", "Probe", "ProviderName"]
 
 
 @dataclass(frozen=True, slots=True)

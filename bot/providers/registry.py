@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 from pydantic import SecretStr
@@ -14,18 +15,16 @@ from bot.providers.budget import RateBudget
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
-from bot.providers.ringcentral.emulator import build_emulator as build_rc_emulator
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
 from bot.providers.smspartner.client import SmsPartnerClient
-from bot.providers.smspartner.emulator import SmsPartnerEmulator
-from bot.providers.smspartner.emulator import build_emulator as build_sp_emulator
-from bot.providers.smspartner.emulator.app import API_KEY as SP_EMULATOR_KEY
 from bot.providers.voipnow.client import VoipNowClient
-from bot.providers.voipnow.emulator import VoipNowEmulator
-from bot.providers.voipnow.emulator import build_emulator as build_vn_emulator
 from bot.settings import Provider, Settings
 from bot.store import Database
 from bot.store.sealed import SecretBox
+
+if TYPE_CHECKING:  # dev tools: imported only when the built-in emulator is in use
+    from bot.devkit.ringcentral.app import RingCentralEmulator
+    from bot.devkit.smspartner import SmsPartnerEmulator
+    from bot.devkit.voipnow import VoipNowEmulator
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +43,7 @@ class Providers:
     voipnow_emulator: VoipNowEmulator | None = None
     smspartner: SmsPartnerClient | None = None
     smspartner_emulator: SmsPartnerEmulator | None = None
+    emulated_numbers: frozenset[str] = frozenset()  # virtual numbers the emulator seeds
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @property
@@ -96,26 +96,27 @@ class _Builder:
         self.providers = Providers()
 
     def emulated(self) -> Providers:
-        rc_app, vn_app = build_rc_emulator(), build_vn_emulator()
-        self.providers.ringcentral_emulator, self.providers.voipnow_emulator = rc_app, vn_app
-        self.transports.setdefault(ProviderName.RINGCENTRAL, httpx.ASGITransport(app=rc_app))
-        self.transports.setdefault(ProviderName.VOIPNOW, httpx.ASGITransport(app=vn_app))
-        self.providers.ringcentral = self._ringcentral(
-            "http://ringcentral.emulator",
+        from bot.devkit import in_process  # only here: production never loads dev tools
+
+        apps = in_process.start_emulators()
+        found = self.providers
+        found.ringcentral_emulator, found.voipnow_emulator = apps.ringcentral, apps.voipnow
+        found.smspartner_emulator = apps.smspartner
+        found.emulated_numbers = frozenset({in_process.VIRTUAL_NUMBER})
+        for name, transport in apps.transports().items():
+            self.transports.setdefault(name, transport)
+        urls = in_process.URLS
+        found.ringcentral = self._ringcentral(
+            urls[ProviderName.RINGCENTRAL],
             "emulator",
             SecretStr("emulator"),
             SecretStr(EMULATOR_IDENTITY),
         )
-        self.providers.voipnow = self._voipnow(
-            "http://voipnow.emulator", "emulator", SecretStr("emulator")
+        found.voipnow = self._voipnow(urls[ProviderName.VOIPNOW], "emulator", SecretStr("emulator"))
+        found.smspartner = self._smspartner(
+            urls[ProviderName.SMSPARTNER], SecretStr(in_process.SMSPARTNER_KEY)
         )
-        sp_app = build_sp_emulator()
-        self.providers.smspartner_emulator = sp_app
-        self.transports.setdefault(ProviderName.SMSPARTNER, httpx.ASGITransport(app=sp_app))
-        self.providers.smspartner = self._smspartner(
-            "http://smspartner.emulator", SecretStr(SP_EMULATOR_KEY)
-        )
-        return self.providers
+        return found
 
     def configured(self) -> Providers:
         s = self.settings

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.destinations import DestinationPolicy
+from bot.domain.lines import ProviderName
 from bot.errors import Unsupported, UserError
 from bot.phone import InvalidNumber, to_e164
 from bot.providers.ringcentral.client import RingCentralClient
@@ -116,7 +117,7 @@ class ForwardingService:
         """The subject's RingCentral line, after checking the actor may act on it."""
         actor.require_for(subject)
         lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
-        line = next((x for x in lines if x.provider == "ringcentral"), None)
+        line = next((x for x in lines if x.on(ProviderName.RINGCENTRAL)), None)
         if line is None or self._rc is None:
             raise Unsupported(NO_RINGCENTRAL)
         return line

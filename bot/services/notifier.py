@@ -13,3 +13,7 @@ class Notifier(Protocol):
     async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
         """Deliver `text` to a user id or a channel id; False when it couldn't be."""
         ...
+
+    async def revert_failed(self, slack_user_id: str, text: str, toggle_id: int) -> bool:
+        """Tell the owner a timed revert failed, offering to try again now."""
+        ...

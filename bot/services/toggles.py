@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.destinations import DestinationPolicy
+from bot.domain.lines import LineRef, ProviderName
 from bot.errors import Unsupported, UserError
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.handling import Model
@@ -69,8 +70,8 @@ class ToggleService:
         self._destinations = destinations
         self._identity = identity
         self._clock = clock
-        self._legacy = LegacyRuleOverlay(ringcentral) if ringcentral else None
-        self._new = ForwardAllOverlay(ringcentral) if ringcentral else None
+        self._legacy = LegacyRuleOverlay(ringcentral, clock) if ringcentral else None
+        self._new = ForwardAllOverlay(ringcentral, clock) if ringcentral else None
         self._rc = ringcentral
         self._sp = VirtualNumberOverlay(smspartner, database, clock) if smspartner else None
 
@@ -81,7 +82,8 @@ class ToggleService:
         usable = [
             x
             for x in lines
-            if (x.provider == "ringcentral" and self._rc) or (x.provider == "smspartner" and self._sp)
+            if (x.on(ProviderName.RINGCENTRAL) and self._rc)
+            or (x.on(ProviderName.SMSPARTNER) and self._sp)
         ]
         if not usable:
             raise Unsupported(NO_LINE)
@@ -101,7 +103,7 @@ class ToggleService:
         return await (await self.overlay(line)).status(line, toggle, self._clock())
 
     async def overlay(self, line: LinkRecord) -> Overlay:
-        if line.provider == "smspartner" and self._sp is not None:
+        if line.on(ProviderName.SMSPARTNER) and self._sp is not None:
             return self._sp
         assert self._rc is not None
         assert self._legacy is not None
@@ -255,6 +257,8 @@ class ToggleService:
         lines = await self._identity.lines_of(toggle.slack_user_id)
         found = next((x for x in lines if x.ref == toggle.line), None)
         if found is None:
-            provider, _, line_id = toggle.line.partition(":")
-            return LinkRecord(toggle.slack_user_id, provider, line_id, line_id, "", "admin")
+            ref = LineRef.parse(toggle.line)
+            return LinkRecord(
+                toggle.slack_user_id, ref.provider.value, ref.line_id, ref.line_id, "", "admin"
+            )
         return found

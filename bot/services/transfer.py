@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.blocks import code, escape, mention
 from bot.errors import Unsupported, UserError
+from bot.mrkdwn import code, escape, mention
 from bot.phone import display
 from bot.providers.base import ProviderName
 from bot.providers.errors import NotFound, Unavailable

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.lines import LineRef, ProviderName
 from bot.store.models import Link, Unlinked
 
 
@@ -24,7 +25,14 @@ class LinkRecord:
     @property
     def ref(self) -> str:
         """`provider:line_id`, how audit rows, toggles and rotations name a line."""
-        return f"{self.provider}:{self.line_id}"
+        return str(self.line)
+
+    @property
+    def line(self) -> LineRef:
+        return LineRef(ProviderName(self.provider), self.line_id)
+
+    def on(self, provider: ProviderName) -> bool:
+        return self.provider == provider.value
 
     @property
     def is_admin_link(self) -> bool:

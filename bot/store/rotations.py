@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.oncall.schedule import Override, Rotation
+from bot.domain.lines import LineRef, rotation_owner
+from bot.domain.schedule import Override, Rotation
 from bot.store.db import Database
 from bot.store.links import LinkRecord
 from bot.store.models import HandoffRow, OncallNumber, OverrideRow, RotationMember, RotationRow
@@ -33,9 +34,14 @@ class RotationRecord:
     @property
     def line(self) -> LinkRecord:
         """The hotline as a line the toggle overlays can act on (owned by the rotation)."""
-        provider, _, line_id = self.hotline.partition(":")
+        ref = LineRef.parse(self.hotline)
         return LinkRecord(
-            f"rotation:{self.id}", provider, line_id, self.hotline_label, self.name, "admin"
+            rotation_owner(self.id),
+            ref.provider.value,
+            ref.line_id,
+            self.hotline_label,
+            self.name,
+            "admin",
         )
 
 

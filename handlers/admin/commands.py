@@ -12,7 +12,7 @@ from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from handlers.admin import views
-from handlers.common import actor_of, in_background, split_mention
+from handlers.shared import actor_of, in_background, split_mention
 
 DEFAULT_AUDIT_ROWS = 10
 MAX_AUDIT_ROWS = 50

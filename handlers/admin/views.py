@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.blocks import Block, code, context, escape, header, mention, section, sections_of_lines
-from bot.errors import PROVIDER_NAMES
+from bot.blocks import Block, context, header, section, sections_of_lines
+from bot.mrkdwn import code, mention
 from bot.services.identity import ASK_ADMIN
 from bot.store.audit import AuditRecord
 from bot.store.links import LinkRecord
+from handlers.shared.lines import describe_line
 
 HELP = "\n".join(
     [
@@ -19,14 +20,6 @@ HELP = "\n".join(
         "`smspartner:<number>`), `/switchboard unlink @user`, `/switchboard audit [@user] [n]`",
     ]
 )
-
-
-def describe_line(link: LinkRecord) -> str:
-    provider = PROVIDER_NAMES.get(link.provider, link.provider)
-    how = "linked by an admin" if link.is_admin_link else "matched by your Slack email"
-    if link.provider == "smspartner":
-        return f"{provider} virtual number {code(link.extension_number)} ({how})"
-    return f"{provider} extension {code(link.extension_number)}, {escape(link.display_name)} ({how})"
 
 
 def whoami(user_id: str, lines: list[LinkRecord], is_admin: bool) -> tuple[str, list[Block]]:

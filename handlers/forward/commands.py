@@ -6,19 +6,18 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
-from bot.blocks import code, escape, message
+from bot.blocks import message
 from bot.errors import UserError
-from bot.phone import display
 from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import Ambiguous, Change, Number
-from handlers.common import actor_of, in_background, split_mention
 from handlers.forward import views
 from handlers.forward.modal import open_modal
 from handlers.forward.parsing import number_and_label, words_of
 from handlers.forward.quick import QuickToggle
-from handlers.home import publish_home
+from handlers.shared import actor_of, in_background, split_mention
+from handlers.shared.home_page import publish_home
 
 
 class ForwardCommand:
@@ -120,20 +119,5 @@ class ForwardCommand:
     async def _report(self, change: Change, respond: Respond) -> None:
         if change.replayed:
             return  # the first delivery already answered
-        await respond(**message(sentence(change, self.service.region)))
+        await respond(**message(views.sentence(change, self.service.region)))
         await publish_home(self.runtime, change.line.slack_user_id, numbers=change.numbers)
-
-
-def sentence(change: Change, region: str) -> str:
-    def show(number: Number) -> str:
-        return f"*{escape(number.label)}* {code(display(number.phone, region))}"
-
-    if change.note == "already" and change.after:
-        return f"{show(change.after)} is already in the forwarding numbers; nothing changed."
-    if change.action == "forwarding.add" and change.after:
-        return f"Added {show(change.after)} to the forwarding numbers."
-    if change.action == "forwarding.edit" and change.before and change.after:
-        return f"Changed {show(change.before)} to {show(change.after)}."
-    if change.action == "forwarding.remove" and change.before:
-        return f"Removed {show(change.before)} from the forwarding numbers."
-    return "Done."

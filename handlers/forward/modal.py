@@ -20,11 +20,12 @@ from bot.providers.errors import ProviderError, Rejected
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import MAX_LABEL, Change, Listing
+from bot.slack_actions import RETRY_TOGGLE
 from handlers.forward import views
 from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.forward.switch import status_text, switch_blocks
 from handlers.forward.views import Meta
-from handlers.home import publish_home
+from handlers.shared.home_page import publish_home
 
 log = logging.getLogger(__name__)
 
@@ -193,10 +194,10 @@ async def _remove(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, key:
 
 
 async def _done(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, change: Change) -> None:
-    from handlers.forward.commands import sentence
-
     notice = (
-        "" if change.replayed else f":white_check_mark: {sentence(change, runtime.forwarding.region)}"
+        ""
+        if change.replayed
+        else f":white_check_mark: {views.sentence(change, runtime.forwarding.region)}"
     )
     status = await status_text(runtime, actor, meta.subject)  # read once for both views
     await show_list(
@@ -234,9 +235,8 @@ def _local_errors(
 
 def register_retry(app: AsyncApp, runtime: Runtime) -> None:
     """The "Try again now" button of a failed timed revert."""
-    from bot.scheduler import RETRY_ACTION
 
-    @app.action(RETRY_ACTION)
+    @app.action(RETRY_TOGGLE)
     async def retry(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()
         user = str(body["user"]["id"])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.blocks import code, message
+from bot.blocks import message
+from bot.domain.lines import ProviderName
 from bot.errors import UserError
+from bot.mrkdwn import code
 from bot.phone import display
 from bot.respond import Respond
 from bot.runtime import Runtime
@@ -14,8 +16,8 @@ from bot.services.forwarding import Ambiguous, Number
 from bot.services.overlays import Status
 from bot.services.toggles import ToggleResult
 from bot.store.links import LinkRecord
-from handlers.forward.when import ends_at, local_time, split_when
-from handlers.home import publish_home
+from handlers.shared.home_page import publish_home
+from handlers.shared.when import ends_at, local_time, split_when
 
 AS_LAST_SET = (
     "as last set by Switchboard at {when} (changes made in SMSPartner's dashboard can't be seen)"
@@ -47,7 +49,7 @@ class QuickToggle:
         line = await self.toggles.line(actor, subject)
         until = await self._until(actor, when)
         target = ""
-        if line.provider == "smspartner":  # SMSPartner voicemail notifies an e-mail address
+        if line.on(ProviderName.SMSPARTNER):  # SMSPartner voicemail notifies an e-mail address
             target = (
                 words[0]
                 if words
@@ -106,7 +108,7 @@ class QuickToggle:
     async def _target(self, line: LinkRecord, text: str) -> tuple[str, list[Number] | None]:
         """The number to forward to, and the line's numbers when they were read for it."""
         numbers = None
-        if line.provider == "ringcentral":
+        if line.on(ProviderName.RINGCENTRAL):
             numbers = await self.runtime.forwarding.numbers(line)
             try:
                 return self.runtime.forwarding.resolve(numbers, text).phone, numbers

@@ -7,17 +7,20 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.blocks import Block, actions, button, code, option_text, section
+from bot.blocks import Block, actions, button, option_text, section
 from bot.blocks import modal as blocks_modal
 from bot.errors import describe
+from bot.mrkdwn import code
 from bot.phone import display
 from bot.runtime import Runtime
 from bot.services.actor import NOT_ADMIN, Actor
 from bot.services.forwarding import Number
 from bot.services.overlays import Kind
 from handlers.forward.ids import ViewId
+from handlers.forward.quick import QuickToggle
 from handlers.forward.views import Meta, modal
-from handlers.home import publish_home
+from handlers.shared.home_page import publish_home
+from handlers.shared.when import ends_at
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +85,6 @@ def _select(block_id: str, label: str, options: list[dict[str, Any]], initial: d
 
 
 async def status_text(runtime: Runtime, actor: Actor, subject: str) -> str:
-    from handlers.forward.quick import QuickToggle
-
     try:
         line, status = await runtime.toggles.status(actor, subject)
         return await QuickToggle(runtime).describe(actor, line, status)
@@ -154,8 +155,6 @@ async def _open(runtime: Runtime, actor: Actor, body: dict[str, Any], subject: s
 async def _on(
     runtime: Runtime, actor: Actor, meta: Meta, view_id: str, target: str, duration: str, key: str
 ) -> None:
-    from handlers.forward.when import ends_at
-
     if not actor.may_act_for(meta.subject):  # a forged subject: refused before any read
         await runtime.slack.views_update(view_id=view_id, view=notice(meta, f":warning: {NOT_ADMIN}"))
         return

@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import Block, actions, button, code, context, escape, mention, section
+from bot.blocks import Block, actions, button, context, section
 from bot.blocks import modal as blocks_modal
+from bot.mrkdwn import code, escape, mention
 from bot.phone import display
-from bot.services.forwarding import Listing, Number
+from bot.services.forwarding import Change, Listing, Number
 from handlers.forward.ids import ActionId, BlockId, ViewId
 
 USAGE = "\n".join(
@@ -183,3 +184,18 @@ def _input(block: BlockId, label: str, hint: str, initial: str | None, *, option
 def confirm_remove(meta: Meta, number: Number, region: str) -> dict[str, Any]:
     text = f"Remove {describe(number, region)}?\nCalls will no longer be forwarded there."
     return modal(ViewId.REMOVE, "Remove number", [section(text)], meta, submit="Remove")
+
+
+def sentence(change: Change, region: str) -> str:
+    def show(number: Number) -> str:
+        return f"*{escape(number.label)}* {code(display(number.phone, region))}"
+
+    if change.note == "already" and change.after:
+        return f"{show(change.after)} is already in the forwarding numbers; nothing changed."
+    if change.action == "forwarding.add" and change.after:
+        return f"Added {show(change.after)} to the forwarding numbers."
+    if change.action == "forwarding.edit" and change.before and change.after:
+        return f"Changed {show(change.before)} to {show(change.after)}."
+    if change.action == "forwarding.remove" and change.before:
+        return f"Removed {show(change.before)} from the forwarding numbers."
+    return "Done."

@@ -7,17 +7,19 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.blocks import code, message, metadata
+from bot.blocks import message, metadata
 from bot.errors import UserError, describe
+from bot.mrkdwn import code
 from bot.oncall.service import RotationSpec
 from bot.phone import display
 from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack_channels import cannot_post_in
-from handlers.common import actor_of, in_background
-from handlers.forward.when import ends_at, local_time, split_when
-from handlers.oncall import views
+from handlers.oncall import home_section, views
+from handlers.shared import actor_of, in_background
+from handlers.shared.home_page import home_page
+from handlers.shared.when import ends_at, local_time, split_when
 
 log = logging.getLogger(__name__)
 ADMINS_ONLY = (
@@ -27,7 +29,7 @@ ADMINS_ONLY = (
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    service = runtime.rotations
+    home_page(runtime).add(home_section.ORDER, home_section.shifts_section)
 
     @app.command("/oncall")
     async def oncall(
@@ -59,23 +61,36 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             await ack()
             return
         values = views.form_values(view)
+        if not runtime.is_admin(user):  # checked in the ack: no I/O before it
+            await ack(response_action="errors", errors={"name": ADMINS_ONLY})
+            return
         if not values["shift_length"].isdigit():
             await ack(response_action="errors", errors={"shift_length": "A whole number, e.g. 1."})
             return
         spec = RotationSpec(**{**values, "shift_length": int(values["shift_length"])})
-        if runtime.is_admin(user):  # others are refused by the service, naming the real reason
-            problem = await cannot_post_in(runtime.slack, spec.channel)
-            if problem:
-                await ack(response_action="errors", errors={"channel": problem})
-                return
-        try:
-            rotation = await service.save(Actor(user, runtime.is_admin(user)), spec)
-        except Exception as exc:  # the modal stays open with one sentence under the name
-            await ack(response_action="errors", errors={"name": describe(exc, log)})
-            return
-        await ack()
-        text = f"Rotation *{rotation.name}* saved; the hotline {code(rotation.hotline_label)} follows it from now on."
-        runtime.tasks.spawn(runtime.notify(user, text))
+        await ack(response_action="update", view=views.notice(user, "Saving…"))
+        runtime.tasks.spawn(_save(runtime, Actor(user, True), spec, str(view["id"])))
+
+
+async def _save(runtime: Runtime, actor: Actor, spec: RotationSpec, view_id: str) -> None:
+    """After the ack: the channel check and the save (provider look-ups) in the background.
+
+    A refusal puts the form back as typed, with one sentence on top.
+    """
+    problem = await cannot_post_in(runtime.slack, spec.channel)
+    try:
+        if problem:
+            raise UserError(problem)
+        rotation = await runtime.rotations.save(actor, spec)
+    except Exception as exc:
+        form = views.rotation_form(
+            actor.slack_user_id, spec.timezone, None, typed=spec, error=describe(exc, log)
+        )
+        await runtime.slack.views_update(view_id=view_id, view=form)
+        return
+    text = f"Rotation *{rotation.name}* saved; the hotline {code(rotation.hotline_label)} follows it from now on."
+    await runtime.slack.views_update(view_id=view_id, view=views.notice(actor.slack_user_id, text))
+    await runtime.notify(actor.slack_user_id, text)
 
 
 async def _open_form(runtime: Runtime, actor: Actor, trigger_id: str, name: str | None) -> None:

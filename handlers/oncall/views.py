@@ -6,12 +6,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.blocks import Block, code, escape, mention
+from bot.blocks import Block, section
 from bot.blocks import modal as modal_view
-from bot.oncall.schedule import Shift
-from bot.oncall.service import Now
+from bot.domain.schedule import Shift
+from bot.mrkdwn import code, escape, mention
+from bot.oncall.service import Now, RotationSpec
 from bot.store.rotations import RotationRecord
-from handlers.forward.when import local_time
+from handlers.shared.when import local_time
 
 CALLBACK = "oncall_rotation_form"
 VALUE = "value"
@@ -70,21 +71,31 @@ def _option(value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": value}, "value": value}
 
 
-def rotation_form(opener: str, timezone: str, existing: RotationRecord | None) -> dict[str, Any]:
+def rotation_form(
+    opener: str,
+    timezone: str,
+    existing: RotationRecord | None,
+    *,
+    typed: RotationSpec | None = None,
+    error: str | None = None,
+) -> dict[str, Any]:
+    """The form: empty, an existing rotation's, or as typed again with `error` on top."""
+    spec = typed or (_spec_of(existing) if existing else None)
     shift_types = [_option(v) for v in ("hourly", "daily", "weekly")]
-    kind = existing.schedule.shift_type if existing else "weekly"
+    kind = spec.shift_type if spec and spec.shift_type in ("hourly", "daily", "weekly") else "weekly"
     members: dict[str, Any] = {"type": "multi_users_select"}
-    if existing:
-        members["initial_users"] = list(existing.schedule.members)
+    if spec and spec.members:
+        members["initial_users"] = list(spec.members)
     channel: dict[str, Any] = {"type": "conversations_select", "default_to_current_conversation": True}
-    if existing:
-        channel["initial_conversation"] = existing.channel
-    blocks = [
-        _input("name", "Name (one word)", _text(existing.name if existing else "", "support")),
+    if spec and spec.channel:
+        channel["initial_conversation"] = spec.channel
+    blocks: list[Block] = [section(f":warning: {error}")] if error else []
+    blocks += [
+        _input("name", "Name (one word)", _text(spec.name if spec else "", "support")),
         _input(
             "hotline",
             "Hotline: RingCentral extension or smspartner:<number>",
-            _text(existing.hotline_label if existing else "", "200"),
+            _text(spec.hotline if spec else "", "200"),
         ),
         _input("members", "Members, in rotation order", members),
         _input(
@@ -95,18 +106,35 @@ def rotation_form(opener: str, timezone: str, existing: RotationRecord | None) -
         _input(
             "shift_length",
             "Shift length (in those units)",
-            _text(str(existing.schedule.shift_length) if existing else "1"),
+            _text(str(spec.shift_length) if spec else "1"),
         ),
-        _input(
-            "handoff",
-            "Handoff time (local)",
-            _text(existing.schedule.handoff.strftime("%H:%M") if existing else "09:00"),
-        ),
-        _input("timezone", "Time zone", _text(existing.schedule.timezone if existing else timezone)),
+        _input("handoff", "Handoff time (local)", _text(spec.handoff if spec else "09:00")),
+        _input("timezone", "Time zone", _text(spec.timezone if spec else timezone)),
         _input("channel", "Channel for handoff notices", channel),
     ]
     return modal_view(
         CALLBACK, "On-call rotation", blocks, json.dumps({"opener": opener}), submit="Save"
+    )
+
+
+def _spec_of(rotation: RotationRecord) -> RotationSpec:
+    schedule = rotation.schedule
+    return RotationSpec(
+        name=rotation.name,
+        hotline=rotation.hotline_label,
+        members=list(schedule.members),
+        shift_type=schedule.shift_type,
+        shift_length=schedule.shift_length,
+        handoff=schedule.handoff.strftime("%H:%M"),
+        timezone=schedule.timezone,
+        channel=rotation.channel,
+    )
+
+
+def notice(opener: str, text: str) -> dict[str, Any]:
+    """The modal while saving, and once saved."""
+    return modal_view(
+        CALLBACK + "_done", "On-call rotation", [section(text)], json.dumps({"opener": opener})
     )
 
 

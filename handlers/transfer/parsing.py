@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.blocks import code, mention, parse_mention
 from bot.destinations import DestinationPolicy
 from bot.errors import UserError
+from bot.mrkdwn import code, mention, parse_mention
 from bot.phone import display
 from bot.services.calls import Destination
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.blocks import Block, context, escape, section
+from bot.blocks import Block, context, section
 from bot.blocks import modal as blocks_modal
+from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
 
 CALLBACK = "transfer_form"

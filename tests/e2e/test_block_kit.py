@@ -8,8 +8,8 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.shell import payloads
-from bot.shell.standin import Call
+from bot.devkit.shell import payloads
+from bot.devkit.shell.standin import Call
 from tests.e2e.test_oncall import create_rotation
 from tests.harness import Harness, user_id
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.shell.standin import SlackStandIn
+from bot.devkit.shell.standin import SlackStandIn
 from tests.e2e.cli import run
 
 

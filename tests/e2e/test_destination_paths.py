@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.shell import payloads
+from bot.devkit.shell import payloads
 from tests.e2e.test_toggles import ALICE, custom_rules
 from tests.harness import Harness, user_id
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.shell import payloads
+from bot.devkit.shell import payloads
 from tests.harness import Harness, Reply, user_id
 
 ALICE_EXT = 2263488004

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot import signing
-from bot.shell import payloads
+from bot.devkit.shell import payloads
 from tests.harness import Harness, user_id
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.shell import payloads
+from bot.devkit.shell import payloads
 from tests.harness import Harness, user_id
 
 HOTLINE_EXT = 2263496004  # "Support Hotline", extension 200
@@ -39,6 +39,15 @@ async def create_rotation(bot: Harness, who: str = "admin", members: list[str] |
     return await bot.signed(body)
 
 
+def outcome(reply: Any) -> str:
+    """What the rotation modal shows once the background save is done (saved, or why not)."""
+    assert reply.body is not None
+    assert reply.body["response_action"] == "update"  # "Saving…" in the ack, before any I/O
+    updates = [c.args["view"] for c in reply.calls if c.method == "views.update"]
+    assert updates, "the modal was never updated"
+    return str(updates[-1]["blocks"][0]["text"]["text"])
+
+
 def hotline_forwards_to(bot: Harness) -> str | None:
     ext = bot.rc.extensions[HOTLINE_EXT]
     rules = [r for r in ext.rules_v1.values() if r["type"] == "Custom"]
@@ -51,7 +60,7 @@ async def test_create_who_take_and_schedule(bot: Harness) -> None:
     assert "Only Switchboard admins" in refused.text  # in the ack, before any form opens
     assert not [c for c in refused.calls if c.method == "views.open"]
     saved = await create_rotation(bot)
-    assert saved.body is None  # the modal closes
+    assert "Rotation *support* saved" in outcome(saved)
     who = await bot.command("alice", "/oncall", "")
     assert f"<@{user_id('alice')}> is on call until" in who.text
     assert f"then <@{user_id('bob')}>" in who.text

@@ -6,7 +6,7 @@ import secrets
 
 import pytest
 
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.devkit.ringcentral.app import RingCentralEmulator
 from tests.harness import Harness, start_configured, user_id
 
 

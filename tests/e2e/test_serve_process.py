@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 
 from bot import signing
-from bot.shell import payloads
-from bot.shell.standin import SlackStandIn, SlackUser, slack_id_for
+from bot.devkit.shell import payloads
+from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
 from tests.e2e.cli import BIN
 from tests.e2e.test_startup import CANARIES
 
@@ -90,3 +90,67 @@ async def test_serve_answers_and_logs_json_without_secrets(tmp_path: Path) -> No
     for value in CANARIES.values():
         assert value not in out + err
     assert sys.executable  # the venv's python ran the script
+
+
+async def test_serve_with_real_providers_loads_no_dev_tools(tmp_path: Path) -> None:
+    slack = SlackStandIn()
+    await slack.start()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SWITCHBOARD_"))}
+    env.update(CANARIES)
+    env.update(
+        SLACK_API_URL=slack.api_url,
+        DATABASE_URL=f"sqlite:///{tmp_path}/serve.db",
+        SWITCHBOARD_PROVIDERS="ringcentral,voipnow,smspartner",
+        RINGCENTRAL_SERVER_URL="http://127.0.0.1:9",  # never reached before /healthz
+        RINGCENTRAL_CLIENT_ID="id",
+        RINGCENTRAL_CLIENT_SECRET="secret-value",
+        RINGCENTRAL_JWT="jwt-value",
+        VOIPNOW_URL="http://127.0.0.1:9",
+        VOIPNOW_CLIENT_ID="id",
+        VOIPNOW_CLIENT_SECRET="secret-value",
+        SMSPARTNER_API_KEY="key-value",
+        SMSPARTNER_NUMBERS="+33612345678",
+    )
+    log_path = tmp_path / "stderr.txt"  # -X importtime writes far more than a pipe holds
+    log_file = log_path.open("w")
+    process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "bot",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log_file,
+        text=True,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            for _ in range(400):
+                try:
+                    if (await http.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("serve never answered /healthz")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log_file.close()
+        await slack.stop()
+    err = log_path.read_text()
+    imported = [
+        line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if line.startswith("import time:")
+    ]
+    assert any(name == "bot.serve" for name in imported), "importtime printed nothing"
+    dev = [name for name in imported if name.startswith(("bot.devkit", "bench"))]
+    assert dev == []

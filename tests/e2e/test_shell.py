@@ -93,10 +93,10 @@ def test_forwarding_numbers_in_the_shell(tmp_path: Path) -> None:
 
 
 async def test_the_shells_people_have_their_own_time_zones(sqlite_url: str) -> None:
+    from bot.devkit.shell.main import load_directory
+    from bot.devkit.shell.standin import SlackStandIn
     from bot.runtime import start_runtime
     from bot.settings import load_settings
-    from bot.shell.main import load_directory
-    from bot.shell.standin import SlackStandIn
 
     settings = load_settings(
         slack_bot_token="xoxb-shell", database_url=sqlite_url, switchboard_providers="emulator"

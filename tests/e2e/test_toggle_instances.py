@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.scheduler import Scheduler
 from tests.harness import Harness, start_configured
 
@@ -86,7 +86,7 @@ HANDOFFS = 500
 async def test_two_engines_apply_each_handoff_once(
     postgres_url: str, platform: tuple[RingCentralEmulator, str]
 ) -> None:
-    from bot.shell import payloads
+    from bot.devkit.shell import payloads
     from bot.store import rotations as rotation_store
     from tests.e2e.test_oncall import form_values
     from tests.harness import user_id

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.providers.ringcentral.emulator.routing import effective_routing
+from bot.devkit.ringcentral.routing import effective_routing
+from bot.devkit.shell import payloads
 from bot.scheduler import Scheduler
-from bot.shell import payloads
 from tests.harness import Harness, user_id
 
 ALICE, CAROL = 2263488004, 2263490004

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot.providers.voipnow.emulator import VoipNowEmulator
-from bot.shell import payloads
+from bot.devkit.shell import payloads
+from bot.devkit.voipnow import VoipNowEmulator
 from tests.harness import Harness, user_id
 
 SESSION = "s-a7f3c1e2d4b5"
@@ -131,7 +131,7 @@ async def test_admin_transfers_for_another_user_and_it_is_audited(bot: Harness) 
 
 
 async def test_several_calls_open_a_picker_and_the_submission_transfers_once(bot: Harness) -> None:
-    from bot.providers.ringcentral.emulator.telephony import seeded_call
+    from bot.devkit.ringcentral.telephony import seeded_call
 
     second = seeded_call(2263488004, "+16505550102")
     second.id = "s-second"

@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.shell import payloads
-from bot.shell.standin import TEAM_ID, SlackUser, slack_id_for
+from bot.devkit.shell import payloads
+from bot.devkit.shell.standin import TEAM_ID, SlackUser, slack_id_for
 from tests.harness import Harness, user_id
 
 ALICE_EXT = 2263488004

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import httpx
 from pydantic import SecretStr
 
-from bot.loopback import LoopbackServer
+from bot.devkit.loopback import LoopbackServer
+from bot.devkit.ringcentral import build_emulator
+from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.providers.budget import RateBudget
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
-from bot.providers.ringcentral.emulator import build_emulator
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
 from bot.store import Database
 from bot.store.migrate import upgrade
 

@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from bot.devkit.ringcentral import build_emulator
+from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.providers.errors import AuthError
 from bot.providers.ringcentral.client import RingCentralClient
-from bot.providers.ringcentral.emulator import build_emulator
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
 from tests.integration.rc import wired
 
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.devkit.ringcentral.routing import effective_routing
 from bot.providers.errors import NotFound, Rejected, Unavailable
-from bot.providers.ringcentral.emulator.routing import effective_routing
 from bot.providers.ringcentral.handling import Model
 from tests.integration.rc import ALICE, BOB, wired
 

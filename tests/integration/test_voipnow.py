@@ -9,11 +9,11 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from bot.devkit.voipnow import VoipNowEmulator, build_emulator
 from bot.providers.budget import RateBudget
 from bot.providers.errors import AuthError, NotFound, Rejected, Unavailable
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.voipnow.client import VoipNowClient
-from bot.providers.voipnow.emulator import VoipNowEmulator, build_emulator
 
 CALL = "b817d2618fe6f1804333"
 

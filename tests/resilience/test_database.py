@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot import signing
-from bot.shell import payloads
+from bot.devkit.shell import payloads
 from tests.conftest import POSTGRES_DSN
 from tests.harness import Harness, start_harness, user_id
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator
 
 from bot import signing
-from bot.shell import payloads
+from bot.devkit.shell import payloads
 from tests.harness import Harness, user_id
 
 

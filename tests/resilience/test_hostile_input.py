@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import signing
-from bot.shell import payloads
+from bot.devkit.shell import payloads
 from tests.harness import Harness, user_id
 
 COMMANDS = ["/forward", "/transfer", "/oncall", "/switchboard"]

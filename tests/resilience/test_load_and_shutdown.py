@@ -6,7 +6,7 @@ import asyncio
 
 from bot import signing
 from bot.app import YOURS_BUSY
-from bot.shell import payloads
+from bot.devkit.shell import payloads
 from bot.tasks import BUSY, SHUTTING_DOWN
 from tests.harness import Harness, start_harness, user_id
 

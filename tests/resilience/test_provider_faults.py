@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.providers.emulation.faults import Fault
+from bot.devkit.faults import Fault
 from tests.harness import Harness, start_harness, user_id
 
 FAULTS = {

@@ -8,9 +8,9 @@ import json
 import logging
 
 from bot import logs
-from bot.loopback import LoopbackServer
-from bot.providers.smspartner.emulator import build_emulator
-from bot.providers.smspartner.emulator.app import API_KEY
+from bot.devkit.loopback import LoopbackServer
+from bot.devkit.smspartner import build_emulator
+from bot.devkit.smspartner.app import API_KEY
 from tests.harness import start_harness, user_id
 
 CANARY_BOT = "xoxb-canary-7c1e55aa"

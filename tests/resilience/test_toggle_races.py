@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.devkit.ringcentral.app import RingCentralEmulator
 from tests.e2e.test_toggle_instances import ALICE, custom_rules, two_instances
 from tests.harness import Harness
 

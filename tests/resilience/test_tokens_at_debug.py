@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import logs, redact
-from bot.providers.ringcentral.emulator.app import RingCentralEmulator
+from bot.devkit.ringcentral.app import RingCentralEmulator
 from tests.harness import start_configured
 
 KEY = "canary-key-" + "k" * 32

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.oncall.schedule import Override, Rotation, boundary, on_call, scheduled, shift_index, timeline
+from bot.domain.schedule import Override, Rotation, boundary, on_call, scheduled, shift_index, timeline
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Tokyo", "UTC", "Australia/Lord_Howe"]
 

@@ -6,6 +6,7 @@ expire on its own even if the bot is down.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,13 +27,16 @@ def _iso(moment: datetime) -> str:
 class LegacyRuleOverlay:
     model = "rc-legacy"
 
-    def __init__(self, client: RingCentralClient) -> None:
+    def __init__(
+        self, client: RingCentralClient, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self._rc = client
+        self._clock = clock
 
     async def apply(
         self, line: LinkRecord, kind: Kind, target: str, ends_at: datetime | None, *, by: str
     ) -> Applied:
-        start = datetime.now(UTC) - timedelta(minutes=1)
+        start = self._clock() - timedelta(minutes=1)
         end = ends_at or start + OPEN_ENDED
         rule: dict[str, Any] = {
             "type": "Custom",

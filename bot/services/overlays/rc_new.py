@@ -8,6 +8,7 @@ Range datetimes carry no zone: they are the user's local time in RingCentral.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,8 +28,11 @@ ALREADY_ON = "Forward all calls is already on in RingCentral; turn it off there 
 class ForwardAllOverlay:
     model = "rc-new"
 
-    def __init__(self, client: RingCentralClient) -> None:
+    def __init__(
+        self, client: RingCentralClient, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self._rc = client
+        self._clock = clock
 
     async def apply(
         self, line: LinkRecord, kind: Kind, target: str, ends_at: datetime | None, *, by: str
@@ -36,7 +40,9 @@ class ForwardAllOverlay:
         state = await self._rc.handling.get_state(line.line_id, FAC)
         rule = await self._rc.handling.get_state_rule(line.line_id, FAC)
         zone = await self._zone(line)
-        if state.get("enabled") and _active_now_or_later(state, datetime.now(zone).replace(tzinfo=None)):
+        if state.get("enabled") and _active_now_or_later(
+            state, self._clock().astimezone(zone).replace(tzinfo=None)
+        ):
             raise UserError(ALREADY_ON)
         snapshot = {"state": _state_part(state), "dispatching": rule["dispatching"]}
         written_rule = await self._rc.handling.put_state_rule_dispatching(
@@ -44,7 +50,7 @@ class ForwardAllOverlay:
         )
         conditions = []
         if ends_at is not None:
-            start = datetime.now(zone) - timedelta(minutes=1)
+            start = self._clock().astimezone(zone) - timedelta(minutes=1)
             window = {"startDateTime": _local(start, zone), "endDateTime": _local(ends_at, zone)}
             conditions = [
                 {

@@ -1,0 +1,38 @@
+"""The RingCentral emulator app: every route at the platform's real path."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from bot.devkit.faults import FaultMiddleware, Faults
+from bot.devkit.ringcentral import calls, directory, forwarding, handling, oauth
+from bot.devkit.ringcentral.guard import Guard
+from bot.devkit.ringcentral.state import EmulatorState
+
+
+class RingCentralEmulator(Starlette):
+    """A Starlette app that also exposes its state and fault table to tests."""
+
+    emulator_state: EmulatorState
+    faults: Faults
+
+
+def build_emulator(
+    state: EmulatorState | None = None, faults: Faults | None = None
+) -> RingCentralEmulator:
+    state = state or EmulatorState.seeded()
+    faults = faults or Faults()
+    guard = Guard(state)
+    app = RingCentralEmulator(
+        routes=[
+            *oauth.routes(state),
+            *directory.routes(state, guard),
+            *forwarding.routes(state, guard),
+            *calls.routes(state, guard),
+            *handling.routes(state, guard),
+        ]
+    )
+    app.add_middleware(FaultMiddleware, faults=faults)
+    app.emulator_state = state
+    app.faults = faults
+    return app

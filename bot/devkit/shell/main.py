@@ -1,0 +1,121 @@
+"""`switchboard shell`: start the stand-in, the runtime and the app; read lines; print replies."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+from typing import TextIO
+
+import httpx
+
+from bot import logs
+from bot.asgi import build_asgi
+from bot.devkit.shell.session import HINT, ShellSession
+from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
+from bot.lifecycle import running
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+DEFAULT_EMULATOR_USER = "alice@example.com"
+
+
+async def run_shell(
+    settings: Settings,
+    *,
+    as_email: str | None,
+    admin: bool,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> int:
+    logs.configure("ERROR" if settings.log_level == "INFO" else settings.log_level, settings.log_format)
+    standin = SlackStandIn()
+    await standin.start()
+    try:
+        async with running(
+            settings.model_copy(update={"slack_api_url": standin.api_url}),
+            bot_token="xoxb-shell-" + secrets.token_hex(8),
+        ) as runtime:
+            return await _session(runtime, standin, as_email, admin, stdin, stdout)
+    finally:
+        await standin.stop()
+
+
+async def _session(
+    runtime: Runtime,
+    standin: SlackStandIn,
+    as_email: str | None,
+    admin: bool,
+    stdin: TextIO,
+    stdout: TextIO,
+) -> int:
+    def write(text: str) -> None:
+        stdout.write(text + "\n")
+        stdout.flush()
+
+    await load_directory(runtime, standin)
+    email = as_email or (DEFAULT_EMULATOR_USER if runtime.settings.uses_emulator else None)
+    user = standin.user_by_email(email) if email else None
+    if user is None:
+        write(
+            f"shell: {email or 'nobody'} is not in the provider directory; pick someone with --as EMAIL."
+        )
+        return 2
+    if admin:
+        runtime.admins.add(user.id)
+    if runtime.settings.uses_emulator:
+        write("Switchboard shell, against the built-in provider EMULATOR (no real phones).")
+    write(f"You are {user.real_name} <{user.email}>{' (admin)' if admin else ''}. {HINT}")
+
+    interactive = stdin.isatty()
+
+    async def read(prompt: str) -> str | None:
+        stdout.write(prompt)
+        stdout.flush()
+        line = await asyncio.get_running_loop().run_in_executor(None, stdin.readline)
+        if not line:
+            stdout.write("\n")
+            return None
+        if not interactive:
+            stdout.write(line if line.endswith("\n") else line + "\n")
+        return line
+
+    secret = secrets.token_hex(16)
+    app = build_asgi(runtime, signing_secret=secret)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://switchboard"
+    ) as http:
+        session = ShellSession(
+            runtime=runtime, standin=standin, http=http, secret=secret, user=user, read=read, write=write
+        )
+        while (line := await read(session.prompt)) is not None:
+            try:
+                if not await session.handle(line):
+                    break
+            except Exception as exc:  # keep the shell alive, say what failed
+                write(f"shell: {type(exc).__name__}: {exc}")
+    return 0
+
+
+async def load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
+    """The shell's Slack directory is the provider directory, each with a stable Slack id."""
+    directory = runtime.providers.directory
+    people = [(p.email, p.name, p.timezone) for p in await directory.list_people()] if directory else []
+    voipnow = (
+        runtime.providers.voipnow_emulator
+    )  # VoipNow has no directory; its emulator knows its people
+    if voipnow is not None:
+        people += [(e.email, e.name, None) for e in voipnow.emulator_state.extensions.values()]
+    # RingCentral's extension list carries no time zones; the built-in emulator knows them.
+    rc = runtime.providers.ringcentral_emulator
+    zones = {e.email: e.timezone for e in rc.emulator_state.extensions.values()} if rc else {}
+    for email, name, timezone in people:
+        standin.add_user(
+            SlackUser(
+                id=slack_id_for(email),
+                name=email.split("@")[0],
+                real_name=name,
+                email=email,
+                tz=timezone or zones.get(email) or "America/Los_Angeles",
+            )
+        )

@@ -1,0 +1,263 @@
+"""One shell session: typed lines → signed Slack requests → what the bot showed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from bot import signing
+from bot.devkit.shell import payloads
+from bot.devkit.shell.render import Clickable, Renderer, Screen
+from bot.devkit.shell.standin import SlackStandIn, SlackUser
+from bot.manifest import escaped_commands
+from bot.runtime import Runtime
+
+ReadLine = Callable[[str], Awaitable[str | None]]
+Write = Callable[[str], None]
+
+_MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9.-]+\.[A-Za-z]+)?)")
+_EMAIL = re.compile(r"(?<![@\w.])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_URL = re.compile(r"(?<!<)https?://[^\s<>|]+")
+HINT = "Type a slash command (try /switchboard help), :click N, :home, :as EMAIL or :quit."
+_MESSAGES = ("response_url", "chat.postEphemeral", "chat.postMessage", "chat.update")
+
+
+class ShellSession:
+    def __init__(
+        self,
+        *,
+        runtime: Runtime,
+        standin: SlackStandIn,
+        http: httpx.AsyncClient,
+        secret: str,
+        user: SlackUser,
+        read: ReadLine,
+        write: Write,
+    ) -> None:
+        self.runtime = runtime
+        self.standin = standin
+        self.http = http
+        self.secret = secret
+        self.user = user
+        self.read = read
+        self.write = write
+        self.renderer = Renderer(self._name_of)
+        self.clickables: list[Clickable] = []
+        self.open_view: dict[str, Any] | None = None
+        self._home_wanted = False
+
+    @property
+    def prompt(self) -> str:
+        return f"{self.user.name}> "
+
+    async def handle(self, line: str) -> bool:
+        """Run one typed line; False when the session should end."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        if line == ":quit":
+            return False
+        if line == ":home":
+            self._home_wanted = True
+            await self._post(payloads.app_home_opened(self.user.id), json_body=True)
+            self._home_wanted = False
+        elif line.startswith(":as"):
+            self._switch(line[3:].strip())
+        elif line.startswith(":click"):
+            await self._click(line[6:].strip())
+        elif line.startswith("/"):
+            await self._command(line)
+        else:
+            self.write(HINT)
+        return True
+
+    # -- lines ----------------------------------------------------------------------
+
+    def _switch(self, email: str) -> None:
+        user = self.standin.user_by_email(email)
+        if user is None:
+            self.write(f"No one with the email {email} is in the directory.")
+            return
+        self.user = user
+        self.clickables = []  # another person does not see the previous one's screen
+        self.write(f"(now typing as {user.real_name} <{user.email}>)")
+
+    async def _command(self, line: str) -> None:
+        command, _, text = line.partition(" ")
+        typed = text.strip()
+        body = payloads.slash_command(
+            user_id=self.user.id,
+            user_name=self.user.name,
+            command=command,
+            # as real Slack would send it: escaped only where the manifest asks for it
+            text=self._escaped(typed) if command in escaped_commands() else typed,
+            response_url=self.standin.response_url(),
+        )
+        await self._post(body)
+
+    async def _click(self, arg: str) -> None:
+        if not arg.isdigit() or not 1 <= int(arg) <= len(self.clickables):
+            self.write(
+                f"Nothing numbered {arg or '?'} to click; the last screen had {len(self.clickables)}."
+            )
+            return
+        target = self.clickables[int(arg) - 1]
+        body = payloads.block_action(
+            user_id=self.user.id,
+            user_name=self.user.name,
+            action=target.action,
+            response_url=self.standin.response_url(),
+            view=target.surface,
+        )
+        await self._post(body)
+
+    def _escaped(self, text: str) -> str:
+        """`@bob` → `<@U…|bob>`, an email → `<mailto:…|…>`, a URL → `<https://…>`."""
+        text = _URL.sub(lambda m: f"<{m.group(0)}>", text)
+        text = _EMAIL.sub(lambda m: f"<mailto:{m.group(0)}|{m.group(0)}>", text)
+        return self._mentions(text)
+
+    def _mentions(self, text: str) -> str:
+        def swap(match: re.Match[str]) -> str:
+            handle = match.group(1)
+            user = self.standin.user_by_email(handle) if "@" in handle else self._by_name(handle)
+            return f"<@{user.id}|{user.name}>" if user else match.group(0)
+
+        return _MENTION.sub(swap, text)
+
+    def _by_name(self, name: str) -> SlackUser | None:
+        return next((u for u in self.standin.users.values() if u.name.lower() == name.lower()), None)
+
+    def _name_of(self, user_id: str) -> str:
+        user = self.standin.users.get(user_id)
+        return user.name if user else user_id
+
+    # -- requests and what came back -------------------------------------------------
+
+    async def _post(self, body: bytes, *, json_body: bool = False) -> str | None:
+        """Send a signed request and show what came back; returns the ack's response_action."""
+        headers = signing.signed_headers(self.secret, body)
+        if json_body:
+            headers["Content-Type"] = "application/json"
+        response = await self.http.post("/slack/events", content=body, headers=headers)
+        await self.runtime.tasks.wait_idle()
+        screen = Screen()
+        action = self._render_ack(response, screen)
+        await self._render_calls(screen)
+        return action
+
+    def _render_ack(self, response: httpx.Response, screen: Screen) -> str | None:
+        if response.status_code != 200:
+            screen.lines.append(f"(Slack would show an error: HTTP {response.status_code})")
+            return None
+        if not response.content:
+            return None
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            screen.lines.append(response.text)
+            return None
+        if isinstance(body, dict) and body.get("response_action") == "errors":
+            for field, error in body.get("errors", {}).items():
+                screen.lines.append(f"! {field}: {error}")
+        elif isinstance(body, dict) and body.get("response_action") in ("update", "push"):
+            self.open_view = body.get("view")
+        elif isinstance(body, dict):
+            self.renderer.message(body, screen)
+        return (
+            str(body.get("response_action"))
+            if isinstance(body, dict) and "response_action" in body
+            else None
+        )
+
+    async def _render_calls(self, screen: Screen) -> None:
+        for call in self.standin.drain():
+            if call.method in _MESSAGES:
+                self.renderer.message(call.args, screen)
+            elif call.method in ("views.open", "views.push", "views.update"):
+                opened = (call.result or {}).get("view")  # as stored: id, hash, root_view_id
+                self.open_view = opened if isinstance(opened, dict) else call.args["view"]
+            elif call.method == "views.publish" and self._home_wanted:
+                self.renderer.view(call.args["view"], screen)  # refreshes are shown on :home only
+        if self.open_view is not None:
+            self.renderer.view(self.open_view, screen)
+        self._show(screen)
+        view, self.open_view = self.open_view, None
+        if view is not None and _inputs(view):
+            await self._fill_and_submit(view)
+        elif view is not None and view.get("submit"):
+            await self._confirm(view)
+
+    def _show(self, screen: Screen) -> None:
+        if screen.clickables:
+            self.clickables = screen.clickables
+        for line in screen.lines:
+            self.write(line)
+
+    async def _confirm(self, view: dict[str, Any]) -> None:
+        """A modal with a submit button and nothing to fill: a yes/no question."""
+        answer = await self.read(f"  {view['submit']['text']}? (y/n)> ")
+        if answer is None or answer.strip().lower() not in ("y", "yes"):
+            self.write("(modal closed)")
+            return
+        await self._submit(view, {})
+
+    async def _submit(self, view: dict[str, Any], values: dict[str, Any]) -> None:
+        stored = self.standin.views.get(str(view.get("id")), view)
+        body = payloads.view_submission(
+            user_id=self.user.id, user_name=self.user.name, view=stored, values=values
+        )
+        if await self._post(body) == "errors":
+            await self._fill_and_submit(view)  # Slack keeps the modal open: ask again
+
+    async def _fill_and_submit(self, view: dict[str, Any]) -> None:
+        values: dict[str, Any] = {}
+        for block in _inputs(view):
+            element = block["element"]
+            initial = element.get("initial_value") or (element.get("initial_option") or {}).get(
+                "text", {}
+            ).get("text")
+            shown = f" [{initial}]" if initial else ""
+            answer = await self.read(f"  {block.get('label', {}).get('text', 'value')}{shown}> ")
+            if answer is None or answer.strip() == ":cancel":
+                self.write("(modal closed)")
+                return
+            element = block["element"]
+            typed = answer.strip() or str(initial or "")  # empty keeps the value shown
+            values[block["block_id"]] = {element["action_id"]: self._value(element, typed)}
+        await self._submit(view, values)
+
+    def _user_ids(self, answer: str) -> list[str]:
+        """`@bob @carol` (or emails) typed at a prompt → Slack user ids, in order."""
+        return _ids_in(self._mentions(answer))
+
+    def _value(self, element: dict[str, Any], answer: str) -> dict[str, Any]:
+        kind = element.get("type")
+        if kind == "users_select":
+            return {"type": kind, "selected_user": self._user_ids(answer)[0] if answer else ""}
+        if kind == "multi_users_select":
+            return {"type": kind, "selected_users": self._user_ids(answer)}
+        if kind == "conversations_select":
+            return {"type": kind, "selected_conversation": answer.lstrip("#") or "C0SHELL"}
+        if kind in ("static_select", "radio_buttons"):
+            options = element.get("options", [])
+            chosen = next((o for o in options if o["text"]["text"].lower() == answer.lower()), None)
+            if chosen is None and answer.isdigit() and 1 <= int(answer) <= len(options):
+                chosen = options[int(answer) - 1]
+            starting = [o for o in options if o["text"]["text"].lower().startswith(answer.lower())]
+            if chosen is None and answer and len(starting) == 1:  # "Mobile" for "Mobile (415) …"
+                chosen = starting[0]
+            return {"type": kind, "selected_option": chosen}
+        return {"type": kind or "plain_text_input", "value": answer}
+
+
+def _ids_in(text: str) -> list[str]:
+    return re.findall(r"<@([A-Z0-9]+)", text)
+
+
+def _inputs(view: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for b in view.get("blocks", []) if b.get("type") == "input" and "block_id" in b]

@@ -1,0 +1,33 @@
+"""One lifecycle for every front end (`serve`, `socket`, `shell`).
+
+    async with running(settings) as runtime:
+        ...serve requests...
+
+Start-up: the store (migrated on SQLite), the provider clients, our Slack workspace
+(`auth.test`, CONTRACT "Trust"), then the scheduler. Shutdown in reverse: the scheduler
+stops before the runtime it uses is closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.runtime import Runtime, start_runtime
+from bot.scheduler import Scheduler
+from bot.settings import Settings
+
+
+@asynccontextmanager
+async def running(settings: Settings, *, bot_token: str | None = None) -> AsyncIterator[Runtime]:
+    runtime = await start_runtime(settings, bot_token=bot_token)
+    try:
+        await runtime.workspace.get()
+        scheduler = Scheduler(runtime)
+        scheduler.start()
+        try:
+            yield runtime
+        finally:
+            await scheduler.stop()
+    finally:
+        await runtime.aclose()

@@ -1,1 +1,0 @@
-"""Pieces every provider emulator shares: fault injection and request counting."""

@@ -1,5 +1,0 @@
-"""The SMSPartner emulator: POST /v1/vn/callforward with the documented codes."""
-
-from bot.providers.smspartner.emulator.app import SmsPartnerEmulator, VirtualNumber, build_emulator
-
-__all__ = ["SmsPartnerEmulator", "VirtualNumber", "build_emulator"]

@@ -1,0 +1,31 @@
+"""The forwarding part of the App Home: my numbers, Manage, and the forward-all switch."""
+
+from __future__ import annotations
+
+from bot.blocks import Block, actions, button, section
+from bot.domain.lines import ProviderName
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from handlers.forward.ids import ActionId
+from handlers.forward.switch import status_text, switch_blocks
+from handlers.forward.views import describe as describe_number
+from handlers.shared.home_page import HomeHints
+
+ORDER = 30
+
+
+async def numbers_section(runtime: Runtime, user_id: str, hints: HomeHints) -> list[Block]:
+    lines = await runtime.identity.lines_of(user_id)
+    if not any(link.on(ProviderName.RINGCENTRAL) for link in lines):
+        return []
+    actor = Actor(user_id, runtime.is_admin(user_id))
+    numbers = hints.numbers
+    if numbers is None:
+        numbers = (await runtime.forwarding.listing(actor, user_id)).numbers
+    status = hints.status
+    if status is None:
+        status = await status_text(runtime, actor, user_id)
+    rows = "\n".join(f"• {describe_number(n, runtime.forwarding.region)}" for n in numbers)
+    text = f"*Your forwarding numbers*\n{rows or 'None yet.'}"
+    manage = actions(button("Manage numbers", ActionId.OPEN.value, style="primary"))
+    return [section(text), manage, *switch_blocks(status, user_id)]

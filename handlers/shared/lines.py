@@ -1,0 +1,16 @@
+"""How a linked line is named to people (in /switchboard and on the App Home)."""
+
+from __future__ import annotations
+
+from bot.domain.lines import ProviderName
+from bot.errors import PROVIDER_NAMES
+from bot.mrkdwn import code, escape
+from bot.store.links import LinkRecord
+
+
+def describe_line(link: LinkRecord) -> str:
+    provider = PROVIDER_NAMES.get(link.provider, link.provider)
+    how = "linked by an admin" if link.is_admin_link else "matched by your Slack email"
+    if link.on(ProviderName.SMSPARTNER):
+        return f"{provider} virtual number {code(link.extension_number)} ({how})"
+    return f"{provider} extension {code(link.extension_number)}, {escape(link.display_name)} ({how})"
