@@ -19,7 +19,7 @@ import httpx
 from bench.calls import calls_table
 from bench.run import DURATION, SERVER_CPU, Cluster, lua_script, rss_kb, wrk
 from bench.slow import slow_table
-from bot import signing
+from bot.web import signing
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 README = RESULTS.parent.parent / "README.md"

@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bot import signing
 from bot.devkit.shell.standin import slack_id_for
+from bot.web import signing
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent

@@ -9,7 +9,7 @@ import time
 import httpx
 
 from bench.run import Cluster, list_body, lua_script, wrk
-from bot import signing
+from bot.web import signing
 
 USERS = 10
 

@@ -70,14 +70,14 @@ def run_loop(main: Coroutine[Any, Any, T]) -> T:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.serve import serve
+    from bot.web.serve import serve
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     return run_loop(serve(settings, host=args.host, port=args.port or settings.port))
 
 
 def _socket(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.socket_mode import run_socket_mode
+    from bot.web.socket_mode import run_socket_mode
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     return run_loop(run_socket_mode(settings))

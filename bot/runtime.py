@@ -16,20 +16,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import redact
 from bot.destinations import DestinationPolicy
-from bot.notices import Notices
 from bot.oncall.engine import HandoffEngine
 from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
-from bot.respond import Responder
 from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
 from bot.services.toggles import ToggleService
 from bot.services.transfer import TransferService
 from bot.settings import Provider, Settings
-from bot.slack_profiles import SlackProfiles
-from bot.slack_workspace import SlackWorkspace
+from bot.slack.notices import Notices
+from bot.slack.profiles import SlackProfiles
+from bot.slack.respond import Responder
+from bot.slack.workspace import SlackWorkspace
 from bot.store import Database
 from bot.store.migrate import upgrade
 from bot.tasks import TaskRunner

@@ -14,8 +14,6 @@ from typing import Any
 
 import httpx
 
-from bot import signing
-from bot.asgi import build_asgi
 from bot.devkit.faults import Faults
 from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import EmulatorState
@@ -26,6 +24,8 @@ from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings, load_settings
 from bot.store import audit as audit_store
 from bot.store.audit import AuditRecord
+from bot.web import signing
+from bot.web.asgi import build_asgi
 
 PEOPLE = {
     "alice": ("Alice Martin", "America/Los_Angeles"),

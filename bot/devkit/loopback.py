@@ -9,7 +9,7 @@ from typing import Literal
 import uvicorn
 from starlette.types import ASGIApp
 
-from bot.serve import SERVER_LIMITS
+from bot.web.serve import SERVER_LIMITS
 
 
 class LoopbackServer:

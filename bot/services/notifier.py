@@ -1,6 +1,6 @@
 """The port through which core loops (the on-call engine, the scheduler) tell people things.
 
-They say what happened; the Slack side (`bot.notices.Notices`) decides how it is delivered,
+They say what happened; the Slack side (`bot.slack.notices.Notices`) decides how it is delivered,
 retried and, when it can't be, reported to admins.
 """
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
-from bot.blocks import message
 from bot.errors import UserError
-from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
+from bot.slack.blocks import message
+from bot.slack.respond import Respond
 from handlers.admin import views
 from handlers.shared import actor_of, in_background, split_mention
 

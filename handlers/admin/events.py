@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot import profile_checks
 from bot.runtime import Runtime
-from bot.slack_profiles import profile_of
+from bot.slack.profiles import profile_of
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:

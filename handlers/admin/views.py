@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.blocks import Block, context, header, section, sections_of_lines
 from bot.mrkdwn import code, mention
 from bot.services.identity import ASK_ADMIN
+from bot.slack.blocks import Block, context, header, section, sections_of_lines
 from bot.store.audit import AuditRecord
 from bot.store.links import LinkRecord
 from handlers.shared.lines import describe_line

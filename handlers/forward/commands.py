@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
-from bot.blocks import message
 from bot.errors import UserError
-from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import Ambiguous, Change, Number
+from bot.slack.blocks import message
+from bot.slack.respond import Respond
 from handlers.forward import views
 from handlers.forward.modal import open_modal
 from handlers.forward.parsing import number_and_label, words_of

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.blocks import Block, actions, button, section
 from bot.domain.lines import ProviderName
 from bot.runtime import Runtime
 from bot.services.actor import Actor
+from bot.slack.blocks import Block, actions, button, section
 from handlers.forward.ids import ActionId
 from handlers.forward.switch import status_text, switch_blocks
 from handlers.forward.views import describe as describe_number

@@ -13,14 +13,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.blocks import section
 from bot.destinations import DestinationPolicy
 from bot.errors import UserError, describe
 from bot.providers.errors import ProviderError, Rejected
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import MAX_LABEL, Change, Listing
-from bot.slack_actions import RETRY_TOGGLE
+from bot.slack.actions import RETRY_TOGGLE
+from bot.slack.blocks import section
 from handlers.forward import views
 from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.forward.switch import status_text, switch_blocks

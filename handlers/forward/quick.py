@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.blocks import message
 from bot.domain.lines import ProviderName
 from bot.errors import UserError
 from bot.mrkdwn import code
 from bot.phone import display
-from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import Ambiguous, Number
 from bot.services.overlays import Status
 from bot.services.toggles import ToggleResult
+from bot.slack.blocks import message
+from bot.slack.respond import Respond
 from bot.store.links import LinkRecord
 from handlers.shared.home_page import publish_home
 from handlers.shared.when import ends_at, local_time, split_when

@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import Block, actions, button, context, section
-from bot.blocks import modal as blocks_modal
 from bot.mrkdwn import code, escape, mention
 from bot.phone import display
 from bot.services.forwarding import Change, Listing, Number
+from bot.slack.blocks import Block, actions, button, context, section
+from bot.slack.blocks import modal as blocks_modal
 from handlers.forward.ids import ActionId, BlockId, ViewId
 
 USAGE = "\n".join(

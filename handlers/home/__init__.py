@@ -10,8 +10,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.blocks import Block, context, divider, header, section
 from bot.runtime import Runtime
+from bot.slack.blocks import Block, context, divider, header, section
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 from handlers.shared.lines import describe_line
 

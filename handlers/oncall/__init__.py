@@ -7,15 +7,15 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.blocks import message, metadata
 from bot.errors import UserError, describe
 from bot.mrkdwn import code
 from bot.oncall.service import RotationSpec
 from bot.phone import display
-from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
-from bot.slack_channels import cannot_post_in
+from bot.slack.blocks import message, metadata
+from bot.slack.channels import cannot_post_in
+from bot.slack.respond import Respond
 from handlers.oncall import home_section, views
 from handlers.shared import actor_of, in_background
 from handlers.shared.home_page import home_page

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.blocks import Block, section
 from bot.runtime import Runtime
+from bot.slack.blocks import Block, section
 from handlers.shared.home_page import HomeHints
 from handlers.shared.when import local_time
 

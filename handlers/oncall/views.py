@@ -6,11 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from bot.blocks import Block, section
-from bot.blocks import modal as modal_view
 from bot.domain.schedule import Shift
 from bot.mrkdwn import code, escape, mention
 from bot.oncall.service import Now, RotationSpec
+from bot.slack.blocks import Block, section
+from bot.slack.blocks import modal as modal_view
 from bot.store.rotations import RotationRecord
 from handlers.shared.when import local_time
 

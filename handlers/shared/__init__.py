@@ -7,11 +7,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
 
-from bot.blocks import message
 from bot.mrkdwn import parse_mention
-from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
+from bot.slack.blocks import message
+from bot.slack.respond import Respond
 
 
 def actor_of(context: AsyncBoltContext) -> Actor:

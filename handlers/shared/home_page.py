@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import Block, header, section
 from bot.errors import describe
 from bot.runtime import Runtime
+from bot.slack.blocks import Block, header, section
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
-from bot.blocks import message
 from bot.errors import UserError
 from bot.mrkdwn import mention, parse_mention
-from bot.respond import Respond
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.calls import Destination
+from bot.slack.blocks import message
+from bot.slack.respond import Respond
 from handlers.shared import actor_of, in_background
 from handlers.transfer import views
 from handlers.transfer.modal import open_modal

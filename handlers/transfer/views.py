@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.blocks import Block, context, section
-from bot.blocks import modal as blocks_modal
 from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
+from bot.slack.blocks import Block, context, section
+from bot.slack.blocks import modal as blocks_modal
 
 CALLBACK = "transfer_form"
 RESULT = "transfer_result"

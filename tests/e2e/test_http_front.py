@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot import signing
 from bot.devkit.shell import payloads
+from bot.web import signing
 from tests.harness import Harness, user_id
 
 

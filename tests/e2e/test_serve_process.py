@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 
-from bot import signing
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
+from bot.web import signing
 from tests.e2e.cli import BIN
 from tests.e2e.test_startup import CANARIES
 
@@ -151,6 +151,6 @@ async def test_serve_with_real_providers_loads_no_dev_tools(tmp_path: Path) -> N
     imported = [
         line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if line.startswith("import time:")
     ]
-    assert any(name == "bot.serve" for name in imported), "importtime printed nothing"
+    assert any(name == "bot.web.serve" for name in imported), "importtime printed nothing"
     dev = [name for name in imported if name.startswith(("bot.devkit", "bench"))]
     assert dev == []

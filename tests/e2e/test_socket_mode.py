@@ -12,7 +12,7 @@ from aiohttp import WSMsgType, web
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
 from bot.runtime import start_runtime
 from bot.settings import load_settings
-from bot.socket_mode import start_socket_mode
+from bot.web.socket_mode import start_socket_mode
 
 
 class SocketServer:

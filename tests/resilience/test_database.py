@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import signing
 from bot.devkit.shell import payloads
+from bot.web import signing
 from tests.conftest import POSTGRES_DSN
 from tests.harness import Harness, start_harness, user_id
 

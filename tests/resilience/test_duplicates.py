@@ -8,9 +8,9 @@ import secrets
 
 import pytest
 
-from bot import signing
 from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.devkit.shell import payloads
+from bot.web import signing
 from tests.harness import Harness, start_configured, user_id
 
 FIGURES: dict[str, int] = {}

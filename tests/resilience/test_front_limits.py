@@ -6,8 +6,8 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 
-from bot import signing
 from bot.devkit.shell import payloads
+from bot.web import signing
 from tests.harness import Harness, user_id
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import signing
 from bot.devkit.shell import payloads
+from bot.web import signing
 from tests.harness import Harness, user_id
 
 COMMANDS = ["/forward", "/transfer", "/oncall", "/switchboard"]

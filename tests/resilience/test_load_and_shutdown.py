@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from bot import signing
-from bot.app import YOURS_BUSY
 from bot.devkit.shell import payloads
+from bot.slack.app import YOURS_BUSY
 from bot.tasks import BUSY, SHUTTING_DOWN
+from bot.web import signing
 from tests.harness import Harness, start_harness, user_id
 
 PEOPLE = ["alice", "bob", "carol", "admin", "erin", "frank", "grace", "heidi"]

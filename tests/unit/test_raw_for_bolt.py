@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from slack_bolt.request.internals import parse_body
 
-from bot.payload_guard import raw_for_bolt
+from bot.web.payload_guard import raw_for_bolt
 
 FORM = "application/x-www-form-urlencoded"
 pieces = st.sampled_from(["payload", "pay", "load", " ", "&", "=", "%", "é", "a"])

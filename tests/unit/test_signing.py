@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import signing
+from bot.web import signing
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TIMESTAMP = "1531420618"

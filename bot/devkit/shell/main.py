@@ -10,12 +10,12 @@ from typing import TextIO
 import httpx
 
 from bot import logs
-from bot.asgi import build_asgi
 from bot.devkit.shell.session import HINT, ShellSession
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
 from bot.lifecycle import running
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.web.asgi import build_asgi
 
 DEFAULT_EMULATOR_USER = "alice@example.com"
 

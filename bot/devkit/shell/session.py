@@ -9,12 +9,12 @@ from typing import Any
 
 import httpx
 
-from bot import signing
 from bot.devkit.shell import payloads
 from bot.devkit.shell.render import Clickable, Renderer, Screen
 from bot.devkit.shell.standin import SlackStandIn, SlackUser
 from bot.manifest import escaped_commands
 from bot.runtime import Runtime
+from bot.web import signing
 
 ReadLine = Callable[[str], Awaitable[str | None]]
 Write = Callable[[str], None]

@@ -11,7 +11,7 @@ import logging
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_errors import INVITE, error_code
+from bot.slack.errors import INVITE, error_code
 
 log = logging.getLogger(__name__)
 

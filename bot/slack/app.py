@@ -11,12 +11,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.blocks import message
 from bot.context import command_var, new_request_id, request_id_var, slack_user_var
 from bot.errors import describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
-from bot.slack_text import plain
+from bot.slack.blocks import message
+from bot.slack.text import plain
 from bot.tasks import BUSY
 from handlers import register_all
 
@@ -84,7 +84,7 @@ class SwitchboardApp(AsyncApp):
 
 
 def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
-    """The app; signatures are verified by the HTTP front (bot.asgi), not by Bolt."""
+    """The app; signatures are verified by the HTTP front (bot.web.asgi), not by Bolt."""
     app = SwitchboardApp(
         runtime,
         client=runtime.slack,

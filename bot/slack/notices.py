@@ -2,7 +2,7 @@
 
 One path for all of them (the `Notifier` the core loops use): slack_sdk's retry handlers
 retry rate limits and connection errors; what still fails is mapped once
-(`bot.slack_errors`) and, for a channel notice, reported to the admins, so nothing is
+(`bot.slack.errors`) and, for a channel notice, reported to the admins, so nothing is
 lost silently.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import actions, button, section
-from bot.slack_actions import RETRY_TOGGLE
-from bot.slack_errors import ABOUT_A_PERSON, error_code, why_undeliverable
+from bot.slack.actions import RETRY_TOGGLE
+from bot.slack.blocks import actions, button, section
+from bot.slack.errors import ABOUT_A_PERSON, error_code, why_undeliverable
 from bot.store import Database
 from bot.store import notices as notice_store
 

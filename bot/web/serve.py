@@ -8,10 +8,10 @@ from typing import Any
 import uvicorn
 
 from bot import logs
-from bot.asgi import build_asgi
 from bot.gc_tuning import settle_garbage_collector
 from bot.lifecycle import running
 from bot.settings import Settings
+from bot.web.asgi import build_asgi
 
 log = logging.getLogger(__name__)
 

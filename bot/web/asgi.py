@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import signing
-from bot.app import build_app
-from bot.payload_guard import is_well_formed, raw_for_bolt
-from bot.readiness import Readiness
 from bot.runtime import Runtime
+from bot.slack.app import build_app
+from bot.web import signing
+from bot.web.payload_guard import is_well_formed, raw_for_bolt
+from bot.web.readiness import Readiness
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 512 * 1024  # Slack's own payloads are far smaller (CONTRACT "Limits at the front")

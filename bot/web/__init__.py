@@ -1,0 +1,1 @@
+"""The HTTP front and Socket Mode: signatures, limits, payload checks, readiness, serving."""
