@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     emulator.add_argument("--port", type=int, default=8900)
     emulator.add_argument("--latency", default="0s", help="added to every answer, e.g. 2s or 250ms")
     emulator.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="RingCentral: enforce Light 50 / Medium 40 / Heavy 10 / Auth 5 per token per minute",
+    )
+    emulator.add_argument(
         "--fail", action="append", default=[], help="fault, e.g. 'POST /forwarding-number=503'"
     )
     return parser
@@ -122,7 +127,12 @@ def _emulator(_settings: Settings, args: argparse.Namespace) -> int:
     from bot.devkit.emulator_cli import serve_emulator
 
     return serve_emulator(
-        args.provider, host=args.host, port=args.port, latency=args.latency, faults=args.fail
+        args.provider,
+        host=args.host,
+        port=args.port,
+        latency=args.latency,
+        faults=args.fail,
+        rate_limits=args.rate_limits,
     )
 
 

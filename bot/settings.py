@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     switchboard_max_background_tasks: int = Field(default=20, ge=1)
     switchboard_retry_scale: float = Field(default=1.0, ge=0)
     switchboard_rate_budget: bool = True  # space calls per RingCentral throttling group
+    switchboard_emulator_rate_limits: bool = False  # the built-in RingCentral emulator throttles
 
     @field_validator(
         "switchboard_admins",

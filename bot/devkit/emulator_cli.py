@@ -22,7 +22,15 @@ def parse_duration(text: str) -> float:
     return value / 1000 if match["unit"] == "ms" else value
 
 
-def serve_emulator(provider: str, *, host: str, port: int, latency: str, faults: list[str]) -> int:
+def serve_emulator(
+    provider: str,
+    *,
+    host: str,
+    port: int,
+    latency: str,
+    faults: list[str],
+    rate_limits: bool = False,
+) -> int:
     logs.configure("INFO", "text")
     table = Faults(latency=parse_duration(latency))
     for spec in faults:
@@ -34,8 +42,11 @@ def serve_emulator(provider: str, *, host: str, port: int, latency: str, faults:
     if provider == "ringcentral":
         from bot.devkit.ringcentral import build_emulator as build_ringcentral
 
-        app = build_ringcentral(faults=table)
-        print(f"RingCentral emulator on http://{host}:{port} (JWT assertion = the email to act as)")
+        app = build_ringcentral(faults=table, rate_limits=rate_limits)
+        limited = ", RingCentral's rate limits enforced" if rate_limits else ""
+        print(
+            f"RingCentral emulator on http://{host}:{port} (JWT assertion = the email to act as{limited})"
+        )
     elif provider == "voipnow":
         from bot.devkit.voipnow import build_emulator as build_voipnow
 

@@ -38,5 +38,7 @@ class Emulators:
         }
 
 
-def start_emulators() -> Emulators:
-    return Emulators(build_rc_emulator(), build_vn_emulator(), build_sp_emulator())
+def start_emulators(*, rate_limits: bool = False) -> Emulators:
+    return Emulators(
+        build_rc_emulator(rate_limits=rate_limits), build_vn_emulator(), build_sp_emulator()
+    )

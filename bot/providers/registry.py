@@ -98,7 +98,7 @@ class _Builder:
     def emulated(self) -> Providers:
         from bot.devkit import in_process  # only here: production never loads dev tools
 
-        apps = in_process.start_emulators()
+        apps = in_process.start_emulators(rate_limits=self.settings.switchboard_emulator_rate_limits)
         found = self.providers
         found.ringcentral_emulator, found.voipnow_emulator = apps.ringcentral, apps.voipnow
         found.smspartner_emulator = apps.smspartner

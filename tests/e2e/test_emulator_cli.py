@@ -15,7 +15,10 @@ from tests.e2e.test_serve_process import free_port
 async def test_standalone_emulator_serves_real_paths_and_faults() -> None:
     port = free_port()
     process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
-        [str(BIN), "emulator", "ringcentral", "--port", str(port), "--fail", "GET /presence=503x1"],
+        [
+            *(str(BIN), "emulator", "ringcentral", "--port", str(port), "--rate-limits"),
+            *("--fail", "GET /presence=503x1"),
+        ],
         env=dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -43,6 +46,13 @@ async def test_standalone_emulator_serves_real_paths_and_faults() -> None:
             assert (await http.get(path, headers=headers)).status_code == 200
             other = "/restapi/v1.0/account/~/extension/2263488004/forwarding-number"
             assert (await http.get(other, headers=headers)).status_code == 403  # bob is not an admin
+            me = f"/restapi/v1.0/account/~/extension/{token.json()['owner_id']}"
+            answers = [await http.get(me, headers=headers) for _ in range(47)]  # 50 Light, 3 used
+            assert answers[-1].status_code == 200
+            assert answers[-1].headers["X-Rate-Limit-Remaining"] == "0"
+            throttled = await http.get(me, headers=headers)
+            assert throttled.status_code == 429
+            assert throttled.headers["Retry-After"] == "60"
     finally:
         process.terminate()
         process.communicate(timeout=10)

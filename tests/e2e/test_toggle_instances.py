@@ -80,7 +80,7 @@ async def test_two_instances_race_one_revert(
         assert len(dms) == 1
 
 
-HANDOFFS = 500
+HANDOFFS = 250  # enough to show "exactly once" across two instances; keeps the suite under budget
 
 
 async def test_two_engines_apply_each_handoff_once(

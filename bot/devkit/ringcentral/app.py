@@ -5,8 +5,9 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from bot.devkit.faults import FaultMiddleware, Faults
-from bot.devkit.ringcentral import calls, directory, forwarding, handling, oauth
+from bot.devkit.ringcentral import calls, directory, forwarding, handling, oauth, phone_numbers
 from bot.devkit.ringcentral.guard import Guard
+from bot.devkit.ringcentral.platform import Buckets, PlatformMiddleware
 from bot.devkit.ringcentral.state import EmulatorState
 
 
@@ -15,11 +16,13 @@ class RingCentralEmulator(Starlette):
 
     emulator_state: EmulatorState
     faults: Faults
+    buckets: Buckets
 
 
 def build_emulator(
-    state: EmulatorState | None = None, faults: Faults | None = None
+    state: EmulatorState | None = None, faults: Faults | None = None, *, rate_limits: bool = False
 ) -> RingCentralEmulator:
+    """The emulator; `rate_limits` enforces RingCentral's limits (headers are always sent)."""
     state = state or EmulatorState.seeded()
     faults = faults or Faults()
     guard = Guard(state)
@@ -30,9 +33,13 @@ def build_emulator(
             *forwarding.routes(state, guard),
             *calls.routes(state, guard),
             *handling.routes(state, guard),
+            *phone_numbers.routes(state, guard),
         ]
     )
+    buckets = Buckets(enforce=rate_limits)
     app.add_middleware(FaultMiddleware, faults=faults)
+    app.add_middleware(PlatformMiddleware, buckets=buckets)  # outermost: every answer gets it
     app.emulator_state = state
     app.faults = faults
+    app.buckets = buckets
     return app

@@ -65,12 +65,31 @@ def routes(state: EmulatorState, guard: Guard) -> list[Route]:
             raise invalid("device", "Parameter [device] can't be updated")
         kind = str(body.get("type", current.type))
         phone = str(body.get("phoneNumber", current.phone))
+        if current.type == "PhoneLine" and phone != current.phone:
+            raise invalid("phoneNumber", "Parameter [phoneNumber] can't be changed for a PhoneLine")
         _check_type_and_phone(state, ext, kind, phone if kind != "PhoneLine" else None, exclude=current)
         current.type, current.phone = kind, phone
         current.label = _label(kind, body.get("label", current.label))
         if "flipNumber" in body:
-            current.flip = str(body["flipNumber"])
+            current.flip = _flip_digit(ext, body["flipNumber"], exclude=current)
         return JSONResponse(item(ext, current), headers=rc.limits("Medium"))
+
+    async def delete_numbers(request: Request) -> Response:
+        """deleteForwardingNumbers: `{"records": [{"id": …}]}`, all found or nothing deleted."""
+        ext = guard.extension(request, write=True)
+        body = await json_body(request)
+        records = body.get("records")
+        if not isinstance(records, list) or not records:
+            raise invalid("records", "Parameter [records] is required")
+        wanted = [str(r.get("id")) if isinstance(r, dict) else "" for r in records]
+        found = [n for n in ext.forwarding if n.id in wanted]
+        if len(found) != len(set(wanted)):
+            raise Denied(
+                rc.error(404, "CMN-102", "Resource for parameter [forwardingNumberId] is not found")
+            )
+        for number in found:
+            ext.forwarding.remove(number)
+        return Response(status_code=204, headers=rc.limits("Medium"))
 
     async def delete_number(request: Request) -> Response:
         ext = guard.extension(request, write=True)
@@ -81,6 +100,7 @@ def routes(state: EmulatorState, guard: Guard) -> list[Route]:
     return [
         Route(BASE, rc.guarded(list_numbers), methods=["GET"]),
         Route(BASE, rc.guarded(create_number), methods=["POST"]),
+        Route(BASE, rc.guarded(delete_numbers), methods=["DELETE"]),
         Route(one, rc.guarded(read_number), methods=["GET"]),
         Route(one, rc.guarded(update_number), methods=["PUT"]),
         Route(one, rc.guarded(delete_number), methods=["DELETE"]),
@@ -117,7 +137,9 @@ def _validated_new(state: EmulatorState, ext: Extension, body: dict[str, Any]) -
         type=kind,
         phone=str(phone or ext.devices.get(str((device or {}).get("id")), "")),
         label=_label(kind, body.get("label")),
-        flip=str(body.get("flipNumber") or _free_flip(ext)),
+        flip=_flip_digit(ext, body["flipNumber"], exclude=None)
+        if body.get("flipNumber")
+        else _free_flip(ext),
         device_id=str(device["id"]) if kind == "PhoneLine" and isinstance(device, dict) else None,
     )
 
@@ -153,5 +175,15 @@ def _label(kind: str, label: object) -> str:
 
 
 def _free_flip(ext: Extension) -> str:
+    """The lowest free digit 1-9; none (no call flip) for a tenth number."""
     used = {n.flip for n in ext.forwarding}
-    return next((str(i) for i in range(1, 10) if str(i) not in used), "9")
+    return next((str(i) for i in range(1, 10) if str(i) not in used), "")
+
+
+def _flip_digit(ext: Extension, value: object, *, exclude: ForwardingNumber | None) -> str:
+    digit = str(value)
+    if digit not in {str(i) for i in range(1, 10)}:
+        raise invalid("flipNumber", "Parameter [flipNumber] value must be a digit from 1 to 9")
+    if any(n.flip == digit for n in ext.forwarding if n is not exclude):
+        raise invalid("flipNumber", f"Flip number {digit} is already used by another number")
+    return digit

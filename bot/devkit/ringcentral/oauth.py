@@ -38,7 +38,13 @@ def routes(state: EmulatorState) -> list[Route]:
         return rc.oauth_error(400, "unsupported_grant_type", "OAU-250", "Unsupported grant type")
 
     async def revoke(request: Request) -> Response:
-        state.revoke((await _form(request)).get("token", ""))
+        """With the app's client credentials; the token in the body (recommended) or the query
+        (the spec allows both); 200 even when nothing was revoked (PROVIDERS.md section 1)."""
+        if not _basic_client(request.headers.get("authorization", "")):
+            return rc.oauth_error(401, "invalid_client", "OAU-123", "Invalid client")
+        token = (await _form(request)).get("token") or request.query_params.get("token", "")
+        if token:
+            state.revoke(token)
         return Response(status_code=200)
 
     return [

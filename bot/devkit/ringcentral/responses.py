@@ -35,12 +35,15 @@ def guarded(handler: Handler) -> Handler:
 
 
 def paging_params(request: Request) -> tuple[int, int]:
-    try:
-        page_no = max(1, int(request.query_params.get("page", "1")))
-        per_page = min(MAX_PER_PAGE, max(1, int(request.query_params.get("perPage", "100"))))
-    except ValueError:
-        raise Denied(error(400, "CMN-101", "Parameter [page] value is invalid", "page")) from None
-    return page_no, per_page
+    """`page` ≥ 1 and `perPage` 1…1000 (the spec's minimum and maximum), each named when wrong."""
+    found = []
+    for name, default, top in (("page", "1", None), ("perPage", "100", MAX_PER_PAGE)):
+        raw = request.query_params.get(name, default)
+        value = int(raw) if raw.isdigit() else 0
+        if value < 1 or (top is not None and value > top):
+            raise Denied(error(400, "CMN-101", f"Parameter [{name}] value is invalid", name))
+        found.append(value)
+    return found[0], found[1]
 
 
 def limits(group: str) -> dict[str, str]:

@@ -28,7 +28,8 @@ class ForwardingNumber:
 
     @property
     def features(self) -> list[str]:
-        return ["CallFlip", "CallForwarding"]
+        """Call flip only with a flip digit (1-9: a tenth number has none)."""
+        return ["CallFlip", "CallForwarding"] if self.flip else ["CallForwarding"]
 
     def as_api(self, uri: str) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -37,9 +38,10 @@ class ForwardingNumber:
             "phoneNumber": self.phone,
             "label": self.label,
             "features": self.features,
-            "flipNumber": self.flip,
             "type": self.type,
         }
+        if self.flip:
+            body["flipNumber"] = self.flip
         if self.device_id:
             body["device"] = {"id": self.device_id}
         return body

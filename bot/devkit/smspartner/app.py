@@ -93,7 +93,10 @@ def build_emulator(
             status_code=200 if ok else 400,
         )
 
-    app = SmsPartnerEmulator(routes=[Route("/v1/vn/callforward", callforward, methods=["POST"])])
+    app = SmsPartnerEmulator(
+        routes=[Route("/v1/vn/callforward", callforward, methods=["POST"])],
+        exception_handlers={404: _not_served, 405: _not_served},
+    )
     app.add_middleware(FaultMiddleware, faults=faults)
     app.emulator_state = state
     app.faults = faults
@@ -133,3 +136,9 @@ def _set(number: VirtualNumber, kind: int, param: str, *, done: int, already: in
         return already  # the new param, if any, is NOT applied (the documented caveat)
     number.type, number.param = kind, param
     return done
+
+
+async def _not_served(_request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods answer SMSPartner's JSON shape (`success: false`), never text."""
+    status = getattr(exc, "status_code", 404)
+    return JSONResponse({"success": False, "code": status, "message": "Not found"}, status_code=status)

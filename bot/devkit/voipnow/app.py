@@ -105,7 +105,8 @@ def build_emulator(state: VoipNowState | None = None, faults: Faults | None = No
             Route(calls + "/{call_id}", list_calls, methods=["GET"]),
             Route(calls, act, methods=["PUT"]),
             Route(calls + "/{call_id}", act, methods=["PUT"]),
-        ]
+        ],
+        exception_handlers={404: _not_served, 405: _not_served},
     )
     app.add_middleware(FaultMiddleware, faults=faults)
     app.emulator_state = state
@@ -152,3 +153,10 @@ def _move(state: VoipNowState, ext: VnExtension, call: PhoneCall, body: dict[str
         raise _Error(501, "request_not_implemented", "This action is not implemented.")
     del state.calls[call.id]
     state.moves.append({"call": call.id, "action": action, "to": send_to, "from": ext.number})
+
+
+async def _not_served(_request: Request, exc: Exception) -> Response:
+    """Unknown paths and methods answer UnifiedAPI's error body, never plain text."""
+    status = getattr(exc, "status_code", 404)
+    code = "resource_not_found" if status == 404 else "method_not_allowed"
+    return JSONResponse({"error": {"code": code, "message": "Not served here"}}, status_code=status)
