@@ -25,20 +25,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def serve_env(tmp_path: Path, slack: SlackStandIn, **settings: str) -> dict[str, str]:
+    """The environment of a `serve` process: canary secrets, the stand-in, its own database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SWITCHBOARD_"))}
+    env.update(CANARIES)
+    env.update(SLACK_API_URL=slack.api_url, DATABASE_URL=f"sqlite:///{tmp_path}/serve.db", **settings)
+    return env
+
+
 async def test_serve_answers_and_logs_json_without_secrets(tmp_path: Path) -> None:
     slack = SlackStandIn()
     await slack.start()
     alice = SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
     slack.add_user(alice)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SWITCHBOARD_"))}
-    env.update(CANARIES)
-    env.update(
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=f"sqlite:///{tmp_path}/serve.db",
-        SWITCHBOARD_PROVIDERS="emulator",
-        LOG_FORMAT="json",
-    )
+    env = serve_env(tmp_path, slack, SWITCHBOARD_PROVIDERS="emulator", LOG_FORMAT="json")
     process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
         [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
@@ -96,11 +97,9 @@ async def test_serve_with_real_providers_loads_no_dev_tools(tmp_path: Path) -> N
     slack = SlackStandIn()
     await slack.start()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SWITCHBOARD_"))}
-    env.update(CANARIES)
-    env.update(
-        SLACK_API_URL=slack.api_url,
-        DATABASE_URL=f"sqlite:///{tmp_path}/serve.db",
+    env = serve_env(
+        tmp_path,
+        slack,
         SWITCHBOARD_PROVIDERS="ringcentral,voipnow,smspartner",
         RINGCENTRAL_SERVER_URL="http://127.0.0.1:9",  # never reached before /healthz
         RINGCENTRAL_CLIENT_ID="id",
