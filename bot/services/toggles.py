@@ -23,6 +23,7 @@ from bot.providers.ringcentral.handling import Model
 from bot.providers.smspartner.client import SmsPartnerClient
 from bot.services import audit, changes
 from bot.services.actor import Actor
+from bot.services.capabilities import cannot
 from bot.services.identity import Identity
 from bot.services.overlays import Kind, Overlay, Reverted, Status
 from bot.services.overlays.rc_legacy import LegacyRuleOverlay
@@ -35,6 +36,8 @@ from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 
 NO_LINE = "None of your lines can forward all calls; ask a Switchboard admin to link one."
+
+
 LINE_BUSY = "Another change to this line's forwarding is still in progress; try again in a moment."
 LINE_WAIT_SECONDS = 20.0
 LINE_LEASE = timedelta(minutes=2)  # longer than any change's provider calls take
@@ -86,7 +89,7 @@ class ToggleService:
             or (x.on(ProviderName.SMSPARTNER) and self._sp)
         ]
         if not usable:
-            raise Unsupported(NO_LINE)
+            raise Unsupported(cannot("forward all calls", lines))
         async with self._database.session() as session:
             if await rotation_store.is_hotline(session, line=usable[0].ref):
                 raise Unsupported(HOTLINE)

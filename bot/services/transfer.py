@@ -19,12 +19,14 @@ from bot.providers.errors import NotFound, Unavailable
 from bot.services import audit, changes
 from bot.services.actor import Actor
 from bot.services.calls import CallFinder, Destination, LiveCall
-from bot.services.forwarding import ForwardingService
+from bot.services.capabilities import cannot
+from bot.services.forwarding import Ambiguous, ForwardingService
 from bot.services.identity import Identity
 from bot.store import Database
 from bot.store.links import LinkRecord
 
 NO_LINE = "None of your lines can transfer calls; ask a Switchboard admin to link one."
+OWN_LINE = "That's the line the call is already on; pick a colleague, a number or voicemail."
 RINGING = "That call isn't answered yet; a transfer works once it's connected (or on hold)."
 
 
@@ -58,7 +60,7 @@ class TransferService:
         lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
         usable = [line for line in lines if ProviderName(line.provider) in self._finder.providers]
         if not usable:
-            raise Unsupported(NO_LINE)
+            raise Unsupported(cannot("transfer calls", lines))
         return usable
 
     async def calls(self, actor: Actor, subject: str) -> list[LiveCall]:
@@ -103,6 +105,10 @@ class TransferService:
 
     async def _target(self, call: LiveCall, destination: Destination) -> tuple[str, Destination]:
         """What the provider needs for this destination on this call's line (and a better label)."""
+        if destination.kind == "user" and destination.value == call.line.slack_user_id:
+            raise UserError(OWN_LINE)
+        if destination.kind == "extension" and destination.value == call.line.extension_number:
+            raise UserError(OWN_LINE)
         if destination.kind == "user":
             lines = await self._identity.lines_of(destination.value)
             same = next((x for x in lines if x.provider == call.line.provider), None)
@@ -119,7 +125,15 @@ class TransferService:
             numbers = await self._forwarding.numbers(
                 call.line
             )  # the caller was authorized for this line
-            number = self._forwarding.resolve(numbers, destination.value)
+            try:
+                number = self._forwarding.resolve(numbers, destination.value)
+            except Ambiguous as exc:
+                flippable = [n for n in exc.candidates if n.flip] or [n for n in numbers if n.flip]
+                names = ", ".join(f"`{n.label}` ({n.flip})" for n in flippable) or "none yet"
+                raise UserError(
+                    f"No forwarding number is called `{destination.value[:40]}`; yours with a "
+                    f"flip digit: {names}."
+                ) from None
             if not number.flip:
                 raise UserError(f"{number.label} has no flip digit.")
             self._forwarding.destinations.e164(number.phone)

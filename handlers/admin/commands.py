@@ -13,6 +13,7 @@ from bot.slack.blocks import message
 from bot.slack.respond import Respond
 from handlers.admin import views
 from handlers.shared import actor_of, in_background, split_mention
+from handlers.shared.suggest import did_you_mean
 
 DEFAULT_AUDIT_ROWS = 10
 MAX_AUDIT_ROWS = 50
@@ -39,7 +40,8 @@ class SwitchboardCommand:
             "audit": self._audit,
         }.get(verb)
         if work is None:
-            await ack(**message(views.HELP))
+            verbs = ("help", "whoami", "link", "unlink", "audit")
+            await ack(**message(did_you_mean(verb, verbs) + views.HELP))
             return
         await ack()
         in_background(self.runtime, respond, work(actor, words[1:], respond))

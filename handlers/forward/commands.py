@@ -18,6 +18,7 @@ from handlers.forward.parsing import number_and_label, words_of
 from handlers.forward.quick import QuickToggle
 from handlers.shared import actor_of, in_background, split_mention
 from handlers.shared.home_page import publish_home
+from handlers.shared.suggest import did_you_mean
 
 
 class ForwardCommand:
@@ -48,7 +49,8 @@ class ForwardCommand:
             "status": self.quick.status,
         }.get(verb)
         if work is None:
-            await ack(**message(views.USAGE))
+            verbs = ("list", "add", "edit", "remove", "to", "off", "voicemail", "status")
+            await ack(**message(did_you_mean(verb, verbs) + views.USAGE))
             return
         await ack()
         key = str(command.get("trigger_id") or "")

@@ -19,9 +19,11 @@ from bot.slack.respond import Respond
 from handlers.oncall import home_section, views
 from handlers.shared import actor_of, in_background
 from handlers.shared.home_page import home_page
+from handlers.shared.suggest import did_you_mean
 from handlers.shared.when import ends_at, local_time, split_when
 
 log = logging.getLogger(__name__)
+VERBS = ("take", "schedule", "number", "create", "delete", "help")
 ADMINS_ONLY = (
     "Only Switchboard admins can create, change or delete a rotation; members take over "
     "shifts with `/oncall take`."
@@ -104,7 +106,14 @@ async def _open_form(runtime: Runtime, actor: Actor, trigger_id: str, name: str 
 
 
 async def _who(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
-    rotation = await runtime.rotations.pick(rest[0] if rest else None, actor.slack_user_id)
+    if len(rest) > 1:
+        raise UserError(did_you_mean(rest[0], VERBS) + views.USAGE)
+    try:
+        rotation = await runtime.rotations.pick(rest[0] if rest else None, actor.slack_user_id)
+    except UserError as exc:
+        if not rest:
+            raise
+        raise UserError(f"{exc.message}\n{did_you_mean(rest[0], VERBS)}{views.USAGE}") from None
     state = await runtime.rotations.now(rotation)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
     await respond(**message(views.now_text(state, zone, runtime.clock())))

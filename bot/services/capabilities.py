@@ -1,0 +1,19 @@
+"""What a line's provider can't do, said naming the provider (CONTRACT's capability table)."""
+
+from __future__ import annotations
+
+from bot.errors import PROVIDER_NAMES
+from bot.store.links import LinkRecord
+
+NO_LINE = "None of your lines can do that; ask a Switchboard admin to link one."
+
+
+def cannot(what: str, lines: list[LinkRecord]) -> str:
+    """A capability sentence that names the provider that can't (CONTRACT's capability table)."""
+    names = sorted({PROVIDER_NAMES.get(x.provider, x.provider) for x in lines})
+    if not names:
+        return NO_LINE
+    return (
+        f"{' and '.join(names)} can't {what} through Switchboard; "
+        "ask a Switchboard admin to link a line that can."
+    )

@@ -1,0 +1,12 @@
+"""'Did you mean `list`?' for a command word that is almost right (CONTRACT "Everyday on-call")."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A sentence naming the closest choice, or "" when none is close (stdlib difflib)."""
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f"Did you mean `{close[0]}`?\n" if close else ""
