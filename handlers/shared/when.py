@@ -31,7 +31,7 @@ def ends_at(when: list[str], now: datetime, timezone: str | None) -> datetime | 
     if keyword == "for":
         match = DURATION.match(text)
         if not match:
-            raise UserError(USAGE)
+            raise UserError(_why_not_a_duration(text))
         span = timedelta(**{UNITS[match.group(2)[0]]: int(match.group(1))})
         end = now + span
     else:
@@ -42,9 +42,10 @@ def ends_at(when: list[str], now: datetime, timezone: str | None) -> datetime | 
 
 
 def _next_clock(text: str, now: datetime, timezone: str | None) -> datetime:
-    match = CLOCK.match(text.removeprefix("tomorrow").strip())
+    clock = text.removeprefix("tomorrow").strip()
+    match = CLOCK.match(clock)
     if not match:
-        raise UserError(USAGE)
+        raise UserError(_why_not_a_time(clock))
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     if match.group(3) == "pm" and hour < 12:
         hour += 12
@@ -56,6 +57,24 @@ def _next_clock(text: str, now: datetime, timezone: str | None) -> datetime:
     if end <= local or text.startswith("tomorrow"):
         end += timedelta(days=1)
     return end
+
+
+def _why_not_a_duration(text: str) -> str:
+    """Name what is wrong with `for …`, with an example."""
+    fraction = re.match(r"^(\d+)[.,](\d+)\s*(h|hr|hrs|hours?)$", text)
+    if fraction:
+        minutes = round(float(f"{fraction.group(1)}.{fraction.group(2)}") * 60)
+        return f"`{text}` isn't a whole number of hours; say `for {minutes}m`."
+    if re.match(r"^\d+$", text):
+        return f"`for {text}` needs a unit: `for {text}m`, `for {text}h` or `for {text}d`."
+    return USAGE
+
+
+def _why_not_a_time(text: str) -> str:
+    clock = re.match(r"^(\d{1,2})(?::(\d{1,2}))?\s*(am|pm)?$", text)
+    if clock:
+        return f"`{text[:20]}` isn't a time of day (00:00 to 23:59); for example `until 18:00`."
+    return USAGE
 
 
 def _zone(name: str | None) -> ZoneInfo:

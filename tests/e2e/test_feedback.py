@@ -44,3 +44,14 @@ async def test_capability_sentences_name_the_provider(bot: Harness) -> None:
     await link_dave(bot)
     reply = await bot.command("dave", "/forward", "to +1 650 555 0100")
     assert "VoipNow can't forward all calls" in reply.text
+
+
+async def test_duration_errors_say_what_was_wrong(bot: Harness) -> None:
+    for typed, expected in (
+        ("to mobile for 1.5h", "say `for 90m`"),
+        ("to mobile until 25:00", "isn't a time of day"),
+        ("to mobile for 30", "needs a unit"),
+        ("to mobile for ever", "Say how long"),
+    ):
+        reply = await bot.command("alice", "/forward", typed)
+        assert expected in reply.text, (typed, reply.text)
