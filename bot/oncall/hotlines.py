@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from bot.domain.lines import LineRef
 from bot.errors import UserError
-from bot.phone import InvalidNumber, to_e164
 from bot.providers.base import Directory, ProviderName
+from bot.services.line_specs import managed_number
 from bot.store import Database
 from bot.store import links as link_store
 from bot.store import rotations as store
@@ -48,14 +48,7 @@ class HotlineCheck:
 
     async def _line(self, text: str) -> tuple[str, str]:
         if text.lower().startswith("smspartner:"):
-            try:
-                number = to_e164(text.split(":", 1)[1], self.region)
-            except InvalidNumber as exc:
-                raise UserError(exc.message) from None
-            if number not in self.virtual_numbers:
-                raise UserError(
-                    "That virtual number isn't one this deployment manages (SMSPARTNER_NUMBERS)."
-                )
+            number = managed_number(text.split(":", 1)[1], self.region, self.virtual_numbers)
             return f"{ProviderName.SMSPARTNER.value}:{number}", number
         number = text.removeprefix("ringcentral:")
         entry = (

@@ -56,17 +56,21 @@ class LineSpecs:
         )
 
     def _smspartner(self, slack_user_id: str, raw: str) -> LinkRecord:
-        try:
-            number = to_e164(raw, self.region)
-        except InvalidNumber as exc:
-            raise UserError(exc.message) from None
-        if number not in self.virtual_numbers:
-            raise UserError(
-                "That virtual number isn't one this deployment manages (SMSPARTNER_NUMBERS)."
-            )
+        number = managed_number(raw, self.region, self.virtual_numbers)
         return admin_link(
             slack_user_id, ProviderName.SMSPARTNER, number, number, f"Virtual number {number}"
         )
+
+
+def managed_number(raw: str, region: str, virtual_numbers: frozenset[str]) -> str:
+    """A virtual number this deployment manages (SMSPARTNER_NUMBERS), as E.164."""
+    try:
+        number = to_e164(raw, region)
+    except InvalidNumber as exc:
+        raise UserError(exc.message) from None
+    if number not in virtual_numbers:
+        raise UserError("That virtual number isn't one this deployment manages (SMSPARTNER_NUMBERS).")
+    return number
 
 
 def admin_link(

@@ -35,9 +35,6 @@ from bot.store import toggles as store
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 
-NO_LINE = "None of your lines can forward all calls; ask a Switchboard admin to link one."
-
-
 LINE_BUSY = "Another change to this line's forwarding is still in progress; try again in a moment."
 LINE_WAIT_SECONDS = 20.0
 LINE_LEASE = timedelta(minutes=2)  # longer than any change's provider calls take

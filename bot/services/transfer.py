@@ -25,7 +25,6 @@ from bot.services.identity import Identity
 from bot.store import Database
 from bot.store.links import LinkRecord
 
-NO_LINE = "None of your lines can transfer calls; ask a Switchboard admin to link one."
 OWN_LINE = "That's the line the call is already on; pick a colleague, a number or voicemail."
 RINGING = "That call isn't answered yet; a transfer works once it's connected (or on hold)."
 

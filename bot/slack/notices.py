@@ -40,11 +40,8 @@ class Notices:
 
     async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
         """Deliver to a user id (their DM with the app) or a channel; False when it couldn't be."""
-        try:
-            if blocks is None:
-                await self._slack.chat_postMessage(channel=channel, text=text)
-            else:
-                await self._slack.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        try:  # slack_sdk drops arguments that are None
+            await self._slack.chat_postMessage(channel=channel, text=text, blocks=blocks)
         except Exception as exc:
             code = error_code(exc)
             log.warning("could not post to %s: %s", channel, code)

@@ -25,6 +25,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+async def until_healthy(http: httpx.AsyncClient, *, attempts: int) -> None:
+    """Wait for the process to answer /healthz (it may still be starting)."""
+    for _ in range(attempts):
+        try:
+            if (await http.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            await asyncio.sleep(0.05)
+    raise AssertionError("serve never answered /healthz")
+
+
 def serve_env(tmp_path: Path, slack: SlackStandIn, **settings: str) -> dict[str, str]:
     """The environment of a `serve` process: canary secrets, the stand-in, its own database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SWITCHBOARD_"))}
@@ -49,12 +60,7 @@ async def test_serve_answers_and_logs_json_without_secrets(tmp_path: Path) -> No
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            for _ in range(200):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
+            await until_healthy(http, attempts=200)
             body = payloads.slash_command(
                 user_id=alice.id,
                 user_name="alice",
@@ -133,14 +139,7 @@ async def test_serve_with_real_providers_loads_no_dev_tools(tmp_path: Path) -> N
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            for _ in range(400):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("serve never answered /healthz")
+            await until_healthy(http, attempts=400)
     finally:
         process.terminate()
         process.wait(timeout=20)
