@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -23,6 +23,7 @@ from bot.providers.registry import Providers, build_providers
 from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
+from bot.services.sign_in import SIGN_IN_EXPIRED, SignInService
 from bot.services.toggles import ToggleService
 from bot.services.transfer import TransferService
 from bot.settings import Provider, Settings
@@ -32,6 +33,7 @@ from bot.slack.respond import Responder
 from bot.slack.workspace import SlackWorkspace
 from bot.store import Database
 from bot.store.migrate import upgrade
+from bot.store.sealed import SecretBox
 from bot.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class Runtime:
     toggles: ToggleService
     rotations: RotationService
     handoffs: HandoffEngine
+    sign_in: SignInService
     destinations: DestinationPolicy
     notices: Notices
     profiles: SlackProfiles
@@ -134,6 +137,13 @@ async def start_runtime(
         clock=utcnow,
         destinations=destinations,
     )
+    sign_ins = providers.ringcentral.sign_ins if providers.ringcentral else None
+    if sign_ins is not None:
+
+        async def tell_expired(slack_user_id: str) -> None:
+            await notices.tell(slack_user_id, SIGN_IN_EXPIRED)
+
+        sign_ins.on_expired = tell_expired
     toggles = ToggleService(
         database=database,
         identity=identity,
@@ -174,6 +184,15 @@ async def start_runtime(
             identity=identity,
             notifier=notices,
             clock=utcnow,
+            drift_check=timedelta(seconds=settings.switchboard_drift_check_seconds),
+        ),
+        sign_in=SignInService(
+            database=database,
+            identity=identity,
+            sign_ins=sign_ins,
+            public_url=settings.switchboard_public_url,
+            clock=utcnow,
+            box=SecretBox(settings.switchboard_secret_key),
         ),
         destinations=destinations,
         notices=notices,

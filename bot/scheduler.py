@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot import profile_checks
 from bot.errors import describe
+from bot.providers.limiter import Priority, priority
 from bot.runtime import Runtime
 from bot.store import idempotency
 from bot.store import toggles as store
@@ -86,7 +87,8 @@ class Scheduler:
     async def _loop(self) -> None:
         while True:
             try:
-                await self.tick()
+                with priority(Priority.BACKGROUND):  # people's requests come first
+                    await self.tick()
             except Exception:
                 log.exception("scheduler tick failed")
             await asyncio.sleep(self.runtime.settings.switchboard_tick_seconds)

@@ -1,9 +1,10 @@
 """Tracked background work: Slack is acknowledged first, provider work runs here.
 
 Bolt's own lazy listeners start bare tasks that nobody awaits at shutdown, so we keep our
-own small runner: a task set, a bound on how many run at once (beyond it the user hears
-"busy"), cancellation on shutdown with a notice to each user, and every failure turned
-into one sentence for the user and a log line with the request id.
+own small runner: a task set, a bound on how many run at once (more wait in line, in
+order; "busy" only when the line too is full), cancellation on shutdown with a notice to
+each user, and every failure turned into one sentence for the user and a log line with
+the request id.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 Reply = Callable[[str], Awaitable[Any]]
 
 BUSY = "Switchboard is busy right now; please try again in a moment."
+QUEUE_PER_SLOT = 50  # how many may wait in line per running slot before "busy"
 SHUTTING_DOWN = "Switchboard restarted before it could finish; please try again."
 
 
@@ -36,21 +38,38 @@ class _Reservation:
     open: bool = True
 
 
+@dataclass
+class _Queued:
+    work: Coroutine[Any, Any, Any]
+    reply: Reply | None
+    context: contextvars.Context
+    owner: str
+
+
 _holding: contextvars.ContextVar[_Reservation | None] = contextvars.ContextVar(
     "switchboard_reserved_slot", default=None
 )
 
 
 class TaskRunner:
-    def __init__(self, *, limit: int) -> None:
+    """At most `limit` tasks run at once; more wait in line (up to `queue_limit`), in order.
+
+    Nothing waits at admission: a command is admitted (or refused) at once, its ack goes
+    back to Slack, and its work runs when a slot is free. Slow providers therefore cost
+    queueing time, bounded by the rate limiter's waits, never a "busy" reply while there
+    is room in the line.
+    """
+
+    def __init__(self, *, limit: int, queue_limit: int | None = None) -> None:
         self.limit = limit
+        self.queue_limit = queue_limit if queue_limit is not None else limit * QUEUE_PER_SLOT
         self._tasks: set[asyncio.Task[None]] = set()
         self._notices: set[asyncio.Task[None]] = set()  # "busy" replies: tracked, not counted
         self._closing = False
         self._idle = asyncio.Event()
         self._idle.set()
-        self._room: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._reserved = 0  # slots reserved for admitted requests that haven't spawned yet
+        self._line: collections.deque[_Queued] = collections.deque()
+        self._reserved = 0  # admitted requests that haven't spawned yet
         self._owners: dict[asyncio.Task[None], str] = {}
         self._by_owner: collections.Counter[str] = collections.Counter()  # tasks + reservations
 
@@ -58,50 +77,34 @@ class TaskRunner:
     def running(self) -> int:
         return len(self._tasks)
 
+    @property
+    def waiting(self) -> int:
+        return len(self._line)
+
     def in_progress(self, owner: str) -> int:
-        """How much of one person's work is admitted or running (CONTRACT: at most 3)."""
+        """How much of one person's work is admitted, waiting or running (CONTRACT: at most 3)."""
         return self._by_owner[owner]
 
     @property
     def full(self) -> bool:
-        """At the bound (slots reserved for admitted requests count as taken)."""
-        return len(self._tasks) + self._reserved >= self.limit
+        """No room left, not even in line (reserved places count as taken)."""
+        return len(self._tasks) + len(self._line) + self._reserved >= self.limit + self.queue_limit
 
-    async def wait_for_room(self, seconds: float, *, owner: str = "-") -> bool:
-        """Back-pressure: wait up to `seconds` for a slot, first come first served.
+    def admit(self, owner: str = "-") -> bool:
+        """Keep a place for one request's work (its next `spawn` takes it); False when full.
 
-        Under a burst, holding an ack a moment (well within Slack's 3 s) gives the user a
-        real answer instead of "busy", and spends the time on work instead of refusals.
-        True means a slot is reserved for this request: its next `spawn` takes it, and
-        `offer_room` at the end of the request gives it back if unused. Newcomers queue
-        behind those already waiting, so nobody is overtaken and waits twice.
+        `offer_room` at the end of the request gives the place back if it was not used.
         """
-        if self._closing:
+        if self._closing or self.full:
             return False
-        if not self.full and not self._room:
-            self._reserved += 1
-            self._by_owner[owner] += 1
-            _holding.set(_Reservation(self, owner))
-            return True
-        waiter = asyncio.get_running_loop().create_future()
-        self._room.append(waiter)
-        try:
-            await asyncio.wait_for(asyncio.shield(waiter), seconds)
-        except TimeoutError:
-            pass
-        finally:
-            if waiter in self._room:
-                self._room.remove(waiter)
-        if not waiter.done():
-            return False
+        self._reserved += 1
         self._by_owner[owner] += 1
-        _holding.set(_Reservation(self, owner))  # _wake_next reserved the slot for us
+        _holding.set(_Reservation(self, owner))
         return True
 
     def offer_room(self) -> None:
-        """At the end of an admitted request: an unused reserved slot goes to the next in line."""
-        if self._take_reservation() is not None:
-            self._wake_next()
+        """At the end of an admitted request: an unused place is given back."""
+        self._take_reservation()
 
     def _take_reservation(self) -> str | None:
         """The owner of this request's open reservation (now closed), if it has one."""
@@ -118,29 +121,33 @@ class TaskRunner:
         if self._by_owner[owner] <= 0:
             del self._by_owner[owner]
 
-    def _wake_next(self) -> None:
-        while self._room and not self.full:
-            waiter = self._room.popleft()
-            if not waiter.done():
-                self._reserved += 1
-                waiter.set_result(None)
-
     def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:
-        """Run `work` in the background; False (and the user told) when over the bound."""
-        # The slot kept when this request was admitted, if any; the work counts as its owner's.
-        owner = self._take_reservation() or slack_user_var.get()
-        if self._closing or self.full:
+        """Run `work` in the background (now, or when a slot frees); False when refused.
+
+        Refused only when closing, or when there is no room even in line and the request
+        had no place kept; the user is told in one sentence.
+        """
+        reserved = self._take_reservation()
+        owner = reserved or slack_user_var.get()
+        if self._closing or (reserved is None and self.full):
             work.close()
             if reply is not None:
                 self._fire_and_forget(reply, BUSY if not self._closing else SHUTTING_DOWN)
             return False
-        task = asyncio.create_task(self._guard(work, reply))
-        self._tasks.add(task)
-        self._owners[task] = owner
         self._by_owner[owner] += 1
         self._idle.clear()
-        task.add_done_callback(self._done)
+        queued = _Queued(work, reply, contextvars.copy_context(), owner)
+        if len(self._tasks) < self.limit and not self._line:
+            self._start(queued)
+        else:
+            self._line.append(queued)
         return True
+
+    def _start(self, queued: _Queued) -> None:
+        task = asyncio.create_task(self._guard(queued.work, queued.reply), context=queued.context)
+        self._tasks.add(task)
+        self._owners[task] = queued.owner
+        task.add_done_callback(self._done)
 
     async def _guard(self, work: Coroutine[Any, Any, Any], reply: Reply | None) -> None:
         try:
@@ -160,8 +167,9 @@ class TaskRunner:
         if owner is not None:
             self._release(owner)
         self._notices.discard(task)
-        self._wake_next()
-        if not self._tasks and not self._notices:
+        while self._line and len(self._tasks) < self.limit:
+            self._start(self._line.popleft())
+        if not self._tasks and not self._notices and not self._line:
             self._idle.set()
 
     def _fire_and_forget(self, reply: Reply, text: str) -> None:
@@ -171,14 +179,20 @@ class TaskRunner:
         task.add_done_callback(self._done)
 
     async def wait_idle(self) -> None:
-        """Until nothing runs (used by the shell and tests after each request)."""
-        while self._tasks or self._notices:
+        """Until nothing runs or waits (used by the shell and tests after each request)."""
+        while self._tasks or self._notices or self._line:
             await self._idle.wait()
             await asyncio.sleep(0)
 
     async def shutdown(self, grace: float = 5.0) -> None:
         """Stop taking work; give running tasks `grace` seconds, then cancel them."""
         self._closing = True
+        while self._line:  # never started: its person is told, nothing was sent
+            queued = self._line.popleft()
+            queued.work.close()
+            self._release(queued.owner)
+            if queued.reply is not None:
+                self._fire_and_forget(queued.reply, SHUTTING_DOWN)
         if not self._tasks:
             return
         _, pending = await asyncio.wait(set(self._tasks), timeout=grace)

@@ -169,12 +169,16 @@ async def start_harness(database_url: str, **overrides: Any) -> Harness:
         "switchboard_providers": "emulator",
         "switchboard_admins": user_id("admin"),
         "switchboard_allowed_countries": "US,FR",  # a US company with a Paris office
+        # The emulator enforces no rate limits unless asked to; tests of limits turn both on.
+        "switchboard_rate_budget": False,
     }
     settings = load_settings(**{**defaults, **overrides})
     runtime = await start_runtime(settings, migrate=True)
     app = build_asgi(runtime, signing_secret=secret)
     server = LoopbackServer(app)
-    await server.start()
+    url = await server.start()
+    if not settings.switchboard_public_url:
+        runtime.sign_in.public_url = url  # the callback is served here (known once listening)
     return Harness(settings, runtime, slack, server, secret, httpx.AsyncClient(timeout=30))
 
 

@@ -1,8 +1,12 @@
 """The handoff engine: level-triggered, so a crash or a change made elsewhere repairs itself.
 
-At every tick, for each rotation it can lease: who should hold the hotline now (schedule +
-overrides), where the hotline actually forwards (read from the provider), and the one change
-that closes the gap. Notices follow what was recorded, so none is sent twice.
+At every tick, for each rotation: who should hold the hotline now (schedule + overrides).
+When that changes (a handoff), or every SWITCHBOARD_DRIFT_CHECK_SECONDS otherwise, one
+instance leases the rotation, reads where the hotline actually forwards, and makes the one
+change that closes the gap. Between those reads nothing is asked of the provider: a
+RingCentral hotline read is one Light and one Medium request, and the Medium budget (40 a
+minute) is shared with everyone using the administrator's token. Notices follow what was
+recorded, so none is sent twice.
 """
 
 from __future__ import annotations
@@ -49,7 +53,9 @@ class HandoffEngine:
         identity: Identity,
         notifier: Notifier,
         clock: Callable[[], datetime],
+        drift_check: timedelta = timedelta(minutes=5),
     ) -> None:
+        self._drift_check = drift_check
         self._database = database
         self._toggles = toggles
         self._forwarding = forwarding
@@ -58,15 +64,46 @@ class HandoffEngine:
         self._clock = clock
 
     async def tick(self, now: datetime | None = None) -> int:
-        """Reconcile every rotation this instance can lease; returns provider changes made."""
+        """Reconcile every rotation due a check that this instance can lease; returns changes made."""
         moment = now or self._clock()
         async with self._database.session() as session:
             rotations = await store.all_rotations(session)
         changed = 0
         for rotation in rotations:
-            if await store.claim(self._database, rotation_id=rotation.id, now=moment):
-                changed += await self._reconcile(rotation, moment)
+            shift = await self._shift(rotation, moment)
+            if self._settled(rotation, shift, moment):
+                continue
+            checked = (shift.member, moment - self._drift_check)
+            if await store.claim(
+                self._database, rotation_id=rotation.id, now=moment, unless_checked_for=checked
+            ):
+                changed += await self._reconcile(rotation, shift, moment)
         return changed
+
+    async def reconcile_now(self, rotation_id: int) -> int:
+        """Check one rotation at once (after `/oncall take`); the others wait for their tick."""
+        moment = self._clock()
+        async with self._database.session() as session:
+            rotation = await store.get(session, rotation_id=rotation_id)
+        if rotation is None or not await store.claim(
+            self._database, rotation_id=rotation.id, now=moment
+        ):
+            return 0
+        return await self._reconcile(rotation, await self._shift(rotation, moment), moment)
+
+    def _settled(self, rotation: RotationRecord, shift: Shift, now: datetime) -> bool:
+        """Same holder, read back recently and nothing failing: nothing to ask the provider."""
+        return (
+            rotation.current_member == shift.member
+            and rotation.failures == 0
+            and rotation.checked_at is not None
+            and now - rotation.checked_at < self._drift_check
+        )
+
+    async def _shift(self, rotation: RotationRecord, now: datetime) -> Shift:
+        async with self._database.session() as session:
+            overrides = await store.overrides(session, rotation_id=rotation.id, since=now)
+        return on_call(rotation.schedule, now, overrides)
 
     async def number_of(self, member: str) -> str | None:
         """Their chosen on-call number, else their Mobile forwarding number on RingCentral.
@@ -87,10 +124,7 @@ class HandoffEngine:
         numbers = await self._forwarding.numbers(line)
         return next((n.phone for n in numbers if n.type == "Mobile" and allowed(n.phone)), None)
 
-    async def _reconcile(self, rotation: RotationRecord, now: datetime) -> int:
-        async with self._database.session() as session:
-            overrides = await store.overrides(session, rotation_id=rotation.id, since=now)
-        shift = on_call(rotation.schedule, now, overrides)
+    async def _reconcile(self, rotation: RotationRecord, shift: Shift, now: datetime) -> int:
         try:
             target = await self.number_of(shift.member)
             if target is None:
@@ -133,6 +167,7 @@ class HandoffEngine:
                 target=target,
                 failures=0,
                 next_try_at=None,
+                checked_at=now,
             )
         if kind == "handoff":
             await self._announce_handoff(rotation, shift, target)

@@ -183,6 +183,7 @@ class RotationService:
         number = self._destinations.number(raw)
         async with self._database.session() as session:
             await store.set_oncall_number(session, slack_user_id=actor.slack_user_id, number=number)
+            await store.check_soon(session, member=actor.slack_user_id)
             await audit.record(
                 session,
                 actor=actor.slack_user_id,

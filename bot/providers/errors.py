@@ -2,6 +2,7 @@
 
     ProviderError            anything a provider call can raise
     ├── AuthError            our credentials or token were refused (configuration)
+    │   └── SignInExpired    a person's own sign-in died (they connect again)
     ├── RateLimited          429: nothing of that group may be sent until `retry_after`
     ├── NotFound             the thing is gone (number deleted, call ended)
     ├── Rejected             the provider refused the request; `user_message` says why
@@ -46,6 +47,10 @@ class ProviderError(Exception):
 
 class AuthError(ProviderError):
     """Credentials rejected or token unusable after one renewal."""
+
+
+class SignInExpired(AuthError):
+    """A person's own sign-in can no longer be refreshed: they must connect again."""
 
 
 class RateLimited(ProviderError):

@@ -8,9 +8,11 @@
 | REPEATABLE | retry                    | retry                              | wait, then retry  |
 | TOKEN      | retry                    | retry                              | wait, then retry  |
 
-Retries are jittered, at most `tries` attempts and `total_seconds` in all. A 429 holds the
-group (shared through the store); a request waits out a hold only up to `max_hold_wait`,
-beyond that it fails fast with RateLimited and nothing is sent.
+Retries are jittered, at most `tries` attempts and `total_seconds` in all. Every attempt
+first takes a place from the rate limiter (bot.providers.limiter), which is where a
+running penalty is seen; a 429 starts the penalty for that token and group on every
+instance. A person waits for a place at most `max_hold_wait` (5 s), then gets
+RateLimited and nothing is sent.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from bot.providers.budget import RateBudget
 from bot.providers.coalesce import InFlight
 from bot.providers.errors import RateLimited, Unavailable
+from bot.providers.limiter import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ class RetryPolicy:
     tries: int = 3
     total_seconds: float = 10.0
     first_delay: float = 0.5
-    max_hold_wait: float = 10.0
+    max_hold_wait: float = 5.0  # a person's longest wait for a rate-limit place
     default_retry_after: float = 30.0
     scale: float = 1.0  # tests and benchmarks shrink every wait with this
 
@@ -68,7 +70,7 @@ def retry_after_seconds(response: httpx.Response, default: float) -> float:
 
 
 class ProviderHttp:
-    """One provider's sender: an httpx client, a retry policy and a rate budget."""
+    """One provider's sender: an httpx client, a retry policy and a rate limiter."""
 
     def __init__(
         self,
@@ -76,13 +78,13 @@ class ProviderHttp:
         *,
         provider: str,
         policy: RetryPolicy,
-        budget: RateBudget,
+        limiter: RateLimiter,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.client = client
         self.provider = provider
         self.policy = policy
-        self.budget = budget
+        self.limiter = limiter
         self._sleep = sleep
         self._reads: InFlight[httpx.Response] = InFlight()
 
@@ -96,18 +98,24 @@ class ProviderHttp:
         """
         return await self._reads.join(key, read)
 
-    async def send(self, request: httpx.Request, *, kind: Kind, group: str) -> httpx.Response:
-        """Send with retries; returns any response below 500 other than 429."""
+    async def send(
+        self, request: httpx.Request, *, kind: Kind, group: str, account: str = "app"
+    ) -> httpx.Response:
+        """Send with retries; returns any response below 500 other than 429.
+
+        `account` names whose rate bucket the request counts in (RingCentral: per login).
+        """
         if kind is not Kind.READ:
             self._reads.forget_all()  # a change: no read from now on joins an older one
-        return await self._send(request, kind=kind, group=group)
+        return await self._send(request, kind=kind, group=group, account=account)
 
-    async def _send(self, request: httpx.Request, *, kind: Kind, group: str) -> httpx.Response:
+    async def _send(
+        self, request: httpx.Request, *, kind: Kind, group: str, account: str
+    ) -> httpx.Response:
         started = time.monotonic()
         for attempt in range(1, self.policy.tries + 1):
             last = attempt == self.policy.tries or self._out_of_time(started)
-            await self._wait_for_hold(group)
-            await self.budget.space(group)
+            ticket = await self.limiter.acquire(account, group)  # the penalty is checked here
             try:
                 response = await self.client.send(request)
             except _NOT_SENT as exc:
@@ -117,8 +125,9 @@ class ProviderHttp:
                 if kind not in _RESEND_AFTER_SENT:
                     raise error from None
             else:
+                await self.limiter.observe(ticket, response.headers)
                 if response.status_code == 429:
-                    await self._note_429(response, group)
+                    await self._note_429(response, group, account)
                     if last:
                         raise self._rate_limited(response, group)
                     continue
@@ -142,19 +151,9 @@ class ProviderHttp:
     def _out_of_time(self, started: float) -> bool:
         return time.monotonic() - started > self.policy.total_seconds * max(self.policy.scale, 0.01)
 
-    async def _wait_for_hold(self, group: str) -> None:
-        remaining = await self.budget.remaining_hold(group)
-        if remaining <= 0:
-            return
-        if remaining > self.policy.max_hold_wait:
-            raise RateLimited(
-                f"group {group} held", retry_after=remaining, provider=self.provider, status=429
-            )
-        await self._sleep(remaining)
-
-    async def _note_429(self, response: httpx.Response, group: str) -> None:
+    async def _note_429(self, response: httpx.Response, group: str, account: str) -> None:
         seconds = retry_after_seconds(response, self.policy.default_retry_after)
-        await self.budget.hold(group, seconds)
+        await self.limiter.penalize(account, group, seconds)
         log.warning("provider %s: 429 on group %s, holding %.0f s", self.provider, group, seconds)
 
     def _rate_limited(self, response: httpx.Response, group: str) -> RateLimited:

@@ -11,10 +11,11 @@ import httpx
 from pydantic import SecretStr
 
 from bot.providers.base import Directory, Probe, ProviderName
-from bot.providers.budget import RateBudget
 from bot.providers.http import ProviderHttp, RetryPolicy
+from bot.providers.limiter import RateLimiter
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
+from bot.providers.ringcentral.sign_ins import SignIns
 from bot.providers.smspartner.client import SmsPartnerClient
 from bot.providers.voipnow.client import VoipNowClient
 from bot.settings import Provider, Settings
@@ -143,7 +144,7 @@ class _Builder:
         return self.providers
 
     def _http(
-        self, name: ProviderName, url: str, limits: dict[str, float], retry_after: float
+        self, name: ProviderName, url: str, limits: dict[str, int], retry_after: float
     ) -> ProviderHttp:
         client = httpx.AsyncClient(
             base_url=url,
@@ -152,21 +153,23 @@ class _Builder:
             headers={"Accept": "application/json", "User-Agent": "switchboard-bot"},
         )
         self.providers._clients.append(client)
-        budget = RateBudget(
+        policy = RetryPolicy(
+            default_retry_after=retry_after, scale=self.settings.switchboard_retry_scale
+        )
+        limiter = RateLimiter(
             provider=name.value,
             limits=limits,
             database=self.database,
             enabled=self.settings.switchboard_rate_budget,
+            person_wait=policy.max_hold_wait,
         )
-        policy = RetryPolicy(
-            default_retry_after=retry_after, scale=self.settings.switchboard_retry_scale
-        )
-        return ProviderHttp(client, provider=name.value, policy=policy, budget=budget)
+        return ProviderHttp(client, provider=name.value, policy=policy, limiter=limiter)
 
     def _ringcentral(
         self, url: str, client_id: str, secret: SecretStr, jwt: SecretStr
     ) -> RingCentralClient:
         http = self._http(ProviderName.RINGCENTRAL, url, GROUP_LIMITS, RINGCENTRAL_RETRY_AFTER_DEFAULT)
+        box = SecretBox(self.settings.switchboard_secret_key)
         tokens = TokenManager(
             http=http,
             database=self.database,
@@ -174,9 +177,17 @@ class _Builder:
             client_secret=secret,
             jwt=jwt,
             on_rejected=self.alert,
-            box=SecretBox(self.settings.switchboard_secret_key),
+            box=box,
         )
-        return RingCentralClient(http=http, tokens=tokens)
+        sign_ins = SignIns(
+            http=http,
+            database=self.database,
+            server_url=url,
+            client_id=client_id,
+            client_secret=secret,
+            box=box,
+        )
+        return RingCentralClient(http=http, tokens=tokens, sign_ins=sign_ins)
 
     def _voipnow(self, url: str, client_id: str, secret: SecretStr) -> VoipNowClient:
         http = self._http(ProviderName.VOIPNOW, url, {}, RetryPolicy.default_retry_after)

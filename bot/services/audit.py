@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import current_request_id
+from bot.services.actor import Actor
+from bot.store import Database
 from bot.store import audit as audit_store
 from bot.store.audit import AuditRecord
 
@@ -37,3 +39,12 @@ async def record(
             request_id=current_request_id(),
         ),
     )
+
+
+async def recent(
+    database: Database, actor: Actor, *, slack_user_id: str | None, limit: int
+) -> list[AuditRecord]:
+    """The newest rows (of one user's lines, when given), for admins only."""
+    actor.require_admin()
+    async with database.session() as session:
+        return await audit_store.recent(session, limit=limit, slack_user_id=slack_user_id)

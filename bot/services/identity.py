@@ -12,21 +12,20 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import NotLinked, UserError
 from bot.providers.base import Directory, ProviderName
-from bot.services import audit
+from bot.services import audit, link_writes
 from bot.services.actor import Actor
 from bot.services.line_specs import LineSpecs
+from bot.services.link_writes import snapshot
 from bot.services.profiles import Profile, Profiles, WorkspaceSource
 from bot.store import Database
-from bot.store import audit as audit_store
 from bot.store import links as link_store
 from bot.store import rotations as rotation_store
-from bot.store.audit import AuditRecord
 from bot.store.links import LinkRecord
 
 log = logging.getLogger(__name__)
@@ -37,6 +36,10 @@ NOT_A_MEMBER = (
     "Switchboard links lines by email only for full members of this workspace with a "
     f"confirmed email; {ASK_ADMIN}."
 )
+# An email that matched no extension is not looked up again for this long, unless the
+# person's Slack profile changes (`user_change`): a new hire added to RingCentral later is
+# found within the hour.
+MISS_TTL = timedelta(hours=1)
 LINE_TAKEN = f"The phone line with your email is already linked to someone else; {ASK_ADMIN}."
 SYSTEM = "switchboard"
 
@@ -122,10 +125,21 @@ class Identity:
             self._why_not[slack_user_id] = NOT_A_MEMBER  # and no provider is asked about them
             return None
         assert profile.email is not None
+        now = self._clock()
+        async with self._database.session() as session:
+            if await link_store.missed_recently(
+                session, slack_user_id=slack_user_id, email=profile.email, since=now - MISS_TTL
+            ):
+                return None  # asked already: a directory lookup is RingCentral's Medium group
         matches = await self._directory.find_by_email(profile.email)
         if len(matches) != 1:
             if matches:
                 log.warning("email matches %d extensions; waiting for an admin link", len(matches))
+            else:
+                async with self._database.session() as session:
+                    await link_store.record_miss(
+                        session, slack_user_id=slack_user_id, email=profile.email, now=now
+                    )
             return None
         entry = matches[0]
         link = LinkRecord(
@@ -173,7 +187,7 @@ class Identity:
                 f"That line is linked to <@{displaced}>. To move it, add `replace`: "
                 f"`/switchboard link <@{slack_user_id}> {spec} replace`."
             )
-        before = next((_snapshot(x) for x in existing if x.provider == link.provider), None)
+        before = next((snapshot(x) for x in existing if x.provider == link.provider), None)
         if displaced:
             await self._take_line(actor, link, displaced)
         await self._save(actor, link, action="link.admin", before=before)
@@ -192,7 +206,7 @@ class Identity:
                 subject=slack_user_id,
                 line=", ".join(x.ref for x in existing) or "-",
                 action="unlink",
-                before=[_snapshot(x) for x in existing],
+                before=[snapshot(x) for x in existing],
                 after=None,
                 now=now,
             )
@@ -223,11 +237,12 @@ class Identity:
                         subject=profile.slack_user_id,
                         line=x.ref,
                         action="unlink.profile",
-                        before=_snapshot(x),
+                        before=snapshot(x),
                         after=None,
                         now=now,
                     )
             await link_store.mark_checked(session, slack_user_id=profile.slack_user_id, now=now)
+            await link_store.forget_miss(session, slack_user_id=profile.slack_user_id)
         self._links.pop(profile.slack_user_id, None)
         if stale:
             self._why_not[profile.slack_user_id] = NOT_A_MEMBER
@@ -242,13 +257,6 @@ class Identity:
         self._profiles.forget(slack_user_id)
         self._why_not.pop(slack_user_id, None)
 
-    async def audit_log(
-        self, actor: Actor, *, slack_user_id: str | None, limit: int
-    ) -> list[AuditRecord]:
-        actor.require_admin()
-        async with self._database.session() as session:
-            return await audit_store.recent(session, limit=limit, slack_user_id=slack_user_id)
-
     async def _same_email(self, link: LinkRecord, profile: Profile) -> bool:
         """Is the profile's email still the one the link was made from?
 
@@ -262,46 +270,25 @@ class Identity:
 
     async def _take_line(self, actor: Actor, link: LinkRecord, holder: str) -> None:
         self._links.pop(holder, None)
-        now = self._clock()
-        async with self._database.session() as session:
-            held = await link_store.links_of(session, slack_user_id=holder)
-            await link_store.remove_line(session, provider=link.provider, line_id=link.line_id)
-            await audit.record(
-                session,
-                actor=actor.slack_user_id,
-                subject=holder,
-                line=link.ref,
-                action="unlink.replaced",
-                before=next((_snapshot(x) for x in held if x.ref == link.ref), None),
-                after={"moved_to": link.slack_user_id},
-                now=now,
-            )
+        await link_writes.take_line(
+            self._database, actor=actor.slack_user_id, link=link, holder=holder, now=self._clock()
+        )
 
     async def _save(
         self, actor: Actor, link: LinkRecord, *, action: str, before: object, replace: bool = True
     ) -> None:
-        self._links.pop(link.slack_user_id, None)
-        self._why_not.pop(link.slack_user_id, None)
-        now = self._clock()
-        async with self._database.session() as session:
-            await link_store.save_link(session, link=link, now=now, replace=replace)
-            await audit.record(
-                session,
-                actor=actor.slack_user_id,
-                subject=link.slack_user_id,
-                line=link.ref,
-                action=action,
-                before=before,
-                after=_snapshot(link),
-                now=now,
-            )
+        self.forget_links(link.slack_user_id)
+        await link_writes.save(
+            self._database,
+            actor=actor.slack_user_id,
+            link=link,
+            action=action,
+            before=before,
+            replace=replace,
+            now=self._clock(),
+        )
 
-
-def _snapshot(link: LinkRecord) -> dict[str, str]:
-    return {
-        "provider": link.provider,
-        "line_id": link.line_id,
-        "extension": link.extension_number,
-        "name": link.display_name,
-        "source": link.source,
-    }
+    def forget_links(self, slack_user_id: str) -> None:
+        """Drop what this process remembers of the user's links (they just changed)."""
+        self._links.pop(slack_user_id, None)
+        self._why_not.pop(slack_user_id, None)

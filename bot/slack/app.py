@@ -21,9 +21,6 @@ from bot.tasks import BUSY
 from handlers import register_all
 
 log = logging.getLogger("bot.requests")
-# How long a command's ack may wait for a background slot before it says "busy" (Slack
-# gives up after 3 s; the rest is headroom for the network and the ack itself).
-ADMISSION_WAIT_SECONDS = 0.25
 MAX_TEXT_CHARS = 2000  # CONTRACT "Limits at the front"
 PER_USER_IN_PROGRESS = 3
 NOT_OUR_WORKSPACE = "Switchboard serves only the workspace it is installed in; nothing was done."
@@ -50,7 +47,7 @@ class SwitchboardApp(AsyncApp):
         started = time.perf_counter()
         tasks = self.runtime.tasks
         if "command" in req.body:
-            refused = await self._admit(req.body)
+            refused = self._admit(req.body)
             if refused is not None:
                 return _ack_only(refused)
         try:
@@ -60,12 +57,12 @@ class SwitchboardApp(AsyncApp):
             elapsed = round((time.perf_counter() - started) * 1000, 1)
             log.info("%s handled in %.1f ms", command_var.get(), elapsed, extra={"duration_ms": elapsed})
 
-    async def _admit(self, body: dict[str, Any]) -> str | None:
+    def _admit(self, body: dict[str, Any]) -> str | None:
         """None when the command may run; else the one sentence its ack says instead.
 
-        Checked before anything is parsed or asked: the text's length, the person's own
-        commands in progress (one person's burst never fills everyone's slots), then a
-        background slot for at most ADMISSION_WAIT_SECONDS.
+        Checked before anything is parsed or asked, and never waited on: the text's length,
+        the person's own commands in progress (one person's burst never fills everyone's
+        slots), then a place in the background line.
         """
         command, user = str(body.get("command")), str(body.get("user_id") or "-")
         if len(str(body.get("text") or "")) > MAX_TEXT_CHARS:
@@ -75,10 +72,8 @@ class SwitchboardApp(AsyncApp):
         if tasks.in_progress(user) >= PER_USER_IN_PROGRESS:
             log.warning("refused %s: %s has %d in progress", command, user, PER_USER_IN_PROGRESS)
             return YOURS_BUSY
-        if not await tasks.wait_for_room(ADMISSION_WAIT_SECONDS, owner=user):
-            log.warning(
-                "busy: %s refused, no background slot within %.2f s", command, ADMISSION_WAIT_SECONDS
-            )
+        if not tasks.admit(owner=user):
+            log.warning("busy: %s refused, the background line is full", command)
             return BUSY
         return None
 

@@ -40,6 +40,17 @@ def button(text: str, action_id: str, value: str = "", *, style: str | None = No
     return element
 
 
+def link_button(text: str, url: str, action_id: str) -> Block:
+    """A button that opens `url` (Slack still sends the app a block action, to be acked)."""
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
+        "url": url[:3000],
+        "style": "primary",
+        "action_id": action_id,
+    }
+
+
 def actions(*elements: Block, block_id: str | None = None) -> Block:
     block: Block = {"type": "actions", "elements": list(elements)}
     if block_id:

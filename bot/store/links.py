@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lines import LineRef, ProviderName
-from bot.store.models import Link, Unlinked
+from bot.store.models import DirectoryMiss, Link, Unlinked
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +135,23 @@ async def due_for_check(session: AsyncSession, *, before: datetime, limit: int) 
 
 async def mark_checked(session: AsyncSession, *, slack_user_id: str, now: datetime) -> None:
     await session.execute(update(Link).where(Link.slack_user_id == slack_user_id).values(checked_at=now))
+
+
+async def missed_recently(
+    session: AsyncSession, *, slack_user_id: str, email: str, since: datetime
+) -> bool:
+    """Was this exact email looked up for this user since `since` and matched nothing?"""
+    row = await session.get(DirectoryMiss, slack_user_id)
+    return row is not None and row.email == email.lower() and row.checked_at >= since
+
+
+async def record_miss(session: AsyncSession, *, slack_user_id: str, email: str, now: datetime) -> None:
+    row = await session.get(DirectoryMiss, slack_user_id)
+    if row is None:
+        session.add(DirectoryMiss(slack_user_id=slack_user_id, email=email.lower(), checked_at=now))
+    else:
+        row.email, row.checked_at = email.lower(), now
+
+
+async def forget_miss(session: AsyncSession, *, slack_user_id: str) -> None:
+    await session.execute(delete(DirectoryMiss).where(DirectoryMiss.slack_user_id == slack_user_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Float, Index, Integer, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.store.types import UtcDateTime as DateTime
@@ -108,14 +108,41 @@ class ProviderToken(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime())
 
 
-class RateLimitHold(Base):
-    """After a 429: no call of this provider's group until `held_until`, on any instance."""
+class RateWindow(Base):
+    """One token's sends of one throttling group in the last window, shared by instances.
 
-    __tablename__ = "rate_limit_holds"
+    `sent` holds epoch seconds (wall clock: every instance must agree on it); the penalty
+    after a 429 and the limit the platform last announced ride along in the same row.
+    """
 
-    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
-    group_name: Mapped[str] = mapped_column(String(16), primary_key=True)
-    held_until: Mapped[datetime] = mapped_column(DateTime())
+    __tablename__ = "rate_windows"
+
+    bucket: Mapped[str] = mapped_column(String(300), primary_key=True)
+    sent: Mapped[list[float]] = mapped_column(JSON, default=list)
+    penalty_until: Mapped[float | None] = mapped_column(Float, nullable=True)
+    announced_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class OAuthState(Base):
+    """A `/switchboard connect` in progress: single use, bound to one Slack user."""
+
+    __tablename__ = "oauth_states"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    verifier: Mapped[str] = mapped_column(Text)  # PKCE code_verifier, sealed
+    expires_at: Mapped[datetime] = mapped_column(DateTime())
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+
+
+class DirectoryMiss(Base):
+    """A Slack email that matched no extension; not looked up again until the profile changes."""
+
+    __tablename__ = "directory_misses"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(255))
+    checked_at: Mapped[datetime] = mapped_column(DateTime())
 
 
 class Toggle(Base):
@@ -182,6 +209,7 @@ class RotationRow(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     next_try_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)  # hotline read
 
 
 class RotationMember(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lines import LineRef, rotation_owner
@@ -30,6 +30,7 @@ class RotationRecord:
     current_target: str
     failures: int
     next_try_at: datetime | None
+    checked_at: datetime | None = None  # when the hotline was last read back
 
     @property
     def line(self) -> LinkRecord:
@@ -66,6 +67,7 @@ def _record(row: RotationRow, members: list[str]) -> RotationRecord:
         current_target=row.current_target,
         failures=row.failures,
         next_try_at=row.next_try_at,
+        checked_at=row.checked_at,
     )
 
 
@@ -163,17 +165,45 @@ async def set_oncall_number(session: AsyncSession, *, slack_user_id: str, number
         row.number = number
 
 
-async def claim(database: Database, *, rotation_id: int, now: datetime) -> bool:
-    """Lease the rotation to this instance for one reconcile (False: another holds it)."""
-    async with database.locked(f"rotation:{rotation_id}") as session:
-        result = await session.execute(
-            update(RotationRow)
-            .where(RotationRow.id == rotation_id)
-            .where((RotationRow.lease_until.is_(None)) | (RotationRow.lease_until < now))
-            .where((RotationRow.next_try_at.is_(None)) | (RotationRow.next_try_at <= now))
-            .values(lease_until=now + LEASE)
+async def claim(
+    database: Database,
+    *,
+    rotation_id: int,
+    now: datetime,
+    unless_checked_for: tuple[str, datetime] | None = None,
+) -> bool:
+    """Lease the rotation to this instance for one reconcile (False: another holds it).
+
+    `unless_checked_for=(member, since)`: not when the hotline was already read back since
+    `since` while `member` held it (another instance did it this tick, or a drift check is
+    not due yet).
+    """
+    query = (
+        update(RotationRow)
+        .where(RotationRow.id == rotation_id)
+        .where((RotationRow.lease_until.is_(None)) | (RotationRow.lease_until < now))
+        .where((RotationRow.next_try_at.is_(None)) | (RotationRow.next_try_at <= now))
+        .values(lease_until=now + LEASE)
+    )
+    if unless_checked_for is not None:
+        member, since = unless_checked_for
+        query = query.where(
+            or_(
+                RotationRow.checked_at.is_(None),
+                RotationRow.checked_at < since,
+                RotationRow.current_member != member,
+            )
         )
+    async with database.locked(f"rotation:{rotation_id}") as session:
+        result = await session.execute(query)
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def check_soon(session: AsyncSession, *, member: str) -> None:
+    """The member's on-call number changed: read back the hotlines they hold at the next tick."""
+    await session.execute(
+        update(RotationRow).where(RotationRow.current_member == member).values(checked_at=None)
+    )
 
 
 async def finish(
@@ -184,6 +214,7 @@ async def finish(
     target: str,
     failures: int,
     next_try_at: datetime | None,
+    checked_at: datetime | None = None,
 ) -> None:
     await session.execute(
         update(RotationRow)
@@ -194,6 +225,7 @@ async def finish(
             failures=failures,
             next_try_at=next_try_at,
             lease_until=None,
+            checked_at=checked_at,
         )
     )
 

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from bot.runtime import Runtime
 from bot.slack.app import build_app
-from bot.web import signing
+from bot.web import oauth_callback, signing
 from bot.web.payload_guard import is_well_formed, raw_for_bolt
 from bot.web.readiness import Readiness
 
@@ -75,6 +75,8 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
         failing = await readiness.failing()
         if failing:
             return JSONResponse({"status": "unavailable", "failing": failing}, status_code=503)
+        if degraded := readiness.degraded:
+            return JSONResponse({"status": "degraded", "degraded": degraded})
         return JSONResponse({"status": "ready"})
 
     app = SwitchboardHttp(
@@ -82,6 +84,7 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            oauth_callback.route(runtime),
         ],
     )
     app.runtime = runtime

@@ -1,4 +1,8 @@
-"""/readyz: the database and each configured provider, checked at most every 30 s."""
+"""/readyz: the database and each configured provider, checked at most every 30 s.
+
+A rate-limit penalty is not an outage (CONTRACT "Rate limits"): a probe that finds its
+group penalized reports the provider as degraded, and /readyz stays 200.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import logging
 import time
 
 from bot.errors import PROVIDER_NAMES
+from bot.providers.errors import RateLimited
+from bot.providers.limiter import Priority, priority
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -20,15 +26,23 @@ class Readiness:
         self._runtime = runtime
         self._checked_at = -MAX_AGE_SECONDS
         self._failing: dict[str, str] = {}
+        self._degraded: dict[str, str] = {}
         self._lock = asyncio.Lock()
 
     async def failing(self) -> dict[str, str]:
         """Components failing at the last check (re-checked when older than 30 s)."""
         async with self._lock:
             if time.monotonic() - self._checked_at >= MAX_AGE_SECONDS:
-                self._failing = await self._check()
+                self._degraded = {}
+                with priority(Priority.PROBE):  # never waits for, or spends into, a penalty
+                    self._failing = await self._check()
                 self._checked_at = time.monotonic()
             return dict(self._failing)
+
+    @property
+    def degraded(self) -> dict[str, str]:
+        """Components answering but rate-limited at the last check."""
+        return dict(self._degraded)
 
     async def _check(self) -> dict[str, str]:
         failing: dict[str, str] = {}
@@ -39,6 +53,11 @@ class Readiness:
         for probe in self._runtime.providers.probes:
             try:
                 await asyncio.wait_for(probe.probe(), PROBE_TIMEOUT_SECONDS)
+            except RateLimited as exc:
+                name = PROVIDER_NAMES[probe.provider.value]
+                self._degraded[probe.provider.value] = (
+                    f"{name}: rate-limited for {max(1, round(exc.retry_after))} s"
+                )
             except Exception as exc:
                 log.warning("readiness: %s failed: %s", probe.provider.value, type(exc).__name__)
                 name = PROVIDER_NAMES[probe.provider.value]

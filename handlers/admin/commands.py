@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
 from bot.errors import UserError
 from bot.runtime import Runtime
+from bot.services import audit
 from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
@@ -35,12 +36,14 @@ class SwitchboardCommand:
         actor = actor_of(context)
         work = {
             "whoami": self._whoami,
+            "connect": self._connect,
+            "disconnect": self._disconnect,
             "link": self._link,
             "unlink": self._unlink,
             "audit": self._audit,
         }.get(verb)
         if work is None:
-            verbs = ("help", "whoami", "link", "unlink", "audit")
+            verbs = ("help", "whoami", "connect", "disconnect", "link", "unlink", "audit")
             await ack(**message(did_you_mean(verb, verbs) + views.HELP))
             return
         await ack()
@@ -48,8 +51,22 @@ class SwitchboardCommand:
 
     async def _whoami(self, actor: Actor, _args: list[str], respond: Respond) -> None:
         lines = await self.runtime.identity.lines_of(actor.slack_user_id)
-        text, blocks = views.whoami(actor.slack_user_id, lines, actor.is_admin)
+        connected = await self.runtime.sign_in.connected(actor.slack_user_id)
+        text, blocks = views.whoami(actor.slack_user_id, lines, actor.is_admin, connected=connected)
         await respond(**message(text, blocks))
+
+    async def _connect(self, actor: Actor, args: list[str], respond: Respond) -> None:
+        if args:
+            raise UserError("Usage: `/switchboard connect` (it connects your own login).")
+        url = await self.runtime.sign_in.start(actor)
+        text, blocks = views.connect(url)
+        await respond(**message(text, blocks))
+
+    async def _disconnect(self, actor: Actor, args: list[str], respond: Respond) -> None:
+        if args:
+            raise UserError("Usage: `/switchboard disconnect` (it disconnects your own login).")
+        had = await self.runtime.sign_in.disconnect(actor)
+        await respond(**message(views.disconnected(had)))
 
     async def _link(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()
@@ -78,6 +95,6 @@ class SwitchboardCommand:
             if len(rest) != 1 or not rest[0].isdigit():
                 raise UserError("Usage: `/switchboard audit [@user] [number of rows]`.")
             limit = max(1, min(MAX_AUDIT_ROWS, int(rest[0])))
-        entries = await self.runtime.identity.audit_log(actor, slack_user_id=user, limit=limit + 1)
+        entries = await audit.recent(self.runtime.database, actor, slack_user_id=user, limit=limit + 1)
         text, blocks = views.audit(entries[:limit], user, older=len(entries) > limit)
         await respond(**message(text, blocks))

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from bot.mrkdwn import code, mention
 from bot.services.identity import ASK_ADMIN
-from bot.slack.blocks import Block, context, header, section, sections_of_lines
+from bot.slack.blocks import (
+    Block,
+    actions,
+    context,
+    header,
+    link_button,
+    section,
+    sections_of_lines,
+)
 from bot.store.audit import AuditRecord
 from bot.store.links import LinkRecord
 from handlers.shared.lines import describe_line
+
+SIGN_IN_LINK = "signin_open"
 
 HELP = "\n".join(
     [
@@ -16,14 +26,22 @@ HELP = "\n".join(
         "• `/transfer <number|@user|voicemail>`: move your live call",
         "• `/oncall`: who is on call, overrides and schedules",
         "• `/switchboard whoami`: the phone line you are linked to",
+        "• `/switchboard connect` / `disconnect`: use your own RingCentral sign-in",
         "Admins: `/switchboard link @user <extension>` (or `voipnow:<userId>/<ext>`, "
         "`smspartner:<number>`), `/switchboard unlink @user`, `/switchboard audit [@user] [n]`",
     ]
 )
 
 
-def whoami(user_id: str, lines: list[LinkRecord], is_admin: bool) -> tuple[str, list[Block]]:
+def whoami(
+    user_id: str, lines: list[LinkRecord], is_admin: bool, *, connected: bool = False
+) -> tuple[str, list[Block]]:
     role = " You are a Switchboard admin." if is_admin else ""
+    role += (
+        " Your own RingCentral sign-in is connected."
+        if connected
+        else " You haven't connected your own RingCentral sign-in (`/switchboard connect`)."
+    )
     if not lines:
         text = (
             f"{mention(user_id)}, you aren't linked to a phone line yet: no RingCentral user has "
@@ -82,3 +100,21 @@ def _audit_line(entry: AuditRecord) -> str:
     who = mention(entry.actor)
     target = "" if entry.subject == entry.actor else f" for {mention(entry.subject)}"
     return f"• {when} {who} {code(entry.action)}{target} on {code(entry.line)} (ref {entry.request_id})"
+
+
+def connect(url: str) -> tuple[str, list[Block]]:
+    text = (
+        "Sign in to RingCentral to connect your own login: your requests then go in your own "
+        "rate bucket, not the whole company's. The link works once, for 10 minutes."
+    )
+    button = actions(link_button("Sign in to RingCentral", url, SIGN_IN_LINK))
+    return f"{text}\n<{url}|Sign in to RingCentral>", [section(text), button]
+
+
+def disconnected(had: bool) -> str:
+    if not had:
+        return "Your own RingCentral sign-in wasn't connected; nothing changed."
+    return (
+        "Disconnected: your RingCentral sign-in was revoked and forgotten. Switchboard acts on "
+        "your line with the company login again."
+    )

@@ -8,14 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.runtime import Runtime
-from bot.slack.blocks import Block, context, divider, header, section
+from bot.slack.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    link_button,
+    modal,
+    section,
+)
+from handlers.shared import actor_of
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 from handlers.shared.lines import describe_line
 
 LINE, FOOTER = 10, 90
+CONNECT = "home_signin_connect"
+SIGN_IN_LINK = "home_signin_open"
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -28,6 +41,25 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if event.get("tab", "home") != "home":
             return
         runtime.tasks.spawn(publish_home(runtime, str(event["user"])))
+
+    @app.action(CONNECT)
+    async def connect(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        url = await runtime.sign_in.start(actor_of(context))  # one store write, no provider
+        await runtime.slack.views_open(trigger_id=str(body["trigger_id"]), view=_sign_in_modal(url))
+
+    @app.action(SIGN_IN_LINK)
+    async def link_opened(ack: AsyncAck) -> None:
+        await ack()  # Slack opens the URL itself
+
+
+def _sign_in_modal(url: str) -> Block:
+    text = (
+        "Sign in to RingCentral to connect your own login: your requests then go in your own "
+        "rate bucket, not the whole company's. The link works once, for 10 minutes."
+    )
+    blocks = [section(text), actions(link_button("Sign in to RingCentral", url, SIGN_IN_LINK))]
+    return modal("home_signin", "Connect RingCentral", blocks, "")
 
 
 async def _line(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Block]:
@@ -47,6 +79,14 @@ async def _footer(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Blo
             "• `/transfer`: move a live call\n• `/oncall`: who is on call"
         ),
     ]
+    if runtime.sign_in.unavailable() is None and not await runtime.sign_in.connected(user_id):
+        blocks.append(
+            section(
+                "*Connect your RingCentral*: with your own login, your requests never wait "
+                "behind the rest of the company's.",
+                button("Connect your RingCentral", CONNECT),
+            )
+        )
     if runtime.is_admin(user_id):
         blocks.append(context("You are a Switchboard admin: `/switchboard help` lists admin tools."))
     return blocks

@@ -132,7 +132,7 @@ async def _take(runtime: Runtime, actor: Actor, rest: list[str], respond: Respon
         )
     )
     try:
-        await runtime.handoffs.tick()
+        await runtime.handoffs.reconcile_now(rotation.id)
     except Exception as exc:  # the scheduler will try again
         log.warning("immediate handoff failed: %s", describe(exc, log))
 

@@ -11,13 +11,15 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.errors import describe
 from bot.runtime import Runtime
-from bot.slack.blocks import Block, header, section
+from bot.slack.blocks import Block, context, section
 
 log = logging.getLogger(__name__)
+REMEMBERED_SECTIONS = 20_000  # last good section per person, for when a provider can't answer
 
 
 @dataclass(frozen=True)
@@ -32,21 +34,41 @@ Section = Callable[[Runtime, str, HomeHints], Awaitable[list[Block]]]
 
 
 class HomePage:
+    """The sections in order. A section whose provider can't answer (busy, down) shows what
+    it last showed this person, with a note saying so and when; the rest are fresh."""
+
     def __init__(self) -> None:
         self._sections: list[tuple[int, Section]] = []
+        self._last: dict[tuple[str, int], tuple[list[Block], datetime]] = {}
 
     def add(self, order: int, build: Section) -> None:
         self._sections.append((order, build))
         self._sections.sort(key=lambda pair: pair[0])
 
     async def blocks(self, runtime: Runtime, user_id: str, hints: HomeHints) -> list[Block]:
+        found: list[Block] = []
+        for order, build in self._sections:
+            found.extend(await self._section(runtime, user_id, hints, order, build))
+        return found
+
+    async def _section(
+        self, runtime: Runtime, user_id: str, hints: HomeHints, order: int, build: Section
+    ) -> list[Block]:
+        key = (user_id, order)
         try:
-            found: list[Block] = []
-            for _, build in self._sections:
-                found.extend(await build(runtime, user_id, hints))
-            return found
+            blocks = await build(runtime, user_id, hints)
         except Exception as exc:
-            return [header("Switchboard"), section(describe(exc, log))]
+            sentence = describe(exc, log)
+            last = self._last.get(key)
+            if last is None:
+                return [section(f":hourglass: {sentence}")]
+            when = last[1].strftime("%H:%M UTC")
+            note = f":hourglass: {sentence} Shown as it was at {when}; open Home again to refresh."
+            return [context(note), *last[0]]
+        if len(self._last) >= REMEMBERED_SECTIONS:
+            self._last.pop(next(iter(self._last)))
+        self._last[key] = (blocks, runtime.clock())
+        return blocks
 
 
 _pages: weakref.WeakKeyDictionary[Runtime, HomePage] = weakref.WeakKeyDictionary()

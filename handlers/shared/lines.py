@@ -7,10 +7,12 @@ from bot.errors import PROVIDER_NAMES
 from bot.mrkdwn import code, escape
 from bot.store.links import LinkRecord
 
+HOW_LINKED = {"admin": "linked by an admin", "signin": "your own RingCentral sign-in"}
+
 
 def describe_line(link: LinkRecord) -> str:
     provider = PROVIDER_NAMES.get(link.provider, link.provider)
-    how = "linked by an admin" if link.is_admin_link else "matched by your Slack email"
+    how = HOW_LINKED.get(link.source, "matched by your Slack email")
     if link.on(ProviderName.SMSPARTNER):
         return f"{provider} virtual number {code(link.extension_number)} ({how})"
     return f"{provider} extension {code(link.extension_number)}, {escape(link.display_name)} ({how})"

@@ -334,3 +334,61 @@ async def test_the_added_operations_answer_the_specs_schemas(
         "deleteAnsweringRule",
         "deleteForwardingNumbers",
     }
+
+
+def sign_in_with_code(url: str, email: str) -> dict[str, Any]:
+    """The SDK's own authorization-code flow with PKCE, the emulator's login page in between."""
+    import base64
+    import hashlib
+    import secrets
+    import urllib.parse
+    from urllib.parse import parse_qs, urlparse
+
+    import requests
+    from ringcentral.platform import platform as sdk_platform
+
+    # ringcentral 0.9's login_url uses urllib.parse without importing it (an SDK bug).
+    sdk_platform.urllib = urllib
+    sdk = SDK("client-id", "client-secret", url).platform()
+    verifier = secrets.token_urlsafe(48)
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
+    redirect = "https://switchboard.example/ringcentral/oauth/callback"
+    link = sdk.login_url(redirect, state="s-1", challenge=challenge)
+    page = requests.get(link, timeout=5)
+    signed = requests.post(link, data={"email": email}, allow_redirects=False, timeout=5)
+    back = parse_qs(urlparse(signed.headers["Location"]).query)
+    code = back["code"][0]
+    seen: dict[str, Any] = {"page": page.status_code, "state": back["state"][0]}
+    wrong = SDK("client-id", "client-secret", url).platform()
+    try:
+        wrong.login(code=code, redirect_uri=redirect, verifier=verifier + "x")
+    except ApiException as exc:
+        seen["wrong_verifier"] = exc.api_response().json_dict()["error"]
+    again = requests.post(link, data={"email": email}, allow_redirects=False, timeout=5)
+    code = parse_qs(urlparse(again.headers["Location"]).query)["code"][0]
+    sdk.login(code=code, redirect_uri=redirect, verifier=verifier)
+    seen["me"] = sdk.get(f"{ACCOUNT}/extension/~").json_dict()["contact"]["email"]
+    try:
+        SDK("client-id", "client-secret", url).platform().login(
+            code=code, redirect_uri=redirect, verifier=verifier
+        )
+    except ApiException as exc:
+        seen["reused"] = exc.api_response().json_dict()["error"]
+    denied = requests.post(link, data={"email": email, "deny": "1"}, allow_redirects=False, timeout=5)
+    seen["denied"] = parse_qs(urlparse(denied.headers["Location"]).query)["error"][0]
+    return seen
+
+
+async def test_the_sdks_authorization_code_flow_with_pkce(
+    platform: tuple[RingCentralEmulator, str],
+) -> None:
+    _, url = platform
+    seen = await asyncio.to_thread(sign_in_with_code, url, "alice@example.com")
+    assert seen["page"] == 200
+    assert seen["state"] == "s-1"  # echoed back, as RingCentral does
+    assert seen["wrong_verifier"] == "invalid_grant"  # PKCE checked (and the code is spent)
+    assert seen["me"] == "alice@example.com"
+    assert seen["reused"] == "invalid_grant"  # a code works once
+    assert seen["denied"] == "access_denied"

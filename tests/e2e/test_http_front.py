@@ -30,8 +30,8 @@ def forged(bot: Harness, body: bytes, case: str) -> dict[str, str]:
         "missing signature": {"X-Slack-Request-Timestamp": now},
         "missing timestamp": {"X-Slack-Signature": good},
         "non-integer timestamp": {"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": good},
-        "stale timestamp": signing.signed_headers(bot.secret, body, timestamp=int(time.time()) - 301),
-        "future timestamp": signing.signed_headers(bot.secret, body, timestamp=int(time.time()) + 301),
+        "stale timestamp": signing.signed_headers(bot.secret, body, timestamp=int(time.time()) - 310),
+        "future timestamp": signing.signed_headers(bot.secret, body, timestamp=int(time.time()) + 310),
         "other secret": signing.signed_headers("not-the-secret", body),
     }[case]
 
@@ -89,6 +89,19 @@ async def test_readyz_names_a_failing_provider(bot: Harness) -> None:
     assert "ringcentral" in ready.json()["failing"]
 
 
+async def test_a_rate_limit_penalty_is_degraded_not_unavailable(bot: Harness) -> None:
+    """CONTRACT "Rate limits": a 429 penalty must not make a load balancer pull the instance."""
+    bot.rc_faults.add("GET /extension/=429:60x1")
+    ready = await bot.http.get(f"{bot.url}/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "degraded"
+    assert set(ready.json()["degraded"]) == {"ringcentral"}
+    sent = bot.rc_faults.count("GET", "/extension/")
+    again = await bot.http.get(f"{bot.url}/readyz")
+    assert again.status_code == 200
+    assert bot.rc_faults.count("GET", "/extension/") == sent  # the probe sends nothing into it
+
+
 async def test_app_home_opened_publishes_the_home_tab(bot: Harness) -> None:
     reply = await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
     published = [c for c in reply.calls if c.method == "views.publish"]
@@ -96,3 +109,15 @@ async def test_app_home_opened_publishes_the_home_tab(bot: Harness) -> None:
     assert published[0].args["user_id"] == user_id("alice")
     text = json.dumps(published[0].args["view"])
     assert "`102`" in text
+
+
+async def test_a_busy_ringcentral_shows_the_last_home_with_a_note(bot: Harness) -> None:
+    """Issue 18: an App Home is never dropped silently; the last known page, and why."""
+    await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
+    bot.rc_faults.add("GET /forwarding-number=429:60x1")
+    reply = await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
+    view = next(c for c in reply.calls if c.method == "views.publish").args["view"]
+    text = json.dumps(view)
+    assert "RingCentral is busy" in text
+    assert "Shown as it was at" in text
+    assert "`102`" in text  # the page as it was, not an empty one

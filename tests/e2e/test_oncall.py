@@ -97,9 +97,24 @@ async def test_drift_is_restored_and_announced(bot: Harness) -> None:
     rule = next(r for r in bot.rc.extensions[HOTLINE_EXT].rules_v1.values() if r["type"] == "Custom")
     del bot.rc.extensions[HOTLINE_EXT].rules_v1[rule["id"]]  # someone removed it in RingCentral
     bot.slack.drain()
-    assert await bot.runtime.handoffs.tick(now + timedelta(minutes=1)) == 1
+    assert await bot.runtime.handoffs.tick(now + timedelta(minutes=1)) == 0  # not read yet
+    drift_check = timedelta(seconds=bot.runtime.settings.switchboard_drift_check_seconds)
+    assert await bot.runtime.handoffs.tick(now + drift_check + timedelta(seconds=1)) == 1
     assert hotline_forwards_to(bot) == "+14155550123"
     assert any("changed outside Switchboard" in c.args["text"] for c in bot.slack.of("chat.postMessage"))
+
+
+async def test_between_handoffs_the_engine_asks_ringcentral_nothing(bot: Harness) -> None:
+    """Issue 18: a hotline is read at handoffs and every SWITCHBOARD_DRIFT_CHECK_SECONDS."""
+    await create_rotation(bot)
+    now = datetime.now(UTC)
+    await bot.runtime.handoffs.tick(now)
+    sent = sum(bot.rc_faults.requests.values())
+    for minutes in range(1, 5):  # a tick a minute, within the drift-check interval
+        await bot.runtime.handoffs.tick(now + timedelta(minutes=minutes))
+    assert sum(bot.rc_faults.requests.values()) == sent
+    await bot.runtime.handoffs.tick(now + timedelta(minutes=5, seconds=1))
+    assert sum(bot.rc_faults.requests.values()) > sent  # the drift check is due: read back once
 
 
 async def test_a_crash_after_the_provider_change_is_repaired_without_a_second_change(

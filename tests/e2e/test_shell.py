@@ -151,3 +151,12 @@ def test_mentions_are_escaped_as_the_manifest_asks(tmp_path: Path) -> None:
     assert code == 0
     assert "Transferred your call with Jordan Lee" in out
     assert "(ext `103`)" in out
+
+
+def test_following_the_sign_in_link_connects_the_shells_user(tmp_path: Path) -> None:
+    code, out = shell(tmp_path, "/switchboard connect\n:click 1\n/switchboard whoami\n")
+    assert code == 0
+    assert "[1] Sign in to RingCentral" in out
+    assert "(browser, signed in as alice@example.com) You're connected as extension 102." in out
+    assert "Your own RingCentral sign-in is connected." in out
+    assert "Traceback" not in out

@@ -210,3 +210,17 @@ async def _grace_held_by_other(bot: Harness, me: str) -> bool:
     async with bot.runtime.database.session() as session:
         holder = await links.holder_of(session, provider="ringcentral", line_id="2263493004")
     return holder is not None and holder != me
+
+
+async def test_an_unmatched_email_is_looked_up_once_until_the_profile_changes(bot: Harness) -> None:
+    """Issue 18: the directory search is RingCentral's Medium group; a miss is remembered."""
+    before = bot.rc_faults.count("GET", "/extension")
+    for _ in range(3):
+        assert "aren't linked to a phone line" in await whoami(bot, bot.slack.users[user_id("mallory")])
+    assert bot.rc_faults.count("GET", "/extension") == before + 1
+    changed = dataclasses.replace(bot.slack.users[user_id("mallory")], email="heidi@example.com")
+    bot.slack.add_user(changed)
+    event = payloads.event(event={"type": "user_change", "user": changed.as_api()})
+    assert (await bot.signed(event, content_type="application/json")).status == 200
+    await whoami(bot, changed)
+    assert await lines_of(bot, changed.id) == ["ringcentral:2263494004"]

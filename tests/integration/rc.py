@@ -12,8 +12,8 @@ from pydantic import SecretStr
 from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import build_emulator
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from bot.providers.budget import RateBudget
 from bot.providers.http import ProviderHttp, RetryPolicy
+from bot.providers.limiter import RateLimiter
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
 from bot.store import Database
@@ -51,10 +51,15 @@ async def wired(
     await upgrade(database)
     timeout = httpx.Timeout(connect=2.0, read=read_timeout, write=read_timeout, pool=2.0)
     http_client = httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout)
-    limits = RateBudget(provider="ringcentral", limits=GROUP_LIMITS, database=database, enabled=budget)
-    http = ProviderHttp(
-        http_client, provider="ringcentral", policy=policy or RetryPolicy(scale=0.01), budget=limits
+    policy = policy or RetryPolicy(scale=0.01)
+    limiter = RateLimiter(
+        provider="ringcentral",
+        limits=GROUP_LIMITS,
+        database=database,
+        enabled=budget,
+        person_wait=policy.max_hold_wait,
     )
+    http = ProviderHttp(http_client, provider="ringcentral", policy=policy, limiter=limiter)
     tokens = TokenManager(
         http=http,
         database=database,

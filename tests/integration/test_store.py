@@ -1,4 +1,4 @@
-"""The store on SQLite and PostgreSQL: migrations, links, idempotency, tokens, holds."""
+"""The store on SQLite and PostgreSQL: migrations, links, idempotency, tokens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from bot.store import Database, holds, idempotency
+from bot.store import Database, idempotency
 from bot.store import links as link_store
 from bot.store import tokens as token_store
 from bot.store.links import LinkRecord
@@ -27,7 +27,7 @@ async def test_migrations_reach_head_and_are_idempotent(database_url: str) -> No
     database = await migrated(database_url)
     try:
         await upgrade(database)
-        assert await current_revision(database) == "0004"
+        assert await current_revision(database) == "0005"
         async with database.session() as session:
             count = (await session.execute(text("SELECT count(*) FROM audit_log"))).scalar()
         assert count == 0
@@ -105,17 +105,5 @@ async def test_locked_sections_do_not_interleave(database_url: str) -> None:
         await asyncio.gather(writer("a"), writer("b"))
         assert len(events) == 4
         assert events in (["a:in", "a:out", "b:in", "b:out"], ["b:in", "b:out", "a:in", "a:out"])
-    finally:
-        await database.dispose()
-
-
-async def test_rate_limit_holds_only_grow(database_url: str) -> None:
-    database = await migrated(database_url)
-    try:
-        later, sooner = NOW + timedelta(seconds=60), NOW + timedelta(seconds=5)
-        await holds.hold(database, provider="ringcentral", group="Medium", until=later)
-        await holds.hold(database, provider="ringcentral", group="Medium", until=sooner)
-        assert await holds.held_until(database, provider="ringcentral", group="Medium") == later
-        assert await holds.held_until(database, provider="ringcentral", group="Light") is None
     finally:
         await database.dispose()

@@ -1,19 +1,39 @@
-"""The token endpoint: JWT bearer grant (assertion = the email to act as) and refresh."""
+"""OAuth: the token endpoint (JWT bearer, refresh, authorization code with PKCE), revoke,
+and the authorization page.
+
+RingCentral's authorization page is a login form; the emulator's asks only for the email
+to sign in as (GET shows it, POST signs in) and then redirects to `redirect_uri` with
+`code` and `state`, as the platform does. A code is single use and lasts 60 s; the token
+request must repeat the `redirect_uri` and carry the PKCE `code_verifier`.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from urllib.parse import parse_qsl
+import hashlib
+import html
+import secrets
+import time
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.devkit.ringcentral import responses as rc
-from bot.devkit.ringcentral.state import EmulatorState
+from bot.devkit.ringcentral.state import CodeGrant, EmulatorState
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+CODE_TTL = 60.0
+AUTHORIZE_FIELDS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
 
 
 def routes(state: EmulatorState) -> list[Route]:
@@ -30,6 +50,8 @@ def routes(state: EmulatorState) -> list[Route]:
                 )
             state.jwt_logins += 1
             return JSONResponse(state.issue(ext.id), headers=rc.limits("Auth"))
+        if grant_type == "authorization_code":
+            return _exchange(state, form)
         if grant_type == "refresh_token":
             pair = state.refresh(form.get("refresh_token", ""))
             if pair is None:
@@ -47,7 +69,39 @@ def routes(state: EmulatorState) -> list[Route]:
             state.revoke(token)
         return Response(status_code=200)
 
+    async def authorize(request: Request) -> Response:
+        query = dict(request.query_params)
+        if query.get("response_type") != "code" or not query.get("client_id"):
+            return rc.oauth_error(
+                400, "unsupported_response_type", "OAU-250", "response_type must be code"
+            )
+        if not query.get("redirect_uri", "").startswith(("http://", "https://")):
+            return rc.oauth_error(400, "invalid_request", "OAU-109", "redirect_uri is invalid")
+        if query.get("code_challenge") and query.get("code_challenge_method", "plain") not in (
+            "S256",
+            "plain",
+        ):
+            return rc.oauth_error(400, "invalid_request", "OAU-109", "Unsupported code_challenge_method")
+        if request.method == "GET":
+            return HTMLResponse(_login_page(query))
+        form = await _form(request)
+        ext = state.by_email(form.get("email", ""))
+        target = query["redirect_uri"]
+        if form.get("deny") or ext is None or ext.status != "Enabled":
+            reason = {"error": "access_denied", "error_description": "The user denied access"}
+            return RedirectResponse(_with(target, {**reason, "state": query.get("state", "")}), 302)
+        code = secrets.token_urlsafe(24)
+        state.codes[code] = CodeGrant(
+            ext.id,
+            target,
+            query.get("code_challenge", ""),
+            query.get("code_challenge_method", "plain"),
+            time.time() + CODE_TTL,
+        )
+        return RedirectResponse(_with(target, {"code": code, "state": query.get("state", "")}), 302)
+
     return [
+        Route("/restapi/oauth/authorize", authorize, methods=["GET", "POST"]),
         Route("/restapi/oauth/token", token, methods=["POST"]),
         Route("/restapi/oauth/revoke", revoke, methods=["POST"]),
     ]
@@ -67,3 +121,39 @@ def _basic_client(header: str) -> bool:
         return False
     client_id, _, secret = decoded.partition(":")
     return bool(client_id and secret)
+
+
+def _exchange(state: EmulatorState, form: dict[str, str]) -> Response:
+    grant = state.codes.pop(form.get("code", ""), None)  # single use, even when refused
+    if grant is None or grant.expires_at < time.time():
+        return rc.oauth_error(
+            400, "invalid_grant", "OAU-113", "Authorization code is invalid or expired"
+        )
+    if form.get("redirect_uri") != grant.redirect_uri:
+        return rc.oauth_error(400, "invalid_grant", "OAU-112", "redirect_uri does not match")
+    verifier = form.get("code_verifier", "")
+    if grant.challenge and _challenge(verifier, grant.method) != grant.challenge:
+        return rc.oauth_error(400, "invalid_grant", "OAU-114", "Code verifier is invalid")
+    return JSONResponse(state.issue(grant.extension_id), headers=rc.limits("Auth"))
+
+
+def _challenge(verifier: str, method: str) -> str:
+    if method == "plain":
+        return verifier
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _with(url: str, params: dict[str, str]) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+
+
+def _login_page(query: dict[str, str]) -> str:
+    action = html.escape(
+        "/restapi/oauth/authorize?" + urlencode({k: query[k] for k in AUTHORIZE_FIELDS if k in query})
+    )
+    return (
+        "<!doctype html><title>RingCentral emulator: sign in</title>"
+        f'<form method="post" action="{action}"><label>Email <input name="email"></label>'
+        '<button>Sign in</button> <button name="deny" value="1">Deny</button></form>'
+    )

@@ -78,6 +78,7 @@ class Buckets:
     clock: Callable[[], float] = time.monotonic
     _seen: dict[tuple[str, str], collections.deque[float]] = field(default_factory=dict)
     _penalty_until: dict[tuple[str, str], float] = field(default_factory=dict)
+    refused: int = 0  # 429s answered, for tests and the bench
 
     def admit(self, key: tuple[str, str]) -> tuple[bool, int]:
         """(allowed, remaining) for one request of `key`, counting it."""
@@ -88,9 +89,11 @@ class Buckets:
             seen.popleft()
         if self.enforce and self._penalty_until.get(key, 0.0) > now:
             self._penalty_until[key] = now + PENALTY  # any request during it restarts it
+            self.refused += 1
             return False, 0
         if self.enforce and len(seen) >= limit:
             self._penalty_until[key] = now + PENALTY
+            self.refused += 1
             return False, 0
         seen.append(now)
         return True, max(0, limit - len(seen))

@@ -76,6 +76,17 @@ class Grant:
 
 
 @dataclass
+class CodeGrant:
+    """An authorization code the login page issued (RingCentral's codes last 60 s)."""
+
+    extension_id: int
+    redirect_uri: str
+    challenge: str
+    method: str
+    expires_at: float
+
+
+@dataclass
 class EmulatorState:
     account_id: int
     main_number: str
@@ -84,6 +95,7 @@ class EmulatorState:
     access_tokens: dict[str, Grant] = field(default_factory=dict)
     refresh_tokens: dict[str, Grant] = field(default_factory=dict)
     jwt_logins: int = 0
+    codes: dict[str, CodeGrant] = field(default_factory=dict)  # authorization codes, single use
     refreshes: int = 0
     access_ttl: int = ACCESS_TTL
     sessions: dict[str, CallSession] = field(default_factory=dict)

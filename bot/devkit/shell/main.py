@@ -10,7 +10,7 @@ from typing import TextIO
 import httpx
 
 from bot import logs
-from bot.devkit.shell.session import HINT, ShellSession
+from bot.devkit.shell.session import BOT_URL, HINT, ShellSession
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
 from bot.lifecycle import running
 from bot.runtime import Runtime
@@ -82,9 +82,9 @@ async def _session(
 
     secret = secrets.token_hex(16)
     app = build_asgi(runtime, signing_secret=secret)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://switchboard"
-    ) as http:
+    if not runtime.sign_in.public_url:
+        runtime.sign_in.public_url = BOT_URL  # the shell's browser reaches the callback in-process
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BOT_URL) as http:
         session = ShellSession(
             runtime=runtime, standin=standin, http=http, secret=secret, user=user, read=read, write=write
         )

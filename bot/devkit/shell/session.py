@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from bot.devkit.shell import payloads
+from bot.devkit.shell import browser, payloads
 from bot.devkit.shell.render import Clickable, Renderer, Screen
 from bot.devkit.shell.standin import SlackStandIn, SlackUser
 from bot.manifest import escaped_commands
@@ -22,6 +22,7 @@ Write = Callable[[str], None]
 _MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9.-]+\.[A-Za-z]+)?)")
 _EMAIL = re.compile(r"(?<![@\w.])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _URL = re.compile(r"(?<!<)https?://[^\s<>|]+")
+BOT_URL = "http://switchboard"  # where the shell serves the bot's HTTP front (in-process)
 HINT = "Type a slash command (try /switchboard help), :click N, :home, :as EMAIL or :quit."
 _MESSAGES = ("response_url", "chat.postEphemeral", "chat.postMessage", "chat.update")
 
@@ -106,6 +107,16 @@ class ShellSession:
             )
             return
         target = self.clickables[int(arg) - 1]
+        if target.action.get("url"):  # a link button: Slack opens the page and tells the app
+            self.write(
+                await browser.follow(
+                    str(target.action["url"]),
+                    email=self.user.email,
+                    emulator=self.runtime.providers.ringcentral_emulator,
+                    bot=self.http,
+                    bot_url=BOT_URL,
+                )
+            )
         body = payloads.block_action(
             user_id=self.user.id,
             user_name=self.user.name,

@@ -78,6 +78,7 @@ class Call:
     method: str
     args: dict[str, Any]
     result: dict[str, Any] | None = None  # what the stand-in answered (views.* return the view)
+    at: float = field(default_factory=time.monotonic)  # when it arrived (for the bench)
 
 
 @dataclass
@@ -160,7 +161,8 @@ class SlackStandIn:
     # -- handlers -------------------------------------------------------------------
 
     async def _response(self, request: Request) -> JSONResponse:
-        self.calls.append(Call("response_url", await _args(request)))
+        answer = {"ok": True, "response_id": request.path_params["rid"]}
+        self.calls.append(Call("response_url", await _args(request), answer))
         return JSONResponse({"ok": True})
 
     async def _api(self, request: Request) -> JSONResponse:

@@ -1,4 +1,8 @@
-"""RingCentral tokens: one pair in the store, shared by every instance.
+"""RingCentral tokens: one pair per login in the store, shared by every instance.
+
+The administrator's pair comes from the JWT; a person's own pair (`/switchboard connect`,
+bot.providers.ringcentral.sign_ins) from the authorization-code flow, and when its refresh
+is refused it is gone for good (SignInExpired): there is no JWT to log in with again.
 
 Each JWT login opens a RingCentral session and the platform caps sessions per user, so
 the bot logs in once per deployment and refreshes the shared pair. Refresh tokens are
@@ -19,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pydantic import SecretStr, ValidationError
 
 from bot import redact
-from bot.providers.errors import AuthError, ProviderError, Rejected
+from bot.providers.errors import AuthError, ProviderError, Rejected, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.errors import PROVIDER, parse_error_body
 from bot.providers.ringcentral.models import TokenInfo
@@ -46,20 +50,21 @@ class TokenManager:
         database: Database,
         client_id: str,
         client_secret: SecretStr,
-        jwt: SecretStr,
+        jwt: SecretStr | None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_rejected: Callable[[str], Awaitable[None]] | None = None,
         box: SecretBox = PLAIN,
+        account: str | None = None,
     ) -> None:
         self._http = http
         self._box = box
         self._database = database
-        self._client_auth = _basic(client_id, client_secret.get_secret_value())
+        self.client_auth = _basic(client_id, client_secret.get_secret_value())
         self._jwt = jwt
         self._clock = clock
         self._lock = asyncio.Lock()
         self._pair: TokenPair | None = None
-        self.account = f"ringcentral:{client_id}"
+        self.account = account or f"ringcentral:{client_id}"
         self.credentials_rejected = False
         self._on_rejected = on_rejected
 
@@ -104,15 +109,17 @@ class TokenManager:
     async def _obtain(self, current: TokenPair | None) -> TokenPair:
         if current is not None and current.refresh_token and self._refreshable(current):
             try:
-                return await self._grant(
+                return await self.grant(
                     {"grant_type": "refresh_token", "refresh_token": current.refresh_token}
                 )
             except Rejected as exc:
+                if self._jwt is None:
+                    raise SignInExpired("refresh refused", provider=PROVIDER) from None
                 log.warning("ringcentral: refresh refused (%s); logging in with the JWT once", exc.code)
+        if self._jwt is None:
+            raise SignInExpired("no usable sign-in", provider=PROVIDER)
         try:
-            return await self._grant(
-                {"grant_type": JWT_GRANT, "assertion": self._jwt.get_secret_value()}
-            )
+            return await self.grant({"grant_type": JWT_GRANT, "assertion": self._jwt.get_secret_value()})
         except (Rejected, AuthError):
             self.credentials_rejected = True
             log.error("ringcentral: %s", CREDENTIALS_REJECTED)
@@ -123,10 +130,11 @@ class TokenManager:
     def _refreshable(self, pair: TokenPair) -> bool:
         return pair.refresh_expires_at is None or pair.refresh_expires_at > self._clock()
 
-    async def _grant(self, form: dict[str, str]) -> TokenPair:
+    async def grant(self, form: dict[str, str]) -> TokenPair:
+        """One token request with the app's client credentials (refresh, JWT or code)."""
         request = self._http.client.build_request("POST", TOKEN_PATH, data=form)
-        request.headers["Authorization"] = self._client_auth
-        response = await self._http.send(request, kind=Kind.TOKEN, group="Auth")
+        request.headers["Authorization"] = self.client_auth
+        response = await self._http.send(request, kind=Kind.TOKEN, group="Auth", account=self.account)
         if response.status_code != 200:
             body = parse_error_body(response)
             context = {

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from bot.context import slack_user_var
 from bot.providers.base import DirectoryEntry, ProviderName
-from bot.providers.errors import ProviderError
+from bot.providers.errors import ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.calls import CallControl
@@ -18,21 +20,25 @@ from bot.providers.ringcentral.forwarding import ForwardingNumbers
 from bot.providers.ringcentral.handling import CallHandling
 from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList
 from bot.providers.ringcentral.paths import ACCOUNT, PER_PAGE
+from bot.providers.ringcentral.sign_ins import SignIns
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 DIRECTORY_TTL_SECONDS = 300.0
 
 # Throttling groups from the spec's x-throttling-group (RingCentral limits per minute).
-GROUP_LIMITS = {"Light": 50.0, "Medium": 40.0, "Heavy": 10.0, "Auth": 5.0}
+GROUP_LIMITS = {"Light": 50, "Medium": 40, "Heavy": 10, "Auth": 5}
 
 
 class RingCentralClient:
     provider = ProviderName.RINGCENTRAL
 
-    def __init__(self, *, http: ProviderHttp, tokens: TokenManager) -> None:
+    def __init__(
+        self, *, http: ProviderHttp, tokens: TokenManager, sign_ins: SignIns | None = None
+    ) -> None:
         self._http = http
         self.tokens = tokens
+        self.sign_ins = sign_ins
         self._directory: tuple[float, list[ExtensionInfo]] | None = None
         self.forwarding: ForwardingNumbers = ForwardingNumbers(self)
         self.calls: CallControl = CallControl(self)
@@ -174,14 +180,46 @@ class RingCentralClient:
         params: dict[str, Any] | None,
         json: dict[str, Any] | None,
     ) -> httpx.Response:
-        token = await self.tokens.access_token()
+        tokens = await self._tokens_for(path)
+        try:
+            token = await tokens.access_token()
+        except SignInExpired:
+            tokens = await self._sign_in_expired()
+            token = await tokens.access_token()
         for renewed in (False, True):
             request = self._http.client.build_request(method, path, params=params, json=json)
             request.headers["Authorization"] = f"Bearer {token}"
-            response = await self._http.send(request, kind=kind, group=group)
+            response = await self._http.send(request, kind=kind, group=group, account=tokens.account)
             if response.status_code != 401 or renewed:
                 break
-            token = await self.tokens.after_unauthorized(token)
+            try:
+                token = await tokens.after_unauthorized(token)
+            except SignInExpired:
+                tokens = await self._sign_in_expired()
+                token = await tokens.access_token()
         if response.status_code >= 400:
             raise error_for(response)
         return response
+
+    async def _tokens_for(self, path: str) -> TokenManager:
+        """The acting person's own tokens for a request about their own extension, else the admin's."""
+        person = slack_user_var.get()
+        if self.sign_ins is None or person == "-":
+            return self.tokens
+        own = await self.sign_ins.tokens_for(person)
+        if own is None or not _about_extension(path, own[1]):
+            return self.tokens
+        return own[0]
+
+    async def _sign_in_expired(self) -> TokenManager:
+        """The person's own sign-in died: they are told once; this request goes as the admin."""
+        assert self.sign_ins is not None
+        await self.sign_ins.expired(slack_user_var.get())
+        return self.tokens
+
+
+def _about_extension(path: str, extension_id: str) -> bool:
+    parts = path.split("/")
+    return bool(extension_id) and any(
+        a == "extension" and b == extension_id for a, b in itertools.pairwise(parts)
+    )

@@ -1,0 +1,30 @@
+"""The shell's stand-in browser: following a "Sign in to RingCentral" link signs the shell's
+user in at the built-in emulator and lands on the bot's callback, as a real browser would
+(the emulator's login page asks only for an email; the shell gives it the current user's).
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlparse
+
+import httpx
+from starlette.types import ASGIApp
+
+AUTHORIZE_PATH = "/restapi/oauth/authorize"
+
+
+async def follow(
+    url: str, *, email: str, emulator: ASGIApp | None, bot: httpx.AsyncClient, bot_url: str
+) -> str:
+    """What the browser ends up showing, as one line of text."""
+    if emulator is None or urlparse(url).path != AUTHORIZE_PATH:
+        return f"(browser) would open {url}"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=emulator)) as rc:
+        signed = await rc.post(url, data={"email": email})
+    landing = signed.headers.get("location", "")
+    if signed.status_code != 302 or not landing.startswith(bot_url):
+        return f"(browser) RingCentral answered {signed.status_code}; nothing was linked."
+    page = await bot.get(landing)
+    text = html.unescape(page.text.split("<p>", 1)[-1].split("</p>", 1)[0])
+    return f"(browser, signed in as {email}) {text}"

@@ -1,0 +1,159 @@
+"""One rate limiter per provider: a sliding window per (token, throttling group).
+
+RingCentral counts requests per (user, app) and group in any 60 s (Light 50, Medium 40,
+Heavy 10, Auth 5) and a 429 starts a penalty that restarts on every request sent during
+it. So the limiter:
+- counts every instance's sends in the store (`bot.store.rate_windows`), reserving a place
+  right before each send, which is also when the penalty is checked;
+- believes the platform's `X-Rate-Limit-Limit/-Remaining` when they say fewer are left;
+- bounds every wait: a person's request waits at most 5 s (CONTRACT "Rate limits"), then
+  fails at once with `RateLimited(retry_after)` and nothing is sent; background work
+  (the engine, reverts, profile checks) waits longer but uses at most three quarters of a
+  window, so people always find room; a readiness probe never waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import httpx
+
+from bot.providers.errors import RateLimited
+from bot.store import Database, rate_windows
+
+WINDOW_SECONDS = 60.0
+# Our clock stamps a send before the platform receives it: counting a slightly longer
+# window keeps a place freed by our count from still being taken in the platform's.
+WINDOW_MARGIN_SECONDS = 1.0
+PERSON_WAIT_SECONDS = 5.0
+BACKGROUND_WAIT_SECONDS = 30.0
+BACKGROUND_SHARE = 0.75  # of each window; the rest is kept for people
+
+
+class Priority(enum.Enum):
+    PERSON = "person"
+    BACKGROUND = "background"
+    PROBE = "probe"
+
+
+_priority: ContextVar[Priority] = ContextVar("provider_priority", default=Priority.PERSON)
+
+
+@contextmanager
+def priority(level: Priority) -> Iterator[None]:
+    """Run the block's provider calls at `level` (the default is a person's request)."""
+    token = _priority.set(level)
+    try:
+        yield
+    finally:
+        _priority.reset(token)
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    bucket: str
+    used: int
+    limit: int
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        *,
+        provider: str,
+        limits: Mapping[str, int],
+        database: Database | None,
+        enabled: bool = True,
+        person_wait: float = PERSON_WAIT_SECONDS,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.provider = provider
+        self.enabled = enabled  # off: penalties still hold, sends are not counted
+        self._limits = dict(limits)
+        self._database = database
+        self._person_wait = person_wait
+        self._clock = clock
+        self._sleep = sleep
+        self._penalties: dict[str, float] = {}  # what this process already knows
+
+    def _bucket(self, token: str, group: str) -> str:
+        return f"{self.provider}:{token}:{group}"
+
+    async def acquire(self, token: str, group: str) -> Ticket | None:
+        """A place for one send of `group` with `token`; raises RateLimited past the bound."""
+        limit = self._limits.get(group)
+        if limit is None or self._database is None:
+            return None
+        level = _priority.get()
+        bound = {
+            Priority.PERSON: self._person_wait,
+            Priority.BACKGROUND: BACKGROUND_WAIT_SECONDS,
+            Priority.PROBE: 0.0,
+        }[level]
+        cap = limit if level is not Priority.BACKGROUND else max(1, math.floor(limit * BACKGROUND_SHARE))
+        if not self.enabled:
+            limit = cap = 1_000_000
+        bucket = self._bucket(token, group)
+        started = self._clock()
+        while True:
+            now = self._clock()
+            known = self._penalties.get(bucket, 0.0) - now
+            if known > 0:
+                wait, penalized = known, True
+            else:
+                got = await rate_windows.reserve(
+                    self._database,
+                    bucket=bucket,
+                    limit=limit,
+                    cap=cap,
+                    window=WINDOW_SECONDS + WINDOW_MARGIN_SECONDS,
+                    now=now,
+                )
+                if got.granted:
+                    return Ticket(bucket, got.used, got.limit)
+                wait, penalized = got.wait, got.penalized
+                if penalized:
+                    self._penalties[bucket] = now + wait
+            if now - started + wait > bound:
+                raise RateLimited(
+                    f"group {group} {'penalized' if penalized else 'at its limit'}",
+                    retry_after=math.ceil(wait),
+                    provider=self.provider,
+                    status=429 if penalized else None,
+                )
+            await self._sleep(wait)
+
+    async def penalize(self, token: str, group: str, seconds: float) -> None:
+        bucket = self._bucket(token, group)
+        until = self._clock() + seconds
+        self._penalties[bucket] = max(until, self._penalties.get(bucket, 0.0))
+        if self._database is not None:
+            await rate_windows.penalize(self._database, bucket=bucket, until=until)
+
+    async def observe(self, ticket: Ticket | None, headers: httpx.Headers) -> None:
+        """Take the platform's count when it says fewer places are left than ours."""
+        if ticket is None or self._database is None or not self.enabled:
+            return
+        try:
+            limit = int(headers["X-Rate-Limit-Limit"])
+            remaining = int(headers["X-Rate-Limit-Remaining"])
+            window = float(headers.get("X-Rate-Limit-Window", WINDOW_SECONDS))
+        except (KeyError, ValueError):
+            return
+        if limit < ticket.limit or remaining < limit - ticket.used:
+            await rate_windows.announce(
+                self._database,
+                bucket=ticket.bucket,
+                limit=min(limit, ticket.limit),
+                remaining=remaining,
+                window=max(window, WINDOW_SECONDS),
+                now=self._clock(),
+            )
