@@ -36,6 +36,7 @@ class _Reservation:
     runner: TaskRunner
     owner: str
     open: bool = True
+    ahead: int = 0  # when its work went into line: how many were waiting before it
 
 
 @dataclass
@@ -127,6 +128,7 @@ class TaskRunner:
         Refused only when closing, or when there is no room even in line and the request
         had no place kept; the user is told in one sentence.
         """
+        reservation = _holding.get()
         reserved = self._take_reservation()
         owner = reserved or slack_user_var.get()
         if self._closing or (reserved is None and self.full):
@@ -140,8 +142,15 @@ class TaskRunner:
         if len(self._tasks) < self.limit and not self._line:
             self._start(queued)
         else:
+            if reservation is not None and reservation.runner is self:
+                reservation.ahead = len(self._line) + 1
             self._line.append(queued)
         return True
+
+    def waiting_ahead(self) -> int:
+        """For the request being handled: how many waited in line before its work (0: running)."""
+        reservation = _holding.get()
+        return reservation.ahead if reservation is not None and reservation.runner is self else 0
 
     def _start(self, queued: _Queued) -> None:
         task = asyncio.create_task(self._guard(queued.work, queued.reply), context=queued.context)

@@ -51,7 +51,11 @@ class SwitchboardApp(AsyncApp):
             if refused is not None:
                 return _ack_only(refused)
         try:
-            return await super().async_dispatch(req)
+            response = await super().async_dispatch(req)
+            ahead = tasks.waiting_ahead()
+            if ahead and response.status == 200 and not response.body:
+                return _ack_only(WAITING.format(ahead=ahead))  # nobody waits silently
+            return response
         finally:
             tasks.offer_room()
             elapsed = round((time.perf_counter() - started) * 1000, 1)
@@ -121,6 +125,9 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
 
     register_all(app, runtime)
     return app
+
+
+WAITING = "Working on it: Switchboard is busy, {ahead} ahead of you. The answer follows here."
 
 
 def _ack_only(text: str) -> BoltResponse:

@@ -180,3 +180,26 @@ async def test_app_home_lists_my_upcoming_shifts(bot: Harness) -> None:
     text = str(view["blocks"])
     assert "Your upcoming on-call shifts" in text
     assert "*support*" in text
+
+
+async def test_take_touches_only_the_rotation_taken(bot: Harness) -> None:
+    """Issue 18: `/oncall take` reconciles its own rotation, not every one."""
+    from bot.devkit.in_process import VIRTUAL_NUMBER
+
+    await create_rotation(bot)
+    opened = await bot.command("admin", "/oncall", "create")
+    night = form_values(
+        "night", [user_id("carol"), user_id("alice")], hotline=f"smspartner:{VIRTUAL_NUMBER}"
+    )
+    body = payloads.view_submission(
+        user_id=user_id("admin"), user_name="admin", view=bot.latest_view(opened), values=night
+    )
+    assert "saved" in outcome(await bot.signed(body))
+    await bot.runtime.handoffs.tick()
+    sms = bot.runtime.providers.smspartner_emulator
+    assert sms is not None
+    await bot.command("carol", "/oncall", "number +1 650 555 0161")  # night is due a check
+    before = sum(sms.faults.requests.values())
+    await bot.command("bob", "/oncall", "take support")
+    assert hotline_forwards_to(bot) == "+12125550142"  # bob's, at once
+    assert sum(sms.faults.requests.values()) == before  # the night hotline was not touched

@@ -116,3 +116,37 @@ async def test_two_engines_apply_each_handoff_once(
             rotation = (await rotation_store.all_rotations(session))[0]
             history = await rotation_store.handoffs(session, rotation_id=rotation.id)
         assert [h.kind for h in history] == ["handoff"] * HANDOFFS
+
+
+async def test_two_engines_read_a_hotline_once_per_drift_check(
+    postgres_url: str, platform: tuple[RingCentralEmulator, str]
+) -> None:
+    """Issue 18: each rotation is checked by one instance per tick, not one per instance."""
+    from bot.devkit.shell import payloads
+    from tests.e2e.test_oncall import form_values
+    from tests.harness import user_id
+
+    app, url = platform
+    async with two_instances(postgres_url, url) as (first, second):
+        form = first.latest_view(await first.command("admin", "/oncall", "create"))
+        values = form_values("support", [user_id("alice"), user_id("bob")])
+        await first.signed(
+            payloads.view_submission(
+                user_id=user_id("admin"), user_name="admin", view=form, values=values
+            )
+        )
+        now = datetime.now(UTC)
+        await asyncio.gather(first.runtime.handoffs.tick(now), second.runtime.handoffs.tick(now))
+        drift = timedelta(seconds=first.runtime.settings.switchboard_drift_check_seconds, milliseconds=1)
+
+        def sent() -> int:  # hotline reads (each instance also learns the call-handling model once)
+            return app.faults.count("GET", "/answering-rule")
+
+        before = sent()
+        await first.runtime.handoffs.tick(now + drift)  # one instance alone: one check
+        alone = sent() - before
+        assert alone > 0
+        before = sent()
+        later = now + 2 * drift
+        await asyncio.gather(first.runtime.handoffs.tick(later), second.runtime.handoffs.tick(later))
+        assert sent() - before == alone  # two instances ticking together: still one check

@@ -53,6 +53,7 @@ async def test_fifty_concurrent_slow_commands_are_bounded(sqlite_url: str) -> No
         capped = len(PEOPLE) * 3  # each person's first three; the rest hear it in the ack
         assert sum(YOURS_BUSY in r.text for r in responses) == 50 - capped
         assert sum(BUSY in r.text for r in responses) == 0  # room in line: nobody else refused
+        assert sum("ahead of you" in r.text for r in responses) == capped - 20  # not silent
         assert texts.count(BUSY) == 0
         assert len(texts) == capped  # 20 ran at once, the others waited in line and ran
         print({"concurrent": 50, "answered": len(texts), "told to wait for their own": 50 - capped})
