@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import threading
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import ConfigError, Settings, load_settings
 
@@ -51,7 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_orphaned_sqlite_threads(args: threading.ExceptHookArgs) -> None:
+    """aiosqlite's worker thread of a connection that failed to open may still try to hand
+    its error to a loop that is gone; the failure itself was already said in one line."""
+    if "_connection_worker_thread" in str(args.thread.name if args.thread else "") and (
+        args.exc_type is RuntimeError and "Event loop is closed" in str(args.exc_value)
+    ):
+        return
+    threading.__excepthook__(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    threading.excepthook = _quiet_orphaned_sqlite_threads
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -60,8 +75,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"switchboard: configuration error: {exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:
+        print(f"switchboard: {database_problem(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+def database_problem(exc: SQLAlchemyError) -> str:
+    """One line for a store that can't be reached or written (never the password)."""
+    cause = str(getattr(exc, "orig", None) or type(exc).__name__).strip().splitlines()[0]
+    try:
+        where = make_url(load_settings().database_url).render_as_string(hide_password=True)
+    except Exception:
+        where = "DATABASE_URL"
+    return (
+        f"the database ({where}) can't be used: {cause[:200]}. Check DATABASE_URL, that the "
+        "server is running, and that a SQLite file's folder exists and is writable."
+    )
 
 
 def run_loop(main: Coroutine[Any, Any, T]) -> T:

@@ -6,6 +6,7 @@ Plain text helpers (no Block Kit, no Slack client), so core loops can word their
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -27,3 +28,9 @@ def mention(slack_user_id: str) -> str:
 def parse_mention(token: str) -> str | None:
     match = MENTION.match(token.strip())
     return match.group(1) if match else None
+
+
+def date_token(moment: datetime) -> str:
+    """A time each reader sees in their own zone (Slack's date formatting), for channels."""
+    fallback = moment.astimezone(UTC).strftime("%a %d %b %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"

@@ -112,6 +112,12 @@ async def start_runtime(
         ],
     )
     notices = Notices(slack, settings.switchboard_admins, database, utcnow)
+
+    async def tell_after_commit(told: list[tuple[str, str]]) -> None:
+        for slack_user_id, text in told:
+            await notices.tell(slack_user_id, text)
+
+    database.after_commit = tell_after_commit
     providers = build_providers(settings, database, transports=transports, alert=notices.alert_admins)
     profiles = SlackProfiles(slack)
     workspace = SlackWorkspace(slack)

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.domain.lines import ProviderName
-from bot.domain.schedule import Shift, on_call
+from bot.domain.schedule import Override, Shift, on_call
+from bot.domain.times import local_time
 from bot.errors import describe
-from bot.mrkdwn import code, escape, mention
+from bot.mrkdwn import code, date_token, escape, mention
+from bot.oncall.reminders import ShiftReminders
 from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
@@ -56,6 +58,9 @@ class HandoffEngine:
         drift_check: timedelta = timedelta(minutes=5),
     ) -> None:
         self._drift_check = drift_check
+        self._reminders = ShiftReminders(
+            database=database, identity=identity, notifier=notifier, number_of=self.number_of
+        )
         self._database = database
         self._toggles = toggles
         self._forwarding = forwarding
@@ -70,7 +75,8 @@ class HandoffEngine:
             rotations = await store.all_rotations(session)
         changed = 0
         for rotation in rotations:
-            shift = await self._shift(rotation, moment)
+            shift, overrides = await self._shift(rotation, moment)
+            await self._reminders.check(rotation, shift, overrides, moment)
             if self._settled(rotation, shift, moment):
                 continue
             checked = (shift.member, moment - self._drift_check)
@@ -89,7 +95,8 @@ class HandoffEngine:
             self._database, rotation_id=rotation.id, now=moment
         ):
             return 0
-        return await self._reconcile(rotation, await self._shift(rotation, moment), moment)
+        shift, _ = await self._shift(rotation, moment)
+        return await self._reconcile(rotation, shift, moment)
 
     def _settled(self, rotation: RotationRecord, shift: Shift, now: datetime) -> bool:
         """Same holder, read back recently and nothing failing: nothing to ask the provider."""
@@ -100,10 +107,10 @@ class HandoffEngine:
             and now - rotation.checked_at < self._drift_check
         )
 
-    async def _shift(self, rotation: RotationRecord, now: datetime) -> Shift:
+    async def _shift(self, rotation: RotationRecord, now: datetime) -> tuple[Shift, list[Override]]:
         async with self._database.session() as session:
             overrides = await store.overrides(session, rotation_id=rotation.id, since=now)
-        return on_call(rotation.schedule, now, overrides)
+        return on_call(rotation.schedule, now, overrides), overrides
 
     async def number_of(self, member: str) -> str | None:
         """Their chosen on-call number, else their Mobile forwarding number on RingCentral.
@@ -179,14 +186,16 @@ class HandoffEngine:
             )
 
     async def _announce_handoff(self, rotation: RotationRecord, shift: Shift, target: str) -> None:
-        until = shift.end.strftime("%a %d %b %H:%M UTC")
+        """In the channel, a date token (each reader's own zone); in the DM, the member's zone."""
         text = (
-            f"{mention(shift.member)} is now on call for *{escape(rotation.name)}* until {until}; "
-            f"the hotline {code(rotation.hotline_label)} forwards to {code(target)}."
+            f"{mention(shift.member)} is now on call for *{escape(rotation.name)}* until "
+            f"{date_token(shift.end)}; the hotline {code(rotation.hotline_label)} forwards to {code(target)}."
         )
         if rotation.current_member:
             text += f" Handed over from {mention(rotation.current_member)}."
         await self._post(rotation.channel, text)
+        zone = (await self._identity.profile(shift.member)).timezone
+        until = local_time(shift.end, zone, self._clock())
         await self._post(shift.member, f"You are on call for *{escape(rotation.name)}* until {until}.")
         if rotation.current_member and rotation.current_member != shift.member:
             await self._post(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from bot.destinations import DestinationPolicy
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.errors import UserError
 from bot.oncall.hotlines import HotlineCheck
+from bot.oncall.validation import RotationSpec, validated
 from bot.services import audit
 from bot.services.actor import Actor
 from bot.services.identity import Identity
@@ -19,21 +18,6 @@ from bot.services.toggles import ToggleService
 from bot.store import Database
 from bot.store import rotations as store
 from bot.store.rotations import RotationRecord
-
-NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-HANDOFF = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
-@dataclass(frozen=True)
-class RotationSpec:
-    name: str
-    hotline: str  # as typed: an extension number or smspartner:<number>
-    members: list[str]
-    shift_type: str
-    shift_length: int
-    handoff: str
-    timezone: str
-    channel: str
 
 
 @dataclass(frozen=True)
@@ -69,7 +53,12 @@ class RotationService:
         """
         actor.require_admin()
         existing = await self._by_name(spec.name, required=False)
-        fields = await self._validated(spec, existing.id if existing else None)
+        fields = await validated(
+            spec,
+            hotlines=self._hotlines,
+            now=self._clock(),
+            rotation_id=existing.id if existing else None,
+        )
         if existing is not None and existing.hotline != fields["hotline"]:
             await self.release_hotline(existing)
         now = self._clock()
@@ -147,13 +136,19 @@ class RotationService:
         return Now(rotation, current, on_call(rotation.schedule, current.end, overrides))
 
     async def schedule(self, rotation: RotationRecord, days: int = 14) -> list[Shift]:
+        """The shifts from now for `days`, whole: the first from its real start, the last to
+        its real end (not cut where the window happens to stop)."""
         moment = self._clock()
-        return timeline(
-            rotation.schedule,
-            moment,
-            moment + timedelta(days=days),
-            await self._overrides(rotation, moment),
-        )
+        overrides = await self._overrides(rotation, moment - timedelta(days=days))
+        shifts = timeline(rotation.schedule, moment, moment + timedelta(days=days), overrides)
+        if not shifts:
+            return shifts
+        first, last = shifts[0], shifts[-1]
+        began = on_call(rotation.schedule, moment, overrides).start
+        shifts[0] = Shift(first.member, min(began, first.start), first.end, first.override)
+        ends = on_call(rotation.schedule, last.end - timedelta(microseconds=1), overrides).end
+        shifts[-1] = Shift(last.member, shifts[-1].start, max(ends, last.end), last.override)
+        return shifts
 
     async def take(self, actor: Actor, rotation: RotationRecord, until: datetime | None) -> Override:
         self._require_member_or_admin(actor, rotation)
@@ -175,6 +170,65 @@ class RotationService:
                 action="rotation.take",
                 before={"on_call": state.current.member},
                 after={"on_call": actor.slack_user_id, "until": end.isoformat()},
+                now=start,
+            )
+        return override
+
+    async def release(self, actor: Actor, rotation: RotationRecord) -> Now:
+        """End the actor's current override early; the schedule applies again."""
+        now = self._clock()
+        async with self._database.session() as session:
+            ended = await store.end_override(
+                session, rotation_id=rotation.id, member=actor.slack_user_id, now=now
+            )
+            if ended:
+                await audit.record(
+                    session,
+                    actor=actor.slack_user_id,
+                    subject=actor.slack_user_id,
+                    line=rotation.hotline,
+                    action="rotation.release",
+                    before={"on_call": actor.slack_user_id, "override": True},
+                    after={"override": False},
+                    now=now,
+                )
+        if not ended:
+            raise UserError(f"You have no override on *{rotation.name}* right now; nothing changed.")
+        return await self.now(rotation)
+
+    async def give(
+        self, actor: Actor, rotation: RotationRecord, to: str, until: datetime | None
+    ) -> Override:
+        """Cover or swap: an override for another member. Members give their own time (while
+        on call, until their shift ends by default); admins anyone's."""
+        self._require_member_or_admin(actor, rotation)
+        if to not in rotation.schedule.members:
+            raise UserError(f"<@{to}> isn't a member of `{rotation.name}`; only members can be on call.")
+        if to == actor.slack_user_id:
+            raise UserError("To take the hotline yourself, use `/oncall take`.")
+        state = await self.now(rotation)
+        if not actor.is_admin and state.current.member != actor.slack_user_id:
+            raise UserError(
+                f"You can give only your own time, and <@{state.current.member}> is on call for "
+                f"`{rotation.name}` now; ask them, or an admin."
+            )
+        start = self._clock()
+        end = until or state.current.end
+        if end <= start:
+            raise UserError("Pick an end in the future.")
+        override = Override(to, start, end)
+        async with self._database.session() as session:
+            await store.add_override(
+                session, rotation_id=rotation.id, override=override, by=actor.slack_user_id, now=start
+            )
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=to,
+                line=rotation.hotline,
+                action="rotation.give",
+                before={"on_call": state.current.member},
+                after={"on_call": to, "until": end.isoformat()},
                 now=start,
             )
         return override
@@ -210,30 +264,3 @@ class RotationService:
     def _require_member_or_admin(actor: Actor, rotation: RotationRecord) -> None:
         if not actor.is_admin and actor.slack_user_id not in rotation.schedule.members:
             raise UserError(f"Only admins and members of `{rotation.name}` can change it.")
-
-    async def _validated(self, spec: RotationSpec, rotation_id: int | None) -> dict[str, object]:
-        if not NAME.match(spec.name.lower()):
-            raise UserError("A rotation name is one word: letters, digits, - or _ (e.g. `support`).")
-        if not spec.members:
-            raise UserError("A rotation needs at least one member.")
-        if spec.shift_type not in ("hourly", "daily", "weekly") or not 1 <= spec.shift_length <= 24:
-            raise UserError("Shifts are hourly, daily or weekly, 1 to 24 of them long.")
-        if not HANDOFF.match(spec.handoff):
-            raise UserError("The handoff time looks like `09:00`.")
-        try:
-            zone = ZoneInfo(spec.timezone)
-        except (KeyError, ValueError):
-            raise UserError("The time zone must be an IANA name such as `Europe/Paris`.") from None
-        hotline, label = await self._hotlines.resolve(spec.hotline, rotation_id=rotation_id)
-        hour, minute = spec.handoff.split(":")
-        return {
-            "name": spec.name.lower(),
-            "hotline": hotline,
-            "hotline_label": label,
-            "shift_type": spec.shift_type,
-            "shift_length": spec.shift_length,
-            "handoff": f"{int(hour):02d}:{minute}",
-            "timezone": spec.timezone,
-            "start_date": date.isoformat(self._clock().astimezone(zone).date()),
-            "channel": spec.channel,
-        }

@@ -84,6 +84,15 @@ class Ambiguous(UserError):
         self.candidates = candidates
 
 
+NAMED_BY_TYPE = ("Home", "Mobile", "Work")
+# RingCentral honours a label only on type Other (PROVIDERS.md §3): renaming a Mobile would
+# make it Other, and `/forward to mobile` and the on-call default would stop finding it.
+KEEPS_ITS_NAME = (
+    "RingCentral names a {type} number by its type, so it keeps the name *{type}*; nothing "
+    "changed. To change the number itself, give only the new number."
+)
+
+
 def kind_and_label(label: str | None) -> tuple[str, str | None]:
     """`mobile`/`home`/`work` pick that type; anything else is type Other with that label."""
     if label is None or not label.strip():
@@ -147,8 +156,6 @@ class ForwardingService:
                 raise UserError(
                     f"You already have {MAX_NUMBERS} numbers, RingCentral's limit; remove one first."
                 )
-            if kind != "Other" and any(n.type == kind for n in numbers):
-                raise UserError(f"You already have a {kind} number; edit it instead.")
             info = await self._client.forwarding.create(
                 line.line_id, phone_number=e164, type=kind, label=clean_label
             )
@@ -169,14 +176,14 @@ class ForwardingService:
     ) -> Change:
         """`seen`: the line's numbers this same request just read (saves reading them again)."""
         wanted: dict[str, Any] = {}
+        new_label: str | None = None
         if phone:
             wanted["phoneNumber"] = self.parse_number(phone)
         if label is not None and label.strip():
-            kind, clean_label = kind_and_label(label)
-            wanted["type"] = kind
-            if clean_label:
-                wanted["label"] = clean_label
-        if not wanted:
+            kind, new_label = kind_and_label(label)
+            if new_label is None:
+                wanted["type"] = kind  # a type word: the person asked for that type
+        if not wanted and new_label is None:
             raise UserError("Give a new number or a new label.")
         line = await self.line(actor, subject)
         async with self._change(key, "forwarding.edit", line) as replay:
@@ -184,6 +191,10 @@ class ForwardingService:
                 return replay
             numbers = seen if seen is not None else await self.numbers(line)
             current = self._editable(numbers, number_id)
+            if new_label is not None:
+                if current.type in NAMED_BY_TYPE:  # a label change keeps the type
+                    raise UserError(KEEPS_ITS_NAME.format(type=current.type))
+                wanted["label"] = new_label
             info = await self._client.forwarding.update(line.line_id, current.id, changes=wanted)
         updated = Number.of(info)
         await self._audit(actor, line, "forwarding.edit", current, updated)

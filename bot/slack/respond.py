@@ -9,6 +9,7 @@ listeners receive it as `respond`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -44,6 +45,14 @@ class FastRespond:
     def __init__(self, responder: Responder, response_url: str) -> None:
         self._responder = responder
         self.response_url = response_url
+        self.answered = False
+        self._order = asyncio.Lock()  # a progress line never arrives after the answer
+
+    async def progress(self, text: str) -> None:
+        """A "working on it" line, unless the answer has already gone."""
+        async with self._order:
+            if not self.answered:
+                await self._post({"text": text, "response_type": "ephemeral"})
 
     async def __call__(
         self,
@@ -64,6 +73,11 @@ class FastRespond:
             **extra,
         }
         body.update({key: value for key, value in optional.items() if value is not None})
+        async with self._order:
+            self.answered = True
+            return await self._post(body)
+
+    async def _post(self, body: dict[str, Any]) -> int:
         session = self._responder.session()
         async with session.post(
             self.response_url, data=json.dumps(body), headers={"Content-Type": "application/json"}

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import AuditEntry
@@ -31,12 +31,26 @@ async def append(session: AsyncSession, *, record: AuditRecord) -> None:
     session.add(AuditEntry(**asdict(record)))
 
 
-async def recent(
-    session: AsyncSession, *, limit: int, slack_user_id: str | None = None
-) -> list[AuditRecord]:
-    """Newest first; with a user, entries they made or that touched their line."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+def _filtered(query: Select[Any], slack_user_id: str | None, line: str | None) -> Select[Any]:
     if slack_user_id:
         query = query.where(or_(AuditEntry.actor == slack_user_id, AuditEntry.subject == slack_user_id))
-    rows = await session.scalars(query)
+    if line:
+        query = query.where(AuditEntry.line == line)
+    return query
+
+
+async def recent(
+    session: AsyncSession, *, limit: int, slack_user_id: str | None = None, line: str | None = None
+) -> list[AuditRecord]:
+    """Newest first; with a user, entries they made or that touched their line; with a
+    line (`provider:line_id`), the entries on it."""
+    query = _filtered(select(AuditEntry), slack_user_id, line).order_by(AuditEntry.id.desc())
+    rows = await session.scalars(query.limit(limit))
     return [AuditRecord(**{name: getattr(row, name) for name in _FIELDS}) for row in rows]
+
+
+async def count(
+    session: AsyncSession, *, slack_user_id: str | None = None, line: str | None = None
+) -> int:
+    query = _filtered(select(func.count()).select_from(AuditEntry), slack_user_id, line)
+    return int(await session.scalar(query) or 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -31,6 +31,9 @@ class Database:
     """One engine per process. `session()` for ordinary work, `locked()` for a row lock."""
 
     def __init__(self, url: str) -> None:
+        # Called with what transactions queued in `session.info["after_commit"]`, once they
+        # committed (notices about a change are sent only when the change is stored).
+        self.after_commit: Callable[[list[Any]], Awaitable[None]] | None = None
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         # hide_parameters: SQL errors and logs never carry the values (tokens among them).
@@ -43,8 +46,10 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A transaction committed on success and rolled back on error."""
-        async with self._sessions() as session, session.begin():
-            yield session
+        async with self._sessions() as session:
+            async with session.begin():
+                yield session
+            await self._committed(session)
 
     @asynccontextmanager
     async def locked(self, key: str) -> AsyncIterator[AsyncSession]:
@@ -61,8 +66,15 @@ class Database:
             return
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(sqlite_begin="IMMEDIATE")
-            async with AsyncSession(bind=conn, expire_on_commit=False) as session, session.begin():
-                yield session
+            async with AsyncSession(bind=conn, expire_on_commit=False) as session:
+                async with session.begin():
+                    yield session
+                await self._committed(session)
+
+    async def _committed(self, session: AsyncSession) -> None:
+        queued = session.info.pop("after_commit", None)
+        if queued and self.after_commit is not None:
+            await self.after_commit(queued)
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -155,3 +155,22 @@ async def record_miss(session: AsyncSession, *, slack_user_id: str, email: str, 
 
 async def forget_miss(session: AsyncSession, *, slack_user_id: str) -> None:
     await session.execute(delete(DirectoryMiss).where(DirectoryMiss.slack_user_id == slack_user_id))
+
+
+async def extension_numbers(session: AsyncSession, *, refs: set[str]) -> dict[str, str]:
+    """`provider:line_id` → the extension number (or virtual number) of the linked lines."""
+    wanted = {tuple(ref.split(":", 1)) for ref in refs if ":" in ref}
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(Link).where(Link.line_id.in_({line for _, line in wanted})))
+    return {
+        f"{r.provider}:{r.line_id}": r.extension_number
+        for r in rows
+        if (r.provider, r.line_id) in wanted
+    }
+
+
+async def line_with_number(session: AsyncSession, *, number: str) -> str | None:
+    """The `provider:line_id` of the linked line with this extension (or virtual) number."""
+    row = await session.scalar(select(Link).where(Link.extension_number == number))
+    return f"{row.provider}:{row.line_id}" if row is not None else None

@@ -152,6 +152,17 @@ async def add_override(
     )
 
 
+async def end_override(session: AsyncSession, *, rotation_id: int, member: str, now: datetime) -> int:
+    """End the member's overrides running at `now` (they end now); how many were running."""
+    result = await session.execute(
+        update(OverrideRow)
+        .where(OverrideRow.rotation_id == rotation_id, OverrideRow.member == member)
+        .where(OverrideRow.starts_at <= now, OverrideRow.ends_at > now)
+        .values(ends_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def oncall_number(session: AsyncSession, *, slack_user_id: str) -> str | None:
     row = await session.get(OncallNumber, slack_user_id)
     return row.number if row else None

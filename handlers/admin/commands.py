@@ -7,17 +7,19 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
 from bot.errors import UserError
+from bot.mrkdwn import code, mention
 from bot.runtime import Runtime
 from bot.services import audit
 from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
-from handlers.admin import views
+from handlers.admin import audit_text, views
 from handlers.shared import actor_of, in_background, split_mention
 from handlers.shared.suggest import did_you_mean
 
 DEFAULT_AUDIT_ROWS = 10
 MAX_AUDIT_ROWS = 50
+USAGE_AUDIT = "Usage: `/switchboard audit [@user] [line <extension>] [number of rows]`."
 USAGE_LINK = (
     "Usage: `/switchboard link @user <extension> [replace]` "
     "(or `voipnow:<userId>/<ext>`, `smspartner:<number>`)."
@@ -90,11 +92,27 @@ class SwitchboardCommand:
     async def _audit(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()
         user, rest = split_mention(args)
-        limit = DEFAULT_AUDIT_ROWS
+        line, limit = None, DEFAULT_AUDIT_ROWS
+        if len(rest) >= 2 and rest[0].lower() == "line":
+            line = await audit.find_line(self.runtime.database, rest[1])
+            directory = self.runtime.identity.directory
+            if line is None and directory is not None:  # no longer linked: RingCentral knows it
+                entry = await directory.find_by_extension_number(rest[1])
+                line = f"{entry.provider.value}:{entry.line_id}" if entry else None
+            if line is None:
+                raise UserError(f"No linked line or hotline is numbered `{rest[1][:30]}`.")
+            rest = rest[2:]
         if rest:
             if len(rest) != 1 or not rest[0].isdigit():
-                raise UserError("Usage: `/switchboard audit [@user] [number of rows]`.")
+                raise UserError(USAGE_AUDIT)
             limit = max(1, min(MAX_AUDIT_ROWS, int(rest[0])))
-        entries = await audit.recent(self.runtime.database, actor, slack_user_id=user, limit=limit + 1)
-        text, blocks = views.audit(entries[:limit], user, older=len(entries) > limit)
+        entries, total = await audit.recent(
+            self.runtime.database, actor, slack_user_id=user, limit=limit, line=line
+        )
+        names = await audit.line_names(self.runtime.database, {e.line for e in entries})
+        zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
+        rows = [audit_text.row(e, names, zone, self.runtime.clock()) for e in entries]
+        scope = f" for {mention(user)}" if user else ""
+        scope += f" on {names.get(line, code(line))}" if line else ""
+        text, blocks = views.audit(rows, scope, more=total - len(entries))
         await respond(**message(text, blocks))

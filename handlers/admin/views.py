@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.mrkdwn import code, mention
+from bot.mrkdwn import mention
 from bot.services.identity import ASK_ADMIN
 from bot.slack.blocks import (
     Block,
@@ -13,11 +13,11 @@ from bot.slack.blocks import (
     section,
     sections_of_lines,
 )
-from bot.store.audit import AuditRecord
 from bot.store.links import LinkRecord
 from handlers.shared.lines import describe_line
 
 SIGN_IN_LINK = "signin_open"
+MAX_SHOWN = 50
 
 HELP = "\n".join(
     [
@@ -28,7 +28,7 @@ HELP = "\n".join(
         "• `/switchboard whoami`: the phone line you are linked to",
         "• `/switchboard connect` / `disconnect`: use your own RingCentral sign-in",
         "Admins: `/switchboard link @user <extension>` (or `voipnow:<userId>/<ext>`, "
-        "`smspartner:<number>`), `/switchboard unlink @user`, `/switchboard audit [@user] [n]`",
+        "`smspartner:<number>`), `/switchboard unlink @user`, `/switchboard audit [@user] [line <ext>] [n]`",
     ]
 )
 
@@ -76,30 +76,24 @@ def unlinked(user_id: str, removed: list[LinkRecord]) -> str:
     return f"Unlinked {mention(user_id)}; they won't be linked by email until an admin links them again."
 
 
-def audit(
-    entries: list[AuditRecord], user_id: str | None, *, older: bool = False
-) -> tuple[str, list[Block]]:
-    scope = f" for {mention(user_id)}" if user_id else ""
-    if not entries:
+def audit(rows: list[str], scope: str, *, more: int) -> tuple[str, list[Block]]:
+    if not rows:
         text = f"No changes recorded{scope} yet."
         return text, [section(text)]
-    lines = [_audit_line(e) for e in entries]
-    text = f"Last {len(entries)} changes{scope}:\n" + "\n".join(lines)
+    tail = (
+        f" {more} more not shown: `/switchboard audit {MAX_SHOWN}` shows up to {MAX_SHOWN}, "
+        "`@user` or `line <extension>` narrows it."
+        if more > 0
+        else ""
+    )
+    text = (
+        f"Last {len(rows)} changes{scope}:\n" + "\n".join(rows) + (f"\n{tail.strip()}" if tail else "")
+    )
     return text, [
         header("Audit log"),
-        *sections_of_lines(lines),
-        context(
-            f"The {len(entries)} newest changes{scope}, newest first."
-            + (" Older ones are not shown (at most 50 at a time)." if older else "")
-        ),
+        *sections_of_lines(rows),
+        context(f"The {len(rows)} newest changes{scope}, newest first, in your time.{tail}"),
     ]
-
-
-def _audit_line(entry: AuditRecord) -> str:
-    when = entry.at.strftime("%Y-%m-%d %H:%M UTC")
-    who = mention(entry.actor)
-    target = "" if entry.subject == entry.actor else f" for {mention(entry.subject)}"
-    return f"• {when} {who} {code(entry.action)}{target} on {code(entry.line)} (ref {entry.request_id})"
 
 
 def connect(url: str) -> tuple[str, list[Block]]:

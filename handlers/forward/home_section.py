@@ -22,10 +22,10 @@ async def numbers_section(runtime: Runtime, user_id: str, hints: HomeHints) -> l
     numbers = hints.numbers
     if numbers is None:
         numbers = (await runtime.forwarding.listing(actor, user_id)).numbers
-    status = hints.status
+    status, on = hints.status, hints.status_on
     if status is None:
-        status = await status_text(runtime, actor, user_id)
+        status, on = await status_text(runtime, actor, user_id)
     rows = "\n".join(f"• {describe_number(n, runtime.forwarding.region)}" for n in numbers)
     text = f"*Your forwarding numbers*\n{rows or 'None yet.'}"
     manage = actions(button("Manage numbers", ActionId.OPEN.value, style="primary"))
-    return [section(text), manage, *switch_blocks(status, user_id)]
+    return [section(text), manage, *switch_blocks(status, user_id, on=on)]

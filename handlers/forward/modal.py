@@ -46,7 +46,7 @@ async def show_list(
     notice: str = "",
     *,
     known: Change | None = None,
-    status: str | None = None,
+    status: tuple[str, bool] | None = None,
 ) -> None:
     """The list view; `known`/`status`: what a change just learnt (not read again)."""
     service = runtime.forwarding
@@ -56,8 +56,8 @@ async def show_list(
         else:
             listing = await service.listing(actor, meta.subject)
         view = views.list_modal(listing, meta, service.region, notice=notice, admin=actor.is_admin)
-        status = status if status is not None else await status_text(runtime, actor, meta.subject)
-        view["blocks"][-1:-1] = switch_blocks(status, meta.subject)
+        text, on = status if status is not None else await status_text(runtime, actor, meta.subject)
+        view["blocks"][-1:-1] = switch_blocks(text, meta.subject, on=on)
     except Exception as exc:
         view = views.modal(ViewId.LIST, "Forwarding", [section(describe(exc, log))], meta)
     await runtime.slack.views_update(view_id=view_id, view=view)
@@ -199,13 +199,21 @@ async def _done(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, change
         if change.replayed
         else f":white_check_mark: {views.sentence(change, runtime.forwarding.region)}"
     )
-    status = await status_text(runtime, actor, meta.subject)  # read once for both views
+    status, on = await status_text(runtime, actor, meta.subject)  # read once for both views
     await show_list(
-        runtime, actor, Meta(meta.opener, meta.subject), view_id, notice, known=change, status=status
+        runtime,
+        actor,
+        Meta(meta.opener, meta.subject),
+        view_id,
+        notice,
+        known=change,
+        status=(status, on),
     )
     if not change.replayed:
         own = actor.slack_user_id == meta.subject  # the Home speaks to its owner ("Your calls")
-        await publish_home(runtime, meta.subject, numbers=change.numbers, status=status if own else None)
+        await publish_home(
+            runtime, meta.subject, numbers=change.numbers, status=status if own else None, status_on=on
+        )
 
 
 def _values(view: dict[str, Any]) -> tuple[str, str | None]:

@@ -163,4 +163,5 @@ class QuickToggle:
         if result.reverted != "changed":
             now = Status(mode=result.kind or "normal", target=result.target or None, until=result.until)
             status = await self.describe(Actor(owner, False), result.line, now)
-        await publish_home(self.runtime, owner, numbers=numbers, status=status)
+        on = result.kind is not None or result.reverted == "changed"
+        await publish_home(self.runtime, owner, numbers=numbers, status=status, status_on=on)

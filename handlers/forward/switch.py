@@ -20,12 +20,13 @@ from handlers.forward.ids import ViewId
 from handlers.forward.quick import QuickToggle
 from handlers.forward.views import Meta, modal
 from handlers.shared.home_page import publish_home
-from handlers.shared.when import ends_at
+from handlers.shared.when import ends_at, local_time
 
 log = logging.getLogger(__name__)
 
 OPEN, OFF, FORM = "forward_toggle_open", "forward_toggle_off", "forward_toggle_form"
 TARGET, DURATION, VALUE = "target", "duration", "value"
+TYPED_NUMBER, TYPED_UNTIL = "typed_number", "typed_until"
 DURATIONS = [
     ("30 minutes", "for 30m"),
     ("2 hours", "for 2h"),
@@ -34,31 +35,48 @@ DURATIONS = [
 ]
 
 
-def switch_blocks(status_text: str, subject: str) -> list[Block]:
-    return [
-        section(f"*Forward all calls*: {status_text}"),
-        actions(
-            button("Forward all calls…", OPEN, subject, style="primary"),
-            button("Turn off", OFF, subject, style="danger"),
-        ),
-    ]
+def switch_blocks(status_text: str, subject: str, *, on: bool) -> list[Block]:
+    """The switch; "Turn off" only when something is on."""
+    buttons = [button("Forward all calls…", OPEN, subject, style="primary")]
+    if on:
+        buttons.append(button("Turn off", OFF, subject, style="danger"))
+    return [section(f"*Forward all calls*: {status_text}"), actions(*buttons)]
 
 
 def _option(text: str, value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
 
 
-def toggle_form(meta: Meta, numbers: list[Number], region: str) -> dict[str, Any]:
+def toggle_form(meta: Meta, numbers: list[Number], region: str, now: str = "") -> dict[str, Any]:
+    """What `/forward to` offers: a number (one of mine, or typed), voicemail, how long or
+    until when; with the current state on top."""
     targets = [
         _option(option_text(n.label, display(n.phone, region)), n.phone) for n in numbers if n.forwarding
     ]
     targets.append(_option("Voicemail", "voicemail"))
     durations = [_option(text, value or "off") for text, value in DURATIONS]
-    blocks: list[Block] = [
+    blocks: list[Block] = [section(f"*Now*: {now}")] if now else []
+    blocks += [
         _select(TARGET, "Send all my calls to", targets, targets[0]),
+        _typed(TYPED_NUMBER, "…or this number", "+1 650 555 0199 (instead of the choice above)"),
         _select(DURATION, "For how long", durations, durations[1]),
+        _typed(TYPED_UNTIL, "…or until", "18:00, or tomorrow 9:00 (instead of the choice above)"),
     ]
     return modal_view(meta, blocks)
+
+
+def _typed(block_id: str, label: str, hint: str) -> Block:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": True,
+        "label": {"type": "plain_text", "text": label},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": VALUE,
+            "placeholder": {"type": "plain_text", "text": hint[:150]},
+        },
+    }
 
 
 def modal_view(meta: Meta, blocks: list[Block]) -> dict[str, Any]:
@@ -84,12 +102,13 @@ def _select(block_id: str, label: str, options: list[dict[str, Any]], initial: d
     }
 
 
-async def status_text(runtime: Runtime, actor: Actor, subject: str) -> str:
+async def status_text(runtime: Runtime, actor: Actor, subject: str) -> tuple[str, bool]:
+    """The forwarding state in words, and whether something is on (unknown counts as on)."""
     try:
         line, status = await runtime.toggles.status(actor, subject)
-        return await QuickToggle(runtime).describe(actor, line, status)
+        return await QuickToggle(runtime).describe(actor, line, status), status.mode != "normal"
     except Exception as exc:
-        return describe(exc, log)
+        return describe(exc, log), True
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -128,15 +147,25 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         values = view.get("state", {}).get("values", {})
 
         def chosen(block: str) -> str:
-            return str(
-                ((values.get(block, {}).get(VALUE) or {}).get("selected_option") or {}).get("value")
-                or ""
-            )
+            element = values.get(block, {}).get(VALUE) or {}
+            typed = str(element.get("value") or "").strip()
+            return typed or str((element.get("selected_option") or {}).get("value") or "")
+
+        typed_until = chosen(TYPED_UNTIL)
+        duration = f"until {typed_until}" if typed_until else chosen(DURATION)
 
         await ack(response_action="update", view=notice(meta, "Saving…"))
         key = f"{view['id']}:{view.get('hash', '')}"
         runtime.tasks.spawn(
-            _on(runtime, actor, meta, str(view["id"]), chosen(TARGET), chosen(DURATION), key)
+            _on(
+                runtime,
+                actor,
+                meta,
+                str(view["id"]),
+                chosen(TYPED_NUMBER) or chosen(TARGET),
+                duration,
+                key,
+            )
         )
 
 
@@ -144,7 +173,8 @@ async def _open(runtime: Runtime, actor: Actor, body: dict[str, Any], subject: s
     meta = Meta(actor.slack_user_id, subject)
     line = await runtime.forwarding.line(actor, subject)
     numbers = await runtime.forwarding.numbers(line)
-    view = toggle_form(meta, numbers, runtime.forwarding.region)
+    now, _ = await status_text(runtime, actor, subject)
+    view = toggle_form(meta, numbers, runtime.forwarding.region, now)
     current = body.get("view") or {}
     if current.get("type") == "modal":
         await runtime.slack.views_update(view_id=current["id"], view=view)
@@ -163,12 +193,21 @@ async def _on(
         zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
         until = ends_at(duration.split() if duration != "off" else [], runtime.clock(), zone)
         kind: Kind = "voicemail" if target == "voicemail" else "forward"
+        if kind == "forward":
+            target = runtime.destinations.number(target)  # a typed number: the one policy
         result = await runtime.toggles.turn_on(
             actor, line, kind=kind, target="" if kind == "voicemail" else target, until=until, key=key
         )
         where = "voicemail" if kind == "voicemail" else code(display(target, runtime.forwarding.region))
+        ends = (
+            f" until {local_time(result.until, zone, runtime.clock())}"
+            if result.until
+            else " until you turn it off"
+        )
         text = (
-            f":white_check_mark: All calls now go to {where}." if not result.replayed else "Already on."
+            f":white_check_mark: All calls now go to {where}{ends}."
+            if not result.replayed
+            else "Already on."
         )
     except Exception as exc:
         text = f":warning: {describe(exc, log)}"

@@ -9,21 +9,20 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.errors import UserError, describe
 from bot.mrkdwn import code
-from bot.oncall.service import RotationSpec
+from bot.oncall.validation import RotationSpec
 from bot.phone import display
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message, metadata
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
-from handlers.oncall import home_section, views
+from handlers.oncall import cover, home_section, views
 from handlers.shared import actor_of, in_background
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
-from handlers.shared.when import ends_at, local_time, split_when
 
 log = logging.getLogger(__name__)
-VERBS = ("take", "schedule", "number", "create", "delete", "help")
+VERBS = ("take", "release", "give", "schedule", "number", "create", "delete", "help")
 ADMINS_ONLY = (
     "Only Switchboard admins can create, change or delete a rotation; members take over "
     "shifts with `/oncall take`."
@@ -51,7 +50,14 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             name = words[1] if len(words) > 1 else None
             runtime.tasks.spawn(_open_form(runtime, actor, str(command["trigger_id"]), name))
             return
-        verbs = {"take": _take, "schedule": _schedule, "number": _number, "delete": _delete}
+        verbs = {
+            "take": cover.take,
+            "release": cover.release,
+            "give": cover.give,
+            "schedule": _schedule,
+            "number": _number,
+            "delete": _delete,
+        }
         work = verbs.get(verb, _who)
         rest = words[1:] if verb in verbs else words
         in_background(runtime, respond, work(runtime, actor, rest, respond))
@@ -117,24 +123,6 @@ async def _who(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond
     state = await runtime.rotations.now(rotation)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
     await respond(**message(views.now_text(state, zone, runtime.clock())))
-
-
-async def _take(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
-    words, when = split_when(rest)
-    rotation = await runtime.rotations.pick(words[0] if words else None, actor.slack_user_id)
-    zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
-    until = ends_at(when, runtime.clock(), zone)
-    override = await runtime.rotations.take(actor, rotation, until)
-    await respond(
-        **message(
-            f"You are on call for *{rotation.name}* until {local_time(override.end, zone, runtime.clock())}; "
-            "the hotline follows within a tick."
-        )
-    )
-    try:
-        await runtime.handoffs.reconcile_now(rotation.id)
-    except Exception as exc:  # the scheduler will try again
-        log.warning("immediate handoff failed: %s", describe(exc, log))
 
 
 async def _schedule(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:

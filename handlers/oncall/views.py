@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.domain.schedule import Shift
 from bot.mrkdwn import code, escape, mention
-from bot.oncall.service import Now, RotationSpec
+from bot.oncall.service import Now
+from bot.oncall.validation import RotationSpec
 from bot.slack.blocks import Block, section
 from bot.slack.blocks import modal as modal_view
 from bot.store.rotations import RotationRecord
@@ -21,6 +22,8 @@ USAGE = "\n".join(
         "*/oncall*: who is on call, and rotations",
         "• `/oncall [rotation]`: who is on call now and next",
         "• `/oncall take [rotation] [for 2h | until 18:00]`: take over (until the shift ends by default)",
+        "• `/oncall release [rotation]`: end your override early; the schedule applies again",
+        "• `/oncall give @user [rotation] [for 2h | until 18:00]`: cover or swap: hand your shift to a member",
         "• `/oncall schedule [rotation]`: the next two weeks",
         "• `/oncall number <number>`: where to reach you when on call (default: your Mobile number)",
         "• `/oncall create [name]`: create or edit a rotation (admins)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
@@ -28,9 +29,27 @@ def reply_with(respond: Respond) -> Any:
     return reply
 
 
+PROGRESS_AFTER_SECONDS = 1.5  # CONTRACT: an answer or a progress line within 2 s
+PROGRESS = "Working on it: the phone system is taking a moment. The answer follows here."
+
+
 def in_background(runtime: Runtime, respond: Respond, work: Coroutine[Any, Any, Any]) -> None:
-    """Run provider work after the ack; failures reach the user as one sentence."""
-    runtime.tasks.spawn(work, reply=reply_with(respond))
+    """Run provider work after the ack; failures reach the user as one sentence. When the
+    answer takes longer than PROGRESS_AFTER_SECONDS, a progress line comes first."""
+
+    async def later() -> None:
+        await asyncio.sleep(PROGRESS_AFTER_SECONDS)
+        await respond.progress(PROGRESS)
+
+    async def run() -> None:
+        notice = asyncio.create_task(later())
+        try:
+            await work
+        finally:
+            notice.cancel()
+
+    if not runtime.tasks.spawn(run(), reply=reply_with(respond)):
+        work.close()  # refused (the user was told): it never ran
 
 
 def split_mention(words: list[str]) -> tuple[str | None, list[str]]:

@@ -28,6 +28,7 @@ class HomeHints:
 
     numbers: list[Any] | None = None
     status: str | None = None
+    status_on: bool = True  # with `status`: whether something is on (a "Turn off" is offered)
 
 
 Section = Callable[[Runtime, str, HomeHints], Awaitable[list[Block]]]
@@ -83,8 +84,14 @@ def home_page(runtime: Runtime) -> HomePage:
 
 
 async def publish_home(
-    runtime: Runtime, user_id: str, *, numbers: list[Any] | None = None, status: str | None = None
+    runtime: Runtime,
+    user_id: str,
+    *,
+    numbers: list[Any] | None = None,
+    status: str | None = None,
+    status_on: bool = True,
 ) -> None:
     """The App Home of `user_id`, read fresh (on open and after every change)."""
-    blocks = await home_page(runtime).blocks(runtime, user_id, HomeHints(numbers, status))
+    hints = HomeHints(numbers, status, status_on)
+    blocks = await home_page(runtime).blocks(runtime, user_id, hints)
     await runtime.slack.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from bot.domain.times import local_time
+from bot.domain.times import zone as to_zone
 from bot.errors import UserError
+
+__all__ = ["ends_at", "local_time", "split_when"]
 
 DURATION = re.compile(r"^(\d{1,3})\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)$")
 CLOCK = re.compile(r"^([01]?\d|2[0-3])(?::([0-5]\d))?\s*(am|pm)?$")
@@ -51,7 +54,7 @@ def _next_clock(text: str, now: datetime, timezone: str | None) -> datetime:
         hour += 12
     if match.group(3) == "am" and hour == 12:
         hour = 0
-    zone = _zone(timezone)
+    zone = to_zone(timezone)
     local = now.astimezone(zone)
     end = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if end <= local or text.startswith("tomorrow"):
@@ -75,19 +78,3 @@ def _why_not_a_time(text: str) -> str:
     if clock:
         return f"`{text[:20]}` isn't a time of day (00:00 to 23:59); for example `until 18:00`."
     return USAGE
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def local_time(moment: datetime, timezone: str | None, now: datetime) -> str:
-    """18:00, or Tue 18:00 when not today, in the person's zone."""
-    zone = _zone(timezone)
-    local = moment.astimezone(zone)
-    if local.date() == now.astimezone(zone).date():
-        return local.strftime("%H:%M")
-    return local.strftime("%a %d %b %H:%M")

@@ -89,4 +89,4 @@ async def test_a_long_audit_is_never_cut_mid_line(bot: Harness) -> None:
     rows = [line for text in sections for line in text.split("\n")]
     assert len(rows) == 50
     assert all(line.count("`") % 2 == 0 for line in rows)  # every code span closed
-    assert "Older ones are not shown" in str(blocks)
+    assert "5 more not shown" in str(blocks)  # says how many, and how to see them

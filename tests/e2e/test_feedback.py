@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from tests.e2e.test_transfer import link_dave, rc_moves
-from tests.harness import Harness, user_id
+from tests.harness import Harness, Reply, user_id
 
 
 async def test_an_almost_right_command_word_gets_a_suggestion_and_the_usage(bot: Harness) -> None:
@@ -55,3 +57,76 @@ async def test_duration_errors_say_what_was_wrong(bot: Harness) -> None:
     ):
         reply = await bot.command("alice", "/forward", typed)
         assert expected in reply.text, (typed, reply.text)
+
+
+async def test_a_slow_provider_gets_a_progress_line_within_two_seconds(bot: Harness) -> None:
+    """CONTRACT: an answer within 2 s, or a short progress line within 2 s, then the answer."""
+    await bot.command("alice", "/forward", "list")  # linked first
+    bot.rc_faults.latency = 3.0
+    started = time.monotonic()
+    reply = await bot.command("alice", "/forward", "list")
+    answers = [c for c in reply.calls if c.method == "response_url"]
+    assert len(answers) == 2
+    progress, final = answers
+    assert "Working on it" in progress.args["text"]
+    assert progress.at - started < 2.0
+    assert "Mobile" in final.args["text"]  # the answer follows it
+    bot.rc_faults.latency = 0.0
+    fast = await bot.command("alice", "/forward", "list")
+    assert not any("Working on it" in t for t in fast.texts())  # a quick answer has none
+
+
+def _dms_to(reply: Reply, name: str) -> list[str]:
+    return [
+        str(c.args["text"])
+        for c in reply.calls
+        if c.method == "chat.postMessage" and c.args["channel"] == user_id(name)
+    ]
+
+
+async def test_an_admins_change_on_my_line_is_told_to_me(bot: Harness) -> None:
+    """CONTRACT: when an admin changes a user's line, that user is told by DM who changed what."""
+    admin = f"<@{user_id('admin')}>"
+    added = await bot.command("admin", "/forward", f"add <@{user_id('bob')}> +1 415 555 0177 Desk")
+    assert any(f"{admin} added the forwarding number `+14155550177`" in t for t in _dms_to(added, "bob"))
+    forwarded = await bot.command("admin", "/forward", f"to mobile <@{user_id('bob')}>")
+    assert any(f"{admin} turned on forwarding to `+12125550142`" in t for t in _dms_to(forwarded, "bob"))
+    off = await bot.command("admin", "/forward", f"off <@{user_id('bob')}>")
+    assert any(f"{admin} turned off the forwarding" in t for t in _dms_to(off, "bob"))
+    linked = await bot.command("admin", "/switchboard", f"link <@{user_id('carol')}> 104")
+    assert any(f"{admin} linked you to the line `104`" in t for t in _dms_to(linked, "carol"))
+    unlinked = await bot.command("admin", "/switchboard", f"unlink <@{user_id('carol')}>")
+    assert any(f"{admin} unlinked your phone line" in t for t in _dms_to(unlinked, "carol"))
+    mine = await bot.command("bob", "/forward", "add +1 415 555 0178 Other")
+    assert not _dms_to(mine, "bob")  # my own change: no DM about it
+
+
+async def test_numbers_keep_their_type_and_the_provider_decides_duplicates(bot: Harness) -> None:
+    await bot.command("alice", "/forward", "list")
+    posts = bot.rc_faults.count("POST", "/forwarding-number")
+    second = await bot.command("alice", "/forward", "add 650.555.0177 mobile")
+    assert bot.rc_faults.count("POST", "/forwarding-number") == posts + 1  # RingCentral was asked
+    assert "RingCentral refused a second number of that type" in second.text
+    puts = bot.rc_faults.count("PUT", "/forwarding-number")
+    renamed = await bot.command("alice", "/forward", "edit home +1 415 555 0189 Cabin")
+    assert "keeps the name *Home*" in renamed.text
+    assert bot.rc_faults.count("PUT", "/forwarding-number") == puts  # nothing sent
+    home = next(n for n in bot.rc.extensions[2263488004].forwarding if n.type == "Home")
+    assert home.phone == "+14155550188"
+    emoji = await bot.command("alice", "/forward", "add +1 415 555 0190 Cabin 🏔️")
+    assert "*Cabin 🏔️*" in emoji.text
+    assert any(n.label == "Cabin 🏔️" for n in bot.rc.extensions[2263488004].forwarding)
+
+
+async def test_local_numbers_are_read_with_the_deployments_region(sqlite_url: str) -> None:
+    from tests.harness import start_harness
+
+    berlin = await start_harness(
+        sqlite_url, switchboard_default_region="DE", switchboard_allowed_countries="DE,US"
+    )
+    try:
+        reply = await berlin.command("alice", "/forward", "add 030 1234567 Berlin")
+        assert "Added *Berlin*" in reply.text
+        assert any(n.phone == "+49301234567" for n in berlin.rc.extensions[2263488004].forwarding)
+    finally:
+        await berlin.close()

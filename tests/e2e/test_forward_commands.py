@@ -52,7 +52,7 @@ async def test_type_words_pick_the_type(bot: Harness) -> None:
     work = [n for n in bot.rc.extensions[BOB_EXT].forwarding if n.phone == "+12125550100"]
     assert [(n.type, n.label) for n in work] == [("Work", "Work")]
     again = await bot.command("bob", "/forward", "add +1 212 555 0101 mobile")
-    assert "already have a Mobile number" in again.text
+    assert "RingCentral refused a second number of that type" in again.text
 
 
 async def test_the_same_trigger_delivered_twice_changes_once(bot: Harness) -> None:

@@ -41,7 +41,8 @@ def test_admin_mentions_home_and_switching_users(tmp_path: Path) -> None:
     assert code == 0
     assert "Linked @bob to RingCentral extension `104`" in out
     assert "Linked @carol to RingCentral extension `103`" in out
-    assert "`link.admin` for @carol" in out
+    assert "linked extension `103` for @carol" in out
+    assert "(to @bob, in their DMs)" in out  # an admin's change is told, and shown as theirs
     assert "+-- App Home" in out
     assert "bob> /switchboard whoami" in out
     assert "`104`" in out
@@ -125,7 +126,9 @@ def test_modals_opened_from_buttons_can_be_submitted(tmp_path: Path) -> None:
             ":home",
             ":click 2",  # Forward all calls…
             "Mobile",
+            "",  # …or this number: none typed
             "2 hours",
+            "",  # …or until: none typed
             "/oncall create",
             "support",
             "200",

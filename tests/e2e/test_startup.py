@@ -83,3 +83,23 @@ def test_manifest_and_db_need_no_slack_settings(tmp_path: Path) -> None:
     result = run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "revision 0005" in result.stdout
+
+
+def test_an_unusable_database_is_one_line_in_every_command(tmp_path: Path) -> None:
+    """Issue 19: no traceback for a database that can't be opened, reached or written."""
+    env = {
+        "DATABASE_URL": "sqlite:////nonexistent/folder/switchboard.db",
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "secret",
+    }
+    for command in (["db", "upgrade"], ["shell"], ["serve", "--port", "0"]):
+        result = run(*command, stdin="", env=env, cwd=tmp_path)
+        out = (result.stdout + result.stderr).strip()
+        assert result.returncode == 1, command
+        assert "Traceback" not in out, command
+        assert out.splitlines()[-1].startswith("switchboard: the database (sqlite:"), out
+        assert len(out.splitlines()) <= 3, out
+    secret = {"DATABASE_URL": "postgresql+psycopg://postgres:sekret@127.0.0.1:1/x"}
+    refused = run("db", "upgrade", env=secret, cwd=tmp_path)
+    assert "sekret" not in refused.stdout + refused.stderr
+    assert "can't be used: connection failed" in refused.stderr

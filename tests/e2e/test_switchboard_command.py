@@ -51,8 +51,13 @@ async def test_admin_links_unlinks_and_reads_the_audit(bot: Harness) -> None:
     assert "aren't linked" in again.text  # no auto-link by email after an unlink
 
     audit = await bot.command("admin", "/switchboard", f"audit <@{bob}> 5")
-    assert "link.admin" in audit.text
-    assert "unlink" in audit.text
+    assert f"unlinked extension `104` for <@{bob}>" in audit.text
+    assert f"linked extension `104` for <@{bob}>" in audit.text
+    assert "ringcentral:" not in audit.text  # lines named as people know them, not by ids
+    on_line = await bot.command("admin", "/switchboard", "audit line 104")
+    assert "unlinked extension `104`" in on_line.text
+    nothing = await bot.command("admin", "/switchboard", "audit line 999")
+    assert "No linked line or hotline is numbered `999`" in nothing.text
     actions = [r.action for r in await bot.audit_rows()]
     assert actions == ["unlink", "link.admin"]
 

@@ -181,11 +181,14 @@ async def test_switch_in_the_modal_and_off_from_the_app_home(bot: Harness) -> No
 
     _, listing = await open_list(bot)
     assert "ring as usual" in str(listing["blocks"])
+    assert "forward_toggle_off" not in str(listing["blocks"])  # nothing on: no "Turn off"
     form = bot.latest_view(
         await bot.click("alice", button(listing, "forward_toggle_open"), view=listing)
     )
     assert form["callback_id"] == "forward_toggle_form"
-    target, duration = form["blocks"][0]["element"], form["blocks"][1]["element"]
+    assert "*Now*: Your calls ring as usual." in str(form["blocks"])  # the current state
+    block = {b.get("block_id"): b for b in form["blocks"]}
+    target, duration = block["target"]["element"], block["duration"]["element"]
     values = {
         "target": {"value": {"type": "static_select", "selected_option": target["options"][0]}},
         "duration": {"value": {"type": "static_select", "selected_option": duration["initial_option"]}},
@@ -194,7 +197,8 @@ async def test_switch_in_the_modal_and_off_from_the_app_home(bot: Harness) -> No
         user_id=user_id("alice"), user_name="alice", view=form, values=values
     )
     done = await bot.signed(body)
-    assert "All calls now go to" in str([c.args for c in done.calls if c.method == "views.update"])
+    confirmed = str([c.args for c in done.calls if c.method == "views.update"])
+    assert "All calls now go to `(415) 555-0123` until" in confirmed  # the end time kept
     assert routing(bot, ALICE) == ("forward", "+14155550123")
 
     home = await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
@@ -209,3 +213,46 @@ async def test_switch_in_the_modal_and_off_from_the_app_home(bot: Harness) -> No
     )
     await bot.click("alice", off, view=published)
     assert custom_rules(bot) == []
+
+
+async def test_the_window_takes_a_typed_number_and_an_until_time(bot: Harness) -> None:
+    from tests.e2e.test_forward_modal import button, open_list
+
+    _, listing = await open_list(bot)
+    form = bot.latest_view(
+        await bot.click("alice", button(listing, "forward_toggle_open"), view=listing)
+    )
+    block = {b.get("block_id"): b for b in form["blocks"]}
+    values = {
+        "target": {
+            "value": {
+                "type": "static_select",
+                "selected_option": block["target"]["element"]["options"][0],
+            }
+        },
+        "typed_number": {"value": {"type": "plain_text_input", "value": "+1 650 555 0144"}},
+        "duration": {
+            "value": {
+                "type": "static_select",
+                "selected_option": block["duration"]["element"]["initial_option"],
+            }
+        },
+        "typed_until": {"value": {"type": "plain_text_input", "value": "23:59"}},
+    }
+    done = await bot.signed(
+        payloads.view_submission(user_id=user_id("alice"), user_name="alice", view=form, values=values)
+    )
+    confirmed = str([c.args for c in done.calls if c.method == "views.update"])
+    assert "All calls now go to `(650) 555-0144` until 23:59" in confirmed
+    assert routing(bot, ALICE) == ("forward", "+16505550144")
+    refused = {
+        **values,
+        "typed_number": {"value": {"type": "plain_text_input", "value": "+1 900 555 0100"}},
+    }
+    again = bot.latest_view(
+        await bot.click("alice", button(listing, "forward_toggle_open"), view=listing)
+    )
+    premium = await bot.signed(
+        payloads.view_submission(user_id=user_id("alice"), user_name="alice", view=again, values=refused)
+    )
+    assert ":warning:" in str([c.args for c in premium.calls if c.method == "views.update"])

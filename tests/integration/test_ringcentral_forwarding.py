@@ -42,7 +42,7 @@ async def test_label_is_ignored_for_typed_numbers(sqlite_url: str) -> None:
         ("+16505550102", "Other", "someone in your company"),  # alice's direct number
         ("+14155550123", "Other", "already in your"),  # already alice's mobile
         ("12345", "Other", "check it"),
-        ("+16505550177", "Mobile", "already have a number of that type"),
+        ("+16505550177", "Mobile", "refused a second number of that type"),
     ],
 )
 async def test_platform_rules_become_rejected_with_a_sentence(

@@ -188,6 +188,9 @@ class ShellSession:
     async def _render_calls(self, screen: Screen) -> None:
         for call in self.standin.drain():
             if call.method in _MESSAGES:
+                to = self._recipient(call.method, call.args)
+                if to:
+                    screen.lines.append(to)
                 self.renderer.message(call.args, screen)
             elif call.method in ("views.open", "views.push", "views.update"):
                 opened = (call.result or {}).get("view")  # as stored: id, hash, root_view_id
@@ -202,6 +205,19 @@ class ShellSession:
             await self._fill_and_submit(view)
         elif view is not None and view.get("submit"):
             await self._confirm(view)
+
+    def _recipient(self, method: str, args: dict[str, Any]) -> str:
+        """Whose screen a message lands on, when it isn't the current user's own."""
+        if method == "chat.postEphemeral":
+            who = str(args.get("user") or "")
+            return "" if who in ("", self.user.id) else f"(to @{self._name_of(who)}, only they see it)"
+        channel = str(args.get("channel") or "")
+        if method == "response_url" or not channel or channel == self.user.id:
+            return ""
+        if channel in self.standin.users:
+            return f"(to @{self._name_of(channel)}, in their DMs)"
+        known = self.standin.channels.get(channel)
+        return f"(in #{known.name if known else channel})"
 
     def _show(self, screen: Screen) -> None:
         if screen.clickables:
@@ -243,13 +259,16 @@ class ShellSession:
         await self._submit(view, values)
 
     def _user_ids(self, answer: str) -> list[str]:
-        """`@bob @carol` (or emails) typed at a prompt → Slack user ids, in order."""
-        return _ids_in(self._mentions(answer))
+        """`@bob @carol`, `bob carol` or emails typed at a prompt → Slack user ids, in order
+        (a word that names nobody is left out, as Slack's picker offers only real people)."""
+        words = [w if w.startswith("@") or "@" in w else f"@{w}" for w in answer.split()]
+        return _ids_in(self._mentions(" ".join(words)))
 
     def _value(self, element: dict[str, Any], answer: str) -> dict[str, Any]:
         kind = element.get("type")
         if kind == "users_select":
-            return {"type": kind, "selected_user": self._user_ids(answer)[0] if answer else ""}
+            found = self._user_ids(answer)
+            return {"type": kind, "selected_user": found[0] if found else ""}
         if kind == "multi_users_select":
             return {"type": kind, "selected_users": self._user_ids(answer)}
         if kind == "conversations_select":

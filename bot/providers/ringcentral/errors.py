@@ -24,7 +24,8 @@ _USER_SENTENCES = {
 _PARAMETER_SENTENCES = {
     "phoneNumber": "RingCentral rejected that number: check it, and that it isn't already in your "
     "list or a number of someone in your company.",
-    "type": "You already have a number of that type; edit it instead.",
+    "type": "RingCentral refused a second number of that type (one Home, Mobile and Work each): "
+    "edit the one you have (`/forward edit mobile <number>`) or add this one with your own label.",
     "device": "That desk phone can't be used as a forwarding number here.",
     "label": "That label is too long (60 characters at most).",
 }

@@ -14,7 +14,8 @@ import pytest
 
 from bot.destinations import DestinationPolicy
 from bot.domain.lines import ProviderName
-from bot.oncall.service import RotationService, RotationSpec
+from bot.oncall.service import RotationService
+from bot.oncall.validation import RotationSpec
 from bot.services.actor import Actor
 from bot.services.calls import CallFinder, Destination
 from bot.services.forwarding import ForwardingService

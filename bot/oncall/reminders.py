@@ -1,0 +1,71 @@
+"""Shift reminders: each member hears about an hour before their shift starts.
+
+Checked at every tick for every rotation (no provider call unless one is due), so a shift
+that a change makes start within the hour is announced at the next tick. Each reminder is
+claimed once across instances (an idempotency key per rotation, member and start).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.domain.schedule import Override, Shift, on_call
+from bot.domain.times import local_time
+from bot.errors import describe
+from bot.mrkdwn import code, escape
+from bot.services.identity import Identity
+from bot.services.notifier import Notifier
+from bot.store import Database, idempotency
+from bot.store.rotations import RotationRecord
+
+log = logging.getLogger(__name__)
+
+REMIND_BEFORE = timedelta(hours=1)
+NumberOf = Callable[[str], Awaitable[str | None]]
+
+
+class ShiftReminders:
+    def __init__(
+        self, *, database: Database, identity: Identity, notifier: Notifier, number_of: NumberOf
+    ) -> None:
+        self._database = database
+        self._identity = identity
+        self._notifier = notifier
+        self._number_of = number_of
+        self._sent: set[str] = set()  # this process's claimed keys: no store write per tick
+
+    async def check(
+        self, rotation: RotationRecord, current: Shift, overrides: list[Override], now: datetime
+    ) -> bool:
+        """Remind whoever holds the next shift if it starts within the hour; True if sent."""
+        upcoming = on_call(rotation.schedule, current.end, overrides)
+        if upcoming.member == current.member or not now < upcoming.start <= now + REMIND_BEFORE:
+            return False
+        key = f"reminder:{rotation.id}:{upcoming.member}:{upcoming.start.isoformat()}"
+        if key in self._sent:
+            return False
+        self._sent.add(key)
+        if not await idempotency.claim(self._database, key=key, action="oncall.reminder", now=now):
+            return False
+        await self._notifier.post(upcoming.member, await self._text(rotation, upcoming, now))
+        return True
+
+    async def _text(self, rotation: RotationRecord, shift: Shift, now: datetime) -> str:
+        zone = (await self._identity.profile(shift.member)).timezone
+        minutes = max(1, round((shift.start - now).total_seconds() / 60))
+        start = f"{local_time(shift.start, zone, now)} (in {minutes} min)"
+        head = f":alarm_clock: Your *{escape(rotation.name)}* shift starts at {start}"
+        try:
+            number = await self._number_of(shift.member)
+        except Exception as exc:
+            log.warning("reminder: couldn't read the on-call number: %s", describe(exc, log))
+            number = None
+        if number is None:
+            return (
+                f"{head}, but Switchboard has no number for you: the hotline can't reach you. "
+                "Add a Mobile forwarding number (`/forward add <number> mobile`) or set one with "
+                "`/oncall number <number>`."
+            )
+        return f"{head}; the hotline {code(rotation.hotline_label)} will forward to {code(number)}."

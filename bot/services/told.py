@@ -1,0 +1,36 @@
+"""What a person is told when someone else changed their line (CONTRACT "Everyday")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.mrkdwn import code, mention
+
+SYSTEM = "switchboard"
+# Changes told elsewhere already (a handoff, a replaced link, a given shift) are not here.
+WHAT = {
+    "forwarding.add": "added the forwarding number {number}",
+    "forwarding.edit": "changed your forwarding number to {number}",
+    "forwarding.remove": "removed a forwarding number",
+    "toggle.on": "turned on {kind}",
+    "toggle.off": "turned off the forwarding set with Switchboard",
+    "transfer": "moved your live call to {to}",
+    "link.admin": "linked you to the line {line}",
+    "unlink": "unlinked your phone line(s) from Switchboard",
+}
+
+
+def told_about(*, actor: str, subject: str, line: str, action: str, after: Any) -> str | None:
+    """The DM for `subject`, or None when they made the change or need no word of it."""
+    if actor in (SYSTEM, subject) or subject[:1] not in ("U", "W") or action not in WHAT:
+        return None
+    details = after if isinstance(after, dict) else {}
+    kind = details.get("kind")
+    forwarding = f"forwarding to {code(str(details.get('target')))}" if kind == "forward" else ""
+    what = WHAT[action].format(
+        number=code(str(details.get("phone", ""))),
+        kind=forwarding or ("voicemail for every call" if kind == "voicemail" else "call forwarding"),
+        to=code(str(details.get("to", "another number"))),
+        line=code(str(details.get("extension") or line)),
+    )
+    return f"{mention(actor)} {what} for you. Ask them, or a Switchboard admin, if that's unexpected."
