@@ -20,9 +20,11 @@ from bot.oncall.engine import HandoffEngine
 from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
+from bot.services.call_cards import CallCards
 from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
+from bot.services.push import PushKeeper
 from bot.services.sign_in import SIGN_IN_EXPIRED, SignInService
 from bot.services.toggles import ToggleService
 from bot.services.transfer import TransferService
@@ -57,6 +59,8 @@ class Runtime:
     rotations: RotationService
     handoffs: HandoffEngine
     sign_in: SignInService
+    push: PushKeeper
+    cards: CallCards
     destinations: DestinationPolicy
     notices: Notices
     profiles: SlackProfiles
@@ -112,6 +116,7 @@ async def start_runtime(
         ],
     )
     notices = Notices(slack, settings.switchboard_admins, database, utcnow)
+    notices.region = settings.switchboard_default_region
 
     async def tell_after_commit(told: list[tuple[str, str]]) -> None:
         for slack_user_id, text in told:
@@ -199,6 +204,20 @@ async def start_runtime(
             public_url=settings.switchboard_public_url,
             clock=utcnow,
             box=SecretBox(settings.switchboard_secret_key),
+        ),
+        push=PushKeeper(
+            database=database,
+            ringcentral=providers.ringcentral,
+            public_url=settings.switchboard_public_url,
+            clock=utcnow,
+            box=SecretBox(settings.switchboard_secret_key),
+        ),
+        cards=CallCards(
+            database=database,
+            notifier=notices,
+            forwarding=forwarding,
+            ringcentral=providers.ringcentral,
+            clock=utcnow,
         ),
         destinations=destinations,
         notices=notices,

@@ -46,7 +46,15 @@ class Scheduler:
         await self._purge_keys(moment)
         await profile_checks.recheck_due(self.runtime, moment)
         await self.runtime.notices.send_stored()
+        await self._keep_push()
         return len(due)
+
+    async def _keep_push(self) -> None:
+        """The push subscription (created, renewed, recreated); a failure waits a tick."""
+        try:
+            await self.runtime.push.ensure()
+        except Exception as exc:
+            log.warning("push subscription: %s", describe(exc, log))
 
     async def _purge_keys(self, now: datetime) -> None:
         if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.runtime import Runtime
-from handlers import admin, forward, home, oncall, transfer
+from handlers import admin, calls, forward, home, oncall, transfer
 
 
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
@@ -14,3 +14,4 @@ def register_all(app: AsyncApp, runtime: Runtime) -> None:
     transfer.register(app, runtime)
     oncall.register(app, runtime)
     home.register(app, runtime)
+    calls.register(app, runtime)

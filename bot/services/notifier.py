@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from bot.domain.calls import CallCard
+
+CardPlace = tuple[str, str]  # (channel, message ts) of a card once posted
+
 
 class Notifier(Protocol):
     async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
@@ -16,4 +20,10 @@ class Notifier(Protocol):
 
     async def revert_failed(self, slack_user_id: str, text: str, toggle_id: int) -> bool:
         """Tell the owner a timed revert failed, offering to try again now."""
+        ...
+
+    async def show_call(
+        self, recipient: str, card: CallCard, place: CardPlace | None
+    ) -> CardPlace | None:
+        """Post the card to a user or channel, or update it where it is; None on failure."""
         ...

@@ -15,8 +15,11 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.calls import CallCard
+from bot.services.notifier import CardPlace
 from bot.slack.actions import RETRY_TOGGLE
 from bot.slack.blocks import actions, button, section
+from bot.slack.call_cards import card_kwargs
 from bot.slack.errors import ABOUT_A_PERSON, error_code, why_undeliverable
 from bot.store import Database
 from bot.store import notices as notice_store
@@ -37,6 +40,7 @@ class Notices:
         self._database = database
         self._clock = clock
         self._alerted: set[str] = set()
+        self.region = "US"  # how numbers on cards are written (SWITCHBOARD_DEFAULT_REGION)
 
     async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
         """Deliver to a user id (their DM with the app) or a channel; False when it couldn't be."""
@@ -52,6 +56,21 @@ class Notices:
                 )
             return False
         return True
+
+    async def show_call(
+        self, recipient: str, card: CallCard, place: CardPlace | None
+    ) -> CardPlace | None:
+        """Post the card (a DM for a user id), or update the message it already is."""
+        message = card_kwargs(card, self.region)
+        try:
+            if place is not None:
+                await self._slack.chat_update(channel=place[0], ts=place[1], **message)
+                return place
+            answer = await self._slack.chat_postMessage(channel=recipient, **message)
+        except Exception as exc:
+            log.warning("could not show a call card to %s: %s", recipient, error_code(exc))
+            return place
+        return str(answer.get("channel") or recipient), str(answer.get("ts") or "")
 
     async def revert_failed(self, slack_user_id: str, text: str, toggle_id: int) -> bool:
         retry = actions(button("Try again now", RETRY_TOGGLE, str(toggle_id), style="primary"))

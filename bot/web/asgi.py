@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from bot.runtime import Runtime
 from bot.slack.app import build_app
-from bot.web import oauth_callback, signing
+from bot.web import oauth_callback, ringcentral_webhook, signing
 from bot.web.payload_guard import is_well_formed, raw_for_bolt
 from bot.web.readiness import Readiness
 
@@ -85,6 +85,7 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             oauth_callback.route(runtime),
+            ringcentral_webhook.route(runtime),
         ],
     )
     app.runtime = runtime

@@ -40,12 +40,13 @@ class SwitchboardCommand:
             "whoami": self._whoami,
             "connect": self._connect,
             "disconnect": self._disconnect,
+            "calls": self._calls,
             "link": self._link,
             "unlink": self._unlink,
             "audit": self._audit,
         }.get(verb)
         if work is None:
-            verbs = ("help", "whoami", "connect", "disconnect", "link", "unlink", "audit")
+            verbs = ("help", "whoami", "connect", "disconnect", "calls", "link", "unlink", "audit")
             await ack(**message(did_you_mean(verb, verbs) + views.HELP))
             return
         await ack()
@@ -63,6 +64,15 @@ class SwitchboardCommand:
         url = await self.runtime.sign_in.start(actor)
         text, blocks = views.connect(url)
         await respond(**message(text, blocks))
+
+    async def _calls(self, actor: Actor, args: list[str], respond: Respond) -> None:
+        if len(args) != 1 or args[0].lower() not in ("on", "off"):
+            raise UserError("Usage: `/switchboard calls on` or `/switchboard calls off`.")
+        on = args[0].lower() == "on"
+        if on:  # cards are about your own extension: linked first (by email, the first time)
+            await self.runtime.identity.require_lines(actor.slack_user_id, own=True)
+        await self.runtime.cards.opt(actor.slack_user_id, on=on)
+        await respond(**message(views.calls_switched(on, live=self.runtime.push.enabled)))
 
     async def _disconnect(self, actor: Actor, args: list[str], respond: Respond) -> None:
         if args:

@@ -27,6 +27,7 @@ HELP = "\n".join(
         "• `/oncall`: who is on call, overrides and schedules",
         "• `/switchboard whoami`: the phone line you are linked to",
         "• `/switchboard connect` / `disconnect`: use your own RingCentral sign-in",
+        "• `/switchboard calls on|off`: a DM with buttons when a call rings your phone",
         "Admins: `/switchboard link @user <extension>` (or `voipnow:<userId>/<ext>`, "
         "`smspartner:<number>`), `/switchboard unlink @user`, `/switchboard audit [@user] [line <ext>] [n]`",
     ]
@@ -112,3 +113,18 @@ def disconnected(had: bool) -> str:
         "Disconnected: your RingCentral sign-in was revoked and forgotten. Switchboard acts on "
         "your line with the company login again."
     )
+
+
+def calls_switched(on: bool, *, live: bool) -> str:
+    if not on:
+        return "Incoming-call cards are off; calls ring as they always did."
+    text = (
+        "Incoming-call cards are on: when a call rings your extension, you get a DM naming "
+        "the caller, with buttons to send it to voicemail or to one of your numbers."
+    )
+    if not live:
+        text += (
+            " This deployment has no SWITCHBOARD_PUBLIC_URL yet, so RingCentral can't tell "
+            "Switchboard about calls; cards start once an admin sets it."
+        )
+    return text

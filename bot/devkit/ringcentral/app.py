@@ -5,9 +5,20 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from bot.devkit.faults import FaultMiddleware, Faults
-from bot.devkit.ringcentral import calls, directory, forwarding, handling, oauth, phone_numbers
+from bot.devkit.ringcentral import (
+    calls,
+    directory,
+    forwarding,
+    handling,
+    oauth,
+    phone_numbers,
+    push,
+    ringing,
+)
 from bot.devkit.ringcentral.guard import Guard
 from bot.devkit.ringcentral.platform import Buckets, PlatformMiddleware
+from bot.devkit.ringcentral.push import Pusher
+from bot.devkit.ringcentral.ringing import Phone
 from bot.devkit.ringcentral.state import EmulatorState
 
 
@@ -17,6 +28,8 @@ class RingCentralEmulator(Starlette):
     emulator_state: EmulatorState
     faults: Faults
     buckets: Buckets
+    pusher: Pusher
+    phone: Phone
 
 
 def build_emulator(
@@ -26,6 +39,8 @@ def build_emulator(
     state = state or EmulatorState.seeded()
     faults = faults or Faults()
     guard = Guard(state)
+    pusher = Pusher(state)
+    phone = Phone(state, pusher)
     app = RingCentralEmulator(
         routes=[
             *oauth.routes(state),
@@ -34,6 +49,8 @@ def build_emulator(
             *calls.routes(state, guard),
             *handling.routes(state, guard),
             *phone_numbers.routes(state, guard),
+            *push.routes(pusher, guard),
+            *ringing.routes(phone, guard),
         ]
     )
     buckets = Buckets(enforce=rate_limits)
@@ -42,4 +59,6 @@ def build_emulator(
     app.emulator_state = state
     app.faults = faults
     app.buckets = buckets
+    app.pusher = pusher
+    app.phone = phone
     return app

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 MOVABLE = {"Answered", "Hold"}  # only these parties can be transferred or flipped
+RINGING = {"Setup", "Proceeding"}  # only these can be forwarded or rejected (pre-call control)
 
 
 @dataclass
@@ -20,6 +21,18 @@ class Party:
     to_name: str
     status: str = "Answered"
     reason: str | None = None
+    answered: bool = True  # was it ever answered (a ringing call starts False)
+
+    @property
+    def missed(self) -> bool:
+        return not self.answered and self.status in ("Disconnected", "Voicemail")
+
+    def as_event(self, account_id: int) -> dict[str, Any]:
+        """The party in a telephony-session notification."""
+        body = self.as_api(account_id)
+        body.pop("owner", None)
+        body["missedCall"] = self.missed
+        return body
 
     def as_api(self, account_id: int) -> dict[str, Any]:
         status: dict[str, Any] = {"code": self.status}
@@ -47,6 +60,7 @@ class CallSession:
     started: datetime
     parties: list[Party] = field(default_factory=list)
     moves: list[dict[str, Any]] = field(default_factory=list)  # transfers and flips, for tests
+    sequence: int = 0  # of its notifications
 
     def party(self, party_id: str) -> Party | None:
         return next((p for p in self.parties if p.id == party_id), None)

@@ -212,6 +212,8 @@ class ShellSession:
             who = str(args.get("user") or "")
             return "" if who in ("", self.user.id) else f"(to @{self._name_of(who)}, only they see it)"
         channel = str(args.get("channel") or "")
+        if channel.startswith("D"):  # the stand-in's DM with user U… is D…
+            channel = "U" + channel[1:]
         if method == "response_url" or not channel or channel == self.user.id:
             return ""
         if channel in self.standin.users:

@@ -227,7 +227,11 @@ class SlackStandIn:
             refused = self._refuse_post(str(args.get("channel", "")))
             if refused:
                 return {"ok": False, "error": refused}
-            return {"ok": True, "channel": args.get("channel"), "ts": f"{next(self._ids)}.000100"}
+            channel = str(args.get("channel") or "")
+            if channel[:1] in ("U", "W"):  # as Slack: a post to a user lands in their DM (D…)
+                channel = "D" + channel[1:]
+            ts = str(args.get("ts") or "") if method == "chat.update" else f"{next(self._ids)}.000100"
+            return {"ok": True, "channel": channel, "ts": ts}
         if method.startswith("views."):
             return {"ok": True, "view": self._store_view(method, args)}
         return {"ok": True}

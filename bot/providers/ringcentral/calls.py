@@ -65,3 +65,24 @@ class CallControl:
             return False
         party = next((p for p in session.parties if p.id == party_id), None)
         return party is None or party.status.code not in MOVABLE
+
+
+class PreCallControl:
+    """A call still ringing (Setup/Proceeding): forward it, or reject it to voicemail.
+
+    Both are Light and not idempotent: sent at most once (Kind.CREATE); a 409 means the call
+    already moved on (answered, ended or sent elsewhere).
+    """
+
+    def __init__(self, client: RingCentralClient) -> None:
+        self._client = client
+
+    async def forward(self, session_id: str, party_id: str, phone_number: str) -> None:
+        path = f"{_session_path(session_id)}/parties/{party_id}/forward"
+        await self._client.send(
+            "POST", path, group="Light", kind=Kind.CREATE, json={"phoneNumber": phone_number}
+        )
+
+    async def reject(self, session_id: str, party_id: str) -> None:
+        path = f"{_session_path(session_id)}/parties/{party_id}/reject"
+        await self._client.send("POST", path, group="Light", kind=Kind.CREATE)

@@ -14,12 +14,13 @@ from bot.providers.base import DirectoryEntry, ProviderName
 from bot.providers.errors import ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
-from bot.providers.ringcentral.calls import CallControl
+from bot.providers.ringcentral.calls import CallControl, PreCallControl
 from bot.providers.ringcentral.errors import PROVIDER, error_for
 from bot.providers.ringcentral.forwarding import ForwardingNumbers
 from bot.providers.ringcentral.handling import CallHandling
 from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList
 from bot.providers.ringcentral.paths import ACCOUNT, PER_PAGE
+from bot.providers.ringcentral.push import Subscriptions
 from bot.providers.ringcentral.sign_ins import SignIns
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -42,6 +43,8 @@ class RingCentralClient:
         self._directory: tuple[float, list[ExtensionInfo]] | None = None
         self.forwarding: ForwardingNumbers = ForwardingNumbers(self)
         self.calls: CallControl = CallControl(self)
+        self.ringing: PreCallControl = PreCallControl(self)
+        self.subscriptions: Subscriptions = Subscriptions(self)
         self.handling: CallHandling = CallHandling(self)
 
     # -- extensions -------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -163,3 +165,9 @@ class ErrorBody(_Model):
         if self.errors and self.errors[0].error_code:
             return self.errors[0].error_code
         return self.error_code or self.error
+
+
+class SubscriptionInfo(_Model):
+    id: str
+    status: str = "Active"
+    expiration_time: datetime = Field(alias="expirationTime")

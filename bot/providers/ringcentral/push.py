@@ -1,0 +1,44 @@
+"""RingCentral push subscriptions (WebHook): create, renew, read (PROVIDERS.md §10)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.providers.http import Kind
+from bot.providers.ringcentral.models import SubscriptionInfo
+
+if TYPE_CHECKING:
+    from bot.providers.ringcentral.client import RingCentralClient
+
+SUBSCRIPTION = "/restapi/v1.0/subscription"
+SESSIONS_FILTER = "/restapi/v1.0/account/~/telephony/sessions"
+
+
+class Subscriptions:
+    def __init__(self, client: RingCentralClient) -> None:
+        self._client = client
+
+    async def create(self, *, address: str, token: str, expires_in: int) -> SubscriptionInfo:
+        """Account-wide telephony sessions to `address` (RingCentral validates it first)."""
+        body = {
+            "eventFilters": [SESSIONS_FILTER],
+            "deliveryMode": {"transportType": "WebHook", "address": address, "verificationToken": token},
+            "expiresIn": expires_in,
+        }
+        return await self._client.call(
+            "POST", SUBSCRIPTION, SubscriptionInfo, group="Medium", kind=Kind.CREATE, json=body
+        )
+
+    async def renew(self, subscription_id: str) -> SubscriptionInfo:
+        return await self._client.call(
+            "POST",
+            f"{SUBSCRIPTION}/{subscription_id}/renew",
+            SubscriptionInfo,
+            group="Light",
+            kind=Kind.REPEATABLE,
+        )
+
+    async def read(self, subscription_id: str) -> SubscriptionInfo:
+        return await self._client.call(
+            "GET", f"{SUBSCRIPTION}/{subscription_id}", SubscriptionInfo, group="Light"
+        )

@@ -1,0 +1,203 @@
+"""Incoming-call cards from RingCentral's telephony-session notifications.
+
+A person who opted in (`/switchboard calls on`) gets a DM when a call rings at their
+extension; a rotation's channel gets a card when its hotline rings. Each card is one row
+per (session, recipient) holding its message and the last `sequence` shown, updated under
+a per-card lock, so a repeated or out-of-order notification never posts twice or moves a
+card backwards. A hotline call that ends unanswered DMs whoever is on call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from bot.domain.calls import CallCard, CardState, state_of
+from bot.domain.schedule import on_call
+from bot.errors import UserError
+from bot.mrkdwn import code, escape
+from bot.providers.errors import NotFound, Rejected
+from bot.providers.ringcentral.client import RingCentralClient
+from bot.services import audit, changes
+from bot.services.actor import Actor
+from bot.services.forwarding import ForwardingService
+from bot.services.notifier import Notifier
+from bot.store import Database
+from bot.store import links as link_store
+from bot.store import rotations as rotation_store
+from bot.store.live_models import CallCardRow, CallOptIn
+
+log = logging.getLogger(__name__)
+MOVED_ON = "That call has already moved on (answered, ended or sent elsewhere); nothing was done."
+
+ORDER: dict[CardState, int] = {
+    "ringing": 0,
+    "answered": 1,
+    "voicemail": 2,
+    "forwarded": 2,
+    "missed": 2,
+    "ended": 3,
+}
+
+
+class CallCards:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        notifier: Notifier,
+        forwarding: ForwardingService,
+        ringcentral: RingCentralClient | None,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._rc = ringcentral
+        self._database = database
+        self._notifier = notifier
+        self._forwarding = forwarding
+        self._clock = clock
+
+    async def opt(self, slack_user_id: str, *, on: bool) -> None:
+        async with self._database.session() as session:
+            row = await session.get(CallOptIn, slack_user_id)
+            if on and row is None:
+                session.add(CallOptIn(slack_user_id=slack_user_id, created_at=self._clock()))
+            elif not on and row is not None:
+                await session.delete(row)
+
+    async def opted_in(self, slack_user_id: str) -> bool:
+        async with self._database.session() as session:
+            return await session.get(CallOptIn, slack_user_id) is not None
+
+    async def act(self, actor: Actor, *, session_id: str, party_id: str, phone: str, key: str) -> str:
+        """A card's button: to voicemail (no `phone`) or forward to `phone`; the sentence.
+
+        Only the person the card was posted to may press it (checked against the stored
+        card before any provider call); the number passes the destination policy; the
+        request is claimed once (a double click sends nothing twice) and audited.
+        """
+        async with self._database.session() as session:
+            row = await session.get(CallCardRow, (session_id, actor.slack_user_id))
+        if row is None or row.party_id != party_id or self._rc is None:
+            raise UserError("That call card isn't yours, so nothing was done.")
+        target = self._forwarding.destinations.number(phone) if phone else ""
+        action = "call.forward" if target else "call.voicemail"
+        async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
+            if not fresh:
+                return ""
+            try:
+                if target:
+                    await self._rc.ringing.forward(session_id, party_id, target)
+                else:
+                    await self._rc.ringing.reject(session_id, party_id)
+            except NotFound:
+                raise UserError(MOVED_ON) from None
+            except Rejected as exc:
+                if exc.status == 409:
+                    raise UserError(MOVED_ON) from None
+                raise
+        async with self._database.session() as session:
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=actor.slack_user_id,
+                line=f"ringcentral:{session_id}",
+                action=action,
+                before={"call": session_id, "party": party_id, "state": row.state},
+                after={"to": target or "voicemail"},
+                now=self._clock(),
+            )
+        return f"Sent to {code(target)}." if target else "Sent to voicemail."
+
+    async def notified(self, note: dict[str, Any]) -> int:
+        """One notification; returns how many cards were posted or changed."""
+        body = note.get("body") if isinstance(note.get("body"), dict) else None
+        if body is None or not isinstance(body.get("parties"), list):
+            return 0
+        session_id, sequence = str(body.get("telephonySessionId") or ""), int(body.get("sequence") or 0)
+        caller = next((p for p in body["parties"] if p.get("direction") == "Outbound"), None)
+        shown = 0
+        for party in body["parties"]:
+            if party.get("direction") != "Inbound" or not party.get("extensionId"):
+                continue
+            status = party.get("status") or {}
+            card = CallCard(
+                session_id=session_id,
+                party_id=str(party.get("id") or ""),
+                caller_name=str(((caller or party).get("from") or {}).get("name") or ""),
+                caller_number=str(((caller or party).get("from") or {}).get("phoneNumber") or ""),
+                state=state_of(
+                    str(status.get("code")), status.get("reason"), bool(party.get("missedCall"))
+                ),
+            )
+            for recipient, full in await self._recipients(str(party["extensionId"]), card):
+                shown += await self._show(recipient, full, sequence)
+        return shown
+
+    async def _recipients(self, extension_id: str, card: CallCard) -> list[tuple[str, CallCard]]:
+        line = f"ringcentral:{extension_id}"
+        found: list[tuple[str, CallCard]] = []
+        async with self._database.session() as session:
+            owner = await link_store.holder_of(session, provider="ringcentral", line_id=extension_id)
+            wants = owner is not None and await session.get(CallOptIn, owner) is not None
+            rotations = [r for r in await rotation_store.all_rotations(session) if r.hotline == line]
+        if owner and wants:
+            numbers = await self._numbers(owner) if card.state == "ringing" else ()
+            found.append((owner, _with(card, owner=owner, numbers=numbers)))
+        for rotation in rotations:
+            async with self._database.session() as session:
+                overrides = await rotation_store.overrides(
+                    session, rotation_id=rotation.id, since=self._clock()
+                )
+            holder = on_call(rotation.schedule, self._clock(), overrides).member
+            found.append((rotation.channel, _with(card, rotation=rotation.name, on_call=holder)))
+        return found
+
+    async def _numbers(self, owner: str) -> tuple[tuple[str, str], ...]:
+        """Where the owner may forward a ringing call: their numbers the policy allows."""
+        try:
+            line = await self._forwarding.line(Actor(owner, False), owner)
+            numbers = await self._forwarding.numbers(line)
+        except Exception as exc:
+            log.warning("call card: numbers unavailable (%s)", type(exc).__name__)
+            return ()
+        allowed = self._forwarding.destinations.allows
+        return tuple(
+            (n.label, n.phone)
+            for n in numbers
+            if n.forwarding and n.type != "PhoneLine" and allowed(n.phone)
+        )[:3]
+
+    async def _show(self, recipient: str, card: CallCard, sequence: int) -> int:
+        async with self._database.locked(f"call:{card.session_id}:{recipient}") as session:
+            row = await session.get(CallCardRow, (card.session_id, recipient))
+            if row is not None and (row.sequence >= sequence or ORDER[card.state] < _rank(row.state)):
+                return 0  # a repeat, or older than what the card shows
+            before = row.state if row is not None else ""
+            place = (row.channel, row.ts) if row is not None and row.ts else None
+            shown = await self._notifier.show_call(recipient, card, place)
+            if row is None:
+                row = CallCardRow(session_id=card.session_id, recipient=recipient)
+                session.add(row)
+            row.sequence, row.state, row.updated_at = sequence, card.state, self._clock()
+            row.party_id = card.party_id
+            if shown is not None:
+                row.channel, row.ts = shown
+        if card.rotation and card.unanswered and before not in ("missed", "voicemail") and card.on_call:
+            who = escape(card.caller_name or "someone")
+            await self._notifier.post(
+                card.on_call,
+                f":warning: You missed a call on the *{escape(card.rotation)}* hotline from {who} "
+                f"{code(card.caller_number)}; call them back.",
+            )
+        return 1
+
+
+def _with(card: CallCard, **changes: Any) -> CallCard:
+    return replace(card, **changes)
+
+
+def _rank(state: str) -> int:
+    return next((rank for name, rank in ORDER.items() if name == state), 0)

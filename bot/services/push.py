@@ -1,0 +1,167 @@
+"""The deployment's one RingCentral push subscription, kept alive across instances.
+
+At every scheduler tick an instance takes the store's named lock and looks at the one row:
+none yet → create (RingCentral validates our webhook first); expiring within RENEW_AHEAD →
+renew; every CHECK_EVERY → read it back, and a 404 or `Blacklisted` → create it again. An
+instance that starts while a live one exists reuses it. The verification token (sealed
+like the tokens) is what `/ringcentral/webhook` checks every notification against.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.providers.errors import NotFound, ProviderError
+from bot.providers.ringcentral.client import RingCentralClient
+from bot.store import Database
+from bot.store.live_models import PushSubscription
+from bot.store.sealed import PLAIN, SecretBox
+
+log = logging.getLogger(__name__)
+
+NAME = "ringcentral"
+WEBHOOK_PATH = "/ringcentral/webhook"
+EXPIRES_IN = 604_800  # RingCentral's default and maximum for WebHook subscriptions (7 days)
+RENEW_AHEAD = timedelta(days=1)
+CHECK_EVERY = timedelta(minutes=10)
+
+
+class PushKeeper:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        ringcentral: RingCentralClient | None,
+        public_url: str | None,
+        clock: Callable[[], datetime],
+        box: SecretBox = PLAIN,
+        expires_in: int = EXPIRES_IN,
+        renew_ahead: timedelta = RENEW_AHEAD,
+    ) -> None:
+        self._database = database
+        self._rc = ringcentral
+        self._clock = clock
+        self._box = box
+        self.public_url = (public_url or "").rstrip("/")
+        self.expires_in = expires_in
+        self.renew_ahead = renew_ahead
+        self._token: str | None = None
+        self._checked_at: datetime | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        """Push needs RingCentral and a public URL (Socket Mode deployments poll instead)."""
+        return self._rc is not None and bool(self.public_url)
+
+    @property
+    def address(self) -> str:
+        return f"{self.public_url}{WEBHOOK_PATH}"
+
+    async def ensure(self) -> str:
+        """Create, reuse, renew or recreate the subscription; returns what was done."""
+        if not self.enabled:
+            return "disabled"
+        now = self._clock()
+        async with self._mutex():
+            async with self._database.session() as session:
+                row = await session.get(PushSubscription, NAME)
+                known = _Known.of(row, self._box) if row is not None else None
+            if known is None or known.address != self.address:
+                done, known = "created", await self._create()
+            elif known.expires_at - now <= self.renew_ahead:
+                done, known = await self._renew(known)
+            elif self._checked_at is None or now - self._checked_at >= CHECK_EVERY:
+                done, known = await self._check(known)
+            else:
+                done = "kept"
+            if done != "kept":
+                await self._save(known)
+            self._token = known.token
+        self._checked_at = now
+        if done != "kept":
+            log.info("push subscription %s", done)
+        return done
+
+    @asynccontextmanager
+    async def _mutex(self) -> AsyncIterator[None]:
+        """One instance at a time (PostgreSQL: the store's named lock, held in a session of
+        its own; SQLite is one instance, and BEGIN IMMEDIATE would block the token refresh
+        that creating a subscription may need)."""
+        async with self._lock:
+            if self._database.is_sqlite:
+                yield
+                return
+            async with self._database.locked(f"push:{NAME}"):
+                yield
+
+    async def _save(self, known: _Known) -> None:
+        async with self._database.session() as session:
+            row = await session.get(PushSubscription, NAME)
+            if row is None:
+                row = PushSubscription(name=NAME)
+                session.add(row)
+            row.subscription_id, row.address = known.subscription_id, known.address
+            row.verification_token = self._box.seal(known.token)
+            row.expires_at = known.expires_at
+
+    async def verified(self, token: str | None) -> bool:
+        """Is this the `Verification-Token` of our subscription?"""
+        if not token:
+            return False
+        if self._token is None:
+            async with self._database.session() as session:
+                row = await session.get(PushSubscription, NAME)
+                self._token = self._box.open(row.verification_token) if row is not None else None
+        return self._token is not None and hmac.compare_digest(token, self._token)
+
+    async def _create(self) -> _Known:
+        assert self._rc is not None
+        token = secrets.token_urlsafe(32)
+        info = await self._rc.subscriptions.create(
+            address=self.address, token=token, expires_in=self.expires_in
+        )
+        return _Known(info.id, token, self.address, info.expiration_time)
+
+    async def _renew(self, known: _Known) -> tuple[str, _Known]:
+        assert self._rc is not None
+        try:
+            info = await self._rc.subscriptions.renew(known.subscription_id)
+        except NotFound:
+            return "recreated", await self._create()
+        return "renewed", replace(known, expires_at=info.expiration_time)
+
+    async def _check(self, known: _Known) -> tuple[str, _Known]:
+        assert self._rc is not None
+        try:
+            info = await self._rc.subscriptions.read(known.subscription_id)
+        except NotFound:
+            return "recreated", await self._create()
+        except ProviderError as exc:
+            log.warning("push subscription: check failed (%s)", type(exc).__name__)
+            return "kept", known
+        if info.status != "Active":
+            return "recreated", await self._create()
+        return "kept", known
+
+
+@dataclass(frozen=True)
+class _Known:
+    subscription_id: str
+    token: str
+    address: str
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, row: PushSubscription, box: SecretBox) -> _Known | None:
+        token = box.open(row.verification_token)
+        if token is None:
+            return None
+        return cls(row.subscription_id, token, row.address, row.expires_at)

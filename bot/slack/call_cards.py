@@ -1,0 +1,66 @@
+"""Call cards in Block Kit: the caller, the state, and (while it rings) what to do with it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.domain.calls import CallCard
+from bot.mrkdwn import code, escape, mention
+from bot.phone import display
+from bot.slack.blocks import Block, actions, button, context, section
+
+VOICEMAIL = "call_card_voicemail"
+FORWARD = "call_card_forward"
+
+STATES = {
+    "ringing": ":bell: Ringing",
+    "answered": ":telephone_receiver: Answered",
+    "voicemail": ":envelope_with_arrow: Sent to voicemail",
+    "forwarded": ":arrow_right_hook: Forwarded",
+    "missed": ":x: Missed",
+    "ended": ":white_check_mark: Ended",
+}
+
+
+def value(card: CallCard, phone: str = "") -> str:
+    return json.dumps({"s": card.session_id, "p": card.party_id, "n": phone}, separators=(",", ":"))
+
+
+def read_value(raw: object) -> tuple[str, str, str] | None:
+    """(session, party, number) from a button's value; None when it isn't one of ours."""
+    try:
+        data = json.loads(str(raw))
+        return str(data["s"]), str(data["p"]), str(data.get("n") or "")
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def card_message(card: CallCard, region: str) -> tuple[str, list[Block]]:
+    caller = escape(card.caller_name) if card.caller_name else "Unknown caller"
+    number = code(display(card.caller_number, region)) if card.caller_number else ""
+    state = STATES[card.state]
+    if card.rotation:
+        who = f" · on call: {mention(card.on_call)}" if card.on_call else ""
+        head = f"*{escape(card.rotation)}* hotline: call from *{caller}* {number}"
+        text = f"{head}\n{state}{who}"
+        if card.unanswered:
+            text += " · nobody answered"
+        return f"{head}: {state}", [section(text)]
+    head = f"Call from *{caller}* {number}"
+    blocks: list[Block] = [section(f"{head}\n{state}")]
+    if card.state == "ringing":
+        buttons = [button("Voicemail", VOICEMAIL, value(card))]
+        buttons += [
+            button(f"Forward to my {label}"[:75], FORWARD, value(card, phone))
+            for label, phone in card.numbers
+        ]
+        blocks.append(actions(*buttons, block_id=f"call:{card.session_id}"))
+    elif card.state == "answered":
+        blocks.append(context("Answered. `/transfer` moves it to a number, a colleague or voicemail."))
+    return f"{head}: {state}", blocks
+
+
+def card_kwargs(card: CallCard, region: str) -> dict[str, Any]:
+    text, blocks = card_message(card, region)
+    return {"text": text, "blocks": blocks}

@@ -1,0 +1,44 @@
+"""POST /ringcentral/webhook: RingCentral's push notifications (CONTRACT "Live calls").
+
+- `Validation-Token` (RingCentral checking the address when a subscription is created):
+  echoed at once with 200 and an empty body (the answer must stay under 1 KiB, within 3 s).
+- Otherwise the `Verification-Token` must be our subscription's, else 401 and nothing is
+  done; the notification is handled after the answer, so RingCentral never waits on Slack.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.runtime import Runtime
+from bot.services.push import WEBHOOK_PATH
+
+log = logging.getLogger(__name__)
+MAX_NOTIFICATION_BYTES = 256 * 1024
+
+
+def route(runtime: Runtime) -> Route:
+    async def webhook(request: Request) -> Response:
+        validation = request.headers.get("validation-token")
+        if validation is not None:
+            return Response(status_code=200, headers={"Validation-Token": validation[:200]})
+        if not await runtime.push.verified(request.headers.get("verification-token")):
+            log.warning("refused a RingCentral notification with a wrong verification token")
+            return JSONResponse({"error": "invalid verification token"}, status_code=401)
+        body = await request.body()
+        if len(body) > MAX_NOTIFICATION_BYTES:
+            return JSONResponse({"error": "too large"}, status_code=413)
+        try:
+            note = json.loads(body)
+        except ValueError:
+            return JSONResponse({"error": "not JSON"}, status_code=400)
+        if isinstance(note, dict):
+            runtime.tasks.spawn(runtime.cards.notified(note))
+        return Response(status_code=200)
+
+    return Route(WEBHOOK_PATH, webhook, methods=["POST"])

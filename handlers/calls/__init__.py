@@ -1,0 +1,50 @@
+"""Incoming-call cards: their buttons, `/switchboard calls on|off` lives in admin.
+
+A button is checked in the service before any provider call (only the person the card was
+posted to may press it); its idempotency key is the message, the button and its value, so
+two clicks on one rendered button send one request.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+
+from bot.errors import describe
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from bot.slack.call_cards import FORWARD, VOICEMAIL, read_value
+from handlers.shared import actor_of
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    async def pressed(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        actor = actor_of(context)
+        found = read_value(action.get("value"))
+        if found is None:
+            return
+        container = body.get("container") or {}
+        key = f"{container.get('message_ts', '')}:{action.get('action_id')}:{action.get('value')}"
+        runtime.tasks.spawn(_act(runtime, actor, found, key))
+
+    app.action(VOICEMAIL)(pressed)
+    app.action(FORWARD)(pressed)
+
+
+async def _act(runtime: Runtime, actor: Actor, found: tuple[str, str, str], key: str) -> None:
+    session_id, party_id, phone = found
+    try:
+        said = await runtime.cards.act(
+            actor, session_id=session_id, party_id=party_id, phone=phone, key=key
+        )
+    except Exception as exc:
+        said = f":warning: {describe(exc, log)}"
+    if said:
+        await runtime.notify(actor.slack_user_id, said)

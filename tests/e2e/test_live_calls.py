@@ -1,0 +1,177 @@
+"""CONTRACT "Live calls in Slack": the webhook, cards updated in place, buttons, hotlines.
+
+The RingCentral emulator pushes its telephony-session notifications over a real socket to
+the bot's HTTP front, exactly as RingCentral's WebHook delivery does.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from bot.devkit.shell import payloads
+from bot.devkit.shell.standin import Call
+from tests.e2e.test_oncall import create_rotation
+from tests.harness import Harness, user_id
+
+ALICE_EXT, HOTLINE_EXT = 2263488004, 2263496004
+CALLER = ("+16505550142", "Pat Caller")
+
+
+async def live(bot: Harness) -> None:
+    bot.runtime.push.public_url = bot.url
+    assert await bot.runtime.push.ensure() == "created"
+
+
+def cards_to(bot: Harness, channel: str) -> list[Call]:
+    return [
+        c
+        for c in bot.slack.calls
+        if c.method in ("chat.postMessage", "chat.update")
+        and "Pat Caller" in str(c.args.get("text"))
+        and c.args["channel"] in (channel, "D" + channel[1:])
+    ]
+
+
+async def test_validation_is_echoed_and_a_wrong_token_refused(bot: Harness) -> None:
+    await live(bot)
+    assert bot._rc_app.pusher.created == 1  # RingCentral validated the address first
+    assert await bot.runtime.push.ensure() == "kept"  # reused, not duplicated
+    echo = await bot.http.post(f"{bot.url}/ringcentral/webhook", headers={"Validation-Token": "v-123"})
+    assert echo.status_code == 200
+    assert echo.headers["Validation-Token"] == "v-123"
+    assert len(echo.content) + sum(len(k) + len(v) for k, v in echo.headers.items()) < 1024
+    forged = await bot.http.post(
+        f"{bot.url}/ringcentral/webhook",
+        headers={"Verification-Token": "guess"},
+        content=json.dumps({"body": {"telephonySessionId": "s-1", "sequence": 1, "parties": []}}),
+    )
+    assert forged.status_code == 401
+
+
+async def test_an_opted_in_person_gets_one_card_updated_in_place(bot: Harness) -> None:
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    bot.slack.drain()
+    started = time.monotonic()
+    session = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    posted = cards_to(bot, user_id("alice"))
+    assert [c.method for c in posted] == ["chat.postMessage"]
+    assert posted[0].at - started < 2.0
+    assert "(650) 555-0142" in str(posted[0].args["blocks"])
+    ts = str(posted[0].result["ts"]) if posted[0].result else ""
+    await bot._rc_app.phone.answer(session.id)
+    await bot.runtime.tasks.wait_idle()
+    updated = cards_to(bot, user_id("alice"))[1:]
+    assert [c.method for c in updated] == ["chat.update"]
+    assert updated[0].args["ts"] == ts
+    assert "Answered" in str(updated[0].args["blocks"])
+    pusher = bot._rc_app.pusher
+    subscription = next(iter(pusher.subscriptions.values()))
+    for note in (pusher.delivered[1], pusher.delivered[0]):  # repeated, then out of order
+        await pusher.deliver(subscription, note["body"])
+    await bot.runtime.tasks.wait_idle()
+    assert len(cards_to(bot, user_id("alice"))) == 2  # nothing doubled, nothing went back
+
+
+async def test_nobody_gets_cards_without_opting_in(bot: Harness) -> None:
+    await live(bot)
+    await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    assert cards_to(bot, user_id("alice")) == []
+
+
+def _button(card: Call, action_id: str) -> dict[str, Any]:
+    for block in card.args["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return {**element, "block_id": block.get("block_id", "")}
+    raise AssertionError(f"no {action_id} on the card")
+
+
+async def press(bot: Harness, who: str, card: Call, button: dict[str, Any]) -> None:
+    ts = str(card.result["ts"]) if card.result else "1.0"
+    body = payloads.block_action(
+        user_id=user_id(who),
+        user_name=who,
+        action=button,
+        response_url=bot.slack.response_url(),
+        message_ts=ts,
+    )
+    await bot.signed(body)
+
+
+async def test_the_cards_buttons_send_one_request_each_and_only_for_the_owner(bot: Harness) -> None:
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    first = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    card = cards_to(bot, user_id("alice"))[0]
+    voicemail = _button(card, "call_card_voicemail")
+    await press(bot, "bob", card, voicemail)  # not bob's call
+    assert first.moves == []
+    await press(bot, "alice", card, voicemail)
+    await press(bot, "alice", card, voicemail)  # a double click
+    assert [m["kind"] for m in first.moves] == ["reject"]
+    bot.slack.drain()
+    second = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    card = cards_to(bot, user_id("alice"))[0]
+    forward = _button(card, "call_card_forward")
+    assert "Forward to my Mobile" in str(forward)
+    await press(bot, "alice", card, forward)
+    assert second.moves == [
+        {"kind": "forward", "party": second.parties[1].id, "phoneNumber": "+14155550123"}
+    ]
+    actions = [r.action for r in await bot.audit_rows()]
+    assert actions.count("call.voicemail") == 1
+    assert actions.count("call.forward") == 1
+    await press(bot, "alice", card, {**forward, "value": forward["value"].replace("+1415", "+1900")})
+    assert len(second.moves) == 1  # a forged premium number: refused, nothing sent
+
+
+async def test_a_missed_hotline_call_updates_the_channel_card_and_tells_whoever_is_on_call(
+    bot: Harness,
+) -> None:
+    await live(bot)
+    await create_rotation(bot)
+    await bot.runtime.handoffs.tick()
+    bot.slack.drain()
+    session = await bot._rc_app.phone.ring(HOTLINE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    card = cards_to(bot, "C0ONCALL")
+    assert [c.method for c in card] == ["chat.postMessage"]
+    assert f"on call: <@{user_id('alice')}>" in str(card[0].args["blocks"])
+    await bot._rc_app.phone.hang_up(session.id)
+    await bot.runtime.tasks.wait_idle()
+    card = cards_to(bot, "C0ONCALL")
+    assert [c.method for c in card] == ["chat.postMessage", "chat.update"]
+    assert "Missed" in str(card[1].args["blocks"])
+    dms = [
+        c
+        for c in bot.slack.calls
+        if c.method == "chat.postMessage"
+        and c.args["channel"] == user_id("alice")
+        and "missed a call" in c.args["text"]
+    ]
+    assert len(dms) == 1
+
+
+async def test_the_subscription_is_recreated_when_ringcentral_lost_it(bot: Harness) -> None:
+    await live(bot)
+    pusher = bot._rc_app.pusher
+    pusher.subscriptions.clear()  # RingCentral dropped it (expired, or blacklisted)
+    bot.runtime.push._checked_at = None  # the next check is due
+    assert await bot.runtime.push.ensure() == "recreated"
+    assert pusher.created == 2
+    assert len(pusher.subscriptions) == 1
+
+
+async def test_without_a_public_url_there_is_no_subscription(bot: Harness) -> None:
+    assert await bot.runtime.push.ensure() == "disabled"
+    reply = await bot.command("alice", "/switchboard", "calls on")
+    assert "no SWITCHBOARD_PUBLIC_URL" in reply.text
+    transfer = await bot.command("alice", "/transfer", "voicemail")  # presence polling still works
+    assert "voicemail" in transfer.text.lower()
