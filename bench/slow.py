@@ -73,8 +73,9 @@ def slow_table() -> tuple[list[str], bool]:
     rows = [slow_provider(seconds) for seconds in (2.0, 10.0)]
     return [
         f"wrk's {USERS} connections ask without pause: each batch of slots is held for the provider's "
-        'latency, so most asks of the flood are told "busy" after waiting 0.25 s for a slot; the '
-        "point is that no ack waits longer. The answers column is measured apart, with "
+        "latency; all of wrk's asks are one person's, so most are told at once that their own "
+        "three commands are still in progress (measured before admission stopped waiting for a "
+        "slot: then 0.25 s, now never). The answers column is measured apart, with "
         f"{USERS} users who each wait for their answer before asking again.\n",
         f"| provider latency | ack p50 / p99 / max ms (wrk, {USERS} connections) | busy acks "
         f"| answer p50 / slowest ({USERS} users, ask → answer) | met |",

@@ -60,7 +60,7 @@ class CallCards:
         self._clock = clock
 
     async def opt(self, slack_user_id: str, *, on: bool) -> None:
-        async with self._database.session() as session:
+        async with self._database.locked(f"call-optin:{slack_user_id}") as session:
             row = await session.get(CallOptIn, slack_user_id)
             if on and row is None:
                 session.add(CallOptIn(slack_user_id=slack_user_id, created_at=self._clock()))

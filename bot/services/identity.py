@@ -136,7 +136,7 @@ class Identity:
             if matches:
                 log.warning("email matches %d extensions; waiting for an admin link", len(matches))
             else:
-                async with self._database.session() as session:
+                async with self._database.locked(f"miss:{slack_user_id}") as session:
                     await link_store.record_miss(
                         session, slack_user_id=slack_user_id, email=profile.email, now=now
                     )

@@ -103,7 +103,8 @@ class PushKeeper:
                 yield
 
     async def _save(self, known: _Known) -> None:
-        async with self._database.session() as session:
+        # A write after a read: BEGIN IMMEDIATE on SQLite (WAL refuses to upgrade a stale read).
+        async with self._database.locked(f"push-row:{NAME}") as session:
             row = await session.get(PushSubscription, NAME)
             if row is None:
                 row = PushSubscription(name=NAME)

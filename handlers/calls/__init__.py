@@ -15,10 +15,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from bot.errors import describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
+from bot.slack.blocks import Block, button, section
 from bot.slack.call_cards import FORWARD, VOICEMAIL, read_value
 from handlers.shared import actor_of
+from handlers.shared.home_page import HomeHints, home_page, publish_home
 
 log = logging.getLogger(__name__)
+SWITCH = "home_call_cards"
+HOME_ORDER = 80
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -36,6 +40,34 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
     app.action(VOICEMAIL)(pressed)
     app.action(FORWARD)(pressed)
+    home_page(runtime).add(HOME_ORDER, _home_section)
+
+    @app.action(SWITCH)
+    async def switched(ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        actor = actor_of(context)
+        on = action.get("value") == "on"
+        runtime.tasks.spawn(_switch(runtime, actor, on=on))
+
+
+async def _switch(runtime: Runtime, actor: Actor, *, on: bool) -> None:
+    if on:
+        await runtime.identity.require_lines(actor.slack_user_id, own=True)
+    await runtime.cards.opt(actor.slack_user_id, on=on)
+    await publish_home(runtime, actor.slack_user_id)
+
+
+async def _home_section(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Block]:
+    """The switch for incoming-call cards, where RingCentral can push calls."""
+    if not runtime.push.enabled:
+        return []
+    on = await runtime.cards.opted_in(user_id)
+    text = (
+        "*Incoming-call cards*: on. A ringing call at your extension comes here with buttons."
+        if on
+        else "*Incoming-call cards*: off. Turn them on to see who calls, and send a call on in one click."
+    )
+    return [section(text, button("Turn off" if on else "Turn on", SWITCH, "off" if on else "on"))]
 
 
 async def _act(runtime: Runtime, actor: Actor, found: tuple[str, str, str], key: str) -> None:

@@ -175,3 +175,17 @@ async def test_without_a_public_url_there_is_no_subscription(bot: Harness) -> No
     assert "no SWITCHBOARD_PUBLIC_URL" in reply.text
     transfer = await bot.command("alice", "/transfer", "voicemail")  # presence polling still works
     assert "voicemail" in transfer.text.lower()
+
+
+async def test_the_app_home_switches_cards_on_and_off(bot: Harness) -> None:
+    await live(bot)
+    home = await bot.signed(payloads.app_home_opened(user_id("carol")), content_type="application/json")
+    view = next(c.args["view"] for c in home.calls if c.method == "views.publish")
+    switch = next(
+        b["accessory"]
+        for b in view["blocks"]
+        if b.get("accessory", {}).get("action_id") == "home_call_cards"
+    )
+    assert switch["value"] == "on"
+    await bot.click("carol", switch, view={**view, "id": "VHOME", "hash": "1.h"})
+    assert await bot.runtime.cards.opted_in(user_id("carol"))

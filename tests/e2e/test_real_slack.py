@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The bot scopes each Web API method the code calls needs (Slack's method reference).
 SCOPES_OF = {
     "chat_postMessage": {"chat:write", "chat:write.public"},  # DMs, and rotation channels
+    "chat_update": {"chat:write"},  # call cards updated in place
     "conversations_info": {"channels:read", "groups:read"},
     "users_info": {"users:read", "users:read.email"},
     "views_open": set(),

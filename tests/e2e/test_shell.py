@@ -163,3 +163,15 @@ def test_following_the_sign_in_link_connects_the_shells_user(tmp_path: Path) -> 
     assert "(browser, signed in as alice@example.com) You're connected as extension 102." in out
     assert "Your own RingCentral sign-in is connected." in out
     assert "Traceback" not in out
+
+
+def test_a_call_rings_in_the_shell_and_its_card_works(tmp_path: Path) -> None:
+    script = "/switchboard calls on\n:ring @alice from +1 650 555 0142 (Pat Caller)\n:click 1\n"
+    code, out = shell(tmp_path, script)
+    assert code == 0
+    assert "Call from *Pat Caller* `(650) 555-0142`" in out
+    assert "[1] Voicemail" in out
+    assert "[2] Forward to my Mobile" in out
+    assert "Sent to voicemail." in out
+    assert ":envelope_with_arrow: Sent to voicemail" in out  # the same card, updated
+    assert "Traceback" not in out

@@ -150,3 +150,26 @@ async def test_two_engines_read_a_hotline_once_per_drift_check(
         later = now + 2 * drift
         await asyncio.gather(first.runtime.handoffs.tick(later), second.runtime.handoffs.tick(later))
         assert sent() - before == alone  # two instances ticking together: still one check
+
+
+async def test_two_instances_keep_one_subscription_renew_it_and_recreate_it(
+    postgres_url: str, platform: tuple[RingCentralEmulator, str]
+) -> None:
+    """Issue 20: one push subscription per deployment, across instances."""
+    app, url = platform
+    async with two_instances(postgres_url, url) as (first, second):
+        for bot in (first, second):
+            bot.runtime.push.public_url = first.url  # the deployment's one public URL
+        done = await asyncio.gather(first.runtime.push.ensure(), second.runtime.push.ensure())
+        assert sorted(done) == ["created", "kept"]
+        assert app.pusher.created == 1
+        second.runtime.push.renew_ahead = timedelta(days=8)  # inside the renewal window now
+        assert await second.runtime.push.ensure() == "renewed"
+        second.runtime.push.renew_ahead = timedelta(days=1)
+        assert await first.runtime.push.ensure() == "kept"  # renewed once, not by both
+        assert app.faults.count("POST", "/renew") == 1
+        app.pusher.subscriptions.clear()  # RingCentral lost it: its id answers 404
+        first.runtime.push.renew_ahead = timedelta(days=8)
+        assert await first.runtime.push.ensure() == "recreated"
+        assert app.pusher.created == 2
+        assert len(app.pusher.subscriptions) == 1

@@ -84,6 +84,11 @@ async def _session(
     app = build_asgi(runtime, signing_secret=secret)
     if not runtime.sign_in.public_url:
         runtime.sign_in.public_url = BOT_URL  # the shell's browser reaches the callback in-process
+    emulator = runtime.providers.ringcentral_emulator
+    if emulator is not None and not runtime.push.public_url:
+        emulator.pusher.transport = httpx.ASGITransport(app=app)  # pushes reach the bot in-process
+        runtime.push.public_url = BOT_URL
+        await runtime.push.ensure()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BOT_URL) as http:
         session = ShellSession(
             runtime=runtime, standin=standin, http=http, secret=secret, user=user, read=read, write=write

@@ -23,7 +23,11 @@ _MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9.-]+\.[A-Za-z
 _EMAIL = re.compile(r"(?<![@\w.])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _URL = re.compile(r"(?<!<)https?://[^\s<>|]+")
 BOT_URL = "http://switchboard"  # where the shell serves the bot's HTTP front (in-process)
-HINT = "Type a slash command (try /switchboard help), :click N, :home, :as EMAIL or :quit."
+HINT = (
+    "Type a slash command (try /switchboard help), :click N, :home, :as EMAIL, "
+    ":ring @who [from +1 650 555 0142] or :quit."
+)
+RING_USAGE = "Usage: :ring @alice from +1 650 555 0142 (the caller's number; any name after it)"
 _MESSAGES = ("response_url", "chat.postEphemeral", "chat.postMessage", "chat.update")
 
 
@@ -70,6 +74,8 @@ class ShellSession:
             self._switch(line[3:].strip())
         elif line.startswith(":click"):
             await self._click(line[6:].strip())
+        elif line.startswith(":ring"):
+            await self._ring(line[5:].strip())
         elif line.startswith("/"):
             await self._command(line)
         else:
@@ -125,6 +131,26 @@ class ShellSession:
             view=target.surface,
         )
         await self._post(body)
+
+    async def _ring(self, arg: str) -> None:
+        """A call rings someone's extension at the built-in emulator, which pushes it to the bot."""
+        who, _, caller = arg.partition(" from ")
+        user = self._by_name(who.strip().lstrip("@")) or self.standin.user_by_email(who.strip())
+        emulator = self.runtime.providers.ringcentral_emulator
+        if user is None or emulator is None:
+            self.write(RING_USAGE if user is None else "Only the built-in emulator can ring a phone.")
+            return
+        ext = emulator.emulator_state.by_email(user.email)
+        if ext is None:
+            self.write(f"@{user.name} has no RingCentral extension to ring.")
+            return
+        number, _, name = (caller.strip() or "+1 650 555 0142").partition(" (")
+        digits = "+" + "".join(ch for ch in number if ch.isdigit())
+        self.write(f"(ringing @{user.name}'s extension {ext.number} from {digits})")
+        await emulator.phone.ring(ext.id, digits, name.rstrip(")") or "Pat Caller")
+        await self.runtime.tasks.wait_idle()
+        screen = Screen()
+        await self._render_calls(screen)
 
     def _escaped(self, text: str) -> str:
         """`@bob` → `<@U…|bob>`, an email → `<mailto:…|…>`, a URL → `<https://…>`."""
