@@ -153,26 +153,7 @@ class RotationService:
     async def take(self, actor: Actor, rotation: RotationRecord, until: datetime | None) -> Override:
         self._require_member_or_admin(actor, rotation)
         state = await self.now(rotation)
-        start = self._clock()
-        end = until or state.current.end
-        if end <= start:
-            raise UserError("Pick an end in the future.")
-        override = Override(actor.slack_user_id, start, end)
-        async with self._database.session() as session:
-            await store.add_override(
-                session, rotation_id=rotation.id, override=override, by=actor.slack_user_id, now=start
-            )
-            await audit.record(
-                session,
-                actor=actor.slack_user_id,
-                subject=actor.slack_user_id,
-                line=rotation.hotline,
-                action="rotation.take",
-                before={"on_call": state.current.member},
-                after={"on_call": actor.slack_user_id, "until": end.isoformat()},
-                now=start,
-            )
-        return override
+        return await self._override(actor, rotation, actor.slack_user_id, until, state, "rotation.take")
 
     async def release(self, actor: Actor, rotation: RotationRecord) -> Now:
         """End the actor's current override early; the schedule applies again."""
@@ -212,11 +193,23 @@ class RotationService:
                 f"You can give only your own time, and <@{state.current.member}> is on call for "
                 f"`{rotation.name}` now; ask them, or an admin."
             )
+        return await self._override(actor, rotation, to, until, state, "rotation.give")
+
+    async def _override(
+        self,
+        actor: Actor,
+        rotation: RotationRecord,
+        member: str,
+        until: datetime | None,
+        state: Now,
+        action: str,
+    ) -> Override:
+        """`member` holds the hotline from now until `until` (the current shift's end by default)."""
         start = self._clock()
         end = until or state.current.end
         if end <= start:
             raise UserError("Pick an end in the future.")
-        override = Override(to, start, end)
+        override = Override(member, start, end)
         async with self._database.session() as session:
             await store.add_override(
                 session, rotation_id=rotation.id, override=override, by=actor.slack_user_id, now=start
@@ -224,11 +217,11 @@ class RotationService:
             await audit.record(
                 session,
                 actor=actor.slack_user_id,
-                subject=to,
+                subject=member,
                 line=rotation.hotline,
-                action="rotation.give",
+                action=action,
                 before={"on_call": state.current.member},
-                after={"on_call": to, "until": end.isoformat()},
+                after={"on_call": member, "until": end.isoformat()},
                 now=start,
             )
         return override

@@ -12,6 +12,7 @@ from bot.slack.blocks import Block, actions, button, context, section
 
 VOICEMAIL = "call_card_voicemail"
 FORWARD = "call_card_forward"
+TRANSFER = "call_card_transfer"  # opens the /transfer window (the transfer feature answers it)
 
 STATES = {
     "ringing": ":bell: Ringing",
@@ -57,7 +58,10 @@ def card_message(card: CallCard, region: str) -> tuple[str, list[Block]]:
         ]
         blocks.append(actions(*buttons, block_id=f"call:{card.session_id}"))
     elif card.state == "answered":
-        blocks.append(context("Answered. `/transfer` moves it to a number, a colleague or voicemail."))
+        blocks.append(
+            actions(button("Transfer…", TRANSFER, value(card)), block_id=f"call:{card.session_id}")
+        )
+        blocks.append(context("Answered: move it to a number, a colleague or voicemail."))
     return f"{head}: {state}", blocks
 
 

@@ -54,8 +54,12 @@ def _interactive(payload: Any) -> bool:
     if not isinstance(user, dict) or not isinstance(user.get("id"), str):
         return False
     acts = payload.get("actions", [])
-    if not isinstance(acts, list) or not all(isinstance(a, dict) for a in acts):
-        return False
+    if not isinstance(acts, list) or not all(
+        isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in acts
+    ):
+        return False  # Bolt indexes each action's action_id while matching listeners
+    if payload.get("type") == "block_actions" and not acts:
+        return False  # Bolt reads actions[0] of every block action
     view = payload.get("view")
     if payload["type"] in ("view_submission", "view_closed"):
         return (

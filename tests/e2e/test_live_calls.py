@@ -13,7 +13,7 @@ from typing import Any
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
 from tests.e2e.test_oncall import create_rotation
-from tests.harness import Harness, user_id
+from tests.harness import Harness, Reply, user_id
 
 ALICE_EXT, HOTLINE_EXT = 2263488004, 2263496004
 CALLER = ("+16505550142", "Pat Caller")
@@ -91,7 +91,7 @@ def _button(card: Call, action_id: str) -> dict[str, Any]:
     raise AssertionError(f"no {action_id} on the card")
 
 
-async def press(bot: Harness, who: str, card: Call, button: dict[str, Any]) -> None:
+async def press(bot: Harness, who: str, card: Call, button: dict[str, Any]) -> Reply:
     ts = str(card.result["ts"]) if card.result else "1.0"
     body = payloads.block_action(
         user_id=user_id(who),
@@ -100,7 +100,7 @@ async def press(bot: Harness, who: str, card: Call, button: dict[str, Any]) -> N
         response_url=bot.slack.response_url(),
         message_ts=ts,
     )
-    await bot.signed(body)
+    return await bot.signed(body)
 
 
 async def test_the_cards_buttons_send_one_request_each_and_only_for_the_owner(bot: Harness) -> None:
@@ -189,3 +189,17 @@ async def test_the_app_home_switches_cards_on_and_off(bot: Harness) -> None:
     assert switch["value"] == "on"
     await bot.click("carol", switch, view={**view, "id": "VHOME", "hash": "1.h"})
     assert await bot.runtime.cards.opted_in(user_id("carol"))
+
+
+async def test_an_answered_card_offers_the_transfer_window(bot: Harness) -> None:
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    session = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot._rc_app.phone.answer(session.id)
+    await bot.runtime.tasks.wait_idle()
+    updated = [c for c in cards_to(bot, user_id("alice")) if c.method == "chat.update"][-1]
+    transfer = _button(updated, "call_card_transfer")
+    reply = await press(bot, "alice", updated, transfer)
+    opened = [c for c in reply.calls if c.method in ("views.open", "views.update")]
+    assert opened
+    assert "Pat Caller" in str(opened[-1].args["view"])  # the call is one to pick

@@ -131,3 +131,22 @@ async def test_forged_private_metadata_never_acts(bot: Harness, callback: str, m
     await bot.runtime.tasks.wait_idle()
     assert response.status_code < 500, response.text
     assert [r.action for r in await bot.audit_rows() if r.action != "link.email"] == []
+
+
+async def test_block_actions_without_a_usable_action_are_refused(bot: Harness) -> None:
+    """Found by hypothesis in CI: Bolt reads actions[0] and each action's action_id."""
+    cases: list[list[dict[str, Any]]] = [
+        [],
+        [{}],
+        [{"action_id": 7}],
+        [{"action_id": "call_card_voicemail"}, {"value": "x"}],
+    ]
+    for actions in cases:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T0SWITCHB"},
+            "user": {"id": user_id("alice")},
+        }
+        body = payloads.interactive({**payload, "actions": actions})
+        response = await bot.post(body, signing.signed_headers(bot.secret, body))
+        assert response.status_code == 400, (actions, response.text)
