@@ -195,6 +195,7 @@ async def test_an_answered_card_offers_the_transfer_window(bot: Harness) -> None
     await live(bot)
     await bot.command("alice", "/switchboard", "calls on")
     session = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
     await bot._rc_app.phone.answer(session.id)
     await bot.runtime.tasks.wait_idle()
     updated = [c for c in cards_to(bot, user_id("alice")) if c.method == "chat.update"][-1]
