@@ -115,8 +115,9 @@ async def start_runtime(
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
         ],
     )
-    notices = Notices(slack, settings.switchboard_admins, database, utcnow)
-    notices.region = settings.switchboard_default_region
+    notices = Notices(
+        slack, settings.switchboard_admins, database, utcnow, region=settings.switchboard_default_region
+    )
 
     async def tell_after_commit(told: list[tuple[str, str]]) -> None:
         for slack_user_id, text in told:
@@ -214,6 +215,7 @@ async def start_runtime(
         ),
         cards=CallCards(
             database=database,
+            identity=identity,
             notifier=notices,
             forwarding=forwarding,
             ringcentral=providers.ringcentral,

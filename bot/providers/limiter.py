@@ -99,8 +99,6 @@ class RateLimiter:
             Priority.PROBE: 0.0,
         }[level]
         cap = limit if level is not Priority.BACKGROUND else max(1, math.floor(limit * BACKGROUND_SHARE))
-        if not self.enabled:
-            limit = cap = 1_000_000
         bucket = self._bucket(token, group)
         started = self._clock()
         while True:
@@ -116,6 +114,7 @@ class RateLimiter:
                     cap=cap,
                     window=WINDOW_SECONDS + WINDOW_MARGIN_SECONDS,
                     now=now,
+                    count=self.enabled,
                 )
                 if got.granted:
                     return Ticket(bucket, got.used, got.limit)

@@ -15,8 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.domain.calls import CallCard, CardState, state_of
-from bot.domain.schedule import on_call
+from bot.domain.calls import CallCard, state_of
 from bot.errors import UserError
 from bot.mrkdwn import code, escape
 from bot.providers.errors import NotFound, Rejected
@@ -24,6 +23,7 @@ from bot.providers.ringcentral.client import RingCentralClient
 from bot.services import audit, changes
 from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService
+from bot.services.identity import Identity
 from bot.services.notifier import Notifier
 from bot.store import Database
 from bot.store import links as link_store
@@ -33,7 +33,7 @@ from bot.store.live_models import CallCardRow, CallOptIn
 log = logging.getLogger(__name__)
 MOVED_ON = "That call has already moved on (answered, ended or sent elsewhere); nothing was done."
 
-ORDER: dict[CardState, int] = {
+ORDER: dict[str, int] = {  # a card's states in the order a call goes through them
     "ringing": 0,
     "answered": 1,
     "voicemail": 2,
@@ -49,17 +49,23 @@ class CallCards:
         *,
         database: Database,
         notifier: Notifier,
+        identity: Identity,
         forwarding: ForwardingService,
         ringcentral: RingCentralClient | None,
         clock: Callable[[], datetime],
     ) -> None:
         self._rc = ringcentral
+        self._identity = identity
         self._database = database
         self._notifier = notifier
         self._forwarding = forwarding
         self._clock = clock
 
     async def opt(self, slack_user_id: str, *, on: bool) -> None:
+        """Cards on or off; turning them on links the person first (by email, the first
+        time): a card is about their own extension."""
+        if on:
+            await self._identity.require_lines(slack_user_id, own=True)
         async with self._database.locked(f"call-optin:{slack_user_id}") as session:
             row = await session.get(CallOptIn, slack_user_id)
             if on and row is None:
@@ -82,6 +88,7 @@ class CallCards:
             row = await session.get(CallCardRow, (session_id, actor.slack_user_id))
         if row is None or row.party_id != party_id or self._rc is None:
             raise UserError("That call card isn't yours, so nothing was done.")
+        line = await self._forwarding.line(actor, actor.slack_user_id)  # the card's owner's line
         target = self._forwarding.destinations.number(phone) if phone else ""
         action = "call.forward" if target else "call.voicemail"
         async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
@@ -103,7 +110,7 @@ class CallCards:
                 session,
                 actor=actor.slack_user_id,
                 subject=actor.slack_user_id,
-                line=f"ringcentral:{session_id}",
+                line=line.ref,
                 action=action,
                 before={"call": session_id, "party": party_id, "state": row.state},
                 after={"to": target or "voicemail"},
@@ -117,17 +124,16 @@ class CallCards:
         if body is None or not isinstance(body.get("parties"), list):
             return 0
         session_id, sequence = str(body.get("telephonySessionId") or ""), int(body.get("sequence") or 0)
-        caller = next((p for p in body["parties"] if p.get("direction") == "Outbound"), None)
         shown = 0
         for party in body["parties"]:
             if party.get("direction") != "Inbound" or not party.get("extensionId"):
                 continue
-            status = party.get("status") or {}
+            status, caller = party.get("status") or {}, party.get("from") or {}  # who is calling
             card = CallCard(
                 session_id=session_id,
                 party_id=str(party.get("id") or ""),
-                caller_name=str(((caller or party).get("from") or {}).get("name") or ""),
-                caller_number=str(((caller or party).get("from") or {}).get("phoneNumber") or ""),
+                caller_name=str(caller.get("name") or ""),
+                caller_number=str(caller.get("phoneNumber") or ""),
                 state=state_of(
                     str(status.get("code")), status.get("reason"), bool(party.get("missedCall"))
                 ),
@@ -145,14 +151,10 @@ class CallCards:
             rotations = [r for r in await rotation_store.all_rotations(session) if r.hotline == line]
         if owner and wants:
             numbers = await self._numbers(owner) if card.state == "ringing" else ()
-            found.append((owner, _with(card, owner=owner, numbers=numbers)))
-        for rotation in rotations:
-            async with self._database.session() as session:
-                overrides = await rotation_store.overrides(
-                    session, rotation_id=rotation.id, since=self._clock()
-                )
-            holder = on_call(rotation.schedule, self._clock(), overrides).member
-            found.append((rotation.channel, _with(card, rotation=rotation.name, on_call=holder)))
+            found.append((owner, replace(card, owner=owner, numbers=numbers)))
+        for rotation in rotations:  # on call: whom the engine handed the hotline to
+            holder = rotation.current_member
+            found.append((rotation.channel, replace(card, rotation=rotation.name, on_call=holder)))
         return found
 
     async def _numbers(self, owner: str) -> tuple[tuple[str, str], ...]:
@@ -173,7 +175,9 @@ class CallCards:
     async def _show(self, recipient: str, card: CallCard, sequence: int) -> int:
         async with self._database.locked(f"call:{card.session_id}:{recipient}") as session:
             row = await session.get(CallCardRow, (card.session_id, recipient))
-            if row is not None and (row.sequence >= sequence or ORDER[card.state] < _rank(row.state)):
+            if row is not None and (
+                row.sequence >= sequence or ORDER[card.state] < ORDER.get(row.state, 0)
+            ):
                 return 0  # a repeat, or older than what the card shows
             before = row.state if row is not None else ""
             place = (row.channel, row.ts) if row is not None and row.ts else None
@@ -193,11 +197,3 @@ class CallCards:
                 f"{code(card.caller_number)}; call them back.",
             )
         return 1
-
-
-def _with(card: CallCard, **changes: Any) -> CallCard:
-    return replace(card, **changes)
-
-
-def _rank(state: str) -> int:
-    return next((rank for name, rank in ORDER.items() if name == state), 0)

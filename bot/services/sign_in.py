@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.lines import ProviderName
 from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
 from bot.providers.ringcentral.sign_ins import SignIns
@@ -168,12 +169,14 @@ class SignInService:
             return False
         forgotten = await self._sign_ins.forget(actor.slack_user_id)
         if forgotten:
+            lines = await self._identity.lines_of(actor.slack_user_id)
+            own = next((x.ref for x in lines if x.on(ProviderName.RINGCENTRAL)), "-")
             async with self._database.session() as session:
                 await audit.record(
                     session,
                     actor=actor.slack_user_id,
                     subject=actor.slack_user_id,
-                    line="ringcentral",
+                    line=own,
                     action="signin.disconnect",
                     before={"connected": True},
                     after={"connected": False},

@@ -34,13 +34,15 @@ class Notices:
         admins: list[str],
         database: Database,
         clock: Callable[[], datetime],
+        *,
+        region: str = "US",
     ) -> None:
         self._slack = slack
         self._admins = admins
         self._database = database
         self._clock = clock
         self._alerted: set[str] = set()
-        self.region = "US"  # how numbers on cards are written (SWITCHBOARD_DEFAULT_REGION)
+        self.region = region  # how numbers on cards are written (SWITCHBOARD_DEFAULT_REGION)
 
     async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
         """Deliver to a user id (their DM with the app) or a channel; False when it couldn't be."""

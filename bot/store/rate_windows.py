@@ -47,11 +47,15 @@ def _recent(row: _Window, now: float, window: float) -> list[float]:
     return sorted(t for t in row.sent or [] if t > now - window)
 
 
-def _reserve(row: _Window, *, limit: int, cap: int, window: float, now: float) -> Reservation:
+def _reserve(
+    row: _Window, *, limit: int, cap: int, window: float, now: float, count: bool
+) -> Reservation:
     effective = min(limit, row.announced_limit or limit)
     cap = max(1, min(cap, effective))
     if row.penalty_until is not None and row.penalty_until > now:
         return Reservation(False, row.penalty_until - now, 0, effective, penalized=True)
+    if not count:
+        return Reservation(True, 0.0, 0, effective)  # only the penalty holds; nothing recorded
     sent = _recent(row, now, window)
     if len(sent) >= cap:
         wait = sent[len(sent) - cap] + window - now
@@ -95,11 +99,19 @@ class _Shared:
 
 
 async def reserve(
-    database: Database, *, bucket: str, limit: int, cap: int, window: float, now: float
+    database: Database,
+    *,
+    bucket: str,
+    limit: int,
+    cap: int,
+    window: float,
+    now: float,
+    count: bool = True,
 ) -> Reservation:
-    """Take a place if fewer than `cap` (≤ limit) were sent in the window and no penalty runs."""
+    """Take a place if fewer than `cap` (≤ limit) were sent in the window and no penalty runs;
+    with `count=False` only the penalty is checked and no send is recorded."""
     return await _Shared(database, bucket).apply(
-        lambda row: _reserve(row, limit=limit, cap=cap, window=window, now=now)
+        lambda row: _reserve(row, limit=limit, cap=cap, window=window, now=now, count=count)
     )
 
 

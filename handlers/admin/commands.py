@@ -69,8 +69,6 @@ class SwitchboardCommand:
         if len(args) != 1 or args[0].lower() not in ("on", "off"):
             raise UserError("Usage: `/switchboard calls on` or `/switchboard calls off`.")
         on = args[0].lower() == "on"
-        if on:  # cards are about your own extension: linked first (by email, the first time)
-            await self.runtime.identity.require_lines(actor.slack_user_id, own=True)
         await self.runtime.cards.opt(actor.slack_user_id, on=on)
         await respond(**message(views.calls_switched(on, live=self.runtime.push.enabled)))
 

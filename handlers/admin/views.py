@@ -6,15 +6,14 @@ from bot.mrkdwn import mention
 from bot.services.identity import ASK_ADMIN
 from bot.slack.blocks import (
     Block,
-    actions,
     context,
     header,
-    link_button,
     section,
     sections_of_lines,
 )
 from bot.store.links import LinkRecord
 from handlers.shared.lines import describe_line
+from handlers.shared.sign_in import OFFER, sign_in_blocks
 
 SIGN_IN_LINK = "signin_open"
 MAX_SHOWN = 50
@@ -98,12 +97,7 @@ def audit(rows: list[str], scope: str, *, more: int) -> tuple[str, list[Block]]:
 
 
 def connect(url: str) -> tuple[str, list[Block]]:
-    text = (
-        "Sign in to RingCentral to connect your own login: your requests then go in your own "
-        "rate bucket, not the whole company's. The link works once, for 10 minutes."
-    )
-    button = actions(link_button("Sign in to RingCentral", url, SIGN_IN_LINK))
-    return f"{text}\n<{url}|Sign in to RingCentral>", [section(text), button]
+    return f"{OFFER}\n<{url}|Sign in to RingCentral>", sign_in_blocks(url, SIGN_IN_LINK)
 
 
 def disconnected(had: bool) -> str:

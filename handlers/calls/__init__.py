@@ -51,8 +51,6 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 async def _switch(runtime: Runtime, actor: Actor, *, on: bool) -> None:
-    if on:
-        await runtime.identity.require_lines(actor.slack_user_id, own=True)
     await runtime.cards.opt(actor.slack_user_id, on=on)
     await publish_home(runtime, actor.slack_user_id)
 

@@ -13,18 +13,17 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from bot.runtime import Runtime
 from bot.slack.blocks import (
     Block,
-    actions,
     button,
     context,
     divider,
     header,
-    link_button,
     modal,
     section,
 )
 from handlers.shared import actor_of
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 from handlers.shared.lines import describe_line
+from handlers.shared.sign_in import sign_in_blocks
 
 LINE, FOOTER = 10, 90
 CONNECT = "home_signin_connect"
@@ -54,12 +53,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 def _sign_in_modal(url: str) -> Block:
-    text = (
-        "Sign in to RingCentral to connect your own login: your requests then go in your own "
-        "rate bucket, not the whole company's. The link works once, for 10 minutes."
-    )
-    blocks = [section(text), actions(link_button("Sign in to RingCentral", url, SIGN_IN_LINK))]
-    return modal("home_signin", "Connect RingCentral", blocks, "")
+    return modal("home_signin", "Connect RingCentral", sign_in_blocks(url, SIGN_IN_LINK), "")
 
 
 async def _line(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Block]:

@@ -204,3 +204,17 @@ async def test_an_answered_card_offers_the_transfer_window(bot: Harness) -> None
     opened = [c for c in reply.calls if c.method in ("views.open", "views.update")]
     assert opened
     assert "Pat Caller" in str(opened[-1].args["view"])  # the call is one to pick
+
+
+async def test_an_address_that_does_not_echo_the_validation_token_gets_no_subscription(
+    bot: Harness,
+) -> None:
+    import pytest
+
+    from bot.providers.errors import Rejected
+
+    bot.runtime.push.public_url = bot.slack.url  # answers RingCentral's check with a 404
+    with pytest.raises(Rejected) as refused:
+        await bot.runtime.push.ensure()
+    assert refused.value.code == "SUB-525"
+    assert bot._rc_app.pusher.created == 0

@@ -97,6 +97,13 @@ def _session(state: EmulatorState, request: Request) -> CallSession:
 
 
 def _movable_party(state: EmulatorState, guard: Guard, request: Request) -> tuple[CallSession, Party]:
+    return party_in(state, guard, request, allowed=MOVABLE, verb="moved")
+
+
+def party_in(
+    state: EmulatorState, guard: Guard, request: Request, *, allowed: set[str], verb: str
+) -> tuple[CallSession, Party]:
+    """The path's session and party, if the caller may control it and its status allows."""
     caller = guard.caller(request)
     session = _session(state, request)
     party = session.party(request.path_params["party_id"])
@@ -104,8 +111,8 @@ def _movable_party(state: EmulatorState, guard: Guard, request: Request) -> tupl
         raise Denied(rc.error(404, "TAS-103", "Party not found"))
     if party.extension_id != caller.id and not caller.admin:
         raise Denied(rc.error(403, "CMN-404", "No rights over this call party"))
-    if party.status not in MOVABLE:
-        raise Denied(rc.error(409, "TAS-104", f"Call party in status {party.status} can't be moved"))
+    if party.status not in allowed:
+        raise Denied(rc.error(409, "TAS-104", f"Call party in status {party.status} can't be {verb}"))
     return session, party
 
 

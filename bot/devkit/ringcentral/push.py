@@ -1,7 +1,8 @@
 """Push notifications as RingCentral sends them: WebHook subscriptions and their deliveries.
 
 - `POST /restapi/v1.0/subscription` first POSTs to the address with a `Validation-Token`
-  header and needs it echoed with 200 within 3 s (else 400 `SUB-521`), then answers the
+  header and needs it echoed with 200 within 3 s (else 400: `SUB-520` "Validation Token is
+  not returned", `SUB-525` "WebHook server response is invalid"), then answers the
   SubscriptionInfo (`Active`, `expirationTime`, default `expiresIn` 604800).
 - Every delivery is a POST with the `Verification-Token` header given at creation and the
   body `{uuid, event, timestamp, subscriptionId, ownerId, body}`; telephony-session bodies
@@ -79,14 +80,19 @@ class Pusher:
     def _client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=self.transport, timeout=VALIDATION_TIMEOUT)
 
-    async def validate(self, address: str) -> bool:
+    async def validate(self, address: str) -> Denied | None:
+        """RingCentral's check of a new address; the refusal it answers, or None."""
         token = secrets.token_hex(16)
         try:
             async with self._client() as client:
                 answer = await client.post(address, headers={"Validation-Token": token})
         except httpx.HTTPError:
-            return False
-        return answer.status_code == 200 and answer.headers.get("Validation-Token") == token
+            answer = None
+        if answer is None or answer.status_code != 200:
+            return Denied(rc.error(400, "SUB-525", "WebHook server response is invalid"))
+        if answer.headers.get("Validation-Token") != token:
+            return Denied(rc.error(400, "SUB-520", "Validation Token is not returned"))
+        return None
 
     async def session_changed(self, session: CallSession) -> None:
         """Tell every live subscription on the account's sessions (sequence goes up by one)."""
@@ -149,12 +155,9 @@ def routes(pusher: Pusher, guard: Guard) -> list[Route]:
         address = str(mode.get("address") or "")
         if mode.get("transportType") != "WebHook" or not address.startswith(("http://", "https://")):
             raise Denied(rc.error(400, "SUB-101", "Delivery mode is invalid", "deliveryMode"))
-        if not await pusher.validate(address):
-            raise Denied(
-                rc.error(
-                    400, "SUB-521", "WebHook responds with incorrect HTTP status or validation token"
-                )
-            )
+        refused = await pusher.validate(address)
+        if refused is not None:
+            raise refused
         expires_in = int(body.get("expiresIn") or DEFAULT_EXPIRES_IN)
         now = time.time()
         sub = Subscription(

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.devkit.ringcentral import responses as rc
+from bot.devkit.ringcentral.calls import party_in
 from bot.devkit.ringcentral.guard import Guard, json_body
 from bot.devkit.ringcentral.push import Pusher
 from bot.devkit.ringcentral.responses import Denied
@@ -77,20 +78,7 @@ def routes(phone: Phone, guard: Guard) -> list[Route]:
     state = phone.state
 
     def ringing_party(request: Request) -> tuple[CallSession, Party]:
-        caller = guard.caller(request)
-        session = state.sessions.get(request.path_params["session_id"])
-        if session is None:
-            raise Denied(rc.error(404, "TAS-102", "Telephony session not found"))
-        party = session.party(request.path_params["party_id"])
-        if party is None:
-            raise Denied(rc.error(404, "TAS-103", "Party not found"))
-        if party.extension_id != caller.id and not caller.admin:
-            raise Denied(rc.error(403, "CMN-404", "No rights over this call party"))
-        if party.status not in RINGING:
-            raise Denied(
-                rc.error(409, "TAS-104", f"Call party in status {party.status} can't be forwarded")
-            )
-        return session, party
+        return party_in(state, guard, request, allowed=RINGING, verb="forwarded")
 
     async def forward(request: Request) -> Response:
         session, party = ringing_party(request)

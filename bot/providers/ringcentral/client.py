@@ -183,23 +183,14 @@ class RingCentralClient:
         params: dict[str, Any] | None,
         json: dict[str, Any] | None,
     ) -> httpx.Response:
-        tokens = await self._tokens_for(path)
-        try:
-            token = await tokens.access_token()
-        except SignInExpired:
-            tokens = await self._sign_in_expired()
-            token = await tokens.access_token()
+        tokens, token = await self._token(await self._tokens_for(path))
         for renewed in (False, True):
             request = self._http.client.build_request(method, path, params=params, json=json)
             request.headers["Authorization"] = f"Bearer {token}"
             response = await self._http.send(request, kind=kind, group=group, account=tokens.account)
             if response.status_code != 401 or renewed:
                 break
-            try:
-                token = await tokens.after_unauthorized(token)
-            except SignInExpired:
-                tokens = await self._sign_in_expired()
-                token = await tokens.access_token()
+            tokens, token = await self._token(tokens, stale=token)
         if response.status_code >= 400:
             raise error_for(response)
         return response
@@ -214,11 +205,18 @@ class RingCentralClient:
             return self.tokens
         return own[0]
 
-    async def _sign_in_expired(self) -> TokenManager:
-        """The person's own sign-in died: they are told once; this request goes as the admin."""
-        assert self.sign_ins is not None
-        await self.sign_ins.expired(slack_user_var.get())
-        return self.tokens
+    async def _token(
+        self, tokens: TokenManager, *, stale: str | None = None
+    ) -> tuple[TokenManager, str]:
+        """A token to send with (renewed once after a 401 with `stale`). When a person's own
+        sign-in died, they are told once and the request goes with the admin's token."""
+        try:
+            token = await (tokens.after_unauthorized(stale) if stale else tokens.access_token())
+        except SignInExpired:
+            assert self.sign_ins is not None
+            await self.sign_ins.expired(slack_user_var.get())
+            return self.tokens, await self.tokens.access_token()
+        return tokens, token
 
 
 def _about_extension(path: str, extension_id: str) -> bool:

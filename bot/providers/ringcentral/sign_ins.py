@@ -128,11 +128,7 @@ class SignIns:
 
     async def forget(self, slack_user_id: str) -> bool:
         """Revoke the person's session at RingCentral and drop the pair; False if none."""
-        account = account_of(slack_user_id)
-        async with self._database.locked(account) as session:
-            pair = await token_store.read(session, account=account, box=self._box)
-            await session.execute(delete(ProviderToken).where(ProviderToken.account == account))
-        self._known[slack_user_id] = (time.monotonic(), None, "")
+        pair, _ = await self._drop(slack_user_id)
         if pair is None:
             return False
         await self.revoke(slack_user_id, pair)
@@ -156,12 +152,18 @@ class SignIns:
 
     async def expired(self, slack_user_id: str) -> None:
         """A refresh was refused: forget the pair and tell the person, once."""
+        _, dropped = await self._drop(slack_user_id)
+        if dropped and self.on_expired is not None:  # another request may have dropped it first
+            await self.on_expired(slack_user_id)
+
+    async def _drop(self, slack_user_id: str) -> tuple[TokenPair | None, bool]:
+        """Delete the person's stored pair: (the pair as it was, whether a row was deleted)."""
         account = account_of(slack_user_id)
         async with self._database.locked(account) as session:
+            pair = await token_store.read(session, account=account, box=self._box)
             result = await session.execute(delete(ProviderToken).where(ProviderToken.account == account))
         self._known[slack_user_id] = (time.monotonic(), None, "")
-        if result.rowcount and self.on_expired is not None:  # type: ignore[attr-defined]
-            await self.on_expired(slack_user_id)
+        return pair, bool(result.rowcount)  # type: ignore[attr-defined]
 
     def _manager(self, account: str) -> TokenManager:
         return TokenManager(
