@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
@@ -44,6 +44,11 @@ async def validated(
         raise UserError("The time zone must be an IANA name such as `Europe/Paris`.") from None
     hotline, label = await hotlines.resolve(spec.hotline, rotation_id=rotation_id)
     hour, minute = spec.handoff.split(":")
+    local = now.astimezone(zone)
+    # The first member is on call from the moment the rotation is saved: before today's
+    # handoff, the first shift is the one that began at yesterday's.
+    before_handoff = local.time() < time(int(hour), int(minute))
+    start = local.date() - timedelta(days=1) if before_handoff else local.date()
     return {
         "name": spec.name.lower(),
         "hotline": hotline,
@@ -52,6 +57,6 @@ async def validated(
         "shift_length": spec.shift_length,
         "handoff": f"{int(hour):02d}:{minute}",
         "timezone": spec.timezone,
-        "start_date": date.isoformat(now.astimezone(zone).date()),
+        "start_date": start.isoformat(),
         "channel": spec.channel,
     }

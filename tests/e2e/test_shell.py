@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from tests.e2e.cli import run
@@ -147,8 +146,7 @@ def test_modals_opened_from_buttons_can_be_submitted(tmp_path: Path) -> None:
     assert "HTTP 400" not in out
     assert "All calls now go to `(415) 555-0123`" in out
     assert "Rotation *support* saved" in out
-    # Who is on call now depends on the week the test runs in (weekly, Monday 09:00 LA).
-    assert re.search(r"\*support\*: @(alice|bob) is on call until", out), out
+    assert "@alice is on call until" in out
 
 
 def test_mentions_are_escaped_as_the_manifest_asks(tmp_path: Path) -> None:
