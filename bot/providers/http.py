@@ -125,12 +125,15 @@ class ProviderHttp:
                 if kind not in _RESEND_AFTER_SENT:
                     raise error from None
             else:
-                await self.limiter.observe(ticket, response.headers)
                 if response.status_code == 429:
+                    # Read by its Retry-After alone: the 429's own `X-Rate-Limit-Remaining: 0`
+                    # describes the penalty, not a window full of sends (believing it held
+                    # the group a whole window after a `Retry-After: 2`).
                     await self._note_429(response, group, account)
                     if last:
                         raise self._rate_limited(response, group)
                     continue
+                await self.limiter.observe(ticket, response.headers)
                 if response.status_code < 500:
                     return response
                 error = Unavailable(
