@@ -14,26 +14,12 @@ from starlette.routing import Route
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.web import oauth_callback, ringcentral_webhook, signing
+from bot.web.bodies import read_capped
 from bot.web.payload_guard import is_well_formed, raw_for_bolt
 from bot.web.readiness import Readiness
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 512 * 1024  # Slack's own payloads are far smaller (CONTRACT "Limits at the front")
-
-
-async def read_capped(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it is known to exceed `limit` (never read whole)."""
-    declared = request.headers.get("content-length", "")
-    if declared and (not declared.isdigit() or len(declared) > 12 or int(declared) > limit):
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 class SwitchboardHttp(Starlette):

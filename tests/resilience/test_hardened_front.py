@@ -1,0 +1,78 @@
+"""CONTRACT "Fair shares and a hardened front": bodies no parser should trust, other workspaces.
+
+In-process (the harness serves the app under uvicorn on loopback); what only a separate
+`switchboard serve` process shows (heads, idle connections, timers) is in
+tests/e2e/test_serve_front.py.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from bot.devkit.shell.standin import TEAM_ID
+from bot.web import signing
+from tests.harness import Harness, user_id
+
+ALICE_EXT = 2263488004
+DEEP = 1000
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+async def signed_json(bot: Harness, raw: str) -> httpx.Response:
+    body = raw.encode()
+    headers = {**signing.signed_headers(bot.secret, body), "Content-Type": "application/json"}
+    return await bot.post(body, headers)
+
+
+async def test_slack_events_answer_deep_or_out_of_range_json_with_400(bot: Harness) -> None:
+    home = {"type": "app_home_opened", "user": user_id("alice"), "tab": "home"}
+    team = {"team_id": TEAM_ID, "api_app_id": "A0SWITCHB"}
+    bad = [
+        '{"type": "event_callback", "event": ',  # cut short
+        nested(DEEP),
+        json.dumps({**team, "type": "event_callback", "event": {**home, "x": json.loads(nested(33))}}),
+        json.dumps({**team, "type": "event_callback", "event": {**home, "n": 10**30}}),
+        json.dumps({**team, "type": "event_callback", "event": {**home, "n": -(2**63) - 1}}),
+        '{"type": "event_callback", "event": {"type": "app_home_opened", "n": 1e999}}',
+        '{"type": "event_callback", "event": {"type": "app_home_opened", "n": NaN}}',
+    ]
+    for raw in bad:
+        answer = await signed_json(bot, raw)
+        assert answer.status_code == 400, raw[:80]
+    fine = json.dumps({**team, "type": "event_callback", "event": {**home, "x": json.loads(nested(30))}})
+    assert (await signed_json(bot, fine)).status_code == 200  # 32 levels are fine
+    for raw in (nested(DEEP), json.dumps({"type": "block_actions", "n": 10**30})):
+        body = urlencode({"payload": raw}).encode()
+        answer = await bot.post(body, signing.signed_headers(bot.secret, body))
+        assert answer.status_code == 400, raw[:80]
+
+
+async def live(bot: Harness) -> Any:
+    bot.runtime.push.public_url = bot.url
+    assert await bot.runtime.push.ensure() == "created"
+    pusher = bot._rc_app.pusher
+    return next(iter(pusher.subscriptions.values()))
+
+
+async def test_the_webhook_answers_bad_json_with_400_and_posts_no_card(bot: Harness) -> None:
+    subscription = await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    await bot._rc_app.phone.ring(ALICE_EXT, "+16505550142", "Pat Caller")
+    await bot.runtime.tasks.wait_idle()
+    note = bot._rc_app.pusher.delivered[0]
+    bot.slack.drain()
+    url = f"{bot.url}/ringcentral/webhook"
+    headers = {"Verification-Token": subscription.token, "Content-Type": "application/json"}
+    huge = {**note, "body": {**note["body"], "telephonySessionId": "s-huge", "sequence": 10**30}}
+    for raw in ("{not json", nested(DEEP), json.dumps({"a": json.loads(nested(40))}), json.dumps(huge)):
+        answer = await bot.http.post(url, content=raw, headers=headers)
+        assert answer.status_code == 400, raw[:80]
+    await bot.runtime.tasks.wait_idle()
+    assert [c for c in bot.slack.calls if c.method == "chat.postMessage"] == []
