@@ -76,3 +76,50 @@ async def test_the_webhook_answers_bad_json_with_400_and_posts_no_card(bot: Harn
         assert answer.status_code == 400, raw[:80]
     await bot.runtime.tasks.wait_idle()
     assert [c for c in bot.slack.calls if c.method == "chat.postMessage"] == []
+
+
+async def test_another_workspace_is_refused_whatever_the_view_says(bot: Harness) -> None:
+    """`view.app_installed_team_id` names us, but team.id, user.team_id or team_id don't."""
+    reply = await bot.command("alice", "/forward")
+    listing = bot.latest_view(reply)
+    clicked = await bot.click("alice", _button(listing, "forward_add"), view=listing)
+    form = {**bot.latest_view(clicked), "app_installed_team_id": TEAM_ID, "team_id": TEAM_ID}
+    values = {
+        block: {"value": {"type": "plain_text_input", "value": text}}
+        for block, text in {"phone": "(650) 555-0155", "label": "Garage"}.items()
+    }
+    posts = bot.rc_faults.count("POST")
+    for field in ("team", "user", "team_id"):
+        payload: dict[str, Any] = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "example"},
+            "user": {"id": user_id("alice"), "username": "alice", "team_id": TEAM_ID},
+            "api_app_id": "A0SWITCHB",
+            "trigger_id": "1.2.3",
+            "view": {**form, "state": {"values": values}},
+        }
+        if field == "team":
+            payload["team"] = {"id": "T0EVILCORP", "domain": "evil"}
+        elif field == "user":
+            payload["user"] = {**payload["user"], "team_id": "T0EVILCORP"}
+        else:
+            payload["team_id"] = "T0EVILCORP"
+        refused = await bot.signed(urlencode({"payload": json.dumps(payload)}).encode())
+        assert refused.status == 200, field
+        assert not (refused.body or {}).get("response_action"), field  # nothing shown
+        assert refused.calls == [], field
+        assert bot.rc_faults.count("POST") == posts, field
+    saved = await bot.submit("alice", form, {"phone": "(650) 555-0155", "label": "Garage"})
+    assert saved.body is not None
+    assert saved.body["response_action"] == "update"  # ours: saved
+    assert bot.rc_faults.count("POST") == posts + 1
+
+
+def _button(view: dict[str, Any], action_id: str) -> dict[str, Any]:
+    for block in view["blocks"]:
+        for element in block.get("elements", []) + (
+            [block["accessory"]] if "accessory" in block else []
+        ):
+            if element.get("action_id") == action_id:
+                return {**element, "block_id": block.get("block_id", "")}
+    raise AssertionError(f"no {action_id} in the view")
