@@ -7,7 +7,7 @@ import logging
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -65,7 +65,13 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
             return JSONResponse({"status": "degraded", "degraded": degraded})
         return JSONResponse({"status": "ready"})
 
+    async def went_away(request: Request, _: Exception) -> Response:
+        """A client that left mid-request: one line, no traceback (nobody reads the answer)."""
+        log.info("the client went away mid-request: %s %s", request.method, request.url.path)
+        return Response(status_code=400)
+
     app = SwitchboardHttp(
+        exception_handlers={ClientDisconnect: went_away},
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),

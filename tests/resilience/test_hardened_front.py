@@ -7,14 +7,19 @@ tests/e2e/test_serve_front.py.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import pytest
+from starlette.responses import JSONResponse
 
+from bot.devkit.loopback import LoopbackServer
 from bot.devkit.shell.standin import TEAM_ID
 from bot.web import signing
+from bot.web.protocol import GuardedH11Protocol, protocol_class
 from tests.harness import Harness, user_id
 
 ALICE_EXT = 2263488004
@@ -123,3 +128,23 @@ def _button(view: dict[str, Any], action_id: str) -> dict[str, Any]:
             if element.get("action_id") == action_id:
                 return {**element, "block_id": block.get("block_id", "")}
     raise AssertionError(f"no {action_id} in the view")
+
+
+@pytest.mark.parametrize("parser", ["h11", "httptools"])
+async def test_heads_over_16_kib_are_431_whichever_parser(parser: str) -> None:
+    """The cap is measured before any parser sees the bytes (httptools has none of its own)."""
+    chosen = GuardedH11Protocol if parser == "h11" else protocol_class()
+    assert parser in chosen.__mro__[2].__module__
+    server = LoopbackServer(JSONResponse({"status": "ok"}), http=chosen)
+    url = await server.start()
+    port = int(url.rsplit(":", 1)[1])
+    try:
+        for size, status in ((15 * 1024, b"200"), (17 * 1024, b"431"), (1024 * 1024, b"431")):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            pad = b"x" * (size - 60)
+            writer.write(b"GET / HTTP/1.1\r\nHost: a\r\nX-Pad: " + pad + b"\r\n\r\n")
+            answer = await asyncio.wait_for(reader.read(100), 5)
+            writer.close()
+            assert answer.startswith(b"HTTP/1.1 " + status), (parser, size, answer)
+    finally:
+        await server.stop()
