@@ -41,6 +41,11 @@ def provider_sentence(exc: ProviderError) -> str:
     name = PROVIDER_NAMES.get(exc.provider, exc.provider)
     if isinstance(exc, Rejected):
         return exc.user_message
+    if isinstance(exc, RateLimited) and exc.own_share:
+        return (
+            f"You've used your share of {name} requests for this minute; "
+            f"please try again in {max(1, round(exc.retry_after))} seconds."
+        )
     if isinstance(exc, RateLimited):
         return f"{name} is busy; please try again in {max(1, round(exc.retry_after))} seconds."
     if isinstance(exc, NotFound):

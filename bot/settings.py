@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     switchboard_public_url: str | None = None
     switchboard_secret_key: SecretStr | None = None
     switchboard_drift_check_seconds: float = Field(default=300, gt=0)
+    # One person's most of any group's 60 s window on the administrator's token (1: no cap).
+    switchboard_person_share: float = Field(default=0.2, gt=0, le=1)
 
     # Not in CONTRACT's table: tuning knobs with safe defaults (tests shorten them).
     switchboard_max_background_tasks: int = Field(default=20, ge=1)

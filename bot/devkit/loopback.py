@@ -13,9 +13,15 @@ from bot.web.serve import SERVER_LIMITS
 
 
 class LoopbackServer:
-    def __init__(self, app: ASGIApp, *, lifespan: Literal["auto", "on", "off"] = "off") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        lifespan: Literal["auto", "on", "off"] = "off",
+        http: type[asyncio.Protocol] | str = "auto",
+    ) -> None:
         self._config = uvicorn.Config(
-            app, log_config=None, access_log=False, lifespan=lifespan, **SERVER_LIMITS
+            app, log_config=None, access_log=False, lifespan=lifespan, http=http, **SERVER_LIMITS
         )
         self._server = uvicorn.Server(self._config)
         self._task: asyncio.Task[None] | None = None

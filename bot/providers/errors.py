@@ -54,9 +54,14 @@ class SignInExpired(AuthError):
 
 
 class RateLimited(ProviderError):
-    def __init__(self, message: str, *, retry_after: float, **context: object) -> None:
+    """`own_share`: the person used their share of a shared token; others are still served."""
+
+    def __init__(
+        self, message: str, *, retry_after: float, own_share: bool = False, **context: object
+    ) -> None:
         super().__init__(message, **context)  # type: ignore[arg-type]
         self.retry_after = retry_after
+        self.own_share = own_share
 
 
 class NotFound(ProviderError):

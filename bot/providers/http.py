@@ -99,23 +99,32 @@ class ProviderHttp:
         return await self._reads.join(key, read)
 
     async def send(
-        self, request: httpx.Request, *, kind: Kind, group: str, account: str = "app"
+        self,
+        request: httpx.Request,
+        *,
+        kind: Kind,
+        group: str,
+        account: str = "app",
+        person: str | None = None,
     ) -> httpx.Response:
         """Send with retries; returns any response below 500 other than 429.
 
-        `account` names whose rate bucket the request counts in (RingCentral: per login).
+        `account` names whose rate bucket the request counts in (RingCentral: per login);
+        `person`, when the bucket is shared by several people (the administrator's token),
+        names whose fair share of it the request also counts in.
         """
         if kind is not Kind.READ:
             self._reads.forget_all()  # a change: no read from now on joins an older one
-        return await self._send(request, kind=kind, group=group, account=account)
+        return await self._send(request, kind=kind, group=group, account=account, person=person)
 
     async def _send(
-        self, request: httpx.Request, *, kind: Kind, group: str, account: str
+        self, request: httpx.Request, *, kind: Kind, group: str, account: str, person: str | None
     ) -> httpx.Response:
         started = time.monotonic()
         for attempt in range(1, self.policy.tries + 1):
             last = attempt == self.policy.tries or self._out_of_time(started)
-            ticket = await self.limiter.acquire(account, group)  # the penalty is checked here
+            # the penalty and the person's share are checked here
+            ticket = await self.limiter.acquire(account, group, person=person)
             try:
                 response = await self.client.send(request)
             except _NOT_SENT as exc:
@@ -125,12 +134,15 @@ class ProviderHttp:
                 if kind not in _RESEND_AFTER_SENT:
                     raise error from None
             else:
-                await self.limiter.observe(ticket, response.headers)
                 if response.status_code == 429:
+                    # Read by its Retry-After alone: the 429's own `X-Rate-Limit-Remaining: 0`
+                    # describes the penalty, not a window full of sends (believing it held
+                    # the group a whole window after a `Retry-After: 2`).
                     await self._note_429(response, group, account)
                     if last:
                         raise self._rate_limited(response, group)
                     continue
+                await self.limiter.observe(ticket, response.headers)
                 if response.status_code < 500:
                     return response
                 error = Unavailable(

@@ -5,7 +5,10 @@ Heavy 10, Auth 5) and a 429 starts a penalty that restarts on every request sent
 it. So the limiter:
 - counts every instance's sends in the store (`bot.store.rate_windows`), reserving a place
   right before each send, which is also when the penalty is checked;
-- believes the platform's `X-Rate-Limit-Limit/-Remaining` when they say fewer are left;
+- believes the platform's `X-Rate-Limit-Limit/-Remaining` when they say fewer are left
+  (never those of a 429, which describe the penalty: its `Retry-After` says how long);
+- gives each person at most `person_share` of a window on a token several people share
+  (the administrator's), so one person's burst never locks everyone else out;
 - bounds every wait: a person's request waits at most 5 s (CONTRACT "Rate limits"), then
   fails at once with `RateLimited(retry_after)` and nothing is sent; background work
   (the engine, reverts, profile checks) waits longer but uses at most three quarters of a
@@ -35,6 +38,7 @@ WINDOW_MARGIN_SECONDS = 1.0
 PERSON_WAIT_SECONDS = 5.0
 BACKGROUND_WAIT_SECONDS = 30.0
 BACKGROUND_SHARE = 0.75  # of each window; the rest is kept for people
+PERSON_SHARE = 0.2  # of each window on a shared token, for any one person (1: no cap)
 
 
 class Priority(enum.Enum):
@@ -72,6 +76,7 @@ class RateLimiter:
         database: Database | None,
         enabled: bool = True,
         person_wait: float = PERSON_WAIT_SECONDS,
+        person_share: float = PERSON_SHARE,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -80,6 +85,7 @@ class RateLimiter:
         self._limits = dict(limits)
         self._database = database
         self._person_wait = person_wait
+        self._person_share = person_share
         self._clock = clock
         self._sleep = sleep
         self._penalties: dict[str, float] = {}  # what this process already knows
@@ -87,8 +93,19 @@ class RateLimiter:
     def _bucket(self, token: str, group: str) -> str:
         return f"{self.provider}:{token}:{group}"
 
-    async def acquire(self, token: str, group: str) -> Ticket | None:
-        """A place for one send of `group` with `token`; raises RateLimited past the bound."""
+    def _person_cap(self, limit: int, person: str | None, level: Priority) -> int | None:
+        """How many of a window `person` may use on a shared token; None: no cap applies."""
+        if person is None or level is not Priority.PERSON or self._person_share >= 1:
+            return None
+        return max(1, math.floor(limit * self._person_share))
+
+    async def acquire(self, token: str, group: str, *, person: str | None = None) -> Ticket | None:
+        """A place for one send of `group` with `token`; raises RateLimited past the bound.
+
+        With `person` (a token several people share), that person also takes a place in
+        their own share of the window (`person_share` of it), so one person's burst leaves
+        the rest of the window to everyone else; past it only they are told to wait.
+        """
         limit = self._limits.get(group)
         if limit is None or self._database is None:
             return None
@@ -104,8 +121,24 @@ class RateLimiter:
         while True:
             now = self._clock()
             known = self._penalties.get(bucket, 0.0) - now
+            share = self._person_cap(limit, person, level)
             if known > 0:
-                wait, penalized = known, True
+                wait, penalized, own_share = known, True, False
+            elif (
+                share is not None
+                and not (
+                    theirs := await rate_windows.reserve(
+                        self._database,
+                        bucket=f"{bucket}@{person}",
+                        limit=share,
+                        cap=share,
+                        window=WINDOW_SECONDS + WINDOW_MARGIN_SECONDS,
+                        now=now,
+                        count=self.enabled,
+                    )
+                ).granted
+            ):
+                wait, penalized, own_share = theirs.wait, False, True
             else:
                 got = await rate_windows.reserve(
                     self._database,
@@ -118,13 +151,16 @@ class RateLimiter:
                 )
                 if got.granted:
                     return Ticket(bucket, got.used, got.limit)
-                wait, penalized = got.wait, got.penalized
+                if share is not None and self.enabled:  # nothing sent: the person's place back
+                    await rate_windows.release(self._database, bucket=f"{bucket}@{person}", at=now)
+                wait, penalized, own_share = got.wait, got.penalized, False
                 if penalized:
                     self._penalties[bucket] = now + wait
             if now - started + wait > bound:
                 raise RateLimited(
                     f"group {group} {'penalized' if penalized else 'at its limit'}",
                     retry_after=math.ceil(wait),
+                    own_share=own_share,
                     provider=self.provider,
                     status=429 if penalized else None,
                 )

@@ -162,6 +162,7 @@ class _Builder:
             database=self.database,
             enabled=self.settings.switchboard_rate_budget,
             person_wait=policy.max_hold_wait,
+            person_share=self.settings.switchboard_person_share,
         )
         return ProviderHttp(client, provider=name.value, policy=policy, limiter=limiter)
 

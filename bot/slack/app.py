@@ -106,7 +106,9 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         slack_user_var.set(user_id or "-")
         command_var.set(_what(body))
         workspace = await runtime.workspace.get()
-        if workspace is None or not workspace.owns(context.team_id, context.enterprise_id):
+        if workspace is None or not all(
+            workspace.owns(team, enterprise) for team, enterprise in _named_workspaces(body, context)
+        ):
             log.warning("refused a request from workspace %s", context.team_id or "-")
             text = NOT_OUR_WORKSPACE if workspace is not None else SLACK_UNCONFIRMED
             return _ack_only(text) if "command" in body else BoltResponse(status=200, body="")
@@ -143,6 +145,29 @@ def _response_url(body: dict[str, Any]) -> str | None:
         urls[0].get("response_url") if isinstance(urls[0], dict) else None
     )
     return str(found) if found else None
+
+
+def _named_workspaces(
+    body: dict[str, Any], context: AsyncBoltContext
+) -> list[tuple[str | None, str | None]]:
+    """Every (team, enterprise) the request names; each must be ours.
+
+    Bolt's own `context.team_id` prefers `view.app_installed_team_id`, which a view
+    submitted from another workspace may set to ours: so `team.id`, `user.team_id` and
+    `team_id` are checked too, whichever the request carries (CONTRACT "Fair shares and a
+    hardened front").
+    """
+    enterprise = context.enterprise_id
+    named: list[tuple[str | None, str | None]] = [(context.team_id, enterprise)]
+    team, user = body.get("team"), body.get("user")
+    for found in (
+        team.get("id") if isinstance(team, dict) else team,
+        user.get("team_id") if isinstance(user, dict) else None,
+        body.get("team_id"),
+    ):
+        if found is not None:
+            named.append((str(found), enterprise))
+    return named
 
 
 def _what(body: dict[str, Any]) -> str:

@@ -64,6 +64,14 @@ def _reserve(
     return Reservation(True, 0.0, len(sent) + 1, effective)
 
 
+def _release(row: _Window, at: float) -> None:
+    """Give back the place taken at `at` (its send did not happen)."""
+    sent = list(row.sent or [])
+    if at in sent:
+        sent.remove(at)
+        row.sent = sent
+
+
 def _penalize(row: _Window, until: float) -> None:
     row.penalty_until = max(until, row.penalty_until or 0.0)
 
@@ -113,6 +121,11 @@ async def reserve(
     return await _Shared(database, bucket).apply(
         lambda row: _reserve(row, limit=limit, cap=cap, window=window, now=now, count=count)
     )
+
+
+async def release(database: Database, *, bucket: str, at: float) -> None:
+    """The place reserved at `at` was not used: it is free again."""
+    await _Shared(database, bucket).apply(lambda row: _release(row, at))
 
 
 async def penalize(database: Database, *, bucket: str, until: float) -> None:

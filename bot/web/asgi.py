@@ -7,33 +7,19 @@ import logging
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.web import oauth_callback, ringcentral_webhook, signing
+from bot.web.bodies import read_capped
 from bot.web.payload_guard import is_well_formed, raw_for_bolt
 from bot.web.readiness import Readiness
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 512 * 1024  # Slack's own payloads are far smaller (CONTRACT "Limits at the front")
-
-
-async def read_capped(request: Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it is known to exceed `limit` (never read whole)."""
-    declared = request.headers.get("content-length", "")
-    if declared and (not declared.isdigit() or len(declared) > 12 or int(declared) > limit):
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 class SwitchboardHttp(Starlette):
@@ -79,7 +65,13 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
             return JSONResponse({"status": "degraded", "degraded": degraded})
         return JSONResponse({"status": "ready"})
 
+    async def went_away(request: Request, _: Exception) -> Response:
+        """A client that left mid-request: one line, no traceback (nobody reads the answer)."""
+        log.info("the client went away mid-request: %s %s", request.method, request.url.path)
+        return Response(status_code=400)
+
     app = SwitchboardHttp(
+        exception_handlers={ClientDisconnect: went_away},
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),

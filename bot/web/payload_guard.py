@@ -3,14 +3,15 @@
 A request signed with our secret is trusted to be from Slack, but Bolt itself fails with a
 500 on some shapes Slack never sends (a `view` that is not an object, say). Anything that
 does not look like a Slack payload is refused with 400 here, so nothing downstream has to
-guess.
+guess; JSON too deep or with numbers out of range among them (`bot.web.bodies`).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qs
+
+from bot.web.bodies import load_json
 
 INTERACTIVE = {
     "block_actions",
@@ -26,13 +27,13 @@ OBJECT_FIELDS = ("user", "view", "container", "team", "channel", "message", "sta
 def is_well_formed(body: bytes, content_type: str) -> bool:
     try:
         if "application/json" in content_type:
-            return _event(json.loads(body))
+            return _event(load_json(body))
         form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
     except (ValueError, UnicodeDecodeError):
         return False
     if "payload" in form:
         try:
-            return _interactive(json.loads(form["payload"][0]))
+            return _interactive(load_json(form["payload"][0]))
         except ValueError:
             return False
     return bool(form.get("command")) and bool(form.get("user_id"))

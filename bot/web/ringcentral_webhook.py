@@ -4,11 +4,12 @@
   echoed at once with 200 and an empty body (the answer must stay under 1 KiB, within 3 s).
 - Otherwise the `Verification-Token` must be our subscription's, else 401 and nothing is
   done; the notification is handled after the answer, so RingCentral never waits on Slack.
+- A body that is not JSON, nests deeper than 32 levels or holds a number out of range is
+  answered 400 before anything is done (`bot.web.bodies`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from starlette.routing import Route
 
 from bot.runtime import Runtime
 from bot.services.push import WEBHOOK_PATH
+from bot.web.bodies import load_json, read_capped
 
 log = logging.getLogger(__name__)
 MAX_NOTIFICATION_BYTES = 256 * 1024
@@ -30,13 +32,14 @@ def route(runtime: Runtime) -> Route:
         if not await runtime.push.verified(request.headers.get("verification-token")):
             log.warning("refused a RingCentral notification with a wrong verification token")
             return JSONResponse({"error": "invalid verification token"}, status_code=401)
-        body = await request.body()
-        if len(body) > MAX_NOTIFICATION_BYTES:
+        body = await read_capped(request, MAX_NOTIFICATION_BYTES)
+        if body is None:
             return JSONResponse({"error": "too large"}, status_code=413)
         try:
-            note = json.loads(body)
+            note = load_json(body)  # too deep or out of range (a `sequence` of 10**30): 400
         except ValueError:
-            return JSONResponse({"error": "not JSON"}, status_code=400)
+            log.warning("refused a RingCentral notification that is not JSON within bounds")
+            return JSONResponse({"error": "malformed JSON"}, status_code=400)
         if isinstance(note, dict):
             runtime.tasks.spawn(runtime.cards.notified(note))
         return Response(status_code=200)

@@ -150,3 +150,48 @@ async def outcomes_of(limiter: RateLimiter, group: str, n: int) -> list[bool]:
         else:
             results.append(True)
     return results
+
+
+async def test_one_person_gets_a_fifth_of_a_shared_window_and_others_the_rest(
+    instances: Instances,
+) -> None:
+    async def person(limiter: RateLimiter, who: str, n: int) -> list[str]:
+        async def one() -> str:
+            try:
+                await limiter.acquire("admin", "Medium", person=who)
+            except RateLimited as exc:
+                return "own share used" if exc.own_share else "window full"
+            return "sent"
+
+        return [await one() for _ in range(n)]
+
+    bob = await person(instances.first, "bob", 12) + await person(instances.second, "bob", 12)
+    assert bob == ["sent"] * 8 + ["own share used"] * 16  # Medium 40: a fifth, both instances
+    for who in ("carol", "alice", "admin"):
+        assert await person(instances.second, who, 8) == ["sent"] * 8
+    assert await person(instances.first, "dave", 9) == ["sent"] * 8 + ["own share used"]
+    assert await person(instances.first, "erin", 2) == ["window full"] * 2  # 40 sent in all
+    instances.clock.now += 61
+    assert await person(instances.second, "erin", 8) == ["sent"] * 8  # her refused tries took nothing
+
+
+async def test_a_share_of_one_turns_the_per_person_cap_off(database_url: str) -> None:
+    database = Database(database_url)
+    await upgrade(database)
+    clock = Clock()
+    limiter = RateLimiter(
+        provider="ringcentral",
+        limits=GROUP_LIMITS,
+        database=database,
+        clock=clock,
+        sleep=clock.sleep,
+        person_share=1,
+    )
+    try:
+        granted = 0
+        for _ in range(40):
+            await limiter.acquire("admin", "Medium", person="bob")
+            granted += 1
+        assert granted == 40
+    finally:
+        await database.dispose()

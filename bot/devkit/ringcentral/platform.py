@@ -2,6 +2,11 @@
 throttling itself (429 CMN-301, Retry-After 60, a penalty that restarts on any request of
 its group), `uri`s naming the host that was called, and JSON bodies for unknown paths.
 
+A 429 carries `Retry-After` (the seconds before the group may be used again) and the
+`X-Rate-Limit-*` headers with `Remaining: 0`, as every 429 does on the platform
+(https://developers.ringcentral.com/guide/basics/rate-limits: "The retry period (in
+seconds) after which more requests can be sent, is specified in Retry-After").
+
 Limits are per (token, throttling group) in any 60 s window (RingCentral's rate-limits
 page: Light 50, Medium 40, Heavy 10, Auth 5). The group of each operation is the spec's
 `x-throttling-group` (`GROUPS`; a contract test checks this table against the OpenAPI file).
@@ -175,7 +180,10 @@ class _Rewriting:
             headers.append((b"content-type", b"application/json"))
         elif is_json:
             body = body.replace(PLATFORM, self._host)
-        headers = [*headers, *self._extra, (b"content-length", str(len(body)).encode())]
+        extra = self._extra
+        if self._status == 429:  # a 429 (an injected one too) leaves nothing: Remaining 0
+            extra = [(k, b"0" if k == b"x-rate-limit-remaining" else v) for k, v in extra]
+        headers = [*headers, *extra, (b"content-length", str(len(body)).encode())]
         await self._send({"type": "http.response.start", "status": self._status, "headers": headers})
         await self._send({"type": "http.response.body", "body": body})
 

@@ -187,13 +187,21 @@ class RingCentralClient:
         for renewed in (False, True):
             request = self._http.client.build_request(method, path, params=params, json=json)
             request.headers["Authorization"] = f"Bearer {token}"
-            response = await self._http.send(request, kind=kind, group=group, account=tokens.account)
+            response = await self._http.send(
+                request, kind=kind, group=group, account=tokens.account, person=self._sharing(tokens)
+            )
             if response.status_code != 401 or renewed:
                 break
             tokens, token = await self._token(tokens, stale=token)
         if response.status_code >= 400:
             raise error_for(response)
         return response
+
+    def _sharing(self, tokens: TokenManager) -> str | None:
+        """The person a request on the administrator's token counts against (their fair
+        share of it); None on a person's own token, which is theirs alone."""
+        person = slack_user_var.get()
+        return person if tokens is self.tokens and person != "-" else None
 
     async def _tokens_for(self, path: str) -> TokenManager:
         """The acting person's own tokens for a request about their own extension, else the admin's."""
