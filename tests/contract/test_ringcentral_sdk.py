@@ -407,6 +407,14 @@ def mixed_flows(url: str) -> dict[str, Any]:
             exc.api_response().response().status_code,
             exc.api_response().json_dict(),
         )
+    import requests
+
+    authorize = requests.get(
+        f"{url}/restapi/oauth/authorize",
+        params={"response_type": "code", "client_id": "client-id", "redirect_uri": "https://x/cb"},
+        timeout=5,
+    )
+    seen["authorize_on_jwt_app"] = (authorize.status_code, authorize.json())
     sign_in_with_code(url, "alice@example.com", client="code-app")
     try:
         SDK("code-app", "client-secret", url).platform().login(jwt="alice@example.com")
@@ -425,7 +433,7 @@ async def test_a_client_id_is_an_app_of_one_auth_flow(
     """RingCentral: an app is configured for one auth flow; the other grant is refused."""
     app, url = platform
     seen = await asyncio.to_thread(mixed_flows, url)
-    for key in ("code_on_jwt_app", "jwt_on_code_app"):
+    for key in ("code_on_jwt_app", "jwt_on_code_app", "authorize_on_jwt_app"):
         status, body = seen[key]
         assert status == 400
         assert body["error"] == "unauthorized_client"

@@ -220,6 +220,9 @@ async def test_whoever_may_not_be_linked_by_email_may_not_connect(bot: Harness) 
         from sqlalchemy import func, select
 
         assert await session.scalar(select(func.count()).select_from(OAuthState)) == 0
+    home = await bot.signed(payloads.app_home_opened(user.id), content_type="application/json")
+    view = next(c for c in home.calls if c.method == "views.publish").args["view"]
+    assert "home_signin_connect" not in str(view)  # no offer a guest can't take
 
 
 async def test_connecting_links_the_line_and_uses_the_persons_own_token(bot: Harness) -> None:
