@@ -43,6 +43,9 @@ NOT_A_MEMBER = (
 # found within the hour.
 MISS_TTL = timedelta(hours=1)
 LINE_TAKEN = f"The phone line with your email is already linked to someone else; {ASK_ADMIN}."
+# A person's extension is read back at most this often (Slack sends `user_change` for any
+# profile edit, a status included; each read is a request on the administrator's bucket).
+DIRECTORY_RECHECK_GAP_SECONDS = 600.0
 SYSTEM = "switchboard"
 
 
@@ -75,6 +78,7 @@ class Identity:
         self._specs = LineSpecs(directory, providers, virtual_numbers, region)
         self._links: dict[str, tuple[float, list[LinkRecord]]] = {}
         self._why_not: dict[str, str] = {}
+        self._read_back: dict[str, float] = {}  # when each person's extension was last read
 
     @property
     def directory(self) -> Directory | None:
@@ -260,8 +264,13 @@ class Identity:
         """
         if self._directory is None:
             return []
+        last = self._read_back.get(profile.slack_user_id)
+        if last is not None and time.monotonic() - last < DIRECTORY_RECHECK_GAP_SECONDS:
+            return []
         async with self._database.session() as session:
             links = await link_store.links_of(session, slack_user_id=profile.slack_user_id)
+        if any(x.source == "email" for x in links):
+            self._read_back[profile.slack_user_id] = time.monotonic()
         email = (profile.email or "").strip().lower()
         stale: list[LinkRecord] = []
         for x in links:

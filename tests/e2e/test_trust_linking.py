@@ -265,3 +265,15 @@ async def test_an_extension_given_a_new_email_loses_its_email_link_on_the_daily_
     assert await lines_of(bot, user_id("alice")) == []
     assert await lines_of(bot, user_id("bob")) == ["ringcentral:2263489004"]  # still bob's
     assert "aren't linked" in (await bot.command("alice", "/forward", "list")).text
+
+
+async def test_profile_edits_in_a_row_read_the_extension_back_once(bot: Harness) -> None:
+    """Slack sends `user_change` for any edit (a status too): one read of the line per 10 min."""
+    await bot.command("alice", "/forward", "list")
+    alice = bot.slack.users[user_id("alice")]
+    before = bot.rc_faults.count("GET", f"/extension/{ALICE_EXT}")
+    for _ in range(5):
+        event = payloads.event(event={"type": "user_change", "user": alice.as_api()})
+        assert (await bot.signed(event, content_type="application/json")).status == 200
+    assert bot.rc_faults.count("GET", f"/extension/{ALICE_EXT}") == before + 1
+    assert await lines_of(bot, user_id("alice")) == [f"ringcentral:{ALICE_EXT}"]
