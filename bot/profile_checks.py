@@ -1,8 +1,10 @@
-"""Email links re-checked against Slack profiles: on `user_change`, and at least daily.
+"""Email links re-checked against Slack profiles and the provider's directory: on
+`user_change`, and at least daily.
 
-CONTRACT "Trust": an email link holds only while the email still matches and the person
-is still a confirmed full member; otherwise it is removed at once (audited) and the person
-told to ask an admin. Admin links are kept.
+CONTRACT "Trust": an email link holds only while the email still matches (the Slack
+profile's, and the extension's at the provider) and the person is still a confirmed full
+member; otherwise it is removed at once (audited) and the person told to ask an admin.
+Admin links and own sign-ins are kept.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ RECHECKS_PER_TICK = 20
 
 
 async def recheck(runtime: Runtime, profile: Profile) -> int:
-    """Apply a fresh profile; returns how many email links it removed."""
+    """Apply a fresh profile, then the directory; returns how many email links were removed."""
     removed = await runtime.identity.profile_changed(profile)
     if removed:
         lines = ", ".join(f"extension `{x.extension_number}`" for x in removed)
@@ -29,7 +31,15 @@ async def recheck(runtime: Runtime, profile: Profile) -> int:
             profile.slack_user_id,
             f"Your Slack profile changed, so Switchboard no longer acts on {lines} for you; {ASK_ADMIN}.",
         )
-    return len(removed)
+    reassigned = await runtime.identity.directory_changed(profile)
+    if reassigned:
+        lines = ", ".join(f"extension `{x.extension_number}`" for x in reassigned)
+        await runtime.notify(
+            profile.slack_user_id,
+            f"The phone system no longer gives {lines} your email, so Switchboard no longer acts "
+            f"on it for you; {ASK_ADMIN}.",
+        )
+    return len(removed) + len(reassigned)
 
 
 async def recheck_due(runtime: Runtime, now: datetime) -> int:

@@ -205,6 +205,7 @@ async def start_runtime(
             public_url=settings.switchboard_public_url,
             clock=utcnow,
             box=SecretBox(settings.switchboard_secret_key),
+            ringcentral=providers.ringcentral is not None,
         ),
         push=PushKeeper(
             database=database,

@@ -1,5 +1,5 @@
 """The scheduler: every SWITCHBOARD_TICK_SECONDS, revert due quick toggles and reconcile
-on-call hotlines (bot.oncall.engine).
+on-call hotlines (bot.oncall.engine); re-check email links and keep own sign-ins alive.
 
 Rows are leased before work starts (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE
 on SQLite), so with several instances each revert is done once; a crash mid-way lets the
@@ -45,9 +45,17 @@ class Scheduler:
         await self.runtime.handoffs.tick(moment)
         await self._purge_keys(moment)
         await profile_checks.recheck_due(self.runtime, moment)
+        await self._keep_sign_ins(moment)
         await self.runtime.notices.send_stored()
         await self._keep_push()
         return len(due)
+
+    async def _keep_sign_ins(self, now: datetime) -> None:
+        """Own sign-ins renewed at least daily; a failure waits a tick."""
+        try:
+            await self.runtime.sign_in.keep_alive(now)
+        except Exception as exc:
+            log.warning("keeping sign-ins alive: %s", describe(exc, log))
 
     async def _keep_push(self) -> None:
         """The push subscription (created, renewed, recreated); a failure waits a tick."""

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     ringcentral_client_id: str | None = None
     ringcentral_client_secret: SecretStr | None = None
     ringcentral_jwt: SecretStr | None = None
+    # The app of personal sign-ins (authorization code): RingCentral gives an app one auth flow.
+    ringcentral_signin_client_id: str | None = None
+    ringcentral_signin_client_secret: SecretStr | None = None
 
     voipnow_url: str | None = None
     voipnow_client_id: str | None = None
@@ -166,7 +169,19 @@ class Settings(BaseSettings):
             for name in _REQUIRED_CREDENTIALS.get(provider, ()):
                 if getattr(self, name) in (None, "", []):
                     raise ConfigError(f"{name.upper()} is required when {provider} is used")
+        pair = ("ringcentral_signin_client_id", "ringcentral_signin_client_secret")
+        given = [name for name in pair if getattr(self, name)]
+        if len(given) == 1:
+            missing = next(name for name in pair if name not in given)
+            raise ConfigError(f"{missing.upper()} is required with {given[0].upper()}")
         return self
+
+    @property
+    def signin_app(self) -> tuple[str, SecretStr] | None:
+        """The personal sign-in app's client id and secret, when both are set."""
+        if self.ringcentral_signin_client_id and self.ringcentral_signin_client_secret:
+            return self.ringcentral_signin_client_id, self.ringcentral_signin_client_secret
+        return None
 
     @property
     def providers(self) -> tuple[Provider, ...]:
@@ -191,6 +206,7 @@ class Settings(BaseSettings):
             self.slack_app_token,
             self.ringcentral_client_secret,
             self.ringcentral_jwt,
+            self.ringcentral_signin_client_secret,
             self.voipnow_client_secret,
             self.smspartner_api_key,
             self.switchboard_secret_key,

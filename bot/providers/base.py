@@ -38,6 +38,10 @@ class Directory(Protocol):
 
     async def find_by_extension_number(self, number: str) -> DirectoryEntry | None: ...
 
+    async def entry(self, line_id: str) -> DirectoryEntry | None:
+        """The line as the directory has it now (never cached); None when it is gone."""
+        ...
+
     async def list_people(self) -> list[DirectoryEntry]: ...
 
 

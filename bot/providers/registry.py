@@ -34,6 +34,9 @@ Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration p
 CONNECT_TIMEOUT = 5.0
 RINGCENTRAL_RETRY_AFTER_DEFAULT = 60.0  # DESIGN: RingCentral's Retry-After default; others 30 s
 EMULATOR_IDENTITY = "admin@example.com"  # the emulator's JWT assertion: the account admin
+# The built-in emulator's personal sign-in app: an app of its own, since RingCentral (and the
+# emulator) fix a client id to one auth flow.
+EMULATOR_SIGNIN_APP = ("emulator-signin", SecretStr("emulator"))
 
 
 @dataclass
@@ -112,6 +115,7 @@ class _Builder:
             "emulator",
             SecretStr("emulator"),
             SecretStr(EMULATOR_IDENTITY),
+            EMULATOR_SIGNIN_APP,
         )
         found.voipnow = self._voipnow(urls[ProviderName.VOIPNOW], "emulator", SecretStr("emulator"))
         found.smspartner = self._smspartner(
@@ -130,6 +134,7 @@ class _Builder:
                 s.ringcentral_client_id,
                 s.ringcentral_client_secret,
                 s.ringcentral_jwt,
+                s.signin_app,
             )
         if Provider.VOIPNOW in s.providers:
             assert s.voipnow_url
@@ -167,7 +172,12 @@ class _Builder:
         return ProviderHttp(client, provider=name.value, policy=policy, limiter=limiter)
 
     def _ringcentral(
-        self, url: str, client_id: str, secret: SecretStr, jwt: SecretStr
+        self,
+        url: str,
+        client_id: str,
+        secret: SecretStr,
+        jwt: SecretStr,
+        signin_app: tuple[str, SecretStr] | None,
     ) -> RingCentralClient:
         http = self._http(ProviderName.RINGCENTRAL, url, GROUP_LIMITS, RINGCENTRAL_RETRY_AFTER_DEFAULT)
         box = SecretBox(self.settings.switchboard_secret_key)
@@ -180,14 +190,16 @@ class _Builder:
             on_rejected=self.alert,
             box=box,
         )
-        sign_ins = SignIns(
-            http=http,
-            database=self.database,
-            server_url=url,
-            client_id=client_id,
-            client_secret=secret,
-            box=box,
-        )
+        sign_ins = None
+        if signin_app is not None:  # personal sign-ins run on their own app (authorization code)
+            sign_ins = SignIns(
+                http=http,
+                database=self.database,
+                server_url=url,
+                client_id=signin_app[0],
+                client_secret=signin_app[1],
+                box=box,
+            )
         return RingCentralClient(http=http, tokens=tokens, sign_ins=sign_ins)
 
     def _voipnow(self, url: str, client_id: str, secret: SecretStr) -> VoipNowClient:

@@ -2,7 +2,8 @@
 
 CONTRACT "Trust": an email link only for a confirmed full member of our workspace, a line
 belongs to one Slack user (a unique index backs it), an email link lasts only while the
-email still matches, and a rotation's hotline is never a person's line.
+email still matches (on Slack's side and on the provider's: an extension given to a new
+hire), and a rotation's hotline is never a person's line.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.errors import NotLinked, UserError
 from bot.providers.base import Directory, ProviderName
+from bot.providers.errors import ProviderError
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
 from bot.services.line_specs import LineSpecs
@@ -41,6 +43,9 @@ NOT_A_MEMBER = (
 # found within the hour.
 MISS_TTL = timedelta(hours=1)
 LINE_TAKEN = f"The phone line with your email is already linked to someone else; {ASK_ADMIN}."
+# A person's extension is read back at most this often (Slack sends `user_change` for any
+# profile edit, a status included; each read is a request on the administrator's bucket).
+DIRECTORY_RECHECK_GAP_SECONDS = 600.0
 SYSTEM = "switchboard"
 
 
@@ -73,6 +78,7 @@ class Identity:
         self._specs = LineSpecs(directory, providers, virtual_numbers, region)
         self._links: dict[str, tuple[float, list[LinkRecord]]] = {}
         self._why_not: dict[str, str] = {}
+        self._read_back: dict[str, float] = {}  # when each person's extension was last read
 
     @property
     def directory(self) -> Directory | None:
@@ -248,6 +254,62 @@ class Identity:
             self._why_not[profile.slack_user_id] = NOT_A_MEMBER
             log.warning("removed %d email link(s) after a profile change", len(stale))
         return stale
+
+    async def directory_changed(self, profile: Profile) -> list[LinkRecord]:
+        """Re-check a user's email links against the directory; returns the links removed.
+
+        An email link holds only while the extension still has the person's email: an
+        extension reassigned to someone else (a new email) or gone loses it (audited).
+        A directory that can't be read removes nothing (the next check tries again).
+        """
+        if self._directory is None:
+            return []
+        last = self._read_back.get(profile.slack_user_id)
+        if last is not None and time.monotonic() - last < DIRECTORY_RECHECK_GAP_SECONDS:
+            return []
+        async with self._database.session() as session:
+            links = await link_store.links_of(session, slack_user_id=profile.slack_user_id)
+        if any(x.source == "email" for x in links):
+            self._read_back[profile.slack_user_id] = time.monotonic()
+        email = (profile.email or "").strip().lower()
+        stale: list[LinkRecord] = []
+        for x in links:
+            if x.source != "email" or x.provider != self._directory.provider.value:
+                continue
+            try:
+                entry = await self._directory.entry(x.line_id)
+            except ProviderError as exc:
+                log.warning(
+                    "could not re-read a linked extension (%s); will try again", type(exc).__name__
+                )
+                continue
+            if entry is None or not email or entry.email.strip().lower() != email:
+                stale.append(x)
+        if not stale:
+            return []
+        now = self._clock()
+        removed: list[LinkRecord] = []
+        async with self._database.session() as session:
+            for x in stale:
+                if not await link_store.remove_email_link(
+                    session, slack_user_id=x.slack_user_id, provider=x.provider, line_id=x.line_id
+                ):
+                    continue  # changed meanwhile (an admin link, a sign-in): theirs to keep
+                removed.append(x)
+                await audit.record(
+                    session,
+                    actor=SYSTEM,
+                    subject=x.slack_user_id,
+                    line=x.ref,
+                    action="unlink.directory",
+                    before=snapshot(x),
+                    after=None,
+                    now=now,
+                )
+        self.forget_links(profile.slack_user_id)
+        if removed:
+            log.warning("removed %d email link(s): the extension's email changed", len(removed))
+        return removed
 
     async def due_for_check(self, *, before: datetime, limit: int) -> list[str]:
         async with self._database.session() as session:

@@ -4,21 +4,31 @@ Their own sign-in gives them their own rate bucket (RingCentral limits per user 
 and is proof that the extension is theirs: it replaces their email link and takes the
 line from anyone holding it by email (who is told). A line an admin linked to someone
 else, a rotation's hotline, and a person an admin unlinked are refused.
+
+A sign-in proves ownership only when the person who asked is the one who signed in: the
+link opens the bot's start page, which binds the sign-in to that browser with a cookie,
+and the callback links nothing unless the same browser comes back with it (a link sent on
+to a colleague can't finish) and the extension signed into has the email of the Slack
+profile. Whoever may not be linked by email (guests, external users, unconfirmed emails,
+bots) may not connect either.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode, urlsplit
 
 from bot.domain.lines import ProviderName
 from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
+from bot.providers.ringcentral.models import ExtensionInfo
 from bot.providers.ringcentral.sign_ins import SignIns
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
@@ -32,7 +42,32 @@ from bot.store.sealed import PLAIN, SecretBox
 log = logging.getLogger(__name__)
 
 CONNECT_TTL = timedelta(minutes=10)
+# Every connected pair is renewed when it is older than this: at least once a day.
+KEEP_ALIVE_AFTER = timedelta(hours=20)
+KEEP_ALIVE_PER_TICK = 20
+START_PATH = "/ringcentral/oauth/start"
 CALLBACK_PATH = "/ringcentral/oauth/callback"
+COOKIE = "switchboard_signin"
+COOKIE_PATH = "/ringcentral/oauth"
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+NOT_SET_UP = (
+    "Connecting your own RingCentral login isn't possible here: personal sign-in isn't set up "
+    "in this deployment (a Switchboard admin sets RINGCENTRAL_SIGNIN_CLIENT_ID and "
+    "RINGCENTRAL_SIGNIN_CLIENT_SECRET)."
+)
+MAY_NOT_CONNECT = (
+    "Only full members of this workspace with a confirmed email can connect their own "
+    "RingCentral login, so an admin has to link you: ask a Switchboard admin."
+)
+OPENED_ELSEWHERE = (
+    "This sign-in link can't be used here: it works in one browser, once, for 10 minutes; "
+    "run `/switchboard connect` in Slack for a new one."
+)
+OTHER_BROWSER = (
+    "This RingCentral sign-in was finished in a different browser from the one that opened "
+    "the Switchboard link, so nothing was linked; run `/switchboard connect` again and finish "
+    "it in the same browser."
+)
 STALE_LINK = (
     "This sign-in link can't be used: each link works once, for 10 minutes. "
     "Run `/switchboard connect` in Slack for a new one."
@@ -61,11 +96,32 @@ class Connected:
     displaced: str | None  # who held the line by email, to be told
 
 
+@dataclass(frozen=True)
+class Opened:
+    """What the start page answers: where the browser goes, and the cookie it keeps."""
+
+    authorize_url: str
+    cookie: str
+    secure: bool
+
+
+def not_yours(extension: ExtensionInfo) -> str:
+    return (
+        f"That RingCentral login (extension {extension.extension_number}) doesn't have the email "
+        "of your Slack profile, so nothing was linked; sign in to RingCentral as yourself."
+    )
+
+
+def challenge_of(verifier: str) -> str:
+    """The S256 code_challenge of a code_verifier, as RFC 7636 defines it."""
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 def pkce_pair() -> tuple[str, str]:
     """(code_verifier, S256 code_challenge) as RFC 7636 defines them."""
     verifier = secrets.token_urlsafe(48)
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return verifier, challenge_of(verifier)
 
 
 class SignInService:
@@ -78,10 +134,13 @@ class SignInService:
         public_url: str | None,
         clock: Callable[[], datetime],
         box: SecretBox = PLAIN,
+        ringcentral: bool | None = None,
     ) -> None:
         self._database = database
         self._identity = identity
         self._sign_ins = sign_ins
+        # RingCentral in use (with or without a sign-in app); by default, when there is one
+        self._ringcentral = sign_ins is not None if ringcentral is None else ringcentral
         self.public_url = (public_url or "").rstrip("/")  # SWITCHBOARD_PUBLIC_URL
         self._clock = clock
         self._box = box
@@ -90,8 +149,16 @@ class SignInService:
     def redirect_uri(self) -> str:
         return f"{self.public_url}{CALLBACK_PATH}"
 
+    @property
+    def secure_cookie(self) -> bool:
+        """The cookie is `Secure` unless the public URL is plain http on a loopback address."""
+        parts = urlsplit(self.public_url)
+        return not (parts.scheme == "http" and parts.hostname in LOOPBACK)
+
     def unavailable(self) -> str | None:
         """Why `/switchboard connect` can't work in this deployment, or None."""
+        if self._sign_ins is None and self._ringcentral:
+            return NOT_SET_UP
         if self._sign_ins is None:
             return "Connecting your own login needs RingCentral, which this deployment doesn't use."
         if not self.public_url:
@@ -102,13 +169,14 @@ class SignInService:
         return None
 
     async def start(self, actor: Actor) -> str:
-        """A fresh authorization link for the actor (single use, 10 minutes)."""
+        """A fresh link to the start page for the actor (single use, 10 minutes)."""
         reason = self.unavailable()
         if reason:
             raise UserError(reason)
-        assert self._sign_ins is not None
+        if not await self._may_connect(actor.slack_user_id, fresh=False):
+            raise UserError(MAY_NOT_CONNECT)  # and nothing is stored
         state = secrets.token_urlsafe(32)
-        verifier, challenge = pkce_pair()
+        verifier, _ = pkce_pair()
         now = self._clock()
         await oauth_states.begin(
             self._database,
@@ -119,12 +187,37 @@ class SignInService:
             now=now,
             box=self._box,
         )
-        return self._sign_ins.authorize_url(
-            state=state, challenge=challenge, redirect_uri=self.redirect_uri
-        )
+        return f"{self.public_url}{START_PATH}?{urlencode({'state': state})}"
 
-    async def complete(self, *, state: str, code: str, error: str) -> Connected:
-        """The callback: the state once, the code for tokens, the token's extension linked."""
+    async def open(self, *, state: str, cookie: str | None) -> Opened:
+        """The start page: bind the sign-in to this browser and send it to RingCentral.
+
+        The first browser to open the link holds the sign-in; another is refused (the one
+        that holds it may open the link again, with its cookie).
+        """
+        if self._sign_ins is None or not state:
+            raise SignInRefused(STALE_LINK)
+        browser = secrets.token_urlsafe(32)
+        verifier = await oauth_states.bind_browser(
+            self._database,
+            state=state,
+            browser_hash=oauth_states.digest(browser),
+            previous_hash=oauth_states.digest(cookie) if cookie else None,
+            now=self._clock(),
+            box=self._box,
+        )
+        if verifier is None:
+            raise SignInRefused(OPENED_ELSEWHERE)
+        url = self._sign_ins.authorize_url(
+            state=state, challenge=challenge_of(verifier), redirect_uri=self.redirect_uri
+        )
+        return Opened(url, browser, self.secure_cookie)
+
+    async def complete(
+        self, *, state: str, code: str, error: str, cookie: str | None = None
+    ) -> Connected:
+        """The callback: the state once, in the browser that opened the link; the code for
+        tokens; the token's extension linked when its email is the Slack profile's."""
         if self._sign_ins is None or not state:
             raise SignInRefused(STALE_LINK)
         pending = await oauth_states.consume(
@@ -133,6 +226,9 @@ class SignInService:
         if pending is None:
             raise SignInRefused(STALE_LINK)
         user = pending.slack_user_id
+        if not _same_browser(pending.browser_hash, cookie):
+            log.warning("sign-in callback from a browser that did not open the link")
+            raise SignInRefused(OTHER_BROWSER, user)  # the code is never redeemed
         if error or not code:
             raise SignInRefused(CANCELLED, user)
         try:
@@ -155,6 +251,7 @@ class SignInService:
             email=extension.contact.email.lower(),
         )
         try:
+            await self._check_owner(user, extension)
             displaced = await self._check_line(link)
         except SignInRefused:
             await self._sign_ins.revoke(user, pair)  # a login we won't use is not kept
@@ -162,6 +259,12 @@ class SignInService:
         await self._sign_ins.keep(user, pair)
         await self._save(link, displaced)
         return Connected(link, displaced)
+
+    async def keep_alive(self, now: datetime) -> int:
+        """Renew connected pairs not renewed for KEEP_ALIVE_AFTER (a few per tick)."""
+        if self._sign_ins is None:
+            return 0
+        return await self._sign_ins.keep_alive(before=now - KEEP_ALIVE_AFTER, limit=KEEP_ALIVE_PER_TICK)
 
     async def disconnect(self, actor: Actor) -> bool:
         """Revoke and forget the actor's own sign-in; False when they had none."""
@@ -186,6 +289,26 @@ class SignInService:
 
     async def connected(self, slack_user_id: str) -> bool:
         return self._sign_ins is not None and await self._sign_ins.is_connected(slack_user_id)
+
+    async def may_connect(self, slack_user_id: str) -> bool:
+        """May this person connect their own login (a confirmed full member)?"""
+        return await self._may_connect(slack_user_id, fresh=False)
+
+    async def _may_connect(self, slack_user_id: str, *, fresh: bool) -> bool:
+        """Whoever may be linked by email may connect (CONTRACT "Trust"); nobody else."""
+        if fresh:
+            self._identity.forget_profile(slack_user_id)
+        profile = await self._identity.profile(slack_user_id)
+        return profile.may_link_by_email(await self._identity.workspace.get())
+
+    async def _check_owner(self, user: str, extension: ExtensionInfo) -> None:
+        """The person still may connect, and the extension has their confirmed Slack email."""
+        if not await self._may_connect(user, fresh=True):
+            raise SignInRefused(MAY_NOT_CONNECT, user)
+        email = (await self._identity.profile(user)).email or ""
+        if not email or email.strip().lower() != extension.contact.email.strip().lower():
+            log.warning("sign-in refused: the extension's email is not the Slack user's")
+            raise SignInRefused(not_yours(extension), user)
 
     async def _check_line(self, link: LinkRecord) -> str | None:
         user = link.slack_user_id
@@ -232,3 +355,10 @@ class SignInService:
             now=now,
         )
         self._identity.forget_links(link.slack_user_id)
+
+
+def _same_browser(bound: str | None, cookie: str | None) -> bool:
+    """Does the callback's cookie hash to the one the start page bound the sign-in to?"""
+    if not bound or not cookie:
+        return False
+    return hmac.compare_digest(oauth_states.digest(cookie), bound)

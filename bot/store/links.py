@@ -109,6 +109,21 @@ async def remove_line(session: AsyncSession, *, provider: str, line_id: str) -> 
     await session.execute(delete(Link).where(Link.provider == provider, Link.line_id == line_id))
 
 
+async def remove_email_link(
+    session: AsyncSession, *, slack_user_id: str, provider: str, line_id: str
+) -> bool:
+    """Drop one email link of the user (nothing when the line has since been linked otherwise)."""
+    result = await session.execute(
+        delete(Link).where(
+            Link.slack_user_id == slack_user_id,
+            Link.provider == provider,
+            Link.line_id == line_id,
+            Link.source == "email",
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def remove_email_links(session: AsyncSession, *, slack_user_id: str) -> list[LinkRecord]:
     """Drop the user's email links (admin links stay). Returns what was removed."""
     rows = list(

@@ -133,6 +133,8 @@ class OAuthState(Base):
     verifier: Mapped[str] = mapped_column(Text)  # PKCE code_verifier, sealed
     expires_at: Mapped[datetime] = mapped_column(DateTime())
     used_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    # SHA-256 of the cookie the start page gave the browser that opened the link
+    browser_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class DirectoryMiss(Base):

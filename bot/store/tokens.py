@@ -56,3 +56,17 @@ async def write(
     row.refresh_expires_at = pair.refresh_expires_at
     row.owner_id = pair.owner_id
     row.updated_at = now
+
+
+async def written_before(
+    session: AsyncSession, *, prefix: str, before: datetime, limit: int
+) -> list[str]:
+    """Accounts under `prefix` whose pair was last written before `before`, oldest first."""
+    query = (
+        select(ProviderToken.account)
+        .where(ProviderToken.account.startswith(prefix, autoescape=True))
+        .where(ProviderToken.updated_at < before)
+        .order_by(ProviderToken.updated_at)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))

@@ -76,7 +76,7 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-            oauth_callback.route(runtime),
+            *oauth_callback.routes(runtime),
             ringcentral_webhook.route(runtime),
         ],
     )

@@ -1,7 +1,15 @@
-"""GET /ringcentral/oauth/callback: where RingCentral sends a person back after signing in.
+"""The two pages of an own sign-in (CONTRACT "Sign-in that proves ownership").
 
-The page is plain: it says what happened in one sentence (never a token, code or stack),
-and the person is told the same in Slack. The shell's stand-in browser calls `finish`.
+GET /ringcentral/oauth/start: the link `/switchboard connect` answers. It binds the sign-in
+to this browser with a cookie (`HttpOnly`, `SameSite=Lax`, `Secure` unless the public URL
+is loopback http) and answers 302 to RingCentral's authorize page. `Lax` is what lets the
+cookie come back on RingCentral's redirect to the callback, a top-level GET navigation
+from another site (https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Set-Cookie#samesitesamesite-value).
+
+GET /ringcentral/oauth/callback: where RingCentral sends the browser back. It links
+nothing unless the same browser brings the cookie back. The page is plain: it says what
+happened in one sentence (never a token, code or stack), and the person is told the same
+in Slack.
 """
 
 from __future__ import annotations
@@ -11,21 +19,34 @@ import logging
 from collections.abc import Mapping
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.mrkdwn import code, mention
 from bot.runtime import Runtime
-from bot.services.sign_in import CALLBACK_PATH, SignInRefused
+from bot.services.sign_in import (
+    CALLBACK_PATH,
+    CONNECT_TTL,
+    COOKIE,
+    COOKIE_PATH,
+    START_PATH,
+    SignInRefused,
+)
 
 log = logging.getLogger(__name__)
+NO_STORE = {"Cache-Control": "no-store"}
 
 
-async def finish(runtime: Runtime, query: Mapping[str, str]) -> tuple[int, str]:
+async def finish(
+    runtime: Runtime, query: Mapping[str, str], cookie: str | None = None
+) -> tuple[int, str]:
     """(HTTP status, sentence) for one callback; links and tells people on success."""
     try:
         done = await runtime.sign_in.complete(
-            state=query.get("state", ""), code=query.get("code", ""), error=query.get("error", "")
+            state=query.get("state", ""),
+            code=query.get("code", ""),
+            error=query.get("error", ""),
+            cookie=cookie,
         )
     except SignInRefused as refused:
         log.warning("sign-in callback refused")
@@ -51,13 +72,44 @@ async def finish(runtime: Runtime, query: Mapping[str, str]) -> tuple[int, str]:
     )
 
 
-def route(runtime: Runtime) -> Route:
-    async def callback(request: Request) -> Response:
-        status, sentence = await finish(runtime, dict(request.query_params))
-        page = (
-            "<!doctype html><meta charset=utf-8><title>Switchboard</title>"
-            f"<p>{html.escape(sentence.replace('`', ''))}</p>"
-        )
-        return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
+def page(sentence: str, status: int) -> HTMLResponse:
+    body = (
+        "<!doctype html><meta charset=utf-8><title>Switchboard</title>"
+        f"<p>{html.escape(sentence.replace('`', ''))}</p>"
+    )
+    return HTMLResponse(body, status_code=status, headers=NO_STORE)
 
-    return Route(CALLBACK_PATH, callback, methods=["GET"])
+
+def routes(runtime: Runtime) -> list[Route]:
+    async def start(request: Request) -> Response:
+        try:
+            opened = await runtime.sign_in.open(
+                state=request.query_params.get("state", ""), cookie=request.cookies.get(COOKIE)
+            )
+        except SignInRefused as refused:
+            log.warning("sign-in start page refused")
+            return page(refused.sentence, 400)
+        response = RedirectResponse(opened.authorize_url, status_code=302, headers=NO_STORE)
+        response.set_cookie(
+            COOKIE,
+            opened.cookie,
+            max_age=int(CONNECT_TTL.total_seconds()),
+            path=COOKIE_PATH,
+            secure=opened.secure,
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    async def callback(request: Request) -> Response:
+        status, sentence = await finish(runtime, dict(request.query_params), request.cookies.get(COOKIE))
+        response = page(sentence, status)
+        response.delete_cookie(
+            COOKIE, path=COOKIE_PATH, secure=runtime.sign_in.secure_cookie, httponly=True, samesite="lax"
+        )
+        return response
+
+    return [
+        Route(START_PATH, start, methods=["GET"]),
+        Route(CALLBACK_PATH, callback, methods=["GET"]),
+    ]

@@ -66,6 +66,7 @@ def change(entry: AuditRecord, when: Callable[[str], str]) -> str:
         "link.signin": lambda: f"signed in to RingCentral as {_extension(after)}",
         "unlink": lambda: f"unlinked {_extension(before)}",
         "unlink.profile": lambda: f"unlinked {_extension(before)} (Slack profile changed)",
+        "unlink.directory": lambda: f"unlinked {_extension(before)} (its email changed at the provider)",
         "unlink.replaced": lambda: f"moved {_extension(before)} to {_who(str(got.get('moved_to', '')))}",
         "rotation.save": lambda: f"saved rotation {code(str(got.get('name', '?')))}",
         "rotation.delete": lambda: f"deleted rotation {code(str(had.get('name', '?')))}",

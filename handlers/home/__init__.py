@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
+from bot.errors import UserError
 from bot.runtime import Runtime
 from bot.slack.blocks import (
     Block,
@@ -44,8 +45,11 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.action(CONNECT)
     async def connect(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        url = await runtime.sign_in.start(actor_of(context))  # one store write, no provider
-        await runtime.slack.views_open(trigger_id=str(body["trigger_id"]), view=_sign_in_modal(url))
+        try:  # the profile (cached) and one store write, no provider
+            view = _sign_in_modal(await runtime.sign_in.start(actor_of(context)))
+        except UserError as refused:  # who may not connect is told so, in the window
+            view = modal("home_signin", "Connect RingCentral", [section(refused.message)], "")
+        await runtime.slack.views_open(trigger_id=str(body["trigger_id"]), view=view)
 
     @app.action(SIGN_IN_LINK)
     async def link_opened(ack: AsyncAck) -> None:
@@ -73,7 +77,11 @@ async def _footer(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Blo
             "• `/transfer`: move a live call\n• `/oncall`: who is on call"
         ),
     ]
-    if runtime.sign_in.unavailable() is None and not await runtime.sign_in.connected(user_id):
+    if (
+        runtime.sign_in.unavailable() is None
+        and not await runtime.sign_in.connected(user_id)
+        and await runtime.sign_in.may_connect(user_id)
+    ):
         blocks.append(
             section(
                 "*Connect your RingCentral*: with your own login, your requests never wait "

@@ -6,7 +6,8 @@ from bot.slack.blocks import Block, actions, link_button, section
 
 OFFER = (
     "Sign in to RingCentral to connect your own login: your requests then go in your own "
-    "rate bucket, not the whole company's. The link works once, for 10 minutes."
+    "rate bucket, not the whole company's. The link works once, for 10 minutes, in the "
+    "browser that opens it."
 )
 
 

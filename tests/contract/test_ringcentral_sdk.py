@@ -336,7 +336,7 @@ async def test_the_added_operations_answer_the_specs_schemas(
     }
 
 
-def sign_in_with_code(url: str, email: str) -> dict[str, Any]:
+def sign_in_with_code(url: str, email: str, client: str = "signin-client-id") -> dict[str, Any]:
     """The SDK's own authorization-code flow with PKCE, the emulator's login page in between."""
     import base64
     import hashlib
@@ -349,7 +349,7 @@ def sign_in_with_code(url: str, email: str) -> dict[str, Any]:
 
     # ringcentral 0.9's login_url uses urllib.parse without importing it (an SDK bug).
     sdk_platform.urllib = urllib
-    sdk = SDK("client-id", "client-secret", url).platform()
+    sdk = SDK(client, "client-secret", url).platform()
     verifier = secrets.token_urlsafe(48)
     challenge = (
         base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -361,7 +361,7 @@ def sign_in_with_code(url: str, email: str) -> dict[str, Any]:
     back = parse_qs(urlparse(signed.headers["Location"]).query)
     code = back["code"][0]
     seen: dict[str, Any] = {"page": page.status_code, "state": back["state"][0]}
-    wrong = SDK("client-id", "client-secret", url).platform()
+    wrong = SDK(client, "client-secret", url).platform()
     try:
         wrong.login(code=code, redirect_uri=redirect, verifier=verifier + "x")
     except ApiException as exc:
@@ -371,7 +371,7 @@ def sign_in_with_code(url: str, email: str) -> dict[str, Any]:
     sdk.login(code=code, redirect_uri=redirect, verifier=verifier)
     seen["me"] = sdk.get(f"{ACCOUNT}/extension/~").json_dict()["contact"]["email"]
     try:
-        SDK("client-id", "client-secret", url).platform().login(
+        SDK(client, "client-secret", url).platform().login(
             code=code, redirect_uri=redirect, verifier=verifier
         )
     except ApiException as exc:
@@ -392,3 +392,52 @@ async def test_the_sdks_authorization_code_flow_with_pkce(
     assert seen["me"] == "alice@example.com"
     assert seen["reused"] == "invalid_grant"  # a code works once
     assert seen["denied"] == "access_denied"
+
+
+def mixed_flows(url: str) -> dict[str, Any]:
+    """One client id per auth flow: a JWT app tries a code, a code app tries a JWT."""
+    seen: dict[str, Any] = {}
+    logged_in(url)  # "client-id" is now a JWT app
+    try:
+        SDK("client-id", "client-secret", url).platform().login(
+            code="any", redirect_uri="https://switchboard.example/cb", verifier="v"
+        )
+    except ApiException as exc:
+        seen["code_on_jwt_app"] = (
+            exc.api_response().response().status_code,
+            exc.api_response().json_dict(),
+        )
+    import requests
+
+    authorize = requests.get(
+        f"{url}/restapi/oauth/authorize",
+        params={"response_type": "code", "client_id": "client-id", "redirect_uri": "https://x/cb"},
+        timeout=5,
+    )
+    seen["authorize_on_jwt_app"] = (authorize.status_code, authorize.json())
+    sign_in_with_code(url, "alice@example.com", client="code-app")
+    try:
+        SDK("code-app", "client-secret", url).platform().login(jwt="alice@example.com")
+    except ApiException as exc:
+        seen["jwt_on_code_app"] = (
+            exc.api_response().response().status_code,
+            exc.api_response().json_dict(),
+        )
+    seen["jwt_still_works"] = logged_in(url).get(f"{ACCOUNT}/extension/~").json_dict()["id"]
+    return seen
+
+
+async def test_a_client_id_is_an_app_of_one_auth_flow(
+    platform: tuple[RingCentralEmulator, str],
+) -> None:
+    """RingCentral: an app is configured for one auth flow; the other grant is refused."""
+    app, url = platform
+    seen = await asyncio.to_thread(mixed_flows, url)
+    for key in ("code_on_jwt_app", "jwt_on_code_app", "authorize_on_jwt_app"):
+        status, body = seen[key]
+        assert status == 400
+        assert body["error"] == "unauthorized_client"
+        assert body["errors"][0]["errorCode"] == "OAU-112"
+        assert body["errors"][0]["message"] == "Client is not authorized for the requested grant type"
+    assert seen["jwt_still_works"] == 2263487004
+    assert app.emulator_state.client_flows == {"client-id": "jwt", "code-app": "authorization_code"}

@@ -40,6 +40,13 @@ async def test_standalone_emulator_serves_real_paths_and_faults() -> None:
                 except httpx.TransportError:
                     await asyncio.sleep(0.05)
             assert token.status_code == 200
+            code_grant = await http.post(  # "any-id" is a JWT app now: one auth flow per app
+                "/restapi/oauth/token",
+                auth=("any-id", "any-secret"),
+                data={"grant_type": "authorization_code", "code": "c", "redirect_uri": "https://x/cb"},
+            )
+            assert code_grant.status_code == 400
+            assert code_grant.json()["errors"][0]["errorCode"] == "OAU-112"
             headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
             path = f"/restapi/v1.0/account/~/extension/{token.json()['owner_id']}/presence"
             assert (await http.get(path, headers=headers)).status_code == 503

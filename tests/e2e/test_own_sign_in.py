@@ -1,19 +1,25 @@
-"""CONTRACT "Your own RingCentral sign-in": connect, callback, own token, expiry, disconnect.
+"""CONTRACT "Your own RingCentral sign-in" and "Sign-in that proves ownership": connect, the
+start page and its cookie, the callback, own token, expiry, keep-alive, disconnect.
 
 Everything goes through the real HTTP front: `/switchboard connect` over signed Slack
-requests, the emulator's login page (the shell's stand-in browser), and the bot's
-callback on its own socket.
+requests, the bot's start page and callback on its own socket, and the emulator's login
+page in between. A browser is an httpx client: its cookie jar is the browser's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 
 from bot.devkit.shell import browser
-from tests.harness import Harness, user_id
+from bot.devkit.shell.standin import SlackUser, slack_id_for
+from bot.scheduler import Scheduler
+from tests.harness import Harness, start_configured, start_harness, user_id
 
 ALICE_EXT = 2263488004
 BOB_EXT = 2263489004
@@ -25,7 +31,9 @@ def sign_in_url(reply_text: str) -> str:
     return found.group(1)
 
 
-async def connect(bot: Harness, who: str, email: str | None = None) -> str:
+async def connect(
+    bot: Harness, who: str, email: str | None = None, *, in_browser: httpx.AsyncClient | None = None
+) -> str:
     """`/switchboard connect`, then the browser signs in as `email` (default: their own)."""
     reply = await bot.command(who, "/switchboard", "connect")
     url = sign_in_url(reply.text)
@@ -33,9 +41,33 @@ async def connect(bot: Harness, who: str, email: str | None = None) -> str:
         url,
         email=email or f"{who}@example.com",
         emulator=bot.runtime.providers.ringcentral_emulator,
-        bot=bot.http,
+        bot=in_browser or bot.http,
         bot_url=bot.url,
     )
+
+
+async def sign_in_at_ringcentral(bot: Harness, authorize_url: str, email: str) -> str:
+    """The emulator's login page signs in as `email`: where RingCentral sends the browser."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot._rc_app)) as rc:
+        signed = await rc.post(authorize_url, data={"email": email})
+    assert signed.status_code == 302, signed.text
+    return signed.headers["location"]
+
+
+def dms_to(bot: Harness, who: str, calls: list[Any] | None = None) -> list[str]:
+    found = calls if calls is not None else bot.slack.of("chat.postMessage")
+    return [
+        c.args["text"]
+        for c in found
+        if c.method == "chat.postMessage" and c.args["channel"] == user_id(who)
+    ]
+
+
+async def lines_of(bot: Harness, slack_id: str) -> list[str]:
+    from bot.store import links
+
+    async with bot.runtime.database.session() as session:
+        return [x.ref for x in await links.links_of(session, slack_user_id=slack_id)]
 
 
 def tokens_of(bot: Harness, extension_id: int) -> set[str]:
@@ -47,18 +79,150 @@ def used_tokens(bot: Harness) -> set[str]:
     return {key[0].removeprefix("Bearer ") for key in bot._rc_app.buckets._seen}
 
 
-async def test_the_link_starts_ringcentrals_pkce_flow(bot: Harness) -> None:
+async def test_the_link_opens_the_start_page_which_sets_a_cookie_and_goes_to_ringcentral(
+    bot: Harness,
+) -> None:
     reply = await bot.command("alice", "/switchboard", "connect")
-    url = urlparse(sign_in_url(reply.text))
+    link = sign_in_url(reply.text)
+    assert link.startswith(f"{bot.url}/ringcentral/oauth/start?")
+    assert reply.calls[-1].method == "response_url"  # only to the user
+    assert reply.calls[-1].args.get("response_type", "ephemeral") == "ephemeral"
+    opened = await bot.http.get(link)
+    assert opened.status_code == 302
+    cookie = opened.headers["set-cookie"]
+    assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
+    assert "secure" not in cookie.lower()  # the public URL is loopback http
+    url = urlparse(opened.headers["location"])
     query = {k: v[0] for k, v in parse_qs(url.query).items()}
     assert url.path == "/restapi/oauth/authorize"
     assert query["response_type"] == "code"
+    assert query["client_id"] != "emulator"  # the sign-in app, not the JWT app
     assert query["code_challenge_method"] == "S256"
     assert len(query["code_challenge"]) == 43  # base64url of a SHA-256, no padding
     assert query["redirect_uri"] == f"{bot.url}/ringcentral/oauth/callback"
     assert len(query["state"]) >= 32
-    assert reply.calls[-1].method == "response_url"  # only to the user
-    assert reply.calls[-1].args.get("response_type", "ephemeral") == "ephemeral"
+    async with bot.runtime.database.session() as session:
+        from sqlalchemy import select
+
+        from bot.store.models import OAuthState
+
+        row = (await session.scalars(select(OAuthState))).one()
+    browser_value = cookie.split(";", 1)[0].split("=", 1)[1]
+    assert browser_value not in (row.browser_hash or "")  # only a hash is kept
+    assert row.browser_hash
+    assert len(row.browser_hash) == 64
+
+
+async def test_the_cookie_is_secure_behind_an_https_public_url(sqlite_url: str) -> None:
+    bot = await start_harness(sqlite_url, switchboard_public_url="https://switchboard.example")
+    try:
+        link = sign_in_url((await bot.command("alice", "/switchboard", "connect")).text)
+        assert link.startswith("https://switchboard.example/ringcentral/oauth/start?")
+        opened = await bot.http.get(bot.url + link.removeprefix("https://switchboard.example"))
+        assert opened.status_code == 302
+        assert "secure" in opened.headers["set-cookie"].lower()
+    finally:
+        await bot.close()
+
+
+async def test_a_sign_in_finished_in_another_browser_links_nothing(bot: Harness) -> None:
+    """Issue 24: bob's sign-in, sent on to alice, can't link bob to alice's line."""
+    await bot.command("alice", "/forward", "list")  # alice holds extension 102 by email
+    link = sign_in_url((await bot.command("bob", "/switchboard", "connect")).text)
+    async with httpx.AsyncClient() as bobs_browser, httpx.AsyncClient() as alices_browser:
+        opened = await bobs_browser.get(link)
+        assert opened.status_code == 302
+        landing = await sign_in_at_ringcentral(bot, opened.headers["location"], "alice@example.com")
+        bot.slack.drain()
+        page = await alices_browser.get(landing)
+        await bot.runtime.tasks.wait_idle()
+    assert page.status_code == 400
+    sentence = re.sub(r"<[^>]+>", "", page.text.split("<p>", 1)[1])
+    assert sentence.count(". ") == 0
+    assert "same browser" in sentence
+    assert any("same browser" in t for t in dms_to(bot, "bob"))
+    assert await lines_of(bot, user_id("bob")) == []
+    assert await lines_of(bot, user_id("alice")) == [f"ringcentral:{ALICE_EXT}"]
+    assert not await bot.runtime.sign_in.connected(user_id("bob"))
+    assert tokens_of(bot, ALICE_EXT) == set()  # alice's code was never redeemed
+    assert "link.signin" not in [r.action for r in await bot.audit_rows()]
+
+
+async def test_ones_own_sign_in_must_finish_in_the_browser_that_opened_the_link(bot: Harness) -> None:
+    link = sign_in_url((await bot.command("bob", "/switchboard", "connect")).text)
+    async with httpx.AsyncClient() as first, httpx.AsyncClient() as second:
+        opened = await first.get(link)
+        again = await second.get(link)  # the link, opened in a second browser
+        assert again.status_code == 400
+        landing = await sign_in_at_ringcentral(bot, opened.headers["location"], "bob@example.com")
+        page = await second.get(landing)
+    assert page.status_code == 400
+    assert "same browser" in page.text
+    assert not await bot.runtime.sign_in.connected(user_id("bob"))
+    assert "connected as extension 103" in await connect(bot, "bob")  # in one browser, it works
+
+
+async def test_a_link_opened_by_a_colleague_who_signs_in_as_herself_links_nothing(
+    bot: Harness,
+) -> None:
+    """Bob's own link, forwarded before he opened it: alice's extension isn't bob's email."""
+    await bot.command("alice", "/forward", "list")
+    link = sign_in_url((await bot.command("bob", "/switchboard", "connect")).text)
+    bot.slack.drain()
+    async with httpx.AsyncClient() as alices_browser:
+        page = await browser.follow(
+            link,
+            email="alice@example.com",
+            emulator=bot._rc_app,
+            bot=alices_browser,
+            bot_url=bot.url,
+        )
+    await bot.runtime.tasks.wait_idle()
+    assert "email" in page
+    assert "nothing was linked" in page
+    assert any("nothing was linked" in t for t in dms_to(bot, "bob"))
+    assert dms_to(bot, "alice") == []
+    assert await lines_of(bot, user_id("bob")) == []
+    assert await lines_of(bot, user_id("alice")) == [f"ringcentral:{ALICE_EXT}"]
+    assert tokens_of(bot, ALICE_EXT) == set()  # the pair alice's sign-in gave was revoked
+    assert not await bot.runtime.sign_in.connected(user_id("bob"))
+
+
+GUESTS: dict[str, dict[str, Any]] = {
+    "multi-channel guest": {"is_restricted": True},
+    "single-channel guest": {"is_ultra_restricted": True},
+    "Slack Connect user": {"is_stranger": True, "team_id": "T0OTHERCO"},
+    "unconfirmed email": {"is_email_confirmed": False},
+    "bot": {"is_bot": True},
+}
+
+
+async def test_whoever_may_not_be_linked_by_email_may_not_connect(bot: Harness) -> None:
+    from bot.devkit.shell import payloads
+    from bot.store.models import OAuthState
+
+    for n, flags in enumerate(GUESTS.values()):
+        base = SlackUser(slack_id_for(f"carol+{n}@x"), "carol", "Carol", "carol@example.com")
+        user = dataclasses.replace(base, **flags)
+        bot.slack.add_user(user)
+        body = payloads.slash_command(
+            user_id=user.id,
+            user_name=user.name,
+            command="/switchboard",
+            text="connect",
+            response_url=bot.slack.response_url(),
+        )
+        reply = await bot.signed(body)
+        assert "admin has to link you" in reply.text, flags
+        assert "Sign in to RingCentral" not in reply.text
+    async with bot.runtime.database.session() as session:
+        from sqlalchemy import func, select
+
+        assert await session.scalar(select(func.count()).select_from(OAuthState)) == 0
+    home = await bot.signed(payloads.app_home_opened(user.id), content_type="application/json")
+    view = next(c for c in home.calls if c.method == "views.publish").args["view"]
+    assert "home_signin_connect" not in str(view)  # no offer a guest can't take
 
 
 async def test_connecting_links_the_line_and_uses_the_persons_own_token(bot: Harness) -> None:
@@ -81,10 +245,8 @@ async def test_connecting_links_the_line_and_uses_the_persons_own_token(bot: Har
 
 async def test_a_replayed_or_forged_state_links_nothing(bot: Harness) -> None:
     reply = await bot.command("alice", "/switchboard", "connect")
-    url = sign_in_url(reply.text)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot._rc_app)) as rc:
-        signed = await rc.post(url, data={"email": "alice@example.com"})
-    landing = signed.headers["location"]
+    opened = await bot.http.get(sign_in_url(reply.text))
+    landing = await sign_in_at_ringcentral(bot, opened.headers["location"], "alice@example.com")
     first = await bot.http.get(landing)
     assert first.status_code == 200
     again = await bot.http.get(landing)
@@ -98,9 +260,11 @@ async def test_a_replayed_or_forged_state_links_nothing(bot: Harness) -> None:
 
 async def test_a_cancelled_sign_in_says_so_and_links_nothing(bot: Harness) -> None:
     reply = await bot.command("bob", "/switchboard", "connect")
-    url = sign_in_url(reply.text)
+    opened = await bot.http.get(sign_in_url(reply.text))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=bot._rc_app)) as rc:
-        denied = await rc.post(url, data={"email": "bob@example.com", "deny": "1"})
+        denied = await rc.post(
+            opened.headers["location"], data={"email": "bob@example.com", "deny": "1"}
+        )
     page = await bot.http.get(denied.headers["location"])
     assert page.status_code == 400
     assert "cancelled" in page.text
@@ -109,14 +273,15 @@ async def test_a_cancelled_sign_in_says_so_and_links_nothing(bot: Harness) -> No
 
 async def test_an_own_sign_in_takes_the_line_from_an_email_holder_who_is_told(bot: Harness) -> None:
     await bot.command("bob", "/forward", "list")  # bob holds extension 103 by email
+    bot.rc.extensions[BOB_EXT].email = "mallory@example.com"  # 103 given to mallory since
     bot.slack.drain()
-    page = await connect(bot, "mallory", email="bob@example.com")
+    page = await connect(bot, "mallory")
     assert "connected as extension 103" in page
-    told = [c for c in bot.slack.of("chat.postMessage") if c.args["channel"] == user_id("bob")]
+    told = dms_to(bot, "bob")
     assert len(told) == 1
-    assert "no longer acts on it for you" in told[0].args["text"]
+    assert "no longer acts on it for you" in told[0]
     listing = await bot.command("bob", "/forward", "list")
-    assert "already linked to someone else" in listing.text
+    assert "aren't linked" in listing.text
 
 
 async def test_a_dead_refresh_falls_back_to_the_admin_token_and_says_so_once(bot: Harness) -> None:
@@ -169,4 +334,66 @@ async def test_the_app_home_offers_to_connect(bot: Harness) -> None:
     opened = await bot.signed(click)
     modal = next(c for c in opened.calls if c.method == "views.open").args["view"]
     link = next(e["url"] for b in modal["blocks"] if b["type"] == "actions" for e in b["elements"])
-    assert urlparse(link).path == "/restapi/oauth/authorize"
+    assert urlparse(link).path == "/ringcentral/oauth/start"
+
+
+async def test_connected_pairs_are_kept_alive_by_the_scheduler(bot: Harness) -> None:
+    """A refresh token dies after 7 days unused: the bot refreshes every pair at least daily."""
+    await connect(bot, "alice")
+    scheduler = Scheduler(bot.runtime)
+    now = bot.runtime.clock()
+    before = bot.rc.refreshes
+    await scheduler.tick(now)
+    assert bot.rc.refreshes == before  # just signed in: nothing to do yet
+    await scheduler.tick(now + timedelta(hours=23))
+    assert bot.rc.refreshes == before + 1
+    assert tokens_of(bot, ALICE_EXT)  # the new pair is alice's and works
+    await bot.command("alice", "/forward", "list")
+    assert used_tokens(bot) & tokens_of(bot, ALICE_EXT)
+
+
+async def test_a_pair_that_dies_anyway_is_told_once_on_the_keep_alive(bot: Harness) -> None:
+    await connect(bot, "alice")
+    bot.slack.drain()
+    bot.rc.refresh_tokens.clear()  # RingCentral ended the session
+    scheduler = Scheduler(bot.runtime)
+    later = bot.runtime.clock() + timedelta(hours=23)
+    await scheduler.tick(later)
+    await scheduler.tick(later + timedelta(hours=1))
+    await bot.runtime.tasks.wait_idle()
+    assert sum("sign-in has expired" in t for t in dms_to(bot, "alice")) == 1
+    assert not await bot.runtime.sign_in.connected(user_id("alice"))
+    assert "Mobile" in (await bot.command("alice", "/forward", "list")).text  # the admin's token
+
+
+async def test_personal_sign_in_runs_on_its_own_ringcentral_app(
+    platform: tuple[Any, str], sqlite_url: str
+) -> None:
+    app, url = platform
+    bot = await start_configured(sqlite_url, url, client_id="jwt-app")
+    try:
+        reply = await bot.command("alice", "/switchboard", "connect")
+        assert "personal sign-in isn't set up" in reply.text
+        assert "Sign in to RingCentral" not in reply.text
+    finally:
+        await bot.close()
+    bot = await start_configured(
+        sqlite_url,
+        url,
+        client_id="jwt-app",
+        ringcentral_signin_client_id="signin-app",
+        ringcentral_signin_client_secret="signin-secret",
+    )
+    try:
+        await bot.command("admin", "/forward", "list")  # the JWT app logs in
+        link = sign_in_url((await bot.command("alice", "/switchboard", "connect")).text)
+        page = await browser.follow(
+            link, email="alice@example.com", emulator=app, bot=bot.http, bot_url=bot.url
+        )
+        assert "connected as extension 102" in page
+        assert app.emulator_state.client_flows == {
+            "jwt-app": "jwt",
+            "signin-app": "authorization_code",
+        }
+    finally:
+        await bot.close()

@@ -14,6 +14,7 @@ CANARIES = {
     "SLACK_APP_TOKEN": "xapp-canary-app-2b6c4d",
     "RINGCENTRAL_CLIENT_SECRET": "canary-rc-secret-9e0f1a",
     "RINGCENTRAL_JWT": "canary-rc-jwt-3c7d2e",
+    "RINGCENTRAL_SIGNIN_CLIENT_SECRET": "canary-rc-signin-6d2a0b",
     "VOIPNOW_CLIENT_SECRET": "canary-voipnow-4a8b6c",
     "SMSPARTNER_API_KEY": "canary-smspartner-1f2e3d",
 }
@@ -70,6 +71,14 @@ def test_malformed_values_name_the_variable_not_the_value(
     assert_no_canary(result.stdout + result.stderr)
 
 
+def test_the_sign_in_app_needs_both_its_id_and_its_secret(tmp_path: Path) -> None:
+    result = run("check", env={"RINGCENTRAL_SIGNIN_CLIENT_ID": "signin-app"}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "RINGCENTRAL_SIGNIN_CLIENT_SECRET is required with RINGCENTRAL_SIGNIN_CLIENT_ID" in lines[0]
+
+
 def test_provider_credentials_are_required_when_named(tmp_path: Path) -> None:
     result = run(
         "check", env={"SWITCHBOARD_PROVIDERS": "ringcentral", "RINGCENTRAL_CLIENT_ID": "x"}, cwd=tmp_path
@@ -82,7 +91,7 @@ def test_manifest_and_db_need_no_slack_settings(tmp_path: Path) -> None:
     assert run("manifest", cwd=tmp_path).returncode == 0
     result = run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "revision 0006" in result.stdout
+    assert "revision 0007" in result.stdout
 
 
 def test_an_unusable_database_is_one_line_in_every_command(tmp_path: Path) -> None:

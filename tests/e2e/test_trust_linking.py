@@ -224,3 +224,56 @@ async def test_an_unmatched_email_is_looked_up_once_until_the_profile_changes(bo
     assert (await bot.signed(event, content_type="application/json")).status == 200
     await whoami(bot, changed)
     assert await lines_of(bot, changed.id) == ["ringcentral:2263494004"]
+
+
+async def test_an_extension_given_a_new_email_loses_its_email_link_on_user_change(
+    bot: Harness,
+) -> None:
+    """Issue 24: ext 102 reassigned at RingCentral; the Slack profile is the same as ever."""
+    await bot.command("alice", "/forward", "list")
+    assert await lines_of(bot, user_id("alice")) == [f"ringcentral:{ALICE_EXT}"]
+    bot.rc.extensions[ALICE_EXT].email = "newhire@example.com"
+    alice = bot.slack.users[user_id("alice")]
+    event = payloads.event(event={"type": "user_change", "user": alice.as_api()})
+    reply = await bot.signed(event, content_type="application/json")
+    assert reply.status == 200
+    assert await lines_of(bot, user_id("alice")) == []
+    dms = [c.args["text"] for c in reply.calls if c.method == "chat.postMessage"]
+    assert len(dms) == 1
+    assert "extension `102`" in dms[0]
+    assert "ask a Switchboard admin" in dms[0]
+    row = next(r for r in await bot.audit_rows())
+    assert (row.action, row.subject, row.actor) == ("unlink.directory", user_id("alice"), "switchboard")
+    posts = bot.rc_faults.count("POST")
+    refused = await bot.command("alice", "/forward", "add (650) 555-0100 Desk")
+    assert "aren't linked" in refused.text
+    assert bot.rc_faults.count("POST") == posts  # nothing reached RingCentral
+
+
+async def test_an_extension_given_a_new_email_loses_its_email_link_on_the_daily_recheck(
+    bot: Harness,
+) -> None:
+    from datetime import timedelta
+
+    from bot.profile_checks import recheck_due
+
+    await bot.command("alice", "/forward", "list")
+    await bot.command("bob", "/forward", "list")
+    bot.rc.extensions[ALICE_EXT].email = "newhire@example.com"
+    later = bot.runtime.clock() + timedelta(hours=25)
+    assert await recheck_due(bot.runtime, later) == 1
+    assert await lines_of(bot, user_id("alice")) == []
+    assert await lines_of(bot, user_id("bob")) == ["ringcentral:2263489004"]  # still bob's
+    assert "aren't linked" in (await bot.command("alice", "/forward", "list")).text
+
+
+async def test_profile_edits_in_a_row_read_the_extension_back_once(bot: Harness) -> None:
+    """Slack sends `user_change` for any edit (a status too): one read of the line per 10 min."""
+    await bot.command("alice", "/forward", "list")
+    alice = bot.slack.users[user_id("alice")]
+    before = bot.rc_faults.count("GET", f"/extension/{ALICE_EXT}")
+    for _ in range(5):
+        event = payloads.event(event={"type": "user_change", "user": alice.as_api()})
+        assert (await bot.signed(event, content_type="application/json")).status == 200
+    assert bot.rc_faults.count("GET", f"/extension/{ALICE_EXT}") == before + 1
+    assert await lines_of(bot, user_id("alice")) == [f"ringcentral:{ALICE_EXT}"]

@@ -88,3 +88,62 @@ async def test_tokens_are_sealed_at_rest_and_a_changed_key_reads_as_missing(data
             assert await token_store.read(session, account="rc:x", box=other) is None
     finally:
         await database.dispose()
+
+
+async def test_a_sign_in_is_bound_to_one_browser_and_pairs_are_found_by_age(
+    database_url: str,
+) -> None:
+    """Issue 24, on both stores: the start page binds once (again only with the same cookie),
+    only hashes are kept, and the keep-alive finds people's pairs by when they were written."""
+    from bot.store import oauth_states
+
+    database = Database(database_url)
+    try:
+        await upgrade(database)
+        box = SecretBox(KEY)
+        later = NOW + timedelta(minutes=11)
+        await oauth_states.begin(
+            database, state="s1", slack_user_id="U1", verifier="v1", expires_at=later, now=NOW, box=box
+        )
+        first, second = oauth_states.digest("browser-1"), oauth_states.digest("browser-2")
+        bind = oauth_states.bind_browser
+        assert (
+            await bind(database, state="s1", browser_hash=first, previous_hash=None, now=NOW, box=box)
+            == "v1"
+        )
+        assert (
+            await bind(database, state="s1", browser_hash=second, previous_hash=None, now=NOW, box=box)
+            is None
+        )
+        again = await bind(
+            database, state="s1", browser_hash=second, previous_hash=first, now=NOW, box=box
+        )
+        assert again == "v1"  # the same browser, reopening the link: bound to its new cookie
+        assert (
+            await bind(database, state="nope", browser_hash=first, previous_hash=None, now=NOW, box=box)
+            is None
+        )
+        pending = await oauth_states.consume(database, state="s1", now=NOW, box=box)
+        assert pending == oauth_states.PendingSignIn("U1", "v1", second)
+        assert await oauth_states.consume(database, state="s1", now=NOW, box=box) is None
+        assert (
+            await bind(database, state="s1", browser_hash=first, previous_hash=second, now=NOW, box=box)
+            is None
+        )
+
+        pair = TokenPair("a", "r", NOW + timedelta(hours=1), NOW + timedelta(days=7), "102")
+        async with database.session() as session:
+            for account, written in (
+                ("ringcentral-user:U_OLD", NOW - timedelta(hours=30)),
+                ("ringcentral-user:U_NEW", NOW),
+                ("ringcentral:admin-app", NOW - timedelta(days=3)),
+                ("ringcentral-user%:U_LIKE", NOW - timedelta(days=3)),
+            ):
+                await token_store.write(session, account=account, pair=pair, now=written, box=box)
+        async with database.session() as session:
+            due = await token_store.written_before(
+                session, prefix="ringcentral-user:", before=NOW - timedelta(hours=20), limit=10
+            )
+        assert due == ["ringcentral-user:U_OLD"]
+    finally:
+        await database.dispose()

@@ -3,8 +3,18 @@ and the authorization page.
 
 RingCentral's authorization page is a login form; the emulator's asks only for the email
 to sign in as (GET shows it, POST signs in) and then redirects to `redirect_uri` with
-`code` and `state`, as the platform does. A code is single use and lasts 60 s; the token
-request must repeat the `redirect_uri` and carry the PKCE `code_verifier`.
+`code` and `state`, as the platform does. A code is single use, lasts 60 s and belongs to
+the app it was issued to; the token request must repeat the `redirect_uri` and carry the
+PKCE `code_verifier`.
+
+An app has one auth flow (https://developers.ringcentral.com/guide/authentication): a JWT
+app can't run the authorization-code flow, nor the other way round. Apps are configured
+in RingCentral's console; the emulator, which accepts any client id, fixes a client id to
+the flow of the first JWT or authorization-code grant it asks for, and answers the other
+with 400 `unauthorized_client` / OAU-112 (the code's row in
+https://developers.ringcentral.com/guide/basics/errors, the status and `error` of RFC 6749
+section 5.2, as https://ringcentral.github.io/ringcentral-faq/unauthorized-grant-type shows
+it). Refresh works for both.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from bot.devkit.ringcentral import responses as rc
 from bot.devkit.ringcentral.state import CodeGrant, EmulatorState
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+FLOWS = {JWT_GRANT: "jwt", "authorization_code": "authorization_code"}
 CODE_TTL = 60.0
 AUTHORIZE_FIELDS = (
     "response_type",
@@ -38,10 +49,16 @@ AUTHORIZE_FIELDS = (
 
 def routes(state: EmulatorState) -> list[Route]:
     async def token(request: Request) -> Response:
-        if not _basic_client(request.headers.get("authorization", "")):
+        client_id = _basic_client(request.headers.get("authorization", ""))
+        if not client_id:
             return rc.oauth_error(401, "invalid_client", "OAU-123", "Invalid client")
         form = await _form(request)
-        grant_type = form.get("grant_type")
+        grant_type = form.get("grant_type", "")
+        if (
+            grant_type in FLOWS
+            and state.client_flows.setdefault(client_id, FLOWS[grant_type]) != (FLOWS[grant_type])
+        ):
+            return _wrong_flow()
         if grant_type == JWT_GRANT:
             ext = state.by_email(form.get("assertion", ""))
             if ext is None or ext.status != "Enabled":
@@ -51,7 +68,7 @@ def routes(state: EmulatorState) -> list[Route]:
             state.jwt_logins += 1
             return JSONResponse(state.issue(ext.id), headers=rc.limits("Auth"))
         if grant_type == "authorization_code":
-            return _exchange(state, form)
+            return _exchange(state, form, client_id)
         if grant_type == "refresh_token":
             pair = state.refresh(form.get("refresh_token", ""))
             if pair is None:
@@ -82,6 +99,8 @@ def routes(state: EmulatorState) -> list[Route]:
             "plain",
         ):
             return rc.oauth_error(400, "invalid_request", "OAU-109", "Unsupported code_challenge_method")
+        if state.client_flows.get(query["client_id"], "authorization_code") != "authorization_code":
+            return _wrong_flow()
         if request.method == "GET":
             return HTMLResponse(_login_page(query))
         form = await _form(request)
@@ -97,6 +116,7 @@ def routes(state: EmulatorState) -> list[Route]:
             query.get("code_challenge", ""),
             query.get("code_challenge_method", "plain"),
             time.time() + CODE_TTL,
+            query["client_id"],
         )
         return RedirectResponse(_with(target, {"code": code, "state": query.get("state", "")}), 302)
 
@@ -112,25 +132,36 @@ async def _form(request: Request) -> dict[str, str]:
     return dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
 
 
-def _basic_client(header: str) -> bool:
+def _basic_client(header: str) -> str:
+    """The client id of a well-formed Basic header with a secret, else ""."""
     if not header.lower().startswith("basic "):
-        return False
+        return ""
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
-        return False
+        return ""
     client_id, _, secret = decoded.partition(":")
-    return bool(client_id and secret)
+    return client_id if client_id and secret else ""
 
 
-def _exchange(state: EmulatorState, form: dict[str, str]) -> Response:
+def _wrong_flow() -> Response:
+    return rc.oauth_error(
+        400, "unauthorized_client", "OAU-112", "Client is not authorized for the requested grant type"
+    )
+
+
+def _exchange(state: EmulatorState, form: dict[str, str], client_id: str) -> Response:
     grant = state.codes.pop(form.get("code", ""), None)  # single use, even when refused
     if grant is None or grant.expires_at < time.time():
         return rc.oauth_error(
             400, "invalid_grant", "OAU-113", "Authorization code is invalid or expired"
         )
+    if grant.client_id and grant.client_id != client_id:
+        return rc.oauth_error(
+            400, "invalid_grant", "OAU-110", "Authorization code was not issued for this application"
+        )
     if form.get("redirect_uri") != grant.redirect_uri:
-        return rc.oauth_error(400, "invalid_grant", "OAU-112", "redirect_uri does not match")
+        return rc.oauth_error(400, "invalid_grant", "OAU-109", "Redirect URIs do not match")
     verifier = form.get("code_verifier", "")
     if grant.challenge and _challenge(verifier, grant.method) != grant.challenge:
         return rc.oauth_error(400, "invalid_grant", "OAU-114", "Code verifier is invalid")

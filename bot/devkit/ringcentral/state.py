@@ -84,6 +84,7 @@ class CodeGrant:
     challenge: str
     method: str
     expires_at: float
+    client_id: str = ""  # the app the code was issued to
 
 
 @dataclass
@@ -96,6 +97,9 @@ class EmulatorState:
     refresh_tokens: dict[str, Grant] = field(default_factory=dict)
     jwt_logins: int = 0
     codes: dict[str, CodeGrant] = field(default_factory=dict)  # authorization codes, single use
+    # client id → the one auth flow its app has ("jwt" or "authorization_code"), fixed by the
+    # first grant of either kind it asks for (RingCentral: an app is configured for one flow)
+    client_flows: dict[str, str] = field(default_factory=dict)
     refreshes: int = 0
     access_ttl: int = ACCESS_TTL
     sessions: dict[str, CallSession] = field(default_factory=dict)

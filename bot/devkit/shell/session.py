@@ -22,7 +22,7 @@ Write = Callable[[str], None]
 _MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9.-]+\.[A-Za-z]+)?)")
 _EMAIL = re.compile(r"(?<![@\w.])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _URL = re.compile(r"(?<!<)https?://[^\s<>|]+")
-BOT_URL = "http://switchboard"  # where the shell serves the bot's HTTP front (in-process)
+BOT_URL = "http://localhost"  # where the shell serves the bot's HTTP front (in-process, loopback)
 HINT = (
     "Type a slash command (try /switchboard help), :click N, :home, :as EMAIL, "
     ":ring @who [from +1 650 555 0142] or :quit."

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.context import slack_user_var
 from bot.providers.base import DirectoryEntry, ProviderName
-from bot.providers.errors import ProviderError, SignInExpired
+from bot.providers.errors import NotFound, ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.calls import CallControl, PreCallControl
@@ -83,6 +83,13 @@ class RingCentralClient:
             if ext.extension_number == number:
                 return self._entry(ext)
         return None
+
+    async def entry(self, line_id: str) -> DirectoryEntry | None:
+        """The extension as RingCentral has it now (`GET …/extension/{id}`, Light)."""
+        try:
+            return self._entry(await self.get_extension(line_id))
+        except NotFound:
+            return None
 
     async def list_people(self) -> list[DirectoryEntry]:
         return [

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import delete
 
-from bot.providers.errors import ProviderError
+from bot.providers.errors import ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.errors import PROVIDER, error_for
@@ -40,8 +40,11 @@ KNOWN_FOR_SECONDS = 60.0
 Expired = Callable[[str], Awaitable[None]]  # tells the person to connect again
 
 
+ACCOUNT_PREFIX = "ringcentral-user:"
+
+
 def account_of(slack_user_id: str) -> str:
-    return f"ringcentral-user:{slack_user_id}"
+    return f"{ACCOUNT_PREFIX}{slack_user_id}"
 
 
 class SignIns:
@@ -122,6 +125,38 @@ class SignIns:
             known = (time.monotonic(), manager, pair.owner_id if pair else "")
             self._known[slack_user_id] = known
         return (known[1], known[2]) if known[1] is not None else None
+
+    async def keep_alive(self, *, before: datetime, limit: int) -> int:
+        """Refresh the pairs last renewed before `before`; returns how many were renewed.
+
+        A refresh token lasts 7 days and each refresh gives a new one
+        (https://ringcentral.github.io/ringcentral-faq/oauth/): a person who doesn't use
+        Switchboard for a week would otherwise have to sign in again. A pair RingCentral
+        refuses to refresh is dropped and its person told once (`expired`).
+        """
+        async with self._database.session() as session:
+            accounts = await token_store.written_before(
+                session, prefix=ACCOUNT_PREFIX, before=before, limit=limit
+            )
+        renewed = 0
+        for account in accounts:
+            slack_user_id = account.removeprefix(ACCOUNT_PREFIX)
+            own = await self.tokens_for(slack_user_id)
+            if own is None:
+                continue
+            manager = own[0]
+            try:
+                # the current token, given as stale: renewed under the store's lock, once,
+                # unless another instance renewed it first
+                await manager.after_unauthorized(await manager.access_token())
+            except SignInExpired:
+                await self.expired(slack_user_id)
+                continue
+            except ProviderError as exc:  # tried again on a later tick
+                log.warning("ringcentral: keeping a sign-in alive failed (%s)", type(exc).__name__)
+                continue
+            renewed += 1
+        return renewed
 
     async def is_connected(self, slack_user_id: str) -> bool:
         return await self.tokens_for(slack_user_id) is not None
