@@ -220,6 +220,9 @@ class ForwardingService:
         wanted = " ".join(which.split()).lower()
         found = [n for n in numbers if wanted in (n.label.lower(), n.type.lower())]
         if not found:
+            # a number with a part after it matches no number: it is refused, never read short
+            self.destinations.refuse_extension_part(which)
+            self.destinations.refuse_post_dial(which)
             try:
                 e164 = to_e164(which, self.region)
             except InvalidNumber:
