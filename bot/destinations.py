@@ -48,12 +48,12 @@ SHORT_DIGITS = 6  # longest emergency or short code looked up (without a country
 # curated, each entry checked against libphonenumber's ShortNumberMetadata.xml
 # (https://github.com/google/libphonenumber/blob/master/resources/ShortNumberMetadata.xml)
 # and https://en.wikipedia.org/wiki/List_of_emergency_telephone_numbers:
-# - emergency: 112 (GSM, EU), 911 (NANP), 999 (UK and 20+ others), 000 (AU), 100 (IN, GR,
-#   IL), 108 (IN), 110 (DE, JP, CN), 111 (NZ), 113/115 (IT), 117/118 (CH), 119 (JP, KR),
-#   120 (CN), 122 (AT), 15/17/18 (FR), 190/192/193 (BR), 995 (SG), 997/998 (PL), 10111 and
-#   10177 (ZA). 101-104 (fire, police, ambulance in RU, IN, IL and others) are left to the
-#   directory check and the deployment's own countries: RingCentral numbers an account's
-#   extensions from 101.
+# - emergency: 112 (GSM, EU), 911 (NANP), 999 (UK and 20+ others), 000 (AU), 108 (IN),
+#   110 (DE, JP, CN), 111 (NZ), 113/115 (IT), 117/118 (CH), 119 (JP, KR), 120 (CN), 122
+#   (AT), 15/17/18 (FR), 190/192/193 (BR), 995 (SG), 997/998 (PL), 10111 and 10177 (ZA).
+#   100-104 (police, fire, ambulance in IN, GR, IL, RU and others) are left to the
+#   directory check and the deployment's own countries: they are the front desk and first
+#   extensions of most phone systems (RingCentral numbers an account's extensions from 101).
 # - NANP N11 service codes: 211 community, 311 city, 411 paid directory assistance, 511
 #   traffic, 611 repair, 711 relay, 811 utilities (https://en.wikipedia.org/wiki/N11_code).
 # - paid-service and way-out prefixes: 1-900 and 1-976 pay-per-call
@@ -63,9 +63,9 @@ SHORT_DIGITS = 6  # longest emergency or short code looked up (without a country
 #   and the international access prefixes 00 and 011 (what follows is a number abroad).
 EMERGENCY_EVERYWHERE = frozenset(
     {
-        *("112", "911", "999", "000", "100", "108", "110", "111", "113", "115", "117"),
-        *("118", "119", "120", "122", "15", "17", "18", "190", "192", "193", "995"),
-        *("997", "998", "10111", "10177"),
+        *("112", "911", "999", "000", "108", "110", "111", "113", "115", "117", "118"),
+        *("119", "120", "122", "15", "17", "18", "190", "192", "193", "995", "997"),
+        *("998", "10111", "10177"),
     }
 )
 SERVICE_CODES = frozenset({"211", "311", "411", "511", "611", "711", "811"})

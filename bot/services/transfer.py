@@ -26,6 +26,10 @@ from bot.store import Database
 from bot.store.links import LinkRecord
 
 OWN_LINE = "That's the line the call is already on; pick a colleague, a number or voicemail."
+NO_EXTENSION = (
+    "{typed} isn't an extension in {provider}'s directory; give a colleague's extension, "
+    "a phone number or voicemail."
+)
 RINGING = "That call isn't answered yet; a transfer works once it's connected (or on hold)."
 
 
@@ -106,7 +110,18 @@ class TransferService:
         """What the provider needs for this destination on this call's line (and a better label)."""
         if destination.kind == "user" and destination.value == call.line.slack_user_id:
             raise UserError(OWN_LINE)
-        if destination.kind == "extension" and destination.value == call.line.extension_number:
+        if destination.kind == "extension":
+            found = await self._finder.extension(call.line, destination.value)
+            if found is None:
+                raise UserError(
+                    NO_EXTENSION.format(typed=code(destination.value), provider=call.provider_name)
+                )
+            if found == call.line.extension_number:
+                raise UserError(OWN_LINE)
+            return found, replace(destination, value=found)
+        if destination.kind == "number" and destination.value in await self._finder.own_numbers(
+            call.line
+        ):
             raise UserError(OWN_LINE)
         if destination.kind == "user":
             lines = await self._identity.lines_of(destination.value)
@@ -160,6 +175,11 @@ class TransferService:
                 line=call.line.ref,
                 action=action,
                 before={"call": call.call_id, "party": call.party_id, "with": call.other_number},
-                after={"to": destination.label, "kind": destination.kind, "value": destination.value},
+                after={
+                    "to": destination.label,
+                    "kind": destination.kind,
+                    "value": destination.value,
+                    "with": call.other,
+                },
                 now=self._clock(),
             )

@@ -142,6 +142,8 @@ def test_emergency_and_short_codes_of_every_country_are_refused_as_extensions(ty
         US.refuse_as_extension(typed)
 
 
-@pytest.mark.parametrize("typed", ["101", "102", "103", "104", "200", "0003*024", "2105"])
+@pytest.mark.parametrize(
+    "typed", ["100", "101", "102", "103", "104", "200", "0003*024", "0003*100", "2105"]
+)
 def test_ordinary_extensions_pass_the_policy(typed: str) -> None:
     US.refuse_as_extension(typed)
