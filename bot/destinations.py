@@ -17,6 +17,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, geocoder, shortnumberinfo
 
 from bot.errors import UserError
+from bot.mrkdwn import escape
 
 ALL_COUNTRIES = "*"
 MAX_TYPED = 40
@@ -207,4 +208,5 @@ def has_extension_part(text: str) -> bool:
 
 
 def _safe(text: str) -> str:
-    return text.replace("`", "'")[:MAX_TYPED]
+    """Typed text echoed in a refusal (inside a code span): shown as text, never markup."""
+    return escape(text.replace("`", "'")[:MAX_TYPED])

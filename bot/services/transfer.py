@@ -101,9 +101,10 @@ class TransferService:
             if call.line.slack_user_id == actor.slack_user_id
             else f"<@{call.line.slack_user_id}>'s"
         )
-        text = f"Transferred {whose} call with {call.other} to {destination.label}."
+        caller = escape(call.other)  # the provider's caller id: text, never markup
+        text = f"Transferred {whose} call with {caller} to {destination.label}."
         if not confirmed:
-            text = f"Transfer of {whose} call with {call.other} to {destination.label} requested; the provider is still connecting it."
+            text = f"Transfer of {whose} call with {caller} to {destination.label} requested; the provider is still connecting it."
         return Outcome(text)
 
     async def _target(self, call: LiveCall, destination: Destination) -> tuple[str, Destination]:
@@ -143,13 +144,13 @@ class TransferService:
                 number = self._forwarding.resolve(numbers, destination.value)
             except Ambiguous as exc:
                 flippable = [n for n in exc.candidates if n.flip] or [n for n in numbers if n.flip]
-                names = ", ".join(f"`{n.label}` ({n.flip})" for n in flippable) or "none yet"
+                names = ", ".join(f"{code(n.label)} ({n.flip})" for n in flippable) or "none yet"
                 raise UserError(
-                    f"No forwarding number is called `{destination.value[:40]}`; yours with a "
+                    f"No forwarding number is called {code(destination.value[:40])}; yours with a "
                     f"flip digit: {names}."
                 ) from None
             if not number.flip:
-                raise UserError(f"{number.label} has no flip digit.")
+                raise UserError(f"{escape(number.label)} has no flip digit.")
             self._forwarding.destinations.e164(number.phone)
             shown = display(number.phone, self._forwarding.region)
             return number.flip, replace(destination, label=f"{escape(number.label)} {code(shown)}")
