@@ -17,12 +17,19 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, geocoder, shortnumberinfo
 
 from bot.errors import UserError
+from bot.mrkdwn import escape
 
 ALL_COUNTRIES = "*"
 MAX_TYPED = 40
 # An extension part after a number: `x23`, `ext 23`, `ext. 23`, `extension 23`, `;ext=23`, `#23`.
 EXTENSION_PART = re.compile(r"(?i)\d[\s).-]*(?:;\s*ext\s*=|ext(?:ension)?\.?|x|#)\s*\d")
 LETTER = re.compile(r"[^\W\d_]")
+# Post-dial digits: a pause (`,` `;` `~`, or `p`/`w` as phones and dialers write them) or a
+# tone (`*`) after the number. Dialled without them the call reaches the wrong place (a
+# switchboard instead of a person); they are refused, never dropped.
+# (RFC 3966 section 5.1.4 calls them the "post-dial" part: https://www.rfc-editor.org/rfc/rfc3966)
+POST_DIAL = re.compile(r"(?i)\d[\s).-]*(?:[,;~*]|[pw](?![^\W\d_]))")
+POST_DIAL_START = re.compile(r"(?i)^\s*(?:[,;~*]|[pw](?![^\W\d_]))")
 # libphonenumber's types of numbers that cost the caller (or the company) extra, or that
 # follow a person anywhere (personal numbers and UANs): the usual toll-fraud destinations.
 REFUSED_TYPES = {
@@ -32,6 +39,38 @@ REFUSED_TYPES = {
     PhoneNumberType.UAN: "a universal access (UAN) number",
 }
 SHORT_DIGITS = 6  # longest emergency or short code looked up (without a country code)
+
+# What a `/transfer` "extension" may never be, whatever the country (CONTRACT "Destinations
+# and text from outside"): dialled out as typed, these reach emergency services, a paid
+# service or the international network. A real extension must also be in the provider's
+# directory; this list holds even when a provider would dial the digits out.
+# libphonenumber's per-country tables (used for the deployment's own countries) make nearly
+# every 3-digit number an emergency or short number somewhere, so the everywhere-list is
+# curated, each entry checked against libphonenumber's ShortNumberMetadata.xml
+# (https://github.com/google/libphonenumber/blob/master/resources/ShortNumberMetadata.xml)
+# and https://en.wikipedia.org/wiki/List_of_emergency_telephone_numbers:
+# - emergency: 112 (GSM, EU), 911 (NANP), 999 (UK and 20+ others), 000 (AU), 108 (IN),
+#   110 (DE, JP, CN), 111 (NZ), 113/115 (IT), 117/118 (CH), 119 (JP, KR), 120 (CN), 122
+#   (AT), 15/17/18 (FR), 190/192/193 (BR), 995 (SG), 997/998 (PL), 10111 and 10177 (ZA).
+#   100-104 (police, fire, ambulance in IN, GR, IL, RU and others) are left to the
+#   directory check and the deployment's own countries: they are the front desk and first
+#   extensions of most phone systems (RingCentral numbers an account's extensions from 101).
+# - NANP N11 service codes: 211 community, 311 city, 411 paid directory assistance, 511
+#   traffic, 611 repair, 711 relay, 811 utilities (https://en.wikipedia.org/wiki/N11_code).
+# - paid-service and way-out prefixes: 1-900 and 1-976 pay-per-call
+#   (https://en.wikipedia.org/wiki/Premium-rate_telephone_number), the UK's 09 premium rate
+#   and 118 directory enquiries (https://en.wikipedia.org/wiki/Telephone_numbers_in_the_United_Kingdom),
+#   France's 36 xx short services such as 3617 (https://en.wikipedia.org/wiki/Telephone_numbers_in_France),
+#   and the international access prefixes 00 and 011 (what follows is a number abroad).
+EMERGENCY_EVERYWHERE = frozenset(
+    {
+        *("112", "911", "999", "000", "108", "110", "111", "113", "115", "117", "118"),
+        *("119", "120", "122", "15", "17", "18", "190", "192", "193", "995", "997"),
+        *("998", "10111", "10177"),
+    }
+)
+SERVICE_CODES = frozenset({"211", "311", "411", "511", "611", "711", "811"})
+PAID_PREFIXES = ("1900", "1976", "09", "118", "36", "00", "011")
 EXAMPLE = "e.g. `(650) 555-0199` or `+33 1 42 68 53 00`"
 
 
@@ -57,6 +96,7 @@ class DestinationPolicy:
         if not re.search(r"\d", text):
             raise Refused(f"`{shown}` doesn't look like a phone number.")
         self.refuse_extension_part(text)
+        self.refuse_post_dial(text)
         if LETTER.search(text):
             raise Refused(f"`{shown}` has letters in it; type the number with digits only.")
         return self._parsed(text, shown)
@@ -70,19 +110,42 @@ class DestinationPolicy:
                 "so give it without the extension."
             )
 
+    @staticmethod
+    def refuse_post_dial(text: str, *, after_number: bool = False) -> None:
+        """Pauses or tones after the number (`415 555 0123,,9`) are refused, never dropped.
+
+        `after_number`: `text` is what followed a number (a label), checked from its start.
+        """
+        found = POST_DIAL_START.search(text) if after_number else POST_DIAL.search(text)
+        if found:
+            raise Refused(
+                f"`{_safe(text)}` has post-dial digits (pauses or tones after the number); calls "
+                "can only go to the number itself, so give it without them."
+            )
+
     def e164(self, value: str) -> str:
         """A number that came back from a modal, a button, the store or the provider."""
         text = value.strip()
+        if text and POST_DIAL.search(text):
+            self.refuse_post_dial(text)
         if not text or len(text) > MAX_TYPED or LETTER.search(text) or EXTENSION_PART.search(text):
             raise Refused("That destination isn't a phone number Switchboard can send calls to.")
         return self._parsed(text, _safe(text))
 
-    def refuse_emergency(self, digits: str) -> None:
-        """An extension-shaped destination (`/transfer 911`) that dials emergency services here."""
+    def refuse_as_extension(self, typed: str) -> None:
+        """An extension-shaped destination (`/transfer 999`) that is an emergency or short
+        number here, or one of the codes refused in every country (`EMERGENCY_EVERYWHERE`,
+        `SERVICE_CODES`, `PAID_PREFIXES`). VoipNow's `0003*210` is checked on its short part."""
+        digits = typed.rpartition("*")[2]
         regions = {self.region, *self.allowed}
-        if any(shortnumberinfo.is_emergency_number(digits, r) for r in regions):
+        if (
+            digits in EMERGENCY_EVERYWHERE
+            or digits in SERVICE_CODES
+            or digits.startswith(PAID_PREFIXES)
+            or any(shortnumberinfo.is_emergency_number(digits, r) for r in regions)
+        ):
             raise Refused(
-                f"`{_safe(digits)}` is an emergency or short number; Switchboard never sends calls to those."
+                f"`{_safe(typed)}` is an emergency or short number; Switchboard never sends calls to those."
             )
 
     def allows(self, value: str) -> bool:
@@ -145,4 +208,5 @@ def has_extension_part(text: str) -> bool:
 
 
 def _safe(text: str) -> str:
-    return text.replace("`", "'")[:MAX_TYPED]
+    """Typed text echoed in a refusal (inside a code span): shown as text, never markup."""
+    return escape(text.replace("`", "'")[:MAX_TYPED])

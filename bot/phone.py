@@ -6,6 +6,8 @@ import functools
 
 import phonenumbers
 
+from bot.mrkdwn import escape
+
 
 class InvalidNumber(ValueError):
     def __init__(self, message: str) -> None:
@@ -46,4 +48,5 @@ def display(e164: str, region: str) -> str:
 
 
 def _safe(text: str) -> str:
-    return text.replace("`", "'")[:40]
+    """Typed text echoed in a refusal (inside a code span): shown as text, never markup."""
+    return escape(text.replace("`", "'")[:40])

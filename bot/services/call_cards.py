@@ -28,10 +28,12 @@ from bot.services.notifier import Notifier
 from bot.store import Database
 from bot.store import links as link_store
 from bot.store import rotations as rotation_store
+from bot.store.links import LinkRecord
 from bot.store.live_models import CallCardRow, CallOptIn
 
 log = logging.getLogger(__name__)
 MOVED_ON = "That call has already moved on (answered, ended or sent elsewhere); nothing was done."
+NOT_YOURS = "That number isn't one of your forwarding numbers, so the call wasn't forwarded."
 
 ORDER: dict[str, int] = {  # a card's states in the order a call goes through them
     "ringing": 0,
@@ -81,8 +83,10 @@ class CallCards:
         """A card's button: to voicemail (no `phone`) or forward to `phone`; the sentence.
 
         Only the person the card was posted to may press it (checked against the stored
-        card before any provider call); the number passes the destination policy; the
-        request is claimed once (a double click sends nothing twice) and audited.
+        card before any provider call); the number passes the destination policy and must
+        be one of the owner's own forwarding numbers (read fresh: a button's value is
+        theirs to forge); the request is claimed once (a double click sends nothing twice)
+        and audited.
         """
         async with self._database.session() as session:
             row = await session.get(CallCardRow, (session_id, actor.slack_user_id))
@@ -90,6 +94,8 @@ class CallCards:
             raise UserError("That call card isn't yours, so nothing was done.")
         line = await self._forwarding.line(actor, actor.slack_user_id)  # the card's owner's line
         target = self._forwarding.destinations.number(phone) if phone else ""
+        if target and target not in {number for _, number in await self._own(line)}:
+            raise UserError(NOT_YOURS)
         action = "call.forward" if target else "call.voicemail"
         async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
             if not fresh:
@@ -161,16 +167,19 @@ class CallCards:
         """Where the owner may forward a ringing call: their numbers the policy allows."""
         try:
             line = await self._forwarding.line(Actor(owner, False), owner)
-            numbers = await self._forwarding.numbers(line)
+            return (await self._own(line))[:3]
         except Exception as exc:
             log.warning("call card: numbers unavailable (%s)", type(exc).__name__)
             return ()
+
+    async def _own(self, line: LinkRecord) -> tuple[tuple[str, str], ...]:
+        """(label, number) of the line's forwarding numbers that calls may go to."""
         allowed = self._forwarding.destinations.allows
         return tuple(
             (n.label, n.phone)
-            for n in numbers
+            for n in await self._forwarding.numbers(line)
             if n.forwarding and n.type != "PhoneLine" and allowed(n.phone)
-        )[:3]
+        )
 
     async def _show(self, recipient: str, card: CallCard, sequence: int) -> int:
         async with self._database.locked(f"call:{card.session_id}:{recipient}") as session:
@@ -190,10 +199,20 @@ class CallCards:
             if shown is not None:
                 row.channel, row.ts = shown
         if card.rotation and card.unanswered and before not in ("missed", "voicemail") and card.on_call:
-            who = escape(card.caller_name or "someone")
-            await self._notifier.post(
-                card.on_call,
-                f":warning: You missed a call on the *{escape(card.rotation)}* hotline from {who} "
-                f"{code(card.caller_number)}; call them back.",
-            )
+            await self._notifier.post(card.on_call, self._missed(card))
         return 1
+
+    def _missed(self, card: CallCard) -> str:
+        """The on-call person's DM about a missed hotline call: call back only a number
+        calls may be sent to (a one-ring scam wants a call back to a premium number)."""
+        who = escape(card.caller_name or "someone")
+        where = f":warning: You missed a call on the *{escape(card.rotation)}* hotline from {who}"
+        if not card.caller_number:
+            return f"{where} (no number shown)."
+        number = code(card.caller_number)
+        if not self._forwarding.destinations.allows(card.caller_number):
+            return (
+                f"{where} {number}. It is a premium-rate or unsafe number, so don't call it back "
+                "from a company phone."
+            )
+        return f"{where} {number}; call them back."

@@ -110,6 +110,27 @@ class CallFinder:
             return found
         return []
 
+    async def extension(self, line: LinkRecord, typed: str) -> str | None:
+        """The extension `typed` names in the directory of the line's provider, as that
+        provider wants it sent; None when it isn't one (RingCentral: an enabled extension
+        of the account; VoipNow: an extension of the organization, `024` read in the line's
+        own organization as `0003*024`)."""
+        if line.provider == ProviderName.RINGCENTRAL and self._rc is not None:
+            entry = await self._rc.find_by_extension_number(typed)
+            return entry.extension_number if entry is not None and entry.enabled else None
+        if line.provider == ProviderName.VOIPNOW and self._vn is not None:
+            _, own = _voipnow_ids(line)
+            organization, star, _ = own.partition("*")
+            full = typed if "*" in typed or not star else f"{organization}*{typed}"
+            return full if await self._vn.extension_exists(full) else None
+        return None
+
+    async def own_numbers(self, line: LinkRecord) -> frozenset[str]:
+        """The line's own phone numbers (a RingCentral extension's direct number, …), E.164."""
+        if line.provider == ProviderName.RINGCENTRAL and self._rc is not None:
+            return await self._rc.own_numbers(line.line_id)
+        return frozenset()  # VoipNow's UnifiedAPI tells no extension's public numbers
+
     async def move(self, call: LiveCall, destination: Destination, target: str) -> bool:
         """One request to the provider; never repeated here (DESIGN).
 

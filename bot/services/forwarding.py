@@ -16,6 +16,7 @@ from typing import Any
 from bot.destinations import DestinationPolicy
 from bot.domain.lines import ProviderName
 from bot.errors import Unsupported, UserError
+from bot.mrkdwn import code, escape
 from bot.phone import InvalidNumber, to_e164
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.models import ForwardingNumberInfo
@@ -220,6 +221,9 @@ class ForwardingService:
         wanted = " ".join(which.split()).lower()
         found = [n for n in numbers if wanted in (n.label.lower(), n.type.lower())]
         if not found:
+            # a number with a part after it matches no number: it is refused, never read short
+            self.destinations.refuse_extension_part(which)
+            self.destinations.refuse_post_dial(which)
             try:
                 e164 = to_e164(which, self.region)
             except InvalidNumber:
@@ -228,7 +232,7 @@ class ForwardingService:
         if len(found) == 1:
             return found[0]
         reason = "Several numbers match" if found else "No number matches"
-        raise Ambiguous(f"{reason} `{which[:60]}`; pick one of these:", found or numbers)
+        raise Ambiguous(f"{reason} {code(which[:60])}; pick one of these:", found or numbers)
 
     # -- internals --------------------------------------------------------------------
 
@@ -249,7 +253,7 @@ class ForwardingService:
             raise UserError("That number is no longer in the list; it may have been removed meanwhile.")
         if not found.editable:
             raise UserError(
-                f"{found.label} is managed by RingCentral ({found.type}) and can't be changed here."
+                f"{escape(found.label)} is managed by RingCentral ({found.type}) and can't be changed here."
             )
         return found
 

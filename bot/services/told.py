@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.mrkdwn import code, mention
+from bot.mrkdwn import code, escape, mention
 
 SYSTEM = "switchboard"
 # Changes told elsewhere already (a handoff, a replaced link, a given shift) are not here.
@@ -15,6 +15,7 @@ WHAT = {
     "toggle.on": "turned on {kind}",
     "toggle.off": "turned off the forwarding set with Switchboard",
     "transfer": "moved your live call to {to}",
+    "transfer.for": "moved your live call with {caller} to {destination}",
     "link.admin": "linked you to the line {line}",
     "unlink": "unlinked your phone line(s) from Switchboard",
 }
@@ -32,5 +33,7 @@ def told_about(*, actor: str, subject: str, line: str, action: str, after: Any) 
         kind=forwarding or ("voicemail for every call" if kind == "voicemail" else "call forwarding"),
         to=code(str(details.get("to", "another number"))),
         line=code(str(details.get("extension") or line)),
+        caller=escape(str(details.get("with") or "someone")),
+        destination=str(details.get("to") or "another number"),  # the label as the mover saw it
     )
     return f"{mention(actor)} {what} for you. Ask them, or a Switchboard admin, if that's unexpected."

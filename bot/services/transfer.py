@@ -26,6 +26,10 @@ from bot.store import Database
 from bot.store.links import LinkRecord
 
 OWN_LINE = "That's the line the call is already on; pick a colleague, a number or voicemail."
+NO_EXTENSION = (
+    "{typed} isn't an extension in {provider}'s directory; give a colleague's extension, "
+    "a phone number or voicemail."
+)
 RINGING = "That call isn't answered yet; a transfer works once it's connected (or on hold)."
 
 
@@ -97,16 +101,28 @@ class TransferService:
             if call.line.slack_user_id == actor.slack_user_id
             else f"<@{call.line.slack_user_id}>'s"
         )
-        text = f"Transferred {whose} call with {call.other} to {destination.label}."
+        caller = escape(call.other)  # the provider's caller id: text, never markup
+        text = f"Transferred {whose} call with {caller} to {destination.label}."
         if not confirmed:
-            text = f"Transfer of {whose} call with {call.other} to {destination.label} requested; the provider is still connecting it."
+            text = f"Transfer of {whose} call with {caller} to {destination.label} requested; the provider is still connecting it."
         return Outcome(text)
 
     async def _target(self, call: LiveCall, destination: Destination) -> tuple[str, Destination]:
         """What the provider needs for this destination on this call's line (and a better label)."""
         if destination.kind == "user" and destination.value == call.line.slack_user_id:
             raise UserError(OWN_LINE)
-        if destination.kind == "extension" and destination.value == call.line.extension_number:
+        if destination.kind == "extension":
+            found = await self._finder.extension(call.line, destination.value)
+            if found is None:
+                raise UserError(
+                    NO_EXTENSION.format(typed=code(destination.value), provider=call.provider_name)
+                )
+            if found == call.line.extension_number:
+                raise UserError(OWN_LINE)
+            return found, replace(destination, value=found)
+        if destination.kind == "number" and destination.value in await self._finder.own_numbers(
+            call.line
+        ):
             raise UserError(OWN_LINE)
         if destination.kind == "user":
             lines = await self._identity.lines_of(destination.value)
@@ -128,13 +144,13 @@ class TransferService:
                 number = self._forwarding.resolve(numbers, destination.value)
             except Ambiguous as exc:
                 flippable = [n for n in exc.candidates if n.flip] or [n for n in numbers if n.flip]
-                names = ", ".join(f"`{n.label}` ({n.flip})" for n in flippable) or "none yet"
+                names = ", ".join(f"{code(n.label)} ({n.flip})" for n in flippable) or "none yet"
                 raise UserError(
-                    f"No forwarding number is called `{destination.value[:40]}`; yours with a "
+                    f"No forwarding number is called {code(destination.value[:40])}; yours with a "
                     f"flip digit: {names}."
                 ) from None
             if not number.flip:
-                raise UserError(f"{number.label} has no flip digit.")
+                raise UserError(f"{escape(number.label)} has no flip digit.")
             self._forwarding.destinations.e164(number.phone)
             shown = display(number.phone, self._forwarding.region)
             return number.flip, replace(destination, label=f"{escape(number.label)} {code(shown)}")
@@ -160,6 +176,11 @@ class TransferService:
                 line=call.line.ref,
                 action=action,
                 before={"call": call.call_id, "party": call.party_id, "with": call.other_number},
-                after={"to": destination.label, "kind": destination.kind, "value": destination.value},
+                after={
+                    "to": destination.label,
+                    "kind": destination.kind,
+                    "value": destination.value,
+                    "with": call.other,
+                },
                 now=self._clock(),
             )

@@ -2,15 +2,20 @@
 
 Slack sends users as `<@U123|name>`, channels as `<#C123|name>`, and links as
 `<mailto:a@b.c|a@b.c>`, `<tel:+1…|…>` or `<https://…|label>`; `&`, `<` and `>` that the
-person typed arrive as `&amp;`, `&lt;`, `&gt;` and are left so (an escaped `<@U…>` typed
-as text must never become a mention). Every command's text goes through `plain()` once,
-before any handler reads it.
+person typed arrive as `&amp;`, `&lt;`, `&gt;` and are left so by `plain()` (an escaped
+`<@U…>` typed as text must never become a mention). Every command's text goes through
+`plain()` once, before any handler reads it; a label the person typed goes through
+`read_back()` once, after the command's mentions are read, before it goes to a provider
+(stored as typed, shown escaped once with `bot.mrkdwn.escape`).
+Slack: https://api.slack.com/reference/surfaces/formatting#escaping
 """
 
 from __future__ import annotations
 
 import re
 
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_TYPED = {"amp": "&", "lt": "<", "gt": ">"}
 _TOKEN = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _USER = re.compile(r"^@([UW][A-Z0-9]+)$")
 _CHANNEL = re.compile(r"^#([CG][A-Z0-9]+)$")
@@ -37,3 +42,9 @@ def _one(match: re.Match[str]) -> str:
     if target.startswith("!"):  # <!here>, <!channel>, <!subteam^S123|@team>: never a target
         return label or "@" + target[1:].split("^")[0]
     return match.group(0)
+
+
+def read_back(text: str) -> str:
+    """What the person typed, from Slack's escaped text: one pass, so `&amp;lt;` is the
+    `&lt;` they typed, never `<`."""
+    return _ENTITY.sub(lambda match: _TYPED[match.group(1)], text)

@@ -12,6 +12,7 @@ from bot.services.actor import Actor
 from bot.services.forwarding import Ambiguous, Change, Number
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
+from bot.slack.text import read_back
 from handlers.forward import views
 from handlers.forward.modal import open_modal
 from handlers.forward.parsing import number_and_label, words_of
@@ -38,6 +39,7 @@ class ForwardCommand:
             return
         verb = words[0].lower()
         subject, rest = split_mention(words[1:])
+        rest = [read_back(word) for word in rest]  # labels go to RingCentral as typed
         work = {
             "list": self._list,
             "add": self._add,

@@ -23,8 +23,8 @@ def number_and_label(words: list[str], policy: DestinationPolicy) -> tuple[str, 
     """The longest leading run of words that is a phone number, and the rest as the label.
 
     The number then passes the destination policy (so `112 Emergency` is refused as an
-    emergency number, not read as keypad letters); an extension part is refused, never
-    dropped into the label.
+    emergency number, not read as keypad letters); an extension part or post-dial digits
+    (`415 555 0123 p9`) are refused, never dropped into the label.
     """
     policy.refuse_extension_part(" ".join(words))
     for end in range(len(words), 0, -1):
@@ -34,7 +34,10 @@ def number_and_label(words: list[str], policy: DestinationPolicy) -> tuple[str, 
         except InvalidNumber:
             continue
         label = " ".join(words[end:]) or None
-        return policy.number(candidate), label
+        number = policy.number(candidate)
+        if label:
+            policy.refuse_post_dial(label, after_number=True)
+        return number, label
     if not words:
         raise UserError(NEED_NUMBER)
     first_label = next((i for i, w in enumerate(words) if any(ch.isalpha() for ch in w)), len(words))

@@ -116,7 +116,7 @@ class QuickToggle:
                 pass
         if not any(ch.isdigit() for ch in text):
             raise UserError(
-                f"`{text[:40]}` isn't one of your labels or a number. Give a number or one of "
+                f"{code(text[:40])} isn't one of your labels or a number. Give a number or one of "
                 "your labels (`mobile`, `home`…)."
             )
         return self.runtime.destinations.number(text), numbers

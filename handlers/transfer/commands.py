@@ -13,6 +13,7 @@ from bot.services.actor import Actor
 from bot.services.calls import Destination
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
+from bot.slack.text import read_back
 from handlers.shared import actor_of, in_background
 from handlers.transfer import views
 from handlers.transfer.modal import open_modal
@@ -55,6 +56,8 @@ class TransferCommand:
                 raise UserError("Usage: `/transfer for @owner to <destination>`.")
             actor.require_for(owner)
             subject, words = owner, words[3:]
+        if words[0].lower() == "flip":  # a label, looked up as typed
+            words = [words[0], *(read_back(word) for word in words[1:])]
         raw = " ".join(words)
         return subject, parse_destination(raw, self.runtime.destinations), raw
 

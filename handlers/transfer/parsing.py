@@ -44,7 +44,7 @@ def parse_destination(
         return Destination("user", user, (names or {}).get(user, mention(user)))
     joined = "".join(words)
     if EXTENSION.match(joined):
-        policy.refuse_emergency(joined)
+        policy.refuse_as_extension(joined)
         return Destination("extension", joined, f"extension {code(joined)}")
     if not any(ch.isdigit() for ch in joined):
         raise UserError(f"I can't tell where to send the call.\n{USAGE}")

@@ -122,3 +122,22 @@ async def test_every_country_can_be_allowed_but_premium_never(sqlite_url: str) -
         assert "premium-rate" in premium.text
     finally:
         await bot.close()
+
+
+async def test_post_dial_digits_are_refused_on_every_command_and_never_dropped(bot: Harness) -> None:
+    await bot.command("alice", "/forward", "list")
+    writes = provider_writes(bot)
+    for command, text in (
+        ("/forward", "add 415 555 0123,,9 Desk"),
+        ("/forward", "add 415 555 0123 p9 Desk"),
+        ("/forward", "add 415 555 0123 ;9"),
+        ("/forward", "to 415 555 0123,,9 for 1h"),
+        ("/oncall", "number 415 555 0123;9"),
+        ("/transfer", "415 555 0123,,9"),
+    ):
+        reply = await bot.command("alice", command, text)
+        assert "post-dial" in reply.text, (command, text, reply.text)
+    assert provider_writes(bot) == writes
+    assert bot.rc.sessions[SESSION].moves == []
+    positive = await bot.command("alice", "/forward", "add 415 555 0177 Desk")
+    assert "Desk" in positive.text

@@ -136,7 +136,7 @@ async def test_a_missed_hotline_call_updates_the_channel_card_and_tells_whoever_
     bot: Harness,
 ) -> None:
     await live(bot)
-    await create_rotation(bot)
+    await create_rotation(bot, members=[user_id("alice")])  # on call whatever the week
     await bot.runtime.handoffs.tick()
     bot.slack.drain()
     session = await bot._rc_app.phone.ring(HOTLINE_EXT, *CALLER)
@@ -218,3 +218,40 @@ async def test_an_address_that_does_not_echo_the_validation_token_gets_no_subscr
         await bot.runtime.push.ensure()
     assert refused.value.code == "SUB-525"
     assert bot._rc_app.pusher.created == 0
+
+
+async def test_the_forward_button_sends_only_to_the_owners_own_numbers(bot: Harness) -> None:
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    session = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    card = cards_to(bot, user_id("alice"))[0]
+    forward = _button(card, "call_card_forward")
+    forged = {**forward, "value": forward["value"].replace("+14155550123", "+14155550100")}
+    reply = await press(bot, "alice", card, forged)  # a number the policy allows, not hers
+    assert "isn't one of your forwarding numbers" in reply.text
+    assert session.moves == []
+    await press(bot, "alice", card, forward)
+    assert [m["phoneNumber"] for m in session.moves] == ["+14155550123"]
+
+
+async def test_a_missed_call_from_a_premium_number_is_never_suggested_back(bot: Harness) -> None:
+    await live(bot)
+    await create_rotation(bot, members=[user_id("alice")])
+    await bot.runtime.handoffs.tick()
+    bot.slack.drain()
+    session = await bot._rc_app.phone.ring(HOTLINE_EXT, "+19005550142", "Prize Desk")
+    await bot.runtime.tasks.wait_idle()
+    await bot._rc_app.phone.hang_up(session.id)
+    await bot.runtime.tasks.wait_idle()
+    dms = [
+        str(c.args["text"])
+        for c in bot.slack.calls
+        if c.method == "chat.postMessage"
+        and c.args["channel"] == user_id("alice")
+        and "missed a call" in str(c.args["text"])
+    ]
+    assert len(dms) == 1
+    assert "premium-rate or unsafe" in dms[0]
+    assert "call them back" not in dms[0]
+    assert "call it back" not in dms[0].replace("don't call it back", "")

@@ -201,3 +201,65 @@ async def test_voipnow_error_codes_become_sentences(
     reply = await bot.command("dave", "/transfer", "0003*024")
     assert sentence in reply.text
     assert "sekrit" not in reply.text
+
+
+SHORT_CODES = ["999", "000", "110", "119", "411", "611", "211", "811", "3617", "1 900"]
+
+
+async def test_short_codes_of_every_country_are_never_sent_as_extensions(bot: Harness) -> None:
+    await link_dave(bot)
+    for code in SHORT_CODES:
+        for who in ("alice", "dave"):
+            reply = await bot.command(who, "/transfer", code)
+            assert "emergency or short number" in reply.text, (who, code, reply.text)
+    assert rc_moves(bot) == []
+    assert vn(bot).emulator_state.moves == []
+    assert vn(bot).faults.count("PUT") == 0
+
+
+async def test_an_extension_must_be_in_the_ringcentral_directory(bot: Harness) -> None:
+    reply = await bot.command("alice", "/transfer", "555")
+    assert "isn't an extension in RingCentral's directory" in reply.text
+    directory = "GET /restapi/v1.0/account/~/extension"
+    listed = bot.rc_faults.requests[directory]
+    again = await bot.command("alice", "/transfer", "556")
+    assert "isn't an extension" in again.text
+    assert rc_moves(bot) == []
+    # the directory is kept, not read again (Medium requests on the administrator's bucket)
+    assert bot.rc_faults.requests[directory] == listed
+    fine = await bot.command("alice", "/transfer", "103")
+    assert "Transferred your call" in fine.text
+
+
+async def test_an_extension_must_be_in_the_voipnow_organization(bot: Harness) -> None:
+    await link_dave(bot)
+    for typed in ("0003*555", "555", "0009*024"):
+        reply = await bot.command("dave", "/transfer", typed)
+        assert "isn't an extension" in reply.text, (typed, reply.text)
+    assert vn(bot).faults.count("PUT") == 0
+    short = await bot.command("dave", "/transfer", "024")  # the short form, in dave's organization
+    assert "Transferred your call with Sam Carter" in short.text
+    assert vn(bot).emulator_state.moves[0]["to"] == "0003*024"
+
+
+async def test_the_callers_own_direct_number_is_refused_like_their_extension(bot: Harness) -> None:
+    for typed in ("+1 650 555 0102", "(650) 555-0102", "102"):
+        reply = await bot.command("alice", "/transfer", typed)
+        assert "already on" in reply.text, (typed, reply.text)
+    assert rc_moves(bot) == []
+    other = await bot.command("alice", "/transfer", "+1 650 555 0101")  # the admin's direct number
+    assert "Transferred your call" in other.text
+
+
+async def test_transfer_for_someone_tells_them_by_dm(bot: Harness) -> None:
+    reply = await bot.command("admin", "/transfer", f"for <@{user_id('alice')}> to 103")
+    assert "Transferred" in reply.text
+    dms = [
+        str(c.args.get("text"))
+        for c in reply.calls
+        if c.method == "chat.postMessage" and c.args.get("channel") == user_id("alice")
+    ]
+    assert len(dms) == 1, dms
+    assert f"<@{user_id('admin')}>" in dms[0]
+    assert "Jordan Lee" in dms[0]
+    assert "extension `103`" in dms[0]

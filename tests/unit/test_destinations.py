@@ -112,3 +112,38 @@ def test_random_text_is_either_a_refusal_or_an_allowed_number(text: str) -> None
     parsed = phonenumbers.parse(number, None)
     assert not _refusable(parsed)
     assert not any(ch.isalpha() for ch in text)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "415 555 0123,,9",
+        "415 555 0123;9",
+        "415 555 0123 ,9",
+        "(415) 555-0123p9",
+        "415 555 0123 w 123#",
+        "415 555 0123~9",
+        "+1 415 555 0123,",
+        "4155550123,,,1234",
+    ],
+)
+def test_post_dial_digits_are_refused_never_dropped(typed: str) -> None:
+    for check in (US.number, US.e164):
+        with pytest.raises(Refused, match="post-dial"):
+            check(typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["999", "000", "110", "119", "411", "611", "211", "811", "911", "112", "3617", "1900", "0044"],
+)
+def test_emergency_and_short_codes_of_every_country_are_refused_as_extensions(typed: str) -> None:
+    with pytest.raises(Refused, match="emergency or short"):
+        US.refuse_as_extension(typed)
+
+
+@pytest.mark.parametrize(
+    "typed", ["100", "101", "102", "103", "104", "200", "0003*024", "0003*100", "2105"]
+)
+def test_ordinary_extensions_pass_the_policy(typed: str) -> None:
+    US.refuse_as_extension(typed)

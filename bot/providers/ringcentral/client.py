@@ -18,7 +18,7 @@ from bot.providers.ringcentral.calls import CallControl, PreCallControl
 from bot.providers.ringcentral.errors import PROVIDER, error_for
 from bot.providers.ringcentral.forwarding import ForwardingNumbers
 from bot.providers.ringcentral.handling import CallHandling
-from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList
+from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList, PhoneNumberList
 from bot.providers.ringcentral.paths import ACCOUNT, PER_PAGE
 from bot.providers.ringcentral.push import Subscriptions
 from bot.providers.ringcentral.sign_ins import SignIns
@@ -26,6 +26,17 @@ from bot.providers.ringcentral.sign_ins import SignIns
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 DIRECTORY_TTL_SECONDS = 300.0
+# An extension's own numbers among what listExtensionPhoneNumbers returns (the list also
+# holds company-level numbers the extension may use): OAS PhoneNumberUsageType.
+OWN_NUMBER_USAGE = frozenset(
+    {
+        "DirectNumber",
+        "ForwardedNumber",
+        "BusinessMobileNumber",
+        "FmcBusinessMobileNumber",
+        "PartnerBusinessMobileNumber",
+    }
+)
 
 # Throttling groups from the spec's x-throttling-group (RingCentral limits per minute).
 GROUP_LIMITS = {"Light": 50, "Medium": 40, "Heavy": 10, "Auth": 5}
@@ -41,6 +52,7 @@ class RingCentralClient:
         self.tokens = tokens
         self.sign_ins = sign_ins
         self._directory: tuple[float, list[ExtensionInfo]] | None = None
+        self._own_numbers: dict[str, tuple[float, frozenset[str]]] = {}
         self.forwarding: ForwardingNumbers = ForwardingNumbers(self)
         self.calls: CallControl = CallControl(self)
         self.ringing: PreCallControl = PreCallControl(self)
@@ -67,6 +79,26 @@ class RingCentralClient:
         return await self.call(
             "GET", f"{ACCOUNT}/extension/{extension_id}", ExtensionInfo, group="Light"
         )
+
+    async def own_numbers(self, extension_id: str) -> frozenset[str]:
+        """The extension's own phone numbers (its direct number, …), E.164; kept five minutes.
+
+        One page of `listExtensionPhoneNumbers` (Light; 100 records: a person has a few).
+        """
+        now = time.monotonic()
+        kept = self._own_numbers.get(extension_id)
+        if kept is not None and now - kept[0] <= DIRECTORY_TTL_SECONDS:
+            return kept[1]
+        answer = await self.call(
+            "GET",
+            f"{ACCOUNT}/extension/{extension_id}/phone-number",
+            PhoneNumberList,
+            group="Light",
+            params={"perPage": 100},
+        )
+        numbers = frozenset(r.phone_number for r in answer.records if r.usage_type in OWN_NUMBER_USAGE)
+        self._own_numbers[extension_id] = (now, numbers)
+        return numbers
 
     # -- Directory protocol -----------------------------------------------------------
 

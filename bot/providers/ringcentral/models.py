@@ -71,6 +71,15 @@ class ExtensionList(_Model):
     navigation: Navigation = Navigation()
 
 
+class PhoneNumberInfo(_Model):
+    phone_number: str = Field("", alias="phoneNumber")
+    usage_type: str = Field("", alias="usageType")
+
+
+class PhoneNumberList(_Model):
+    records: list[PhoneNumberInfo] = []
+
+
 class DeviceRef(_Model):
     id: str
 

@@ -8,6 +8,7 @@ server would then move every call of the extension.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import Any
 
@@ -15,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from bot import redact
 from bot.providers.base import ProviderName
-from bot.providers.errors import AuthError, ProviderError
+from bot.providers.errors import AuthError, ProviderError, Rejected
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.voipnow.errors import PROVIDER, error_for
 
 RENEW_AHEAD_SECONDS = 300.0
+KNOWN_EXTENSION_SECONDS = 300.0  # like RingCentral's directory cache
+EXTENSION = re.compile(r"^\d{4}\*\d{3}$")  # the extended form `0003*210`
 GROUP = "voipnow"  # no documented throttling groups
 
 
@@ -67,6 +70,7 @@ class VoipNowClient:
         self._base_url = base_url.rstrip("/")
         self._token: tuple[str, float] | None = None
         self._lock = asyncio.Lock()
+        self._known: dict[str, float] = {}
 
     async def phone_calls(self, user_id: str, extension: str) -> list[PhoneCall]:
         response = await self._send("GET", f"/uapi/phoneCalls/{user_id}/{extension}", kind=Kind.READ)
@@ -92,6 +96,32 @@ class VoipNowClient:
         body = {"action": "TransferToVoicemail", "sendCallTo": mailbox, "transferNumber": moved}
         await self._act(user_id, extension, call_id, body)
 
+    async def extension_exists(self, extension: str) -> bool:
+        """Is `extension` (extended form) one of the organization's?
+
+        UnifiedAPI has no directory to list (PROVIDERS §6); an extension's phone-call list
+        read for `@owner` (whoever owns it) answers 400 `extension_invalid` for one that
+        doesn't exist. Known ones are kept five minutes; identical asks in flight share one
+        read.
+        """
+        if not EXTENSION.match(extension):
+            return False
+        now = time.monotonic()
+        if self._known.get(extension, 0.0) > now:
+            return True
+        path = f"/uapi/phoneCalls/@owner/{extension}"
+        try:
+            await self._http.shared_read(
+                ("extension", extension),
+                lambda: self._send("GET", path, kind=Kind.READ, params={"count": 1}),
+            )
+        except Rejected as exc:
+            if exc.code in ("extension_invalid", "user_invalid"):
+                return False
+            raise
+        self._known[extension] = now + KNOWN_EXTENSION_SECONDS
+        return True
+
     async def probe(self) -> None:
         await self._access_token()
 
@@ -104,11 +134,17 @@ class VoipNowClient:
         await self._send("PUT", path, kind=Kind.CREATE, json=body)  # 200, 202 and 204 all mean accepted
 
     async def _send(
-        self, method: str, path: str, *, kind: Kind, json: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        kind: Kind,
+        json: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> Any:
         token = await self._access_token()
         for renewed in (False, True):
-            request = self._http.client.build_request(method, path, json=json)
+            request = self._http.client.build_request(method, path, json=json, params=params)
             request.headers["Authorization"] = f"Bearer {token}"
             response = await self._http.send(request, kind=kind, group=GROUP)
             if response.status_code != 401 or renewed:
