@@ -7,6 +7,9 @@ from typing import Literal
 
 CardState = Literal["ringing", "answered", "voicemail", "forwarded", "missed", "ended"]
 RINGING_CODES = ("Setup", "Proceeding")
+# ⚠ The spec's reason enum has no "CallForwarded"; a pre-call forward is assumed to end the
+# party with CallRedirected (README "Provider assumptions").
+FORWARDED_REASONS = ("CallRedirected",)
 
 
 def state_of(code: str, reason: str | None, missed: bool) -> CardState:
@@ -15,9 +18,9 @@ def state_of(code: str, reason: str | None, missed: bool) -> CardState:
         return "ringing"
     if code in ("Answered", "Hold", "Parked"):
         return "answered"
-    if code in ("Voicemail", "VoiceMail", "VoiceMailScreening"):
+    if code in ("VoiceMail", "VoiceMailScreening"):  # the spec's CallStatusInfo spelling
         return "voicemail"
-    if reason == "CallForwarded":
+    if reason in FORWARDED_REASONS:
         return "forwarded"
     return "missed" if missed else "ended"
 

@@ -104,7 +104,7 @@ class CallCards:
                 if target:
                     await self._rc.ringing.forward(session_id, party_id, target)
                 else:
-                    await self._rc.ringing.reject(session_id, party_id)
+                    await self._rc.ringing.voicemail(session_id, party_id, line.line_id)
             except NotFound:
                 raise UserError(MOVED_ON) from None
             except Rejected as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qs
 
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
@@ -22,6 +23,22 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 512 * 1024  # Slack's own payloads are far smaller (CONTRACT "Limits at the front")
 
 
+SSL_CHECK_BYTES = 1024
+
+
+def is_ssl_check(body: bytes | None) -> bool:
+    """Slack checking the certificate of a slash command's URL: a POST of `ssl_check=1`
+    (and a `token`), to be answered 200 (https://api.slack.com/interactivity/slash-commands;
+    Bolt's SslCheck middleware answers it before any verification). Nothing is done."""
+    if not body or b"ssl_check" not in body:
+        return False
+    try:
+        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return False
+    return form.get("ssl_check") == ["1"] and "command" not in form and "payload" not in form
+
+
 class SwitchboardHttp(Starlette):
     runtime: Runtime
     bolt: AsyncApp
@@ -34,12 +51,16 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
 
     async def slack_events(request: Request) -> Response:
         if not signing.has_headers(request.headers):
+            if is_ssl_check(await read_capped(request, SSL_CHECK_BYTES)):
+                return Response(status_code=200)
             log.warning("rejected a request without well-formed Slack signature headers")
             return JSONResponse({"error": "invalid signature"}, status_code=401)
         body = await read_capped(request, MAX_BODY_BYTES)
         if body is None:
             log.warning("refused a request body over %d bytes", MAX_BODY_BYTES)
             return JSONResponse({"error": "request too large"}, status_code=413)
+        if is_ssl_check(body):
+            return Response(status_code=200)
         if not signing.is_valid(signing_secret, request.headers, body):
             log.warning("rejected a request with a bad or stale Slack signature")
             return JSONResponse({"error": "invalid signature"}, status_code=401)

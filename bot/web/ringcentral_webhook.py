@@ -1,7 +1,8 @@
 """POST /ringcentral/webhook: RingCentral's push notifications (CONTRACT "Live calls").
 
 - `Validation-Token` (RingCentral checking the address when a subscription is created):
-  echoed at once with 200 and an empty body (the answer must stay under 1 KiB, within 3 s).
+  echoed at once with 200, `Content-Type: application/json` and an empty body (the answer
+  must stay under 1 KiB, within 3 s).
 - Otherwise the `Verification-Token` must be our subscription's, else 401 and nothing is
   done; the notification is handled after the answer, so RingCentral never waits on Slack.
 - A body that is not JSON, nests deeper than 32 levels or holds a number out of range is
@@ -28,7 +29,14 @@ def route(runtime: Runtime) -> Route:
     async def webhook(request: Request) -> Response:
         validation = request.headers.get("validation-token")
         if validation is not None:
-            return Response(status_code=200, headers={"Validation-Token": validation[:200]})
+            # "transmit the HTTP header of Content-type: application/json, even if your
+            # response's body is empty", else SUB-525 and no subscription:
+            # https://developers.ringcentral.com/guide/notifications/webhooks/creating-webhooks
+            return Response(
+                status_code=200,
+                headers={"Validation-Token": validation[:200]},
+                media_type="application/json",
+            )
         if not await runtime.push.verified(request.headers.get("verification-token")):
             log.warning("refused a RingCentral notification with a wrong verification token")
             return JSONResponse({"error": "invalid verification token"}, status_code=401)

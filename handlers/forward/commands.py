@@ -17,7 +17,7 @@ from handlers.forward import views
 from handlers.forward.modal import open_modal
 from handlers.forward.parsing import number_and_label, words_of
 from handlers.forward.quick import QuickToggle
-from handlers.shared import actor_of, in_background, split_mention
+from handlers.shared import actor_of, in_background, reply_with, split_mention
 from handlers.shared.home_page import publish_home
 from handlers.shared.suggest import did_you_mean
 
@@ -35,7 +35,8 @@ class ForwardCommand:
         words = words_of(str(command.get("text") or ""))
         if not words:
             await ack()
-            self.runtime.tasks.spawn(open_modal(self.runtime, actor, str(command["trigger_id"])))
+            tell = reply_with(respond)
+            await open_modal(self.runtime, actor, str(command["trigger_id"]), tell=tell)
             return
         verb = words[0].lower()
         subject, rest = split_mention(words[1:])

@@ -26,16 +26,26 @@ from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.forward.switch import status_text, switch_blocks
 from handlers.forward.views import Meta
 from handlers.shared.home_page import publish_home
+from handlers.shared.windows import fill_window, open_window
 
 log = logging.getLogger(__name__)
 
 
 async def open_modal(
-    runtime: Runtime, actor: Actor, trigger_id: str, subject: str | None = None
+    runtime: Runtime, actor: Actor, trigger_id: str, subject: str | None = None, *, tell: Any = None
 ) -> None:
+    """The window opens now (in the listener, after the ack); the list follows by update."""
     meta = Meta(opener=actor.slack_user_id, subject=subject or actor.slack_user_id)
-    opened = await runtime.slack.views_open(trigger_id=trigger_id, view=views.loading(meta))
-    await show_list(runtime, actor, meta, str(opened["view"]["id"]))
+    view_id = await open_window(
+        runtime, trigger_id, views.loading(meta), user=actor.slack_user_id, tell=tell
+    )
+    if view_id is not None:
+        fill_window(
+            runtime,
+            view_id,
+            show_list(runtime, actor, meta, view_id),
+            lambda text: views.modal(ViewId.LIST, "Forwarding", [section(text)], meta),
+        )
 
 
 async def show_list(
@@ -82,9 +92,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     async def open_from_home(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         user = str(body["user"]["id"])
-        runtime.tasks.spawn(
-            open_modal(runtime, Actor(user, runtime.is_admin(user)), str(body["trigger_id"]))
-        )
+        await open_modal(runtime, Actor(user, runtime.is_admin(user)), str(body["trigger_id"]))
 
     @app.action(ActionId.ADD.value)
     async def add_clicked(ack: AsyncAck, body: dict[str, Any]) -> None:

@@ -21,12 +21,14 @@ from handlers.forward.quick import QuickToggle
 from handlers.forward.views import Meta, modal
 from handlers.shared.home_page import publish_home
 from handlers.shared.when import ends_at, local_time
+from handlers.shared.windows import fill_window, open_window
 
 log = logging.getLogger(__name__)
 
 OPEN, OFF, FORM = "forward_toggle_open", "forward_toggle_off", "forward_toggle_form"
 TARGET, DURATION, VALUE = "target", "duration", "value"
 TYPED_NUMBER, TYPED_UNTIL = "typed_number", "typed_until"
+LOADING = ":hourglass_flowing_sand: Reading your forwarding…"
 DURATIONS = [
     ("30 minutes", "for 30m"),
     ("2 hours", "for 2h"),
@@ -118,10 +120,26 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
     @app.action(OPEN)
     async def open_form(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """The window opens now, loading (from the App Home: a trigger lasts 3 s); the form
+        follows by update once the provider has answered. Pressed inside the /forward
+        window, that window turns into the form."""
         await ack()
-        runtime.tasks.spawn(
-            _open(runtime, who(body), body, str(action.get("value") or body["user"]["id"]))
-        )
+        actor = who(body)
+        meta = Meta(actor.slack_user_id, str(action.get("value") or actor.slack_user_id))
+        current = body.get("view") or {}
+        if current.get("type") == "modal":
+            view_id: str | None = str(current["id"])
+        else:
+            view_id = await open_window(
+                runtime, str(body["trigger_id"]), notice(meta, LOADING), user=actor.slack_user_id
+            )
+        if view_id is not None:
+            fill_window(
+                runtime,
+                view_id,
+                _fill(runtime, actor, meta, view_id),
+                lambda text: notice(meta, f":warning: {text}"),
+            )
 
     @app.action(OFF)
     async def turn_off(
@@ -169,17 +187,12 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         )
 
 
-async def _open(runtime: Runtime, actor: Actor, body: dict[str, Any], subject: str) -> None:
-    meta = Meta(actor.slack_user_id, subject)
-    line = await runtime.forwarding.line(actor, subject)
+async def _fill(runtime: Runtime, actor: Actor, meta: Meta, view_id: str) -> None:
+    line = await runtime.forwarding.line(actor, meta.subject)
     numbers = await runtime.forwarding.numbers(line)
-    now, _ = await status_text(runtime, actor, subject)
+    now, _ = await status_text(runtime, actor, meta.subject)
     view = toggle_form(meta, numbers, runtime.forwarding.region, now)
-    current = body.get("view") or {}
-    if current.get("type") == "modal":
-        await runtime.slack.views_update(view_id=current["id"], view=view)
-    else:
-        await runtime.slack.views_open(trigger_id=body["trigger_id"], view=view)
+    await runtime.slack.views_update(view_id=view_id, view=view)
 
 
 async def _on(

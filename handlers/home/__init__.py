@@ -10,8 +10,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.errors import UserError
 from bot.runtime import Runtime
+from bot.services.actor import Actor
 from bot.slack.blocks import (
     Block,
     button,
@@ -25,6 +25,7 @@ from handlers.shared import actor_of
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 from handlers.shared.lines import describe_line
 from handlers.shared.sign_in import sign_in_blocks
+from handlers.shared.windows import fill_window, open_window
 
 LINE, FOOTER = 10, 90
 CONNECT = "home_signin_connect"
@@ -45,11 +46,16 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     @app.action(CONNECT)
     async def connect(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        try:  # the profile (cached) and one store write, no provider
-            view = _sign_in_modal(await runtime.sign_in.start(actor_of(context)))
-        except UserError as refused:  # who may not connect is told so, in the window
-            view = modal("home_signin", "Connect RingCentral", [section(refused.message)], "")
-        await runtime.slack.views_open(trigger_id=str(body["trigger_id"]), view=view)
+        actor = actor_of(context)
+        # The window first (a trigger lasts 3 s), the sign-in link after its store write.
+        view_id = await open_window(
+            runtime,
+            str(body["trigger_id"]),
+            _notice(":hourglass_flowing_sand: Preparing your sign-in link…"),
+            user=actor.slack_user_id,
+        )
+        if view_id is not None:
+            fill_window(runtime, view_id, _show_link(runtime, actor, view_id), _notice)
 
     @app.action(SIGN_IN_LINK)
     async def link_opened(ack: AsyncAck) -> None:
@@ -58,6 +64,15 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 def _sign_in_modal(url: str) -> Block:
     return modal("home_signin", "Connect RingCentral", sign_in_blocks(url, SIGN_IN_LINK), "")
+
+
+def _notice(text: str) -> Block:
+    return modal("home_signin", "Connect RingCentral", [section(text)], "")
+
+
+async def _show_link(runtime: Runtime, actor: Actor, view_id: str) -> None:
+    url = await runtime.sign_in.start(actor)  # one store write, no provider
+    await runtime.slack.views_update(view_id=view_id, view=_sign_in_modal(url))
 
 
 async def _line(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Block]:

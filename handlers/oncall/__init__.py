@@ -17,9 +17,10 @@ from bot.slack.blocks import message, metadata
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
 from handlers.oncall import cover, home_section, views
-from handlers.shared import actor_of, in_background
+from handlers.shared import actor_of, in_background, reply_with
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
+from handlers.shared.windows import fill_window, open_window
 
 log = logging.getLogger(__name__)
 VERBS = ("take", "release", "give", "schedule", "number", "create", "delete", "help")
@@ -46,9 +47,20 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             await ack(**message(ADMINS_ONLY))  # before any form is filled in
             return
         await ack()
-        if verb == "create":
+        if verb == "create":  # the window opens now (a trigger lasts 3 s); the form follows
             name = words[1] if len(words) > 1 else None
-            runtime.tasks.spawn(_open_form(runtime, actor, str(command["trigger_id"]), name))
+            user = actor.slack_user_id
+            loading = views.notice(user, ":hourglass_flowing_sand: Opening the rotation form…")
+            view_id = await open_window(
+                runtime, str(command["trigger_id"]), loading, user=user, tell=reply_with(respond)
+            )
+            if view_id is not None:
+                fill_window(
+                    runtime,
+                    view_id,
+                    _open_form(runtime, actor, view_id, name),
+                    lambda text: views.notice(user, f":warning: {text}"),
+                )
             return
         verbs = {
             "take": cover.take,
@@ -101,13 +113,13 @@ async def _save(runtime: Runtime, actor: Actor, spec: RotationSpec, view_id: str
     await runtime.notify(actor.slack_user_id, text)
 
 
-async def _open_form(runtime: Runtime, actor: Actor, trigger_id: str, name: str | None) -> None:
+async def _open_form(runtime: Runtime, actor: Actor, view_id: str, name: str | None) -> None:
     existing = next(
         (r for r in await runtime.rotations.rotations() if name and r.name == name.lower()), None
     )
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone or "UTC"
-    await runtime.slack.views_open(
-        trigger_id=trigger_id, view=views.rotation_form(actor.slack_user_id, zone, existing)
+    await runtime.slack.views_update(
+        view_id=view_id, view=views.rotation_form(actor.slack_user_id, zone, existing)
     )
 
 

@@ -22,6 +22,4 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         """An answered call's card: the transfer window, on the presser's own calls only."""
         await ack()
         actor = actor_of(context)
-        runtime.tasks.spawn(
-            modal.open_modal(runtime, actor, str(body["trigger_id"]), actor.slack_user_id)
-        )
+        await modal.open_modal(runtime, actor, str(body["trigger_id"]), actor.slack_user_id)

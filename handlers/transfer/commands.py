@@ -14,7 +14,7 @@ from bot.services.calls import Destination
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
 from bot.slack.text import read_back
-from handlers.shared import actor_of, in_background
+from handlers.shared import actor_of, in_background, reply_with
 from handlers.transfer import views
 from handlers.transfer.modal import open_modal
 from handlers.transfer.parsing import USAGE, parse_destination
@@ -33,7 +33,8 @@ class TransferCommand:
         trigger = str(command.get("trigger_id") or "")
         if not text:
             await ack()
-            self.runtime.tasks.spawn(open_modal(self.runtime, actor, trigger, actor.slack_user_id))
+            tell = reply_with(respond)
+            await open_modal(self.runtime, actor, trigger, actor.slack_user_id, tell=tell)
             return
         try:
             subject, destination, raw = self._parse(actor, text)
@@ -71,12 +72,12 @@ class TransferCommand:
         respond: Respond,
     ) -> None:
         calls = await self.service.calls(actor, subject)
+        whose = "You have" if subject == actor.slack_user_id else f"{mention(subject)} has"
         if not calls:
-            whose = "You have" if subject == actor.slack_user_id else f"{mention(subject)} has"
             await respond(**message(f"{whose} no call to transfer right now."))
             return
-        if len(calls) > 1:
-            await open_modal(self.runtime, actor, trigger, subject, destination=raw, calls=calls)
+        if len(calls) > 1:  # the command's trigger may be gone by now: a button brings a new one
+            await respond(**views.pick_message(len(calls), subject, raw, whose))
             return
         outcome = await self.service.transfer(actor, calls[0], destination, key=trigger)
         if not outcome.replayed:

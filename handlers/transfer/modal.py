@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -11,7 +12,8 @@ from bot.destinations import DestinationPolicy, Refused
 from bot.errors import UserError, describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
-from bot.services.calls import Destination, LiveCall
+from bot.services.calls import Destination
+from handlers.shared.windows import fill_window, open_window
 from handlers.transfer import views
 from handlers.transfer.parsing import parse_destination
 from handlers.transfer.views import CALL, DEST, USER, VALUE, Meta
@@ -26,13 +28,26 @@ async def open_modal(
     subject: str,
     *,
     destination: str = "",
-    calls: list[LiveCall] | None = None,
+    tell: Any = None,
 ) -> None:
+    """The window opens now (in the listener, after the ack: a trigger lasts 3 s); the
+    calls are read after, and the form replaces the loading view."""
     meta = Meta(actor.slack_user_id, subject)
-    opened = await runtime.slack.views_open(trigger_id=trigger_id, view=views.loading(meta))
-    view_id = str(opened["view"]["id"])
+    view_id = await open_window(
+        runtime, trigger_id, views.loading(meta), user=actor.slack_user_id, tell=tell
+    )
+    if view_id is not None:
+        fill_window(
+            runtime,
+            view_id,
+            _fill(runtime, actor, meta, view_id, destination),
+            lambda text: views.result(meta, text),
+        )
+
+
+async def _fill(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, destination: str) -> None:
     try:
-        found = calls if calls is not None else await runtime.transfers.calls(actor, subject)
+        found = await runtime.transfers.calls(actor, meta.subject)
         view = views.form(meta, found, destination)
     except Exception as exc:
         view = views.result(meta, describe(exc, log))
@@ -40,6 +55,20 @@ async def open_modal(
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
+    @app.action(views.PICK)
+    async def pick(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """ "Choose the call…" under `/transfer <destination>` when several calls are live:
+        its own trigger opens the picker at once, the destination filled in."""
+        await ack()
+        user = str(body["user"]["id"])
+        actor = Actor(user, runtime.is_admin(user))
+        try:
+            chosen = json.loads(str(action.get("value") or "{}"))
+            subject, destination = str(chosen["subject"]), str(chosen["to"])
+        except (ValueError, KeyError, TypeError):
+            return
+        await open_modal(runtime, actor, str(body["trigger_id"]), subject, destination=destination)
+
     @app.view(views.CALLBACK)
     async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user = str(body["user"]["id"])

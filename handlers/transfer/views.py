@@ -9,11 +9,12 @@ from typing import Any
 
 from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
-from bot.slack.blocks import Block, context, section
+from bot.slack.blocks import Block, actions, button, context, message, section
 from bot.slack.blocks import modal as blocks_modal
 
 CALLBACK = "transfer_form"
 RESULT = "transfer_result"
+PICK = "transfer_pick_call"  # the button under `/transfer <destination>` with several calls
 CALL, DEST, USER, VALUE = "call", "destination", "user", "value"
 
 
@@ -50,6 +51,16 @@ def modal(
     callback: str, title: str, blocks: list[Block], meta: Meta, submit: str | None = None
 ) -> dict[str, Any]:
     return blocks_modal(callback, title, blocks, meta.dump(), submit)
+
+
+def pick_message(count: int, subject: str, destination: str, whose: str) -> dict[str, Any]:
+    """Several live calls: a button whose own trigger opens the picker (the command's may
+    have expired while the calls were read)."""
+    text = f"{whose} {count} live calls; choose the one to transfer to {escape(destination)}."
+    value = json.dumps({"subject": subject, "to": destination})
+    return message(
+        text, [section(text), actions(button("Choose the call…", PICK, value, style="primary"))]
+    )
 
 
 def loading(meta: Meta) -> dict[str, Any]:

@@ -41,6 +41,7 @@ async def test_validation_is_echoed_and_a_wrong_token_refused(bot: Harness) -> N
     echo = await bot.http.post(f"{bot.url}/ringcentral/webhook", headers={"Validation-Token": "v-123"})
     assert echo.status_code == 200
     assert echo.headers["Validation-Token"] == "v-123"
+    assert echo.headers["Content-Type"].startswith("application/json")  # else SUB-525
     assert len(echo.content) + sum(len(k) + len(v) for k, v in echo.headers.items()) < 1024
     forged = await bot.http.post(
         f"{bot.url}/ringcentral/webhook",
@@ -112,9 +113,15 @@ async def test_the_cards_buttons_send_one_request_each_and_only_for_the_owner(bo
     voicemail = _button(card, "call_card_voicemail")
     await press(bot, "bob", card, voicemail)  # not bob's call
     assert first.moves == []
-    await press(bot, "alice", card, voicemail)
+    pressed = await press(bot, "alice", card, voicemail)
     await press(bot, "alice", card, voicemail)  # a double click
-    assert [m["kind"] for m in first.moves] == ["reject"]
+    # Straight to voicemail is a forward to the mailbox; reject would only "Ignore" it.
+    assert first.moves == [
+        {"kind": "forward", "party": first.parties[1].id, "voicemail": str(ALICE_EXT)}
+    ]
+    assert first.parties[1].status == "VoiceMail"  # the caller leaves a message, rings nowhere else
+    shown = [c.args["blocks"] for c in pressed.calls if c.method == "chat.update"]
+    assert "Sent to voicemail" in str(shown[-1])
     bot.slack.drain()
     second = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
     await bot.runtime.tasks.wait_idle()

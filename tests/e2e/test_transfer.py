@@ -130,7 +130,7 @@ async def test_admin_transfers_for_another_user_and_it_is_audited(bot: Harness) 
     )
 
 
-async def test_several_calls_open_a_picker_and_the_submission_transfers_once(bot: Harness) -> None:
+async def test_several_calls_offer_a_picker_and_the_submission_transfers_once(bot: Harness) -> None:
     from bot.devkit.ringcentral.telephony import seeded_call
 
     second = seeded_call(2263488004, "+16505550102")
@@ -139,8 +139,14 @@ async def test_several_calls_open_a_picker_and_the_submission_transfers_once(bot
         party.id = party.id.replace("a7f3c1e2d4b5", "second")
         party.from_number, party.from_name = "+12065550100", "Riley Park"
     bot.rc.sessions[second.id] = second
+    bot.slack.trigger_lifetime = 0.0  # the command's trigger is never needed after the calls are read
     reply = await bot.command("alice", "/transfer", "104")
-    form = bot.latest_view(reply)
+    assert "2 live calls" in reply.text
+    assert not bot.slack.views
+    bot.slack.trigger_lifetime = 3.0
+    pick = next(c for c in reply.calls if c.method == "response_url").args["blocks"][1]["elements"][0]
+    opened = await bot.click("alice", pick)  # its own trigger: the picker opens at once
+    form = bot.latest_view(opened)
     assert form["callback_id"] == "transfer_form"
     options = form["blocks"][0]["element"]["options"]
     assert len(options) == 2

@@ -7,6 +7,7 @@ state rule replaces the whole `dispatching`, like a PUT.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from starlette.requests import Request
@@ -116,10 +117,11 @@ def routes(state: EmulatorState, guard: Guard) -> list[Route]:
         if current["id"] not in PATCHABLE_STATES:
             raise Denied(rc.error(400, "CMN-101", "This state can't be changed", "stateId"))
         body = await json_body(request)
-        if "enabled" in body:
+        conditions = _conditions(body["conditions"]) if "conditions" in body else None
+        if "enabled" in body:  # applied only once the whole request is valid
             current["enabled"] = bool(body["enabled"])
-        if "conditions" in body:
-            current["conditions"] = _conditions(body["conditions"])
+        if conditions is not None:
+            current["conditions"] = conditions
         return JSONResponse(current, headers=rc.limits("Medium"))
 
     async def list_state_rules(request: Request) -> Response:
@@ -186,19 +188,57 @@ def _with_state(ext: Extension, rule: dict[str, Any]) -> dict[str, Any]:
 
 
 def _conditions(raw: object) -> list[dict[str, Any]]:
-    if not isinstance(raw, list) or len(raw) > 1:
-        raise Denied(rc.error(400, "CMN-101", "Parameter [conditions] value is invalid", "conditions"))
-    for condition in raw:
-        if not isinstance(condition, dict) or condition.get("type") not in ("Schedule", "State"):
-            raise Denied(
-                rc.error(400, "CMN-101", "Parameter [conditions] value is invalid", "conditions")
-            )
-        for trigger in condition.get("schedule", {}).get("triggers", []):
-            for window in trigger.get("ranges", []):
+    """The spec's CommStateConditionsRequest: exactly one condition (minItems 1, maxItems 1);
+    a Schedule has at least one trigger, each Daily (startTime, endTime), Weekly (ranges by
+    weekday) or Range (ranges, each with an endDateTime); a State names work-hours or
+    after-hours. Anything else is refused, naming `conditions`."""
+
+    def invalid() -> Denied:
+        return Denied(rc.error(400, "CMN-101", "Parameter [conditions] value is invalid", "conditions"))
+
+    if not isinstance(raw, list) or len(raw) != 1 or not isinstance(raw[0], dict):
+        raise invalid()
+    condition = raw[0]
+    if condition.get("type") == "State":
+        if (condition.get("state") or {}).get("id") not in ("work-hours", "after-hours"):
+            raise invalid()
+        return raw
+    triggers = (condition.get("schedule") or {}).get("triggers")
+    if condition.get("type") != "Schedule" or not isinstance(triggers, list) or not triggers:
+        raise invalid()
+    for trigger in triggers:
+        kind = trigger.get("triggerType") if isinstance(trigger, dict) else None
+        if kind == "Daily" and _times(trigger):
+            continue
+        if kind == "Weekly" and isinstance(trigger.get("ranges"), dict):
+            days = trigger["ranges"].values()
+            if all(isinstance(day, list) and all(_times(r) for r in day) for day in days):
+                continue
+        if kind == "Range" and isinstance(trigger.get("ranges"), list) and trigger["ranges"]:
+            for window in trigger["ranges"]:
+                if not isinstance(window, dict) or not window.get("endDateTime"):
+                    raise invalid()
                 for key in ("startDateTime", "endDateTime"):
-                    # Range datetimes carry no time zone: the user's zone applies.
-                    window[key] = str(window.get(key, ""))[:19]
+                    if key in window:  # Range datetimes carry no time zone: the user's zone applies
+                        window[key] = str(window[key])[:19]
+            continue
+        raise invalid()
     return raw
+
+
+def _times(window: object) -> bool:
+    """startTime and endTime as hh:mm:ss (the spec's CommDailyTrigger and CommWeeklyRange)."""
+    if not isinstance(window, dict):
+        return False
+    try:
+        for key in ("startTime", "endTime"):
+            value = str(window[key])
+            if len(value) != len("00:00:00"):
+                return False
+            time.fromisoformat(value)
+    except (KeyError, ValueError):
+        return False
+    return True
 
 
 def _validated_custom_rule(body: dict[str, Any]) -> dict[str, Any]:

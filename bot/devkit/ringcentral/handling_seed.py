@@ -48,6 +48,15 @@ def legacy_rules(forwarding_ids: list[str]) -> dict[str, dict[str, Any]]:
     }
 
 
+# A state's default condition: all day, every day. RingCentral's own sample of the
+# forward-all-calls state carries exactly this:
+# https://developers.ringcentral.com/guide/voice/call-routing/user-call-handling/states-and-rules
+ALL_DAY = {
+    "type": "Schedule",
+    "schedule": {"triggers": [{"triggerType": "Daily", "startTime": "00:00:00", "endTime": "23:59:59"}]},
+}
+
+
 def comm_states() -> dict[str, dict[str, Any]]:
     states: dict[str, dict[str, Any]] = {}
     for state_id, name in STATE_NAMES.items():
@@ -55,7 +64,7 @@ def comm_states() -> dict[str, dict[str, Any]]:
             "id": state_id,
             "displayName": name,
             "enabled": state_id in ("work-hours", "after-hours"),
-            "conditions": [],
+            "conditions": [copy.deepcopy(ALL_DAY)] if state_id in ("forward-all-calls", "dnd") else [],
         }
     return states
 

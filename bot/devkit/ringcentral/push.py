@@ -1,8 +1,9 @@
 """Push notifications as RingCentral sends them: WebHook subscriptions and their deliveries.
 
 - `POST /restapi/v1.0/subscription` first POSTs to the address with a `Validation-Token`
-  header and needs it echoed with 200 within 3 s (else 400: `SUB-520` "Validation Token is
-  not returned", `SUB-525` "WebHook server response is invalid"), then answers the
+  header and needs it echoed with 200 and `Content-Type: application/json` within 3 s (else
+  400: `SUB-520` "Validation Token is not returned", `SUB-525` "WebHook server response is
+  invalid"), then answers the
   SubscriptionInfo (`Active`, `expirationTime`, default `expiresIn` 604800).
 - Every delivery is a POST with the `Verification-Token` header given at creation and the
   body `{uuid, event, timestamp, subscriptionId, ownerId, body}`; telephony-session bodies
@@ -92,6 +93,11 @@ class Pusher:
             return Denied(rc.error(400, "SUB-525", "WebHook server response is invalid"))
         if answer.headers.get("Validation-Token") != token:
             return Denied(rc.error(400, "SUB-520", "Validation Token is not returned"))
+        # "SUB-525 Webhook server response is invalid: […] be sure to transmit the HTTP header
+        # of Content-type: application/json, even if your response's body is empty."
+        # https://developers.ringcentral.com/guide/notifications/webhooks/creating-webhooks
+        if not answer.headers.get("Content-Type", "").lower().startswith("application/json"):
+            return Denied(rc.error(400, "SUB-525", "WebHook server response is invalid"))
         return None
 
     async def session_changed(self, session: CallSession) -> None:

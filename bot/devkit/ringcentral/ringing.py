@@ -2,9 +2,15 @@
 
 `Phone.ring` starts an inbound call at an extension (the shell's `:ring`, tests, the
 bench); `answer` and `hang_up` move it on. Each change is pushed to the subscriptions.
-RingCentral's pre-call control for a party still `Setup`/`Proceeding`: `…/forward` (one of
-`phoneNumber`, `extensionNumber`, `extensionId`, `voicemail`) sends it elsewhere and
-`…/reject` sends it to voicemail (204); a party already answered or gone answers 409.
+RingCentral's pre-call control for a party still `Setup`/`Proceeding`
+(https://developers.ringcentral.com/guide/voice/pre-call-control):
+- `…/forward` with exactly one of `phoneNumber`, `extensionNumber`, `extensionId` or
+  `voicemail` (an extension id: "routed straight to the specified mailbox") sends it there;
+- `…/reject` "is equivalent to the 'Ignore' option […] the caller will still hear ringing
+  sounds, until picked up on another Forwarding Number, or until the caller is routed to
+  your extension's voicemail": the party goes on ringing here (204), never to voicemail.
+A party already answered or gone answers 409. Status codes and reasons are the spec's
+(`CallStatusInfo`: `VoiceMail`, reasons without `CallForwarded`).
 """
 
 from __future__ import annotations
@@ -93,16 +99,23 @@ def routes(phone: Phone, guard: Guard) -> list[Route]:
             raise Denied(
                 rc.error(400, "CMN-101", "Parameter [phoneNumber] value is invalid", "phoneNumber")
             )
-        party.status, party.reason = "Disconnected", "CallForwarded"
+        if given[0] == "voicemail":
+            if not value.isdigit() or int(value) not in state.extensions:
+                raise Denied(
+                    rc.error(400, "CMN-101", "Parameter [voicemail] value is invalid", "voicemail")
+                )
+            party.status, party.reason = "VoiceMail", "Voicemail"
+        else:
+            # ⚠ the spec's reason enum has no "CallForwarded"; CallRedirected is its nearest value
+            party.status, party.reason = "Disconnected", "CallRedirected"
         session.moves.append({"kind": "forward", "party": party.id, given[0]: value})
         await phone.pusher.session_changed(session)
         return JSONResponse(party.as_api(state.account_id), headers=rc.limits("Light"))
 
     async def reject(request: Request) -> Response:
+        """ "Ignore": this device stops ringing, the call does not move (still ringing)."""
         session, party = ringing_party(request)
-        party.status = "Voicemail"
         session.moves.append({"kind": "reject", "party": party.id})
-        await phone.pusher.session_changed(session)
         return Response(status_code=204, headers=rc.limits("Light"))
 
     return [

@@ -71,17 +71,33 @@ def _modern(ext: Extension, local: datetime) -> Routing:
 
 
 def _condition_holds(conditions: list[dict[str, Any]], local: datetime) -> bool:
-    """No condition: always. A Range schedule: only inside the window (naive local times)."""
+    """No condition: always. A schedule: any of its triggers covers the moment (naive local
+    times): Daily (every day, startTime-endTime), Weekly (that weekday's ranges) or Range."""
     if not conditions:
         return True
     naive = local.replace(tzinfo=None)
     for trigger in conditions[0].get("schedule", {}).get("triggers", []):
+        kind = trigger.get("triggerType", "Range")
+        if kind == "Daily" and _daily(trigger, naive):
+            return True
+        if kind == "Weekly":
+            today = trigger.get("ranges", {}).get(DAYS[naive.weekday()], [])
+            if any(_daily(window, naive) for window in today):
+                return True
+        if kind != "Range":
+            continue
         for window in trigger.get("ranges", []):
-            start = datetime.fromisoformat(window["startDateTime"][:19])
+            start = datetime.fromisoformat(window.get("startDateTime", "0001-01-01T00:00:00")[:19])
             end = datetime.fromisoformat(window["endDateTime"][:19])
             if start <= naive < end:
                 return True
     return False
+
+
+def _daily(window: dict[str, Any], naive: datetime) -> bool:
+    start, end = str(window["startTime"])[:8], str(window["endTime"])[:8]
+    now = naive.strftime("%H:%M:%S")
+    return start <= now <= end if start <= end else (now >= start or now <= end)
 
 
 def _v2_action(rule: dict[str, Any], because: str) -> Routing:

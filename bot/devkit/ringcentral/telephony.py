@@ -25,7 +25,7 @@ class Party:
 
     @property
     def missed(self) -> bool:
-        return not self.answered and self.status in ("Disconnected", "Voicemail")
+        return not self.answered and self.status in ("Disconnected", "VoiceMail")
 
     def as_event(self, account_id: int) -> dict[str, Any]:
         """The party in a telephony-session notification."""

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import secrets
 import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.devkit.shell.standin import TEAM_ID
-
-_counter = itertools.count(1)
+from bot.devkit.shell.standin import TEAM_ID, TRIGGERS
 
 
 def trigger_id() -> str:
-    return f"{next(_counter)}.{int(time.time())}.{secrets.token_hex(16)}"
+    """A fresh trigger, minted as the interaction is sent (the stand-in checks its age and use)."""
+    return TRIGGERS.mint()
 
 
 def slash_command(

@@ -2,7 +2,8 @@
 
 It answers auth.test, users.info, users.lookupByEmail, conversations.open, chat.*, views.*
 and receives `response_url` posts, recording every call so the shell (and tests) can show
-what the bot said. Served by uvicorn on a real socket because slack-sdk's async client
+what the bot said. As strict as Slack where the bot could lean on kindness: a `trigger_id`
+opens one view, within 3 s of the interaction that carried it (`TriggerBook`). Served by uvicorn on a real socket because slack-sdk's async client
 speaks aiohttp.
 """
 
@@ -27,6 +28,53 @@ from bot.devkit.loopback import LoopbackServer
 
 TEAM_ID = "T0SWITCHB"
 BOT_USER_ID = "U0SWITCHBOT"
+
+# "Triggers expire in three seconds. […] Triggers may only be used once."
+# https://api.slack.com/docs/triggers ; the views.* methods answer `expired_trigger_id`,
+# `exchanged_trigger_id` ("The trigger_id was already exchanged in a previous call") and
+# `invalid_trigger_id`: https://docs.slack.dev/reference/methods/views.open,
+# https://docs.slack.dev/reference/methods/views.push
+TRIGGER_LIFETIME = 3.0
+TRIGGER_METHODS = frozenset({"views.open", "views.push"})
+
+
+@dataclass
+class TriggerBook:
+    """The trigger ids Slack handed out with interactions, when, and which were exchanged.
+
+    Payload builders (`payloads.trigger_id`) mint one per interaction at the moment it is
+    sent; any stand-in then checks it. Module-wide because Slack's triggers are too: one
+    minted for a request is valid for whichever client presents it, once.
+    """
+
+    minted: dict[str, float] = field(default_factory=dict)
+    exchanged: set[str] = field(default_factory=set)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def mint(self, *, age: float = 0.0) -> str:
+        """A new trigger id, as if its interaction happened `age` seconds ago."""
+        now = time.monotonic()
+        if len(self.minted) > 10_000:  # a long shell or bench run: forget the long-expired
+            self.minted = {t: at for t, at in self.minted.items() if now - at < 60}
+            self.exchanged &= self.minted.keys()
+        trigger = f"{next(self._ids)}.{int(time.time())}.{secrets.token_hex(16)}"
+        self.minted[trigger] = now - age
+        return trigger
+
+    def exchange(self, trigger_id: str, *, lifetime: float = TRIGGER_LIFETIME) -> str | None:
+        """Spend a trigger: None when it may open a view, else Slack's error code."""
+        issued = self.minted.get(trigger_id)
+        if issued is None:
+            return "invalid_trigger_id"
+        if trigger_id in self.exchanged:
+            return "exchanged_trigger_id"
+        if time.monotonic() - issued > lifetime:
+            return "expired_trigger_id"
+        self.exchanged.add(trigger_id)
+        return None
+
+
+TRIGGERS = TriggerBook()
 
 
 def slack_id_for(email: str) -> str:
@@ -109,6 +157,9 @@ class SlackStandIn:
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode tests)
     channels: dict[str, Channel] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    # Slack's 3 s; a test may shorten it (stricter, never longer) to keep slow-provider tests short.
+    trigger_lifetime: float = TRIGGER_LIFETIME
+    triggers: TriggerBook = field(default_factory=lambda: TRIGGERS)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # Slack never reuses a view id or hash, across runs either: a per-run prefix keeps the
     # shell's second run on one database from looking like a replay of the first.
@@ -232,6 +283,12 @@ class SlackStandIn:
                 channel = "D" + channel[1:]
             ts = str(args.get("ts") or "") if method == "chat.update" else f"{next(self._ids)}.000100"
             return {"ok": True, "channel": channel, "ts": ts}
+        if method in TRIGGER_METHODS:
+            refused = self.triggers.exchange(
+                str(args.get("trigger_id") or ""), lifetime=min(self.trigger_lifetime, TRIGGER_LIFETIME)
+            )
+            if refused:
+                return {"ok": False, "error": refused}
         if method.startswith("views."):
             return {"ok": True, "view": self._store_view(method, args)}
         return {"ok": True}

@@ -68,21 +68,24 @@ class CallControl:
 
 
 class PreCallControl:
-    """A call still ringing (Setup/Proceeding): forward it, or reject it to voicemail.
+    """A call still ringing (Setup/Proceeding): forward it to a number, or to voicemail.
 
-    Both are Light and not idempotent: sent at most once (Kind.CREATE); a 409 means the call
-    already moved on (answered, ended or sent elsewhere).
+    Both are `…/forward` (https://developers.ringcentral.com/guide/voice/pre-call-control);
+    `…/reject` is not used: it only stops one device ringing ("Ignore"), the call goes on
+    ringing the person's other numbers. Light and not idempotent: sent at most once
+    (Kind.CREATE); a 409 means the call already moved on (answered, ended or sent elsewhere).
     """
 
     def __init__(self, client: RingCentralClient) -> None:
         self._client = client
 
     async def forward(self, session_id: str, party_id: str, phone_number: str) -> None:
-        path = f"{_session_path(session_id)}/parties/{party_id}/forward"
-        await self._client.send(
-            "POST", path, group="Light", kind=Kind.CREATE, json={"phoneNumber": phone_number}
-        )
+        await self._forward(session_id, party_id, {"phoneNumber": phone_number})
 
-    async def reject(self, session_id: str, party_id: str) -> None:
-        path = f"{_session_path(session_id)}/parties/{party_id}/reject"
-        await self._client.send("POST", path, group="Light", kind=Kind.CREATE)
+    async def voicemail(self, session_id: str, party_id: str, extension_id: str) -> None:
+        """Straight to the mailbox of `extension_id` (the person whose phone rings)."""
+        await self._forward(session_id, party_id, {"voicemail": extension_id})
+
+    async def _forward(self, session_id: str, party_id: str, target: dict[str, str]) -> None:
+        path = f"{_session_path(session_id)}/parties/{party_id}/forward"
+        await self._client.send("POST", path, group="Light", kind=Kind.CREATE, json=target)

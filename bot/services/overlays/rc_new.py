@@ -2,14 +2,17 @@
 
 Enable: rule before state. Revert: state before rule, and only if both still hold what we
 wrote; otherwise the user changed it in RingCentral and we leave their choice alone.
-Range datetimes carry no zone: they are the user's local time in RingCentral.
+The state has exactly one condition: a Range until the end, or (open-ended) its default
+Daily 00:00:00-23:59:59 schedule; Daily, Weekly and Range triggers are read alike
+(https://developers.ringcentral.com/guide/voice/call-routing/user-call-handling/states-and-rules).
+Times carry no zone: they are the user's local time in RingCentral.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +25,11 @@ from bot.store.toggles import ToggleRecord
 FAC = "forward-all-calls"
 PHONE_TARGET = "PhoneNumberTerminatingTarget"
 VOICEMAIL_TARGET = "VoiceMailTerminatingTarget"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ALL_DAY = {  # the state's default condition (RingCentral's sample of the forward-all-calls state)
+    "type": "Schedule",
+    "schedule": {"triggers": [{"triggerType": "Daily", "startTime": "00:00:00", "endTime": "23:59:59"}]},
+}
 ALREADY_ON = "Forward all calls is already on in RingCentral; turn it off there first (Switchboard won't stack on it)."
 
 
@@ -48,18 +56,18 @@ class ForwardAllOverlay:
         written_rule = await self._rc.handling.put_state_rule_dispatching(
             line.line_id, FAC, _dispatching(rule["dispatching"], kind, target)
         )
-        conditions = []
+        # Exactly one condition (the spec's CommStateConditionsRequest: minItems 1, maxItems 1):
+        # a Range until `ends_at`, or the state's own default, all day every day.
+        condition = ALL_DAY
         if ends_at is not None:
             start = self._clock().astimezone(zone) - timedelta(minutes=1)
             window = {"startDateTime": _local(start, zone), "endDateTime": _local(ends_at, zone)}
-            conditions = [
-                {
-                    "type": "Schedule",
-                    "schedule": {"triggers": [{"triggerType": "Range", "ranges": [window]}]},
-                }
-            ]
+            condition = {
+                "type": "Schedule",
+                "schedule": {"triggers": [{"triggerType": "Range", "ranges": [window]}]},
+            }
         written_state = await self._rc.handling.patch_state(
-            line.line_id, FAC, {"enabled": True, "conditions": conditions}
+            line.line_id, FAC, {"enabled": True, "conditions": [copy.deepcopy(condition)]}
         )
         written = {"state": _state_part(written_state), "dispatching": written_rule["dispatching"]}
         return Applied(provider_object=FAC, snapshot=snapshot, written=written)
@@ -72,7 +80,7 @@ class ForwardAllOverlay:
             return "gone"
         if current != toggle.written:
             return "changed"
-        await self._rc.handling.patch_state(line.line_id, FAC, toggle.snapshot["state"])
+        await self._rc.handling.patch_state(line.line_id, FAC, _patch(toggle.snapshot["state"]))
         await self._rc.handling.put_state_rule_dispatching(
             line.line_id, FAC, toggle.snapshot["dispatching"]
         )
@@ -115,33 +123,85 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _ranges(state: dict[str, Any]) -> list[tuple[datetime, datetime]] | None:
-    """The Range windows of the state; None when it has no schedule (always on)."""
+def _patch(state_part: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot written back; `conditions: []` (a snapshot from before the state carried its
+    default) can't be sent, so the conditions are then left as they are."""
+    return {k: v for k, v in state_part.items() if k != "conditions" or v}
+
+
+def _triggers(state: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The state's schedule triggers; None when it has no schedule (always on)."""
     conditions = state.get("conditions") or []
-    if not conditions:
-        return None
-    found = []
-    for trigger in (conditions[0].get("schedule") or {}).get("triggers", []):
-        for window in trigger.get("ranges", []):
-            found.append((_naive(window["startDateTime"]), _naive(window["endDateTime"])))
-    return found
+    if not conditions or conditions[0].get("type") != "Schedule":
+        return None  # ⚠ a State condition (follow work or after hours) is read as always on
+    return list((conditions[0].get("schedule") or {}).get("triggers") or [])
 
 
 def _naive(text: str) -> datetime:
     return datetime.fromisoformat(text[:19])
 
 
-def _window_now(state: dict[str, Any], local: datetime) -> datetime | bool | None:
-    """End of the window covering `local`; None if unscheduled (always); False if none covers it."""
-    ranges = _ranges(state)
-    if ranges is None:
+def _clock_time(text: str) -> time:
+    return time.fromisoformat(str(text)[:8])
+
+
+def _covering(window: dict[str, Any], local: datetime) -> datetime | bool | None:
+    """A daily time window (startTime-endTime) on `local`'s day: None if it covers the whole
+    day, the end of the window if it covers `local`, else False."""
+    start, end = _clock_time(window["startTime"]), _clock_time(window["endTime"])
+    if start == time(0) and end >= time(23, 59, 59):
         return None
-    return next((end for start, end in ranges if start <= local < end), False)
+    now = local.time()
+    if start <= end:
+        covered = start <= now <= end
+        ends = datetime.combine(local.date(), end)
+    else:  # over midnight
+        covered = now >= start or now <= end
+        day = local.date() + timedelta(days=1) if now >= start else local.date()
+        ends = datetime.combine(day, end)
+    return ends if covered else False
+
+
+def _window_now(state: dict[str, Any], local: datetime) -> datetime | bool | None:
+    """End of the window covering `local`; None if unscheduled or all day (always); False if
+    nothing covers it. Daily, Weekly and Range triggers are read alike (a forward-all set in
+    RingCentral's own app carries the Daily 00:00:00-23:59:59 default)."""
+    triggers = _triggers(state)
+    if not triggers:
+        return None
+    found: list[datetime | bool | None] = []
+    for trigger in triggers:
+        kind = trigger.get("triggerType")
+        if kind == "Range":
+            found += [
+                _naive(w["endDateTime"])
+                for w in trigger.get("ranges", [])
+                if _naive(w.get("startDateTime") or "0001-01-01T00:00:00")
+                <= local
+                < _naive(w["endDateTime"])
+            ]
+        elif kind == "Daily":
+            found.append(_covering(trigger, local))
+        elif kind == "Weekly":
+            today = (trigger.get("ranges") or {}).get(WEEKDAYS[local.weekday()]) or []
+            found += [_covering(window, local) for window in today]
+    if any(end is None for end in found):
+        return None
+    ends = [end for end in found if isinstance(end, datetime)]
+    return max(ends) if ends else False
 
 
 def _active_now_or_later(state: dict[str, Any], local: datetime) -> bool:
-    ranges = _ranges(state)
-    return ranges is None or any(end > local for _, end in ranges)
+    """Whether the state forwards now or will later: a Daily or Weekly schedule recurs."""
+    triggers = _triggers(state)
+    if not triggers:
+        return True
+    for trigger in triggers:
+        if trigger.get("triggerType") in ("Daily", "Weekly"):
+            return True
+        if any(_naive(w["endDateTime"]) > local for w in trigger.get("ranges", [])):
+            return True
+    return False
 
 
 def _dispatching(original: dict[str, Any], kind: Kind, target: str) -> dict[str, Any]:

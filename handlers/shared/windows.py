@@ -1,0 +1,71 @@
+"""Windows (modals) open at once, then fill in: Slack's rule for a `trigger_id`.
+
+A `trigger_id` opens one view, within 3 s of the interaction that carried it; later Slack
+answers `expired_trigger_id`, a second use `exchanged_trigger_id`
+(https://api.slack.com/docs/triggers, https://docs.slack.dev/reference/methods/views.open).
+So every window opens from the listener itself, right after the ack, with a loading view:
+never after a provider call, and never from the background line (which may be waiting
+for a slot). What the provider answers arrives by `views.update`, which needs no trigger;
+if the work can't run or fails, the window says so in one sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.runtime import Runtime
+from bot.slack.errors import error_code
+
+log = logging.getLogger(__name__)
+
+# Slack's codes for a trigger that can no longer open a view (the views.* methods, and the
+# older names on https://api.slack.com/docs/triggers).
+LATE = frozenset({"expired_trigger_id", "trigger_expired"})
+USED = frozenset({"exchanged_trigger_id", "trigger_exchanged"})
+TOO_LATE = "Slack closed that window before it could open; please try again."
+NOT_OPENED = "Slack couldn't open that window; please try again."
+
+View = dict[str, Any]
+
+
+async def open_window(
+    runtime: Runtime, trigger_id: str, view: View, *, user: str, tell: Any = None
+) -> str | None:
+    """`views.open` now (call it in the listener, after `ack`); the view id, or None.
+
+    On a refusal the person is told in one sentence (through `tell(text)` when given, else
+    a DM), except for a trigger already exchanged: that interaction's window is open.
+    """
+    try:
+        opened = await runtime.slack.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        code = error_code(exc)
+        log.warning("views.open refused: %s", code)
+        if code in USED:
+            return None  # the same interaction delivered again: its window is already open
+        sentence = TOO_LATE if code in LATE else NOT_OPENED
+        if tell is not None:
+            await tell(sentence)
+        else:
+            await runtime.notify(user, sentence)
+        return None
+    return str(opened["view"]["id"])
+
+
+def fill_window(
+    runtime: Runtime,
+    view_id: str,
+    work: Coroutine[Any, Any, Any],
+    failed: Callable[[str], View],
+) -> None:
+    """Run `work` (which `views.update`s the window) in the background line; when it can't
+    run or fails, the window shows `failed(sentence)` instead of loading for ever."""
+
+    async def say(text: str) -> None:
+        await runtime.slack.views_update(view_id=view_id, view=failed(text))
+
+    runtime.tasks.spawn(work, reply=say)
