@@ -1,4 +1,4 @@
-"""The one destination policy: where Switchboard may send calls (CONTRACT "Destinations").
+"""The one destination policy: where Switchboard may send calls (docs/contract.md "Destinations").
 
 Every number calls may go to (a forwarding number, a quick-toggle target, an on-call
 number, a transfer destination) passes `DestinationPolicy` before any provider call:

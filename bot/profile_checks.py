@@ -1,6 +1,6 @@
 """Email links re-checked against Slack profiles: on `user_change`, and at least daily.
 
-CONTRACT "Trust": an email link holds only while the email still matches and the person
+docs/contract.md "Trust": an email link holds only while the email still matches and the person
 is still a confirmed full member; otherwise it is removed at once (audited) and the person
 told to ask an admin. Admin links are kept.
 """

@@ -16,7 +16,8 @@ from bot.devkit.ringcentral.app import RingCentralEmulator
 from tests.harness import Harness, start_harness
 
 POSTGRES_DSN = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+TESTS = Path(__file__).resolve().parent
+REFERENCE = TESTS / "reference"  # public descriptions the tests read, with licences (PROVENANCE.md)
 
 
 def _postgres_reachable() -> bool:
@@ -77,9 +78,15 @@ async def bot(sqlite_url: str) -> AsyncIterator[Harness]:
 
 
 @pytest.fixture
+def reference() -> Path:
+    """tests/reference: the OpenAPI description and Slack's manifest schema, in the repository."""
+    return REFERENCE
+
+
+@pytest.fixture
 def shared() -> Path:
-    assert SHARED.is_dir(), f"../shared must sit beside the project ({SHARED})"
-    return SHARED
+    """The directory holding `reference/` (older tests spell `shared / "reference" / name`)."""
+    return TESTS
 
 
 @pytest.fixture

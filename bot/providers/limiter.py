@@ -6,7 +6,7 @@ it. So the limiter:
 - counts every instance's sends in the store (`bot.store.rate_windows`), reserving a place
   right before each send, which is also when the penalty is checked;
 - believes the platform's `X-Rate-Limit-Limit/-Remaining` when they say fewer are left;
-- bounds every wait: a person's request waits at most 5 s (CONTRACT "Rate limits"), then
+- bounds every wait: a person's request waits at most 5 s (docs/contract.md "Rate limits"), then
   fails at once with `RateLimited(retry_after)` and nothing is sent; background work
   (the engine, reverts, profile checks) waits longer but uses at most three quarters of a
   window, so people always find room; a readiness probe never waits.

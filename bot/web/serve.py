@@ -15,7 +15,7 @@ from bot.web.asgi import build_asgi
 
 log = logging.getLogger(__name__)
 
-# uvicorn's limits, set deliberately rather than inherited (CONTRACT "Limits at the front");
+# uvicorn's limits, set deliberately rather than inherited (docs/contract.md "Limits at the front");
 # the body cap itself (512 KiB, 413) is the HTTP front's, where it is enforced per request.
 SERVER_LIMITS: dict[str, Any] = {
     "limit_concurrency": 1000,  # connections + tasks at once; beyond it uvicorn answers 503

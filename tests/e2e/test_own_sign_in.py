@@ -1,4 +1,4 @@
-"""CONTRACT "Your own RingCentral sign-in": connect, callback, own token, expiry, disconnect.
+"""docs/contract.md "Your own RingCentral sign-in": connect, callback, own token, expiry, disconnect.
 
 Everything goes through the real HTTP front: `/switchboard connect` over signed Slack
 requests, the emulator's login page (the shell's stand-in browser), and the bot's

@@ -25,7 +25,7 @@ async def test_sqlite_concurrent_writers_all_land(sqlite_url: str) -> None:
 
 
 async def _all_writers_land(bot: Harness) -> None:
-    # 24 writers at once, 3 per person (CONTRACT: at most 3 commands in progress each)
+    # 24 writers at once, 3 per person (docs/contract.md: at most 3 commands in progress each)
     plan = dict.fromkeys(["alice", "bob", "carol", "admin", "erin", "frank", "grace", "heidi"], 3)
     bodies: list[bytes] = []
     for who, count in plan.items():
