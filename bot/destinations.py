@@ -1,4 +1,4 @@
-"""The one destination policy: where Switchboard may send calls (CONTRACT "Destinations").
+"""The one destination policy: where Switchboard may send calls (docs/contract.md "Destinations").
 
 Every number calls may go to (a forwarding number, a quick-toggle target, an on-call
 number, a transfer destination) passes `DestinationPolicy` before any provider call:
@@ -40,7 +40,7 @@ REFUSED_TYPES = {
 }
 SHORT_DIGITS = 6  # longest emergency or short code looked up (without a country code)
 
-# What a `/transfer` "extension" may never be, whatever the country (CONTRACT "Destinations
+# What a `/transfer` "extension" may never be, whatever the country (docs/contract.md "Destinations
 # and text from outside"): dialled out as typed, these reach emergency services, a paid
 # service or the international network. A real extension must also be in the provider's
 # directory; this list holds even when a provider would dial the digits out.

@@ -4,7 +4,7 @@
         ...serve requests...
 
 Start-up: the store (migrated on SQLite), the provider clients, our Slack workspace
-(`auth.test`, CONTRACT "Trust"), then the scheduler. Shutdown in reverse: the scheduler
+(`auth.test`, docs/contract.md "Trust"), then the scheduler. Shutdown in reverse: the scheduler
 stops before the runtime it uses is closed.
 """
 

@@ -1,7 +1,7 @@
 """Email links re-checked against Slack profiles and the provider's directory: on
 `user_change`, and at least daily.
 
-CONTRACT "Trust": an email link holds only while the email still matches (the Slack
+docs/contract.md "Trust": an email link holds only while the email still matches (the Slack
 profile's, and the extension's at the provider) and the person is still a confirmed full
 member; otherwise it is removed at once (audited) and the person told to ask an admin.
 Admin links and own sign-ins are kept.

@@ -1,6 +1,6 @@
 """Configuration, read once at start-up from the environment (or `.env`).
 
-Every variable of CONTRACT's configuration table lives here. Secrets are `SecretStr`;
+Every variable of docs/contract.md's configuration table lives here. Secrets are `SecretStr`;
 `load_settings` turns a validation failure into one line that names the variable and
 never its value.
 """
@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     # One person's most of any group's 60 s window on the administrator's token (1: no cap).
     switchboard_person_share: float = Field(default=0.2, gt=0, le=1)
 
-    # Not in CONTRACT's table: tuning knobs with safe defaults (tests shorten them).
+    # Not in docs/contract.md's table: tuning knobs with safe defaults (tests shorten them).
     switchboard_max_background_tasks: int = Field(default=20, ge=1)
     switchboard_retry_scale: float = Field(default=1.0, ge=0)
     switchboard_rate_budget: bool = True  # space calls per RingCentral throttling group

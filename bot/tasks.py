@@ -83,7 +83,7 @@ class TaskRunner:
         return len(self._line)
 
     def in_progress(self, owner: str) -> int:
-        """How much of one person's work is admitted, waiting or running (CONTRACT: at most 3)."""
+        """How much of one person's work is admitted, waiting or running (docs/contract.md: at most 3)."""
         return self._by_owner[owner]
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
@@ -14,30 +14,36 @@ from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import build_emulator
 from bot.devkit.ringcentral.app import RingCentralEmulator
 from tests.harness import Harness, start_harness
+from tests.throwaway_postgres import ThrowawayPostgres
 
 POSTGRES_DSN = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+TESTS = Path(__file__).resolve().parent
+REFERENCE = TESTS / "reference"  # public descriptions the tests read, with licences (PROVENANCE.md)
 
 
-def _postgres_reachable() -> bool:
+def _postgres_reachable(dsn: str) -> bool:
     try:
-        with psycopg.connect(POSTGRES_DSN, connect_timeout=3):
+        with psycopg.connect(dsn, connect_timeout=3):
             return True
     except psycopg.OperationalError:
         return False
 
 
 @pytest.fixture(scope="session")
-def postgres_ok() -> bool:
-    reachable = _postgres_reachable()
-    if (
-        not reachable
-        and os.environ.get("CI") is None
-        and not os.environ.get("SWITCHBOARD_REQUIRE_POSTGRES")
-    ):
-        pytest.skip("PostgreSQL is not running here (CI fails instead of skipping)")
-    assert reachable, f"PostgreSQL must be reachable at {POSTGRES_DSN}"
-    return reachable
+def postgres_dsn() -> Iterator[str]:
+    """The PostgreSQL the tests use: SWITCHBOARD_TEST_POSTGRES when it answers, else a
+    throwaway server for this session. SWITCHBOARD_REQUIRE_POSTGRES=1 (CI) fails instead."""
+    if _postgres_reachable(POSTGRES_DSN):
+        yield POSTGRES_DSN
+        return
+    assert not os.environ.get("SWITCHBOARD_REQUIRE_POSTGRES"), (
+        f"PostgreSQL must be reachable at {POSTGRES_DSN} (SWITCHBOARD_REQUIRE_POSTGRES is set)"
+    )
+    server = ThrowawayPostgres()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -46,13 +52,13 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def postgres_url(postgres_ok: bool) -> object:
+def postgres_url(postgres_dsn: str) -> object:
     schema = f"sb_{secrets.token_hex(5)}"
-    with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    base = POSTGRES_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
+    base = postgres_dsn.replace("postgresql://", "postgresql+psycopg://", 1)
     yield f"{base}?options=-csearch_path%3D{schema}&application_name={schema}"
-    with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
         # A test that failed mid-way may leave a connection behind; it must not block cleanup.
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
@@ -77,9 +83,15 @@ async def bot(sqlite_url: str) -> AsyncIterator[Harness]:
 
 
 @pytest.fixture
+def reference() -> Path:
+    """tests/reference: the OpenAPI description and Slack's manifest schema, in the repository."""
+    return REFERENCE
+
+
+@pytest.fixture
 def shared() -> Path:
-    assert SHARED.is_dir(), f"../shared must sit beside the project ({SHARED})"
-    return SHARED
+    """The directory holding `reference/` (older tests spell `shared / "reference" / name`)."""
+    return TESTS
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Which lines may be a rotation's hotline (CONTRACT "Trust").
+"""Which lines may be a rotation's hotline (docs/contract.md "Trust").
 
 A hotline is a line no person is linked to: a RingCentral Department, call queue or IVR
 extension (never a User extension, whoever holds it), or a virtual number this deployment

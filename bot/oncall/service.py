@@ -46,7 +46,7 @@ class RotationService:
         self._hotlines = HotlineCheck(database, identity.directory, destinations.region, virtual_numbers)
 
     async def save(self, actor: Actor, spec: RotationSpec) -> RotationRecord:
-        """Create or edit a rotation (admins alone: CONTRACT "Trust").
+        """Create or edit a rotation (admins alone: docs/contract.md "Trust").
 
         A changed hotline gets its old one back as it was before the rotation took it,
         before the new one is saved (a failure there changes nothing).

@@ -1,4 +1,4 @@
-"""Sending provider requests: DESIGN's one table of retries, rate limits and idempotency.
+"""Sending provider requests: docs/design.md's one table of retries, rate limits and idempotency.
 
 | kind       | connect error (not sent) | timeout / 5xx after sending        | 429               |
 |------------|--------------------------|------------------------------------|-------------------|

@@ -9,7 +9,7 @@ it. So the limiter:
   (never those of a 429, which describe the penalty: its `Retry-After` says how long);
 - gives each person at most `person_share` of a window on a token several people share
   (the administrator's), so one person's burst never locks everyone else out;
-- bounds every wait: a person's request waits at most 5 s (CONTRACT "Rate limits"), then
+- bounds every wait: a person's request waits at most 5 s (docs/contract.md "Rate limits"), then
   fails at once with `RateLimited(retry_after)` and nothing is sent; background work
   (the engine, reverts, profile checks) waits longer but uses at most three quarters of a
   window, so people always find room; a readiness probe never waits.

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem
 
 CONNECT_TIMEOUT = 5.0
-RINGCENTRAL_RETRY_AFTER_DEFAULT = 60.0  # DESIGN: RingCentral's Retry-After default; others 30 s
+RINGCENTRAL_RETRY_AFTER_DEFAULT = 60.0  # docs/design.md: RingCentral's Retry-After default; others 30 s
 EMULATOR_IDENTITY = "admin@example.com"  # the emulator's JWT assertion: the account admin
 # The built-in emulator's personal sign-in app: an app of its own, since RingCentral (and the
 # emulator) fix a client id to one auth flow.

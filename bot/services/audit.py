@@ -32,7 +32,7 @@ async def record(
     """Append in the caller's transaction, so the change and its audit row land together.
 
     A change someone made on another person's line queues a notice to that person, sent
-    once the transaction commits (CONTRACT: "that user is told by DM who changed what").
+    once the transaction commits (docs/contract.md: "that user is told by DM who changed what").
     """
     told = told_about(actor=actor, subject=subject, line=line, action=action, after=after)
     if told is not None:

@@ -132,7 +132,7 @@ class CallFinder:
         return frozenset()  # VoipNow's UnifiedAPI tells no extension's public numbers
 
     async def move(self, call: LiveCall, destination: Destination, target: str) -> bool:
-        """One request to the provider; never repeated here (DESIGN).
+        """One request to the provider; never repeated here (docs/design.md).
 
         True when the provider's answer settles it: RingCentral answers 200 only once the
         party is moved. VoipNow accepts (202) and moves later, so its caller looks again.

@@ -1,4 +1,4 @@
-"""What a line's provider can't do, said naming the provider (CONTRACT's capability table)."""
+"""What a line's provider can't do, said naming the provider (docs/contract.md's capability table)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ NO_LINE = "None of your lines can do that; ask a Switchboard admin to link one."
 
 
 def cannot(what: str, lines: list[LinkRecord]) -> str:
-    """A capability sentence that names the provider that can't (CONTRACT's capability table)."""
+    """A capability sentence that names the provider that can't (docs/contract.md's capability table)."""
     names = sorted({PROVIDER_NAMES.get(x.provider, x.provider) for x in lines})
     if not names:
         return NO_LINE

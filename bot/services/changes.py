@@ -1,4 +1,4 @@
-"""The idempotency guard every mutation goes through (DESIGN's one table)."""
+"""The idempotency guard every mutation goes through (docs/design.md's one table)."""
 
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ class Ambiguous(UserError):
 
 
 NAMED_BY_TYPE = ("Home", "Mobile", "Work")
-# RingCentral honours a label only on type Other (PROVIDERS.md §3): renaming a Mobile would
+# RingCentral honours a label only on type Other (docs/providers.md §3): renaming a Mobile would
 # make it Other, and `/forward to mobile` and the on-call default would stop finding it.
 KEEPS_ITS_NAME = (
     "RingCentral names a {type} number by its type, so it keeps the name *{type}*; nothing "
@@ -137,7 +137,7 @@ class ForwardingService:
         return Listing(line, await self.numbers(line))
 
     def parse_number(self, raw: str) -> str:
-        """A typed number as E.164, after the destination policy (CONTRACT "Destinations")."""
+        """A typed number as E.164, after the destination policy (docs/contract.md "Destinations")."""
         return self.destinations.number(raw)
 
     async def add(

@@ -1,6 +1,6 @@
 """Linking Slack users to provider lines: by email on first use, or by an admin.
 
-CONTRACT "Trust": an email link only for a confirmed full member of our workspace, a line
+docs/contract.md "Trust": an email link only for a confirmed full member of our workspace, a line
 belongs to one Slack user (a unique index backs it), an email link lasts only while the
 email still matches (on Slack's side and on the provider's: an extension given to a new
 hire), and a rotation's hotline is never a person's line.

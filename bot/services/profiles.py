@@ -26,7 +26,7 @@ class Profile:
     name: str
     email: str | None
     timezone: str | None
-    # The users.info flags CONTRACT "Trust" checks before linking by email.
+    # The users.info flags docs/contract.md "Trust" checks before linking by email.
     found: bool = False
     email_confirmed: bool = False
     guest_or_external: bool = True  # is_restricted, is_ultra_restricted or is_stranger

@@ -295,7 +295,7 @@ class SignInService:
         return await self._may_connect(slack_user_id, fresh=False)
 
     async def _may_connect(self, slack_user_id: str, *, fresh: bool) -> bool:
-        """Whoever may be linked by email may connect (CONTRACT "Trust"); nobody else."""
+        """Whoever may be linked by email may connect (docs/contract.md "Trust"); nobody else."""
         if fresh:
             self._identity.forget_profile(slack_user_id)
         profile = await self._identity.profile(slack_user_id)

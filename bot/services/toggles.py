@@ -90,7 +90,7 @@ class ToggleService:
         async with self._database.session() as session:
             if await rotation_store.is_hotline(session, line=usable[0].ref):
                 raise Unsupported(HOTLINE)
-        return usable[0]  # admin-linked first (CONTRACT)
+        return usable[0]  # admin-linked first (docs/contract.md)
 
     async def active_toggle(self, line: LinkRecord) -> ToggleRecord | None:
         async with self._database.session() as session:
@@ -207,7 +207,7 @@ class ToggleService:
 
     @asynccontextmanager
     async def _one_at_a_time(self, line: LinkRecord) -> AsyncIterator[None]:
-        """Changes to one line's forwarding, one at a time across instances (CONTRACT "Trust")."""
+        """Changes to one line's forwarding, one at a time across instances (docs/contract.md "Trust")."""
         holder = secrets.token_hex(8)
         deadline = time.monotonic() + LINE_WAIT_SECONDS
         pause = 0.02

@@ -1,4 +1,4 @@
-"""What a person is told when someone else changed their line (CONTRACT "Everyday")."""
+"""What a person is told when someone else changed their line (docs/contract.md "Everyday")."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from bot.tasks import BUSY
 from handlers import register_all
 
 log = logging.getLogger("bot.requests")
-MAX_TEXT_CHARS = 2000  # CONTRACT "Limits at the front"
+MAX_TEXT_CHARS = 2000  # docs/contract.md "Limits at the front"
 PER_USER_IN_PROGRESS = 3
 NOT_OUR_WORKSPACE = "Switchboard serves only the workspace it is installed in; nothing was done."
 SLACK_UNCONFIRMED = "Switchboard can't confirm this workspace with Slack right now; try again shortly."
@@ -154,7 +154,7 @@ def _named_workspaces(
 
     Bolt's own `context.team_id` prefers `view.app_installed_team_id`, which a view
     submitted from another workspace may set to ours: so `team.id`, `user.team_id` and
-    `team_id` are checked too, whichever the request carries (CONTRACT "Fair shares and a
+    `team_id` are checked too, whichever the request carries (docs/contract.md "Fair shares and a
     hardened front").
     """
     enterprise = context.enterprise_id

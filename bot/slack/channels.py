@@ -1,4 +1,4 @@
-"""Can the bot post in a channel? Asked when a rotation is saved (CONTRACT "Slack app").
+"""Can the bot post in a channel? Asked when a rotation is saved (docs/contract.md "Slack app").
 
 With `chat:write.public` the bot posts in any public channel without joining it; a private
 channel needs the app as a member. `conversations.info` tells which, and Slack answers

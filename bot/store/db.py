@@ -20,7 +20,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def async_url(url: str) -> str:
-    """Map CONTRACT's DATABASE_URL forms to their async drivers."""
+    """Map docs/contract.md's DATABASE_URL forms to their async drivers."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)

@@ -1,4 +1,4 @@
-"""Tables of the live side (CONTRACT "Live calls in Slack"): the push subscription, the
+"""Tables of the live side (docs/contract.md "Live calls in Slack"): the push subscription, the
 people who want call cards, and each card posted (its message and the last sequence shown)."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 On PostgreSQL each operation runs under the store's named lock (a transaction-scoped
 advisory lock), so two instances can never both take the last place in a window. SQLite
-is one instance (CONTRACT: PostgreSQL for several), and `BEGIN IMMEDIATE` would lock the
+is one instance (docs/contract.md: PostgreSQL for several), and `BEGIN IMMEDIATE` would lock the
 whole file for every provider request, deadlocking against a token refresh that holds it
 while it calls the token endpoint; there the rows live in this process, keyed by the
 database. Times are epoch seconds from the caller's wall clock.

@@ -20,7 +20,9 @@ from bot.web.payload_guard import is_well_formed, raw_for_bolt
 from bot.web.readiness import Readiness
 
 log = logging.getLogger(__name__)
-MAX_BODY_BYTES = 512 * 1024  # Slack's own payloads are far smaller (CONTRACT "Limits at the front")
+MAX_BODY_BYTES = (
+    512 * 1024
+)  # Slack's own payloads are far smaller (docs/contract.md "Limits at the front")
 
 
 SSL_CHECK_BYTES = 1024

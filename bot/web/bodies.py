@@ -5,7 +5,7 @@ a 500) and accepts integers of any size and `NaN`/`1e999`; we store integers as 
 64-bit columns (a webhook `sequence` of 10**30 posted a card that then failed to store).
 So every JSON body that reaches us from outside is read by `load_json`, which refuses
 (ValueError) anything nested deeper than `MAX_DEPTH`, an integer outside int64 and a
-number that isn't finite: the fronts answer those with 400 (CONTRACT "Fair shares and a
+number that isn't finite: the fronts answer those with 400 (docs/contract.md "Fair shares and a
 hardened front").
 """
 

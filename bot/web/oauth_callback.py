@@ -1,4 +1,4 @@
-"""The two pages of an own sign-in (CONTRACT "Sign-in that proves ownership").
+"""The two pages of an own sign-in (docs/contract.md "Sign-in that proves ownership").
 
 GET /ringcentral/oauth/start: the link `/switchboard connect` answers. It binds the sign-in
 to this browser with a cookie (`HttpOnly`, `SameSite=Lax`, `Secure` unless the public URL

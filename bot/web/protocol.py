@@ -1,6 +1,6 @@
 """uvicorn's HTTP protocol with the front's own limits on heads, bodies and idle connections.
 
-Why a protocol class and not settings or an ASGI check (CONTRACT "Fair shares and a
+Why a protocol class and not settings or an ASGI check (docs/contract.md "Fair shares and a
 hardened front"):
 - uvicorn's cap on a request head (`h11_max_incomplete_event_size`) applies to the h11
   parser only; with httptools (what `serve` runs when it is installed) heads of 4 MB were

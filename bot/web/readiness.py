@@ -1,6 +1,6 @@
 """/readyz: the database and each configured provider, checked at most every 30 s.
 
-A rate-limit penalty is not an outage (CONTRACT "Rate limits"): a probe that finds its
+A rate-limit penalty is not an outage (docs/contract.md "Rate limits"): a probe that finds its
 group penalized reports the provider as degraded, and /readyz stays 200.
 """
 

@@ -1,4 +1,4 @@
-"""POST /ringcentral/webhook: RingCentral's push notifications (CONTRACT "Live calls").
+"""POST /ringcentral/webhook: RingCentral's push notifications (docs/contract.md "Live calls").
 
 - `Validation-Token` (RingCentral checking the address when a subscription is created):
   echoed at once with 200, `Content-Type: application/json` and an empty body (the answer

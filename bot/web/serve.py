@@ -16,7 +16,7 @@ from bot.web.asgi import build_asgi
 
 log = logging.getLogger(__name__)
 
-# uvicorn's limits, set deliberately rather than inherited (CONTRACT "Limits at the front",
+# uvicorn's limits, set deliberately rather than inherited (docs/contract.md "Limits at the front",
 # "Fair shares and a hardened front"); the body cap itself (512 KiB, 413) is the HTTP
 # front's, where it is enforced per request. Heads (16 KiB, 431), the 10 s to send a head
 # and a body, and the cap on idle connections are `bot.web.protocol`'s, whichever parser.

@@ -1,7 +1,7 @@
 """Slack request signatures (v0), checked before anything else sees the request.
 
 The signature itself is slack_sdk's `SignatureVerifier`; in front of it, the checks it
-doesn't make (CONTRACT "Limits at the front"): both headers present, and a timestamp that
+doesn't make (docs/contract.md "Limits at the front"): both headers present, and a timestamp that
 is an integer of at most 12 digits (a 5,000-digit one made `int()` raise inside it).
 """
 

@@ -1,6 +1,6 @@
 """The /forward modal: list with per-row menus, add and edit forms, remove confirmation.
 
-Flow for slow providers (DESIGN): a loading view opens at once with the trigger id; data
+Flow for slow providers (docs/design.md): a loading view opens at once with the trigger id; data
 arrives by views.update. A submission is checked locally first (`response_action: errors`),
 then answered with a "saving…" view; the outcome replaces it by views.update: the list with
 a notice, or the form again with the provider's reason under the field.

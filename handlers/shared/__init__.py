@@ -29,7 +29,7 @@ def reply_with(respond: Respond) -> Any:
     return reply
 
 
-PROGRESS_AFTER_SECONDS = 1.5  # CONTRACT: an answer or a progress line within 2 s
+PROGRESS_AFTER_SECONDS = 1.5  # docs/contract.md: an answer or a progress line within 2 s
 PROGRESS = "Working on it: the phone system is taking a moment. The answer follows here."
 
 

@@ -1,4 +1,4 @@
-"""'Did you mean `list`?' for a command word that is almost right (CONTRACT "Everyday on-call")."""
+"""'Did you mean `list`?' for a command word that is almost right (docs/contract.md "Everyday on-call")."""
 
 from __future__ import annotations
 

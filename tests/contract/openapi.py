@@ -1,4 +1,4 @@
-"""Match traffic against RingCentral's OpenAPI spec (read from ../shared/reference)."""
+"""Match traffic against RingCentral's OpenAPI spec (tests/reference/ringcentral-openapi.yml, MIT)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import httpx
 import jsonschema
 import yaml
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ringcentral-openapi.yml"
+SPEC = Path(__file__).resolve().parents[1] / "reference" / "ringcentral-openapi.yml"
 
 
 @dataclass(frozen=True)

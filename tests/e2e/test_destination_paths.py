@@ -1,4 +1,4 @@
-"""CONTRACT "Destinations" on every path calls can take: commands, modal values, buttons,
+"""docs/contract.md "Destinations" on every path calls can take: commands, modal values, buttons,
 on-call numbers and transfers. A refusal names its reason; nothing reaches the provider."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""CONTRACT "Everyday on-call and feedback": answers that say what was wrong and what to do."""
+"""docs/contract.md "Everyday on-call and feedback": answers that say what was wrong and what to do."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ async def test_duration_errors_say_what_was_wrong(bot: Harness) -> None:
 
 
 async def test_a_slow_provider_gets_a_progress_line_within_two_seconds(bot: Harness) -> None:
-    """CONTRACT: an answer within 2 s, or a short progress line within 2 s, then the answer."""
+    """docs/contract.md: an answer within 2 s, or a short progress line within 2 s, then the answer."""
     await bot.command("alice", "/forward", "list")  # linked first
     bot.rc_faults.latency = 3.0
     started = time.monotonic()
@@ -85,7 +85,7 @@ def _dms_to(reply: Reply, name: str) -> list[str]:
 
 
 async def test_an_admins_change_on_my_line_is_told_to_me(bot: Harness) -> None:
-    """CONTRACT: when an admin changes a user's line, that user is told by DM who changed what."""
+    """docs/contract.md: when an admin changes a user's line, that user is told by DM who changed what."""
     admin = f"<@{user_id('admin')}>"
     added = await bot.command("admin", "/forward", f"add <@{user_id('bob')}> +1 415 555 0177 Desk")
     assert any(f"{admin} added the forwarding number `+14155550177`" in t for t in _dms_to(added, "bob"))

@@ -90,7 +90,7 @@ async def test_readyz_names_a_failing_provider(bot: Harness) -> None:
 
 
 async def test_a_rate_limit_penalty_is_degraded_not_unavailable(bot: Harness) -> None:
-    """CONTRACT "Rate limits": a 429 penalty must not make a load balancer pull the instance."""
+    """docs/contract.md "Rate limits": a 429 penalty must not make a load balancer pull the instance."""
     bot.rc_faults.add("GET /extension/=429:60x1")
     ready = await bot.http.get(f"{bot.url}/readyz")
     assert ready.status_code == 200

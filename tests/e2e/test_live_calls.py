@@ -1,4 +1,4 @@
-"""CONTRACT "Live calls in Slack": the webhook, cards updated in place, buttons, hotlines.
+"""docs/contract.md "Live calls in Slack": the webhook, cards updated in place, buttons, hotlines.
 
 The RingCentral emulator pushes its telephony-session notifications over a real socket to
 the bot's HTTP front, exactly as RingCentral's WebHook delivery does.

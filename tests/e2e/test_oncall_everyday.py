@@ -1,4 +1,4 @@
-"""CONTRACT "Everyday on-call": give, release, reminders, date tokens, whole shifts."""
+"""docs/contract.md "Everyday on-call": give, release, reminders, date tokens, whole shifts."""
 
 from __future__ import annotations
 

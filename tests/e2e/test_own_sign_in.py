@@ -1,4 +1,4 @@
-"""CONTRACT "Your own RingCentral sign-in" and "Sign-in that proves ownership": connect, the
+"""docs/contract.md "Your own RingCentral sign-in" and "Sign-in that proves ownership": connect, the
 start page and its cookie, the callback, own token, expiry, keep-alive, disconnect.
 
 Everything goes through the real HTTP front: `/switchboard connect` over signed Slack

@@ -1,4 +1,4 @@
-"""What real Slack and RingCentral expect of an app's own endpoints (CONTRACT "The
+"""What real Slack and RingCentral expect of an app's own endpoints (docs/contract.md "The
 platforms' own rules"): Slack's `ssl_check`, RingCentral's WebHook validation answer."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""CONTRACT "Slack app": what real Slack sends and answers, not what we imagine.
+"""docs/contract.md "Slack app": what real Slack sends and answers, not what we imagine.
 
 Commands get the escaped text Slack sends with `should_escape: true`; notices meet Slack's
 own errors (429 with Retry-After, not_in_channel, channel_not_found); rotation channels are

@@ -1,4 +1,4 @@
-"""CONTRACT "Fair shares and a hardened front", against `switchboard serve` as a process.
+"""docs/contract.md "Fair shares and a hardened front", against `switchboard serve` as a process.
 
 Only a real process shows these: the HTTP parser uvicorn picks (httptools when installed),
 its timers and its connection handling. One process, one test: the 10 s timers run while

@@ -1,4 +1,4 @@
-"""Slack's trigger rule, in the stand-in and in the bot (CONTRACT "The platforms' own rules").
+"""Slack's trigger rule, in the stand-in and in the bot (docs/contract.md "The platforms' own rules").
 
 A `trigger_id` opens one view, within 3 s of the interaction that carried it
 (https://api.slack.com/docs/triggers). The stand-in refuses a late or reused trigger as Slack

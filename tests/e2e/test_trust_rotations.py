@@ -1,4 +1,4 @@
-"""CONTRACT "Trust" for rotations: admins alone change them; hotlines are nobody's line."""
+"""docs/contract.md "Trust" for rotations: admins alone change them; hotlines are nobody's line."""
 
 from __future__ import annotations
 

@@ -11,7 +11,6 @@ import pytest
 
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.conftest import POSTGRES_DSN
 from tests.harness import Harness, start_harness, user_id
 
 
@@ -25,7 +24,7 @@ async def test_sqlite_concurrent_writers_all_land(sqlite_url: str) -> None:
 
 
 async def _all_writers_land(bot: Harness) -> None:
-    # 24 writers at once, 3 per person (CONTRACT: at most 3 commands in progress each)
+    # 24 writers at once, 3 per person (docs/contract.md: at most 3 commands in progress each)
     plan = dict.fromkeys(["alice", "bob", "carol", "admin", "erin", "frank", "grace", "heidi"], 3)
     bodies: list[bytes] = []
     for who, count in plan.items():
@@ -95,9 +94,11 @@ class CuttableProxy:
 
 
 @pytest.fixture
-async def proxied_postgres(postgres_url: str) -> AsyncIterator[tuple[str, CuttableProxy]]:
-    match = re.match(r"postgresql://([^@]+)@([^:/]+):(\d+)/", POSTGRES_DSN)
-    assert match, POSTGRES_DSN
+async def proxied_postgres(
+    postgres_url: str, postgres_dsn: str
+) -> AsyncIterator[tuple[str, CuttableProxy]]:
+    match = re.match(r"postgresql://([^@]+)@([^:/]+):(\d+)/", postgres_dsn)
+    assert match, postgres_dsn
     proxy = CuttableProxy(match.group(2), int(match.group(3)))
     await proxy.start()
     yield postgres_url.replace(f"{match.group(2)}:{match.group(3)}", f"127.0.0.1:{proxy.port}"), proxy

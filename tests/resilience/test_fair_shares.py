@@ -1,4 +1,4 @@
-"""CONTRACT "Fair shares and a hardened front": no single person starves the others.
+"""docs/contract.md "Fair shares and a hardened front": no single person starves the others.
 
 Against the built-in emulator with RingCentral's real limits on (Light 50 a minute per
 token): everyone who never connected their own login shares the administrator's token.

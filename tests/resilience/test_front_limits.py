@@ -1,4 +1,4 @@
-"""CONTRACT "Limits at the front": refused early, never with a 500, never slowing others."""
+"""docs/contract.md "Limits at the front": refused early, never with a 500, never slowing others."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CONTRACT "Fair shares and a hardened front": bodies no parser should trust, other workspaces.
+"""docs/contract.md "Fair shares and a hardened front": bodies no parser should trust, other workspaces.
 
 In-process (the harness serves the app under uvicorn on loopback); what only a separate
 `switchboard serve` process shows (heads, idle connections, timers) is in

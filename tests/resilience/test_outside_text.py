@@ -1,6 +1,6 @@
 """Text from outside (a caller's name, a provider's label, a Slack display name) is shown as
 text everywhere: `<!channel>`, `<https://…|…>` and `<@U…>` in it never reach Slack as a
-mention or a link (CONTRACT "Destinations and text from outside")."""
+mention or a link (docs/contract.md "Destinations and text from outside")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CONTRACT "Trust": several `/forward to` for one line at once leave exactly one forward,
+"""docs/contract.md "Trust": several `/forward to` for one line at once leave exactly one forward,
 and `/forward off` then restores the original exactly: on one instance and on two."""
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from bot.manifest import MANIFEST, render_manifest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_manifest_validates_against_slacks_schema(shared: Path) -> None:
-    schema = json.loads((shared / "reference" / "slack-manifest.schema.1.0.0.json").read_text())
+def test_manifest_validates_against_slacks_schema(reference: Path) -> None:
+    schema = json.loads((reference / "slack-manifest.schema.1.0.0.json").read_text())
     manifest = yaml.safe_load((ROOT / "manifest.yaml").read_text())
     jsonschema.validate(manifest, schema)
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
@@ -29,11 +29,11 @@ def test_repository_manifest_is_the_packaged_one() -> None:
     assert (ROOT / "manifest.yaml").read_text() == MANIFEST.read_text()
 
 
-def test_url_fills_every_request_url(shared: Path) -> None:
+def test_url_fills_every_request_url(reference: Path) -> None:
     rendered = yaml.safe_load(render_manifest("https://bot.example.org/"))
     urls = [c["url"] for c in rendered["features"]["slash_commands"]]
     urls += [rendered["settings"]["interactivity"]["request_url"]]
     urls += [rendered["settings"]["event_subscriptions"]["request_url"]]
     assert set(urls) == {"https://bot.example.org/slack/events"}
-    schema = json.loads((shared / "reference" / "slack-manifest.schema.1.0.0.json").read_text())
+    schema = json.loads((reference / "slack-manifest.schema.1.0.0.json").read_text())
     jsonschema.validate(rendered, schema)

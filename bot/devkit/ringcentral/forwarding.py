@@ -3,7 +3,7 @@
 Rules from the seeds: a label only counts for type Other; PhoneLine needs a device and a
 device can't come with a phone number; a number may not be a direct number of the
 account; at most 10 per user. The error codes for these are unconfirmed on the real
-platform (PROVIDERS.md §3): the emulator answers 400 with `errors[].parameterName`, and the
+platform (docs/providers.md §3): the emulator answers 400 with `errors[].parameterName`, and the
 client keys on that, never on the code.
 """
 

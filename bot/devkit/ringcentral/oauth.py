@@ -78,7 +78,7 @@ def routes(state: EmulatorState) -> list[Route]:
 
     async def revoke(request: Request) -> Response:
         """With the app's client credentials; the token in the body (recommended) or the query
-        (the spec allows both); 200 even when nothing was revoked (PROVIDERS.md section 1)."""
+        (the spec allows both); 200 even when nothing was revoked (docs/providers.md section 1)."""
         if not _basic_client(request.headers.get("authorization", "")):
             return rc.oauth_error(401, "invalid_client", "OAU-123", "Invalid client")
         token = (await _form(request)).get("token") or request.query_params.get("token", "")

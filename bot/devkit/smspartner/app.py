@@ -1,6 +1,6 @@
 """SMSPartner's callforward endpoint, modelled on the documented codes.
 
-As PROVIDERS.md warns, "already enabled" (16/17) does not apply a new `param`: the
+As docs/providers.md warns, "already enabled" (16/17) does not apply a new `param`: the
 emulator keeps the old target then, so a client that changes a target without disabling
 first is caught by the tests. Success codes for types 1 and 2 are unconfirmed; the emulator
 answers 3 and 4 with `success: true`, and failures with HTTP 400 and `success: false`.

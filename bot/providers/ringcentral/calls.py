@@ -1,6 +1,6 @@
 """Call control: find my calls (presence, Light), read a session, transfer, flip.
 
-Transfers and flips are never resent once sent (DESIGN): on a timeout or 5xx the caller
+Transfers and flips are never resent once sent (docs/design.md): on a timeout or 5xx the caller
 re-reads the session to learn what happened.
 """
 

@@ -1,4 +1,4 @@
-"""Forwarding numbers on RingCentral, with DESIGN's rules for what may be resent.
+"""Forwarding numbers on RingCentral, with docs/design.md's rules for what may be resent.
 
 A create is never resent once sent: after a timeout or 5xx we re-list and match the phone
 number to learn what happened. PUT and DELETE are re-read after an uncertain answer and

@@ -1,4 +1,4 @@
-"""RingCentral push subscriptions (WebHook): create, renew, read (PROVIDERS.md §10)."""
+"""RingCentral push subscriptions (WebHook): create, renew, read (docs/providers.md §10)."""
 
 from __future__ import annotations
 

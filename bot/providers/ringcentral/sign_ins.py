@@ -1,4 +1,4 @@
-"""People's own RingCentral logins (CONTRACT "Your own RingCentral sign-in").
+"""People's own RingCentral logins (docs/contract.md "Your own RingCentral sign-in").
 
 RingCentral counts requests per (user, app), so a person who connects gets their own rate
 bucket: the authorization-code flow with PKCE gives a token pair for their extension,

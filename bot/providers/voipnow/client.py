@@ -1,7 +1,7 @@
 """VoipNow UnifiedAPI client: client-credentials token, live calls, transfer.
 
 No refresh token: a token is asked for again ~5 minutes before it expires, single-flight.
-A transfer is sent at most once (DESIGN); and never without a phone call id, because the
+A transfer is sent at most once (docs/design.md); and never without a phone call id, because the
 server would then move every call of the extension.
 """
 
