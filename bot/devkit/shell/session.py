@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from bot import phone
 from bot.devkit.shell import browser, payloads
 from bot.devkit.shell.render import Clickable, Renderer, Screen
 from bot.devkit.shell.standin import SlackStandIn, SlackUser
@@ -145,9 +146,14 @@ class ShellSession:
             self.write(f"@{user.name} has no RingCentral extension to ring.")
             return
         number, _, name = (caller.strip() or "+1 650 555 0142").partition(" (")
-        digits = "+" + "".join(ch for ch in number if ch.isdigit())
-        self.write(f"(ringing @{user.name}'s extension {ext.number} from {digits})")
-        await emulator.phone.ring(ext.id, digits, name.rstrip(")") or "Pat Caller")
+        region = self.runtime.forwarding.region
+        try:
+            e164 = phone.to_e164(number, region)
+        except phone.InvalidNumber as exc:  # a caller's number, as the network would carry it
+            self.write(f"{exc.message} {RING_USAGE}")
+            return
+        self.write(f"(ringing @{user.name}'s extension {ext.number} from {phone.display(e164, region)})")
+        await emulator.phone.ring(ext.id, e164, name.rstrip(")") or "Pat Caller")
         await self.runtime.tasks.wait_idle()
         screen = Screen()
         await self._render_calls(screen)

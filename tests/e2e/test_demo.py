@@ -1,0 +1,66 @@
+"""What a new user meets in `make demo` (issue 26's list), driven through the shell in-process."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bot.devkit.shell.main import shell
+from bot.settings import load_settings
+from tests.e2e.cli import run
+
+
+async def demo(script: str, *args: str, database_url: str | None = None) -> str:
+    """One shell run, as `switchboard shell [args]` with `script` piped in; what it printed."""
+    overrides = {"database_url": database_url} if database_url else {}
+    settings = load_settings(switchboard_providers="emulator", **overrides)
+    out = io.StringIO()
+    as_email = args[args.index("--as") + 1] if "--as" in args else "alice@example.com"
+    code = await shell(
+        settings, as_email=as_email, admin="--admin" in args, stdin=io.StringIO(script), stdout=out
+    )
+    assert code == 0, out.getvalue()
+    text = out.getvalue()
+    assert "Traceback" not in text
+    return text
+
+
+async def test_switchboard_help_shows_the_help_without_a_suggestion() -> None:
+    out = await demo("/switchboard help\n/switchboard\n/switchboard hlep\n")
+    assert "Did you mean `help`?" in out  # only for the misspelt word
+    assert out.count("Did you mean") == 1
+    assert out.count("*Switchboard*: your phone, from Slack.") == 3
+
+
+async def test_a_ring_from_a_number_that_is_not_one_is_refused() -> None:
+    out = await demo("/switchboard calls on\n:ring @alice from garbage\n:ring @alice from 12\n")
+    assert "from +)" not in out
+    assert "ringing" not in out
+    assert "`garbage` has letters in it" in out
+    assert "`12` isn't a valid phone number." in out
+    assert "Call from" not in out
+
+
+async def test_a_ring_shows_the_callers_number_as_everywhere_else() -> None:
+    out = await demo("/switchboard calls on\n:ring @alice from +1 650 555 0142 (Pat Caller)\n")
+    assert "(ringing @alice's extension 102 from (650) 555-0142)" in out
+
+
+def test_call_cards_keep_working_across_runs_on_one_database(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/kept.db"}
+    script = "/switchboard calls on\n:ring @alice from +1 650 555 0142 (Pat Caller)\n:click 1\n"
+    for _ in range(2):  # two processes: the emulator starts anew, the database keeps the first card
+        out = run("shell", stdin=script, env=env, cwd=tmp_path).stdout
+        assert "Call from *Pat Caller* `(650) 555-0142`" in out
+        assert "[1] Voicemail" in out
+        assert "Sent to voicemail." in out
+
+
+async def test_each_run_starts_a_fresh_world_unless_a_database_is_asked_for(tmp_path: Path) -> None:
+    first = await demo("/forward to mobile\n")
+    assert "on a fresh database" in first
+    assert "All calls now go to `(415) 555-0123`" in first
+    second = await demo("/forward status\n")  # the emulator is new: so is the database
+    assert "Your calls ring as usual." in second
+    kept = await demo("/forward status\n", database_url=f"sqlite:///{tmp_path}/kept.db")
+    assert "DATABASE_URL is kept" in kept
