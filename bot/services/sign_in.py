@@ -22,6 +22,7 @@ from bot.providers.errors import ProviderError, Rejected
 from bot.providers.ringcentral.sign_ins import SignIns
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
+from bot.services.capabilities import cannot
 from bot.services.identity import Identity
 from bot.store import Database, oauth_states
 from bot.store import links as link_store
@@ -101,12 +102,24 @@ class SignInService:
             )
         return None
 
+    def offered(self, lines: list[LinkRecord]) -> bool:
+        """Whether an own sign-in means anything to someone with these lines: this deployment
+        offers it and a line (or, with none yet, the link it would make) is at its provider."""
+        if self._sign_ins is None or self.unavailable():
+            return False
+        provider = self._sign_ins.provider
+        return not lines or any(x.on(provider) for x in lines)
+
     async def start(self, actor: Actor) -> str:
         """A fresh authorization link for the actor (single use, 10 minutes)."""
         reason = self.unavailable()
         if reason:
             raise UserError(reason)
         assert self._sign_ins is not None
+        async with self._database.session() as session:  # as stored: no email lookup here
+            lines = await link_store.links_of(session, slack_user_id=actor.slack_user_id)
+        if not self.offered(lines):
+            raise UserError(cannot("use your own sign-in", lines))
         state = secrets.token_urlsafe(32)
         verifier, challenge = pkce_pair()
         now = self._clock()

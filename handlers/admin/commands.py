@@ -55,7 +55,10 @@ class SwitchboardCommand:
     async def _whoami(self, actor: Actor, _args: list[str], respond: Respond) -> None:
         lines = await self.runtime.identity.lines_of(actor.slack_user_id)
         connected = await self.runtime.sign_in.connected(actor.slack_user_id)
-        text, blocks = views.whoami(actor.slack_user_id, lines, actor.is_admin, connected=connected)
+        offered = self.runtime.sign_in.offered(lines)
+        text, blocks = views.whoami(
+            actor.slack_user_id, lines, actor.is_admin, connected=connected, offered=offered
+        )
         await respond(**message(text, blocks))
 
     async def _connect(self, actor: Actor, args: list[str], respond: Respond) -> None:

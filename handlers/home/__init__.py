@@ -73,7 +73,8 @@ async def _footer(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Blo
             "• `/transfer`: move a live call\n• `/oncall`: who is on call"
         ),
     ]
-    if runtime.sign_in.unavailable() is None and not await runtime.sign_in.connected(user_id):
+    lines = await runtime.identity.lines_of(user_id)
+    if runtime.sign_in.offered(lines) and not await runtime.sign_in.connected(user_id):
         blocks.append(
             section(
                 "*Connect your RingCentral*: with your own login, your requests never wait "

@@ -8,6 +8,8 @@ from pathlib import Path
 from bot.devkit.shell.main import shell
 from bot.settings import load_settings
 from tests.e2e.cli import run
+from tests.e2e.test_transfer import link_dave
+from tests.harness import Harness, user_id
 
 
 async def demo(script: str, *args: str, database_url: str | None = None) -> str:
@@ -64,3 +66,28 @@ async def test_each_run_starts_a_fresh_world_unless_a_database_is_asked_for(tmp_
     assert "Your calls ring as usual." in second
     kept = await demo("/forward status\n", database_url=f"sqlite:///{tmp_path}/kept.db")
     assert "DATABASE_URL is kept" in kept
+
+
+async def test_voipnow_people_are_not_told_to_connect_ringcentral(bot: Harness) -> None:
+    from bot.devkit.shell import payloads
+
+    await link_dave(bot)
+    whoami = await bot.command("dave", "/switchboard", "whoami")
+    assert "VoipNow extension `0003*210`" in whoami.text
+    assert "RingCentral sign-in" not in whoami.text
+    connect = await bot.command("dave", "/switchboard", "connect")
+    assert "VoipNow can't use your own sign-in" in connect.text
+    assert "Sign in to RingCentral" not in connect.text
+    opened = await bot.signed(payloads.app_home_opened(user_id("dave")), content_type="application/json")
+    home = next(c for c in opened.calls if c.method == "views.publish").args["view"]
+    assert "Connect your RingCentral" not in str(home)
+    alice = await bot.command("alice", "/switchboard", "whoami")  # on RingCentral: offered
+    assert "`/switchboard connect`" in alice.text
+
+
+async def test_whoami_says_one_thing_about_the_own_sign_in() -> None:
+    out = await demo("/switchboard connect\n:click 1\n/switchboard disconnect\n/switchboard whoami\n")
+    after = out.rsplit("alice> /switchboard whoami", 1)[1]
+    assert "You haven't connected your own RingCentral sign-in" in after
+    assert "(linked when you signed in to RingCentral)" in after
+    assert "your own RingCentral sign-in)" not in after
