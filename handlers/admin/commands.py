@@ -122,7 +122,8 @@ class SwitchboardCommand:
         )
         names = await audit.line_names(self.runtime.database, {e.line for e in entries})
         zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
-        rows = [audit_text.row(e, names, zone, self.runtime.clock()) for e in entries]
+        region = self.runtime.settings.switchboard_default_region
+        rows = [audit_text.row(e, names, zone, self.runtime.clock(), region) for e in entries]
         scope = f" for {mention(user)}" if user else ""
         scope += f" on {names.get(line, code(line))}" if line else ""
         text, blocks = views.audit(rows, scope, more=total - len(entries))

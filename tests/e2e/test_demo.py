@@ -91,3 +91,51 @@ async def test_whoami_says_one_thing_about_the_own_sign_in() -> None:
     assert "You haven't connected your own RingCentral sign-in" in after
     assert "(linked when you signed in to RingCentral)" in after
     assert "your own RingCentral sign-in)" not in after
+
+
+ROTATION = "support\n200\n@alice @bob\nweekly\n1\n09:00\nAmerica/Los_Angeles\n"
+
+
+async def test_oncall_create_takes_a_channel_name_keeps_what_was_typed_and_can_be_cancelled() -> None:
+    script = (
+        "/oncall create\n" + ROTATION.replace("weekly", "fortnightly") + "#support\n"
+        "\n\n\nweekly\n\n\n\n\n"  # Slack kept the modal open: Enter keeps each answer
+        "/oncall create\n:cancel\n/oncall\n"
+    )
+    out = await demo(script, "--admin")
+    assert "it's private" not in out
+    assert "  Members, in rotation order [@alice @bob]> " in out  # kept after the error
+    assert "  Channel for handoff notices [#support]> " in out
+    assert "Rotation *support* saved" in out
+    assert "(answer the prompts to submit, :cancel to close)" in out
+    assert "(modal closed)" in out
+    assert "*support*: @" in out.rsplit("alice> /oncall\n", 1)[1]
+
+
+async def test_channel_notices_show_channel_names_and_times_as_text() -> None:
+    out = await demo(
+        "/oncall create\n" + ROTATION + "#support\n:as bob@example.com\n/oncall take for 2h\n", "--admin"
+    )
+    taken = out.rsplit("bob> /oncall take for 2h", 1)[1]
+    assert "(in #support)" in taken
+    assert "@bob is now on call for *support* until " in taken
+    assert "<!date" not in out
+    assert "<#" not in out
+
+
+async def test_numbers_and_audit_rows_read_the_same_everywhere() -> None:
+    script = (
+        "/switchboard calls on\n:ring @alice from +1 650 555 0142 (Pat Caller)\n:click 2\n"
+        ":ring @alice from +1 650 555 0143 (Sam Caller)\n:click 1\n"
+        "/transfer @bob\n/oncall number +1 415 555 0199\n/switchboard audit\n"
+    )
+    out = await demo(script, "--admin")
+    assert "Sent to `(415) 555-0123`." in out
+    audit = out.rsplit("alice> /switchboard audit", 1)[1]
+    assert "sent a ringing call to `(415) 555-0123`" in audit
+    assert "sent a ringing call to voicemail" in audit
+    assert "moved a call with `(408) 555-0111` to @bob" in audit
+    assert "set the on-call number to `(415) 555-0199`" in audit
+    assert "call.voicemail" not in audit
+    assert "`+1" not in out  # no number written as stored
+    assert "<@" not in out

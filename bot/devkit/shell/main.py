@@ -12,8 +12,9 @@ from typing import TextIO
 import httpx
 
 from bot import logs
+from bot.devkit.shell import payloads
 from bot.devkit.shell.session import BOT_URL, HINT, ShellSession
-from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
+from bot.devkit.shell.standin import Channel, SlackStandIn, SlackUser, slack_id_for
 from bot.lifecycle import running
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -133,6 +134,7 @@ async def _session(
 
 async def load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
     """The shell's Slack directory is the provider directory, each with a stable Slack id."""
+    standin.add_channel(Channel(payloads.SHELL_CHANNEL, "shell"))  # where lines are typed
     directory = runtime.providers.directory
     people = [(p.email, p.name, p.timezone) for p in await directory.list_people()] if directory else []
     voipnow = (
