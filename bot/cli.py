@@ -128,7 +128,11 @@ def _shell(settings: Settings, args: argparse.Namespace) -> int:
 def _manifest(_settings: Settings, args: argparse.Namespace) -> int:
     from bot.manifest import render_manifest
 
-    sys.stdout.write(render_manifest(args.url))
+    try:
+        sys.stdout.write(render_manifest(args.url))
+    except ValueError as exc:
+        print(f"switchboard: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

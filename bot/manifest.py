@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -12,10 +13,23 @@ PLACEHOLDER = "https://switchboard.example.com"
 
 
 def render_manifest(url: str | None) -> str:
+    """The manifest, its request URLs at `url` (ValueError with a sentence when `url` is not
+    an https address Slack could call: Slack sends requests only to HTTPS request URLs)."""
     text = MANIFEST.read_text()
     if url:
-        text = text.replace(PLACEHOLDER, url.rstrip("/"))
+        text = text.replace(PLACEHOLDER, public_base(url))
     return text
+
+
+def public_base(url: str) -> str:
+    """`https://host[:port][/prefix]`, without a trailing slash."""
+    parsed = urlsplit(url.strip())
+    if parsed.scheme != "https" or not parsed.hostname or parsed.query or parsed.fragment:
+        raise ValueError(
+            f"--url must be the https address Slack reaches this bot at, "
+            f"e.g. https://bot.example.com (not {url.strip()[:80]!r})."
+        )
+    return url.strip().rstrip("/")
 
 
 @functools.cache

@@ -47,6 +47,12 @@ def display(e164: str, region: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def shown(value: str, region: str) -> str:
+    """A number as people read it everywhere (replies, cards, notices, audit rows): `display`
+    for an E.164 number; an extension, a label or anything else as it is."""
+    return display(value, region) if value[:1] == "+" and value[1:].isdigit() else value
+
+
 def _safe(text: str) -> str:
     """Typed text echoed in a refusal (inside a code span): shown as text, never markup."""
     return escape(text.replace("`", "'")[:40])

@@ -27,6 +27,7 @@ from bot.services.identity import Identity
 from bot.services.push import PushKeeper
 from bot.services.sign_in import SIGN_IN_EXPIRED, SignInService
 from bot.services.toggles import ToggleService
+from bot.services.told import Told
 from bot.services.transfer import TransferService
 from bot.settings import Provider, Settings
 from bot.slack.notices import Notices
@@ -119,9 +120,9 @@ async def start_runtime(
         slack, settings.switchboard_admins, database, utcnow, region=settings.switchboard_default_region
     )
 
-    async def tell_after_commit(told: list[tuple[str, str]]) -> None:
-        for slack_user_id, text in told:
-            await notices.tell(slack_user_id, text)
+    async def tell_after_commit(told: list[tuple[str, Told]]) -> None:
+        for slack_user_id, change in told:
+            await notices.tell(slack_user_id, change.text(settings.switchboard_default_region))
 
     database.after_commit = tell_after_commit
     providers = build_providers(settings, database, transports=transports, alert=notices.alert_admins)
@@ -175,7 +176,11 @@ async def start_runtime(
         transfers=TransferService(
             database=database,
             identity=identity,
-            finder=CallFinder(ringcentral=providers.ringcentral, voipnow=providers.voipnow),
+            finder=CallFinder(
+                ringcentral=providers.ringcentral,
+                voipnow=providers.voipnow,
+                region=settings.switchboard_default_region,
+            ),
             forwarding=forwarding,
             clock=utcnow,
             confirm_delay=settings.switchboard_retry_scale,

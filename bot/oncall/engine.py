@@ -21,6 +21,7 @@ from bot.domain.times import local_time
 from bot.errors import describe
 from bot.mrkdwn import code, date_token, escape, mention
 from bot.oncall.reminders import ShiftReminders
+from bot.phone import shown
 from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
@@ -59,7 +60,11 @@ class HandoffEngine:
     ) -> None:
         self._drift_check = drift_check
         self._reminders = ShiftReminders(
-            database=database, identity=identity, notifier=notifier, number_of=self.number_of
+            database=database,
+            identity=identity,
+            notifier=notifier,
+            number_of=self.number_of,
+            region=forwarding.region,
         )
         self._database = database
         self._toggles = toggles
@@ -189,7 +194,7 @@ class HandoffEngine:
         """In the channel, a date token (each reader's own zone); in the DM, the member's zone."""
         text = (
             f"{mention(shift.member)} is now on call for *{escape(rotation.name)}* until "
-            f"{date_token(shift.end)}; the hotline {code(rotation.hotline_label)} forwards to {code(target)}."
+            f"{date_token(shift.end)}; the hotline {code(rotation.hotline_label)} forwards to {code(shown(target, self._forwarding.region))}."
         )
         if rotation.current_member:
             text += f" Handed over from {mention(rotation.current_member)}."

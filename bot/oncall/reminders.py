@@ -15,6 +15,7 @@ from bot.domain.schedule import Override, Shift, on_call
 from bot.domain.times import local_time
 from bot.errors import describe
 from bot.mrkdwn import code, escape
+from bot.phone import shown
 from bot.services.identity import Identity
 from bot.services.notifier import Notifier
 from bot.store import Database, idempotency
@@ -28,8 +29,15 @@ NumberOf = Callable[[str], Awaitable[str | None]]
 
 class ShiftReminders:
     def __init__(
-        self, *, database: Database, identity: Identity, notifier: Notifier, number_of: NumberOf
+        self,
+        *,
+        database: Database,
+        identity: Identity,
+        notifier: Notifier,
+        number_of: NumberOf,
+        region: str = "US",
     ) -> None:
+        self._region = region  # SWITCHBOARD_DEFAULT_REGION: how the number is written
         self._database = database
         self._identity = identity
         self._notifier = notifier
@@ -68,4 +76,4 @@ class ShiftReminders:
                 "Add a Mobile forwarding number (`/forward add <number> mobile`) or set one with "
                 "`/oncall number <number>`."
             )
-        return f"{head}; the hotline {code(rotation.hotline_label)} will forward to {code(number)}."
+        return f"{head}; the hotline {code(rotation.hotline_label)} will forward to {code(shown(number, self._region))}."

@@ -18,6 +18,7 @@ from typing import Any
 from bot.domain.calls import CallCard, state_of
 from bot.errors import UserError
 from bot.mrkdwn import code, escape
+from bot.phone import shown
 from bot.providers.errors import NotFound, Rejected
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.services import audit, changes
@@ -122,7 +123,11 @@ class CallCards:
                 after={"to": target or "voicemail"},
                 now=self._clock(),
             )
-        return f"Sent to {code(target)}." if target else "Sent to voicemail."
+        return (
+            f"Sent to {code(shown(target, self._forwarding.region))}."
+            if target
+            else "Sent to voicemail."
+        )
 
     async def notified(self, note: dict[str, Any]) -> int:
         """One notification; returns how many cards were posted or changed."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.errors import PROVIDER_NAMES
-from bot.phone import display
+from bot.phone import shown
 from bot.providers.base import ProviderName
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.voipnow.client import VoipNowClient
@@ -34,6 +34,7 @@ class LiveCall:
     direction: str
     started: str
     movable: bool
+    region: str = "US"  # SWITCHBOARD_DEFAULT_REGION: how the other party's number is written
 
     @property
     def provider(self) -> ProviderName:
@@ -49,18 +50,23 @@ class LiveCall:
 
     @property
     def other(self) -> str:
-        number = (
-            display(self.other_number, "US") if self.other_number.startswith("+") else self.other_number
-        )
+        number = shown(self.other_number, self.region)
         return f"{self.other_name} ({number})" if self.other_name else number
 
 
 class CallFinder:
     """Reads and moves calls through whichever client serves the line."""
 
-    def __init__(self, *, ringcentral: RingCentralClient | None, voipnow: VoipNowClient | None) -> None:
+    def __init__(
+        self,
+        *,
+        ringcentral: RingCentralClient | None,
+        voipnow: VoipNowClient | None,
+        region: str = "US",
+    ) -> None:
         self._rc = ringcentral
         self._vn = voipnow
+        self._region = region
 
     @property
     def providers(self) -> frozenset[ProviderName]:
@@ -83,6 +89,7 @@ class CallFinder:
                     direction=c.direction,
                     started=c.start_time,
                     movable=c.telephony_status in RC_MOVABLE,
+                    region=self._region,
                 )
                 for c in await self._rc.calls.active_calls(line.line_id)
             ]
@@ -105,6 +112,7 @@ class CallFinder:
                         direction="Inbound" if view.flow == 8 else "Outbound",
                         started=call.published,
                         movable=view.status == VN_ON_CALL,
+                        region=self._region,
                     )
                 )
             return found

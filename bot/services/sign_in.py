@@ -32,6 +32,7 @@ from bot.providers.ringcentral.models import ExtensionInfo
 from bot.providers.ringcentral.sign_ins import SignIns
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
+from bot.services.capabilities import cannot
 from bot.services.identity import Identity
 from bot.store import Database, oauth_states
 from bot.store import links as link_store
@@ -168,11 +169,24 @@ class SignInService:
             )
         return None
 
+    def offered(self, lines: list[LinkRecord]) -> bool:
+        """Whether an own sign-in means anything to someone with these lines: this deployment
+        offers it and a line (or, with none yet, the link it would make) is at its provider."""
+        if self._sign_ins is None or self.unavailable():
+            return False
+        provider = self._sign_ins.provider
+        return not lines or any(x.on(provider) for x in lines)
+
     async def start(self, actor: Actor) -> str:
         """A fresh link to the start page for the actor (single use, 10 minutes)."""
         reason = self.unavailable()
         if reason:
             raise UserError(reason)
+        assert self._sign_ins is not None
+        async with self._database.session() as session:  # as stored: no email lookup here
+            lines = await link_store.links_of(session, slack_user_id=actor.slack_user_id)
+        if not self.offered(lines):
+            raise UserError(cannot("use your own sign-in", lines))
         if not await self._may_connect(actor.slack_user_id, fresh=False):
             raise UserError(MAY_NOT_CONNECT)  # and nothing is stored
         state = secrets.token_urlsafe(32)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.mrkdwn import code, escape, mention
+from bot.services import change_words as words
 
 SYSTEM = "switchboard"
 # Changes told elsewhere already (a handoff, a replaced link, a given shift) are not here.
@@ -15,25 +17,40 @@ WHAT = {
     "toggle.on": "turned on {kind}",
     "toggle.off": "turned off the forwarding set with Switchboard",
     "transfer": "moved your live call to {to}",
-    "transfer.for": "moved your live call with {caller} to {destination}",
+    "transfer.for": "moved your live call with {caller} to {to}",
     "link.admin": "linked you to the line {line}",
     "unlink": "unlinked your phone line(s) from Switchboard",
 }
 
 
-def told_about(*, actor: str, subject: str, line: str, action: str, after: Any) -> str | None:
+@dataclass(frozen=True)
+class Told:
+    """The DM for a change someone else made, put in words when it is sent (the region,
+    SWITCHBOARD_DEFAULT_REGION, writes its numbers as everywhere else)."""
+
+    actor: str
+    action: str
+    line: str
+    after: Any
+
+    def text(self, region: str) -> str:
+        details = self.after if isinstance(self.after, dict) else {}
+        kind = details.get("kind")
+        target = words.phone(details.get("target"), region)
+        forwarding = f"forwarding to {target}" if kind == "forward" else ""
+        what = WHAT[self.action].format(
+            number=words.phone(details.get("phone"), region),
+            kind=forwarding
+            or ("voicemail for every call" if kind == "voicemail" else "call forwarding"),
+            to=words.destination(details, region),
+            line=code(str(details.get("extension") or self.line)),
+            caller=escape(str(details.get("with") or "someone")),  # a caller id: text from outside
+        )
+        return f"{mention(self.actor)} {what} for you. Ask them, or a Switchboard admin, if that's unexpected."
+
+
+def told_about(*, actor: str, subject: str, line: str, action: str, after: Any) -> Told | None:
     """The DM for `subject`, or None when they made the change or need no word of it."""
     if actor in (SYSTEM, subject) or subject[:1] not in ("U", "W") or action not in WHAT:
         return None
-    details = after if isinstance(after, dict) else {}
-    kind = details.get("kind")
-    forwarding = f"forwarding to {code(str(details.get('target')))}" if kind == "forward" else ""
-    what = WHAT[action].format(
-        number=code(str(details.get("phone", ""))),
-        kind=forwarding or ("voicemail for every call" if kind == "voicemail" else "call forwarding"),
-        to=code(str(details.get("to", "another number"))),
-        line=code(str(details.get("extension") or line)),
-        caller=escape(str(details.get("with") or "someone")),
-        destination=str(details.get("to") or "another number"),  # the label as the mover saw it
-    )
-    return f"{mention(actor)} {what} for you. Ask them, or a Switchboard admin, if that's unexpected."
+    return Told(actor=actor, action=action, line=line, after=after)

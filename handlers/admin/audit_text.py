@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.times import local_time
 from bot.mrkdwn import code, escape, mention
+from bot.services import change_words as words
 from bot.store.audit import AuditRecord
 
 
@@ -15,19 +16,12 @@ def _who(slack_id: str) -> str:
     return mention(slack_id) if slack_id[:1] in ("U", "W") else "Switchboard"
 
 
-def _number(value: Any) -> str:
-    if not isinstance(value, dict):
-        return "a number"
-    label = escape(str(value.get("label") or value.get("type") or ""))
-    return f"{code(str(value.get('phone', '')))}" + (f" ({label})" if label else "")
-
-
-def _forwarding(value: Any, when: Callable[[str], str]) -> str:
+def _forwarding(value: Any, when: Callable[[str], str], region: str) -> str:
     if not isinstance(value, dict):
         return "forwarding"
     kind = value.get("kind")
     what = (
-        f"forwarding to {code(str(value.get('target')))}"
+        f"forwarding to {words.phone(value.get('target'), region)}"
         if kind == "forward"
         else "voicemail for every call"
     )
@@ -35,39 +29,42 @@ def _forwarding(value: Any, when: Callable[[str], str]) -> str:
     return what + (f" until {when(str(until))}" if until else "")
 
 
-def _extension(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(_extension(v) for v in value) or "no line"
-    if isinstance(value, dict):
-        return f"extension {code(str(value.get('extension', '?')))}"
-    return "a line"
-
-
-def change(entry: AuditRecord, when: Callable[[str], str]) -> str:
+def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -> str:
     """The change in words, before → after where there is one."""
     before, after = entry.before, entry.after
     got: dict[str, Any] = after if isinstance(after, dict) else {}
     had: dict[str, Any] = before if isinstance(before, dict) else {}
-    words: dict[str, Callable[[], str]] = {
-        "forwarding.add": lambda: f"added {_number(after)}",
-        "forwarding.edit": lambda: f"changed {_number(before)} → {_number(after)}",
-        "forwarding.remove": lambda: f"removed {_number(before)}",
-        "toggle.on": lambda: f"turned on {_forwarding(after, when)}",
+
+    def moved() -> str:
+        return f"moved a call with {words.phone(had.get('with'), region)} to {words.destination(got, region)}"
+
+    named: dict[str, Callable[[], str]] = {
+        "forwarding.add": lambda: f"added {words.number(after, region)}",
+        "forwarding.edit": lambda: (
+            f"changed {words.number(before, region)} → {words.number(after, region)}"
+        ),
+        "forwarding.remove": lambda: f"removed {words.number(before, region)}",
+        "toggle.on": lambda: f"turned on {_forwarding(after, when, region)}",
         "toggle.off": lambda: (
-            f"turned off {_forwarding(before, when)} ({escape(str(got.get('result', 'done')))})"
+            f"turned off {_forwarding(before, when, region)} ({escape(str(got.get('result', 'done')))})"
         ),
-        "transfer": lambda: (
-            f"moved a call with {code(str(had.get('with', '?')))} to {escape(str(got.get('to', '?')))}"
-        ),
+        "transfer": moved,
+        "transfer.for": moved,
+        "call.voicemail": lambda: "sent a ringing call to voicemail",
+        "call.forward": lambda: f"sent a ringing call to {words.destination(got, region)}",
         "link.admin": lambda: (
-            f"linked {_extension(after)}" + (f" (was {_extension(before)})" if before else "")
+            f"linked {words.extension(after)}" + (f" (was {words.extension(before)})" if before else "")
         ),
-        "link.email": lambda: f"linked {_extension(after)} by Slack email",
-        "link.signin": lambda: f"signed in to RingCentral as {_extension(after)}",
-        "unlink": lambda: f"unlinked {_extension(before)}",
-        "unlink.profile": lambda: f"unlinked {_extension(before)} (Slack profile changed)",
-        "unlink.directory": lambda: f"unlinked {_extension(before)} (its email changed at the provider)",
-        "unlink.replaced": lambda: f"moved {_extension(before)} to {_who(str(got.get('moved_to', '')))}",
+        "link.email": lambda: f"linked {words.extension(after)} by Slack email",
+        "link.signin": lambda: f"signed in to RingCentral as {words.extension(after)}",
+        "unlink": lambda: f"unlinked {words.extension(before)}",
+        "unlink.profile": lambda: f"unlinked {words.extension(before)} (Slack profile changed)",
+        "unlink.replaced": lambda: (
+            f"moved {words.extension(before)} to {_who(str(got.get('moved_to', '')))}"
+        ),
+        "unlink.directory": lambda: (
+            f"unlinked {words.extension(before)} (its email changed at the provider)"
+        ),
         "rotation.save": lambda: f"saved rotation {code(str(got.get('name', '?')))}",
         "rotation.delete": lambda: f"deleted rotation {code(str(had.get('name', '?')))}",
         "rotation.take": lambda: (
@@ -77,14 +74,16 @@ def change(entry: AuditRecord, when: Callable[[str], str]) -> str:
             f"gave the hotline to {_who(str(got.get('on_call', '')))} until {when(str(got.get('until')))}"
         ),
         "rotation.release": lambda: "ended an override early",
-        "oncall.number": lambda: f"set the on-call number to {code(str(got.get('number', '?')))}",
+        "oncall.number": lambda: f"set the on-call number to {words.phone(got.get('number'), region)}",
         "signin.disconnect": lambda: "disconnected their own RingCentral sign-in",
     }
-    describe = words.get(entry.action)
-    return describe() if describe else code(entry.action)
+    describe = named.get(entry.action)
+    return describe() if describe else words.unnamed(entry.action)
 
 
-def row(entry: AuditRecord, names: Mapping[str, str], zone: str | None, now: datetime) -> str:
+def row(
+    entry: AuditRecord, names: Mapping[str, str], zone: str | None, now: datetime, region: str = "US"
+) -> str:
     def when(iso: str) -> str:
         try:
             return local_time(datetime.fromisoformat(iso), zone, now)
@@ -95,4 +94,4 @@ def row(entry: AuditRecord, names: Mapping[str, str], zone: str | None, now: dat
     whose = f" for {mention(subject)}" if subject != entry.actor and subject[:1] in ("U", "W") else ""
     line = names.get(entry.line)
     where = f" on {line}" if line else ""
-    return f"• {local_time(entry.at, zone, now)} {_who(entry.actor)} {change(entry, when)}{whose}{where}"
+    return f"• {local_time(entry.at, zone, now)} {_who(entry.actor)} {change(entry, when, region)}{whose}{where}"

@@ -55,7 +55,10 @@ class SwitchboardCommand:
     async def _whoami(self, actor: Actor, _args: list[str], respond: Respond) -> None:
         lines = await self.runtime.identity.lines_of(actor.slack_user_id)
         connected = await self.runtime.sign_in.connected(actor.slack_user_id)
-        text, blocks = views.whoami(actor.slack_user_id, lines, actor.is_admin, connected=connected)
+        offered = self.runtime.sign_in.offered(lines)
+        text, blocks = views.whoami(
+            actor.slack_user_id, lines, actor.is_admin, connected=connected, offered=offered
+        )
         await respond(**message(text, blocks))
 
     async def _connect(self, actor: Actor, args: list[str], respond: Respond) -> None:
@@ -119,7 +122,8 @@ class SwitchboardCommand:
         )
         names = await audit.line_names(self.runtime.database, {e.line for e in entries})
         zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
-        rows = [audit_text.row(e, names, zone, self.runtime.clock()) for e in entries]
+        region = self.runtime.settings.switchboard_default_region
+        rows = [audit_text.row(e, names, zone, self.runtime.clock(), region) for e in entries]
         scope = f" for {mention(user)}" if user else ""
         scope += f" on {names.get(line, code(line))}" if line else ""
         text, blocks = views.audit(rows, scope, more=total - len(entries))

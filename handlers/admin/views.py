@@ -34,14 +34,19 @@ HELP = "\n".join(
 
 
 def whoami(
-    user_id: str, lines: list[LinkRecord], is_admin: bool, *, connected: bool = False
+    user_id: str,
+    lines: list[LinkRecord],
+    is_admin: bool,
+    *,
+    connected: bool = False,
+    offered: bool = False,
 ) -> tuple[str, list[Block]]:
+    """Who I am and my lines; the own sign-in said once, and only to whom it applies."""
     role = " You are a Switchboard admin." if is_admin else ""
-    role += (
-        " Your own RingCentral sign-in is connected."
-        if connected
-        else " You haven't connected your own RingCentral sign-in (`/switchboard connect`)."
-    )
+    if connected:
+        role += " Your own RingCentral sign-in is connected."
+    elif offered:
+        role += " You haven't connected your own RingCentral sign-in (`/switchboard connect`)."
     if not lines:
         text = (
             f"{mention(user_id)}, you aren't linked to a phone line yet: no RingCentral user has "

@@ -92,8 +92,9 @@ async def _footer(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Blo
             "• `/transfer`: move a live call\n• `/oncall`: who is on call"
         ),
     ]
+    lines = await runtime.identity.lines_of(user_id)
     if (
-        runtime.sign_in.unavailable() is None
+        runtime.sign_in.offered(lines)
         and not await runtime.sign_in.connected(user_id)
         and await runtime.sign_in.may_connect(user_id)
     ):

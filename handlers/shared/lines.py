@@ -7,7 +7,7 @@ from bot.errors import PROVIDER_NAMES
 from bot.mrkdwn import code, escape
 from bot.store.links import LinkRecord
 
-HOW_LINKED = {"admin": "linked by an admin", "signin": "your own RingCentral sign-in"}
+HOW_LINKED = {"admin": "linked by an admin", "signin": "linked when you signed in to RingCentral"}
 
 
 def describe_line(link: LinkRecord) -> str:

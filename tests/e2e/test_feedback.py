@@ -88,9 +88,13 @@ async def test_an_admins_change_on_my_line_is_told_to_me(bot: Harness) -> None:
     """docs/contract.md: when an admin changes a user's line, that user is told by DM who changed what."""
     admin = f"<@{user_id('admin')}>"
     added = await bot.command("admin", "/forward", f"add <@{user_id('bob')}> +1 415 555 0177 Desk")
-    assert any(f"{admin} added the forwarding number `+14155550177`" in t for t in _dms_to(added, "bob"))
+    assert any(
+        f"{admin} added the forwarding number `(415) 555-0177`" in t for t in _dms_to(added, "bob")
+    )
     forwarded = await bot.command("admin", "/forward", f"to mobile <@{user_id('bob')}>")
-    assert any(f"{admin} turned on forwarding to `+12125550142`" in t for t in _dms_to(forwarded, "bob"))
+    assert any(
+        f"{admin} turned on forwarding to `(212) 555-0142`" in t for t in _dms_to(forwarded, "bob")
+    )
     off = await bot.command("admin", "/forward", f"off <@{user_id('bob')}>")
     assert any(f"{admin} turned off the forwarding" in t for t in _dms_to(off, "bob"))
     linked = await bot.command("admin", "/switchboard", f"link <@{user_id('carol')}> 104")

@@ -232,7 +232,7 @@ async def test_connecting_links_the_line_and_uses_the_persons_own_token(bot: Har
     assert any("own RingCentral sign-in" in c.args["text"] for c in dms)
     whoami = await bot.command("alice", "/switchboard", "whoami")
     assert "Your own RingCentral sign-in is connected" in whoami.text
-    assert "your own RingCentral sign-in)" in whoami.text  # how the line was linked
+    assert "(linked when you signed in to RingCentral)" in whoami.text  # how the line was linked
     mine = tokens_of(bot, ALICE_EXT)
     assert mine
     await bot.command("alice", "/forward", "list")

@@ -15,7 +15,7 @@ A party already answered or gone answers 409. Status codes and reasons are the s
 
 from __future__ import annotations
 
-import itertools
+import secrets
 from datetime import UTC, datetime
 
 from starlette.requests import Request
@@ -32,7 +32,6 @@ from bot.devkit.ringcentral.telephony import RINGING, CallSession, Party
 
 SESSION = "/restapi/v1.0/account/{account_id}/telephony/sessions/{session_id}"
 FORWARD_TARGETS = ("phoneNumber", "extensionNumber", "extensionId", "voicemail")
-_ids = itertools.count(1)
 
 
 class Phone:
@@ -42,14 +41,14 @@ class Phone:
 
     async def ring(self, extension_id: int, from_number: str, from_name: str = "") -> CallSession:
         ext = self.state.extensions[extension_id]
-        n = next(_ids)
-        session = CallSession(id=f"s-ring{n:06d}", started=datetime.now(UTC))
+        # Random, as RingCentral's are: an emulator started anew never reuses the id of a
+        # call a bot's database already holds a card for (a counter from 1 did, every run).
+        n = secrets.token_hex(8)
+        session = CallSession(id=f"s-{n}", started=datetime.now(UTC))
         session.parties = [
+            Party(f"p-{n}-1", None, "Outbound", from_number, from_name, ext.direct_number, ext.name),
             Party(
-                f"p-ring{n:06d}-1", None, "Outbound", from_number, from_name, ext.direct_number, ext.name
-            ),
-            Party(
-                f"p-ring{n:06d}-2",
+                f"p-{n}-2",
                 ext.id,
                 "Inbound",
                 from_number,

@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import secrets
 import sys
+import tempfile
+from pathlib import Path
 from typing import TextIO
 
 import httpx
 
 from bot import logs
+from bot.devkit.shell import payloads
 from bot.devkit.shell.session import BOT_URL, HINT, ShellSession
-from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
+from bot.devkit.shell.standin import Channel, SlackStandIn, SlackUser, slack_id_for
 from bot.lifecycle import running
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -29,16 +32,34 @@ async def run_shell(
     stdout: TextIO = sys.stdout,
 ) -> int:
     logs.configure("ERROR" if settings.log_level == "INFO" else settings.log_level, settings.log_format)
-    standin = SlackStandIn()
-    await standin.start()
-    try:
-        async with running(
-            settings.model_copy(update={"slack_api_url": standin.api_url}),
-            bot_token="xoxb-shell-" + secrets.token_hex(8),
-        ) as runtime:
-            return await _session(runtime, standin, as_email, admin, stdin, stdout)
-    finally:
-        await standin.stop()
+    return await shell(settings, as_email=as_email, admin=admin, stdin=stdin, stdout=stdout)
+
+
+async def shell(
+    settings: Settings, *, as_email: str | None, admin: bool, stdin: TextIO, stdout: TextIO
+) -> int:
+    """One shell run (what `switchboard shell` does once logging is set up).
+
+    Against the built-in emulator the shell starts a whole new world each run: the emulator
+    is seeded anew, so the database is a fresh one too (a kept one would describe links,
+    forwards and calls of a company that no longer exists). DATABASE_URL, when set, is used
+    as asked (the emulator still starts anew).
+    """
+    fresh = settings.uses_emulator and "database_url" not in settings.model_fields_set
+    with tempfile.TemporaryDirectory(prefix="switchboard-shell-") as folder:
+        if fresh:
+            database = f"sqlite:///{Path(folder) / 'shell.db'}"
+            settings = settings.model_copy(update={"database_url": database})
+        standin = SlackStandIn()
+        await standin.start()
+        try:
+            async with running(
+                settings.model_copy(update={"slack_api_url": standin.api_url}),
+                bot_token="xoxb-shell-" + secrets.token_hex(8),
+            ) as runtime:
+                return await _session(runtime, standin, as_email, admin, stdin, stdout, fresh=fresh)
+        finally:
+            await standin.stop()
 
 
 async def _session(
@@ -48,6 +69,8 @@ async def _session(
     admin: bool,
     stdin: TextIO,
     stdout: TextIO,
+    *,
+    fresh: bool,
 ) -> int:
     def write(text: str) -> None:
         stdout.write(text + "\n")
@@ -64,7 +87,14 @@ async def _session(
     if admin:
         runtime.admins.add(user.id)
     if runtime.settings.uses_emulator:
-        write("Switchboard shell, against the built-in provider EMULATOR (no real phones).")
+        write(
+            "Switchboard shell, against the built-in provider EMULATOR (no real phones)"
+            + (
+                ", on a fresh database."
+                if fresh
+                else "; the emulator starts anew, DATABASE_URL is kept."
+            )
+        )
     write(f"You are {user.real_name} <{user.email}>{' (admin)' if admin else ''}. {HINT}")
 
     interactive = stdin.isatty()
@@ -104,6 +134,7 @@ async def _session(
 
 async def load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
     """The shell's Slack directory is the provider directory, each with a stable Slack id."""
+    standin.add_channel(Channel(payloads.SHELL_CHANNEL, "shell"))  # where lines are typed
     directory = runtime.providers.directory
     people = [(p.email, p.name, p.timezone) for p in await directory.list_people()] if directory else []
     voipnow = (

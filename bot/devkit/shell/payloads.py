@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 from bot.devkit.shell.standin import TEAM_ID, TRIGGERS
 
+SHELL_CHANNEL = "C0SHELL"  # where the shell's commands are typed (#shell)
+
 
 def trigger_id() -> str:
     """A fresh trigger, minted as the interaction is sent (the stand-in checks its age and use)."""
@@ -30,7 +32,7 @@ def slash_command(
             "token": "shell",
             "team_id": team_id,
             "team_domain": "example",
-            "channel_id": "C0SHELL",
+            "channel_id": SHELL_CHANNEL,
             "channel_name": "shell",
             "user_id": user_id,
             "user_name": user_name,
@@ -73,9 +75,9 @@ def block_action(
         payload["container"] = {
             "type": "message",
             "message_ts": message_ts or "1.0",
-            "channel_id": "C0SHELL",
+            "channel_id": SHELL_CHANNEL,
         }
-        payload["channel"] = {"id": "C0SHELL", "name": "shell"}
+        payload["channel"] = {"id": SHELL_CHANNEL, "name": "shell"}
         payload["message"] = {"ts": message_ts or "1.0"}
         payload["response_url"] = response_url
     return interactive(payload)

@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
+# Slack's date formatting: <!date^1392734382^{date_short_pretty} {time}|fallback>, shown to
+# each reader in their own zone (https://api.slack.com/reference/surfaces/formatting#date-formatting)
+_DATE = re.compile(r"<!date\^(\d+)\^[^|>]*(?:\|([^>]*))?>")
 _LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
 
 
@@ -29,11 +33,16 @@ class Screen:
 
 
 class Renderer:
-    def __init__(self, name_of: Callable[[str], str]) -> None:
-        self._name_of = name_of
+    def __init__(self, name_of: Callable[[str], str], when: Callable[[int], str] | None = None) -> None:
+        self._name_of = name_of  # a user's or a channel's name, by id
+        self._when = when  # a date token's time as the reader sees it
 
     def text(self, mrkdwn: str) -> str:
         text = _USER.sub(lambda m: "@" + (m.group(2) or self._name_of(m.group(1))), mrkdwn)
+        text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or self._name_of(m.group(1))), text)
+        text = _DATE.sub(
+            lambda m: self._when(int(m.group(1))) if self._when else (m.group(2) or m.group(1)), text
+        )
         text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
         return html.unescape(text)
 
@@ -68,6 +77,10 @@ class Renderer:
             screen.lines.append(f"[input] {label}{optional}")
             element = block.get("element", {})
             initial = element.get("initial_value") or (element.get("initial_option") or {}).get("value")
+            if element.get("initial_users"):
+                initial = " ".join("@" + self._name_of(u) for u in element["initial_users"])
+            elif element.get("initial_conversation"):
+                initial = "#" + self._name_of(str(element["initial_conversation"]))
             if initial:
                 screen.lines.append(f"    (now: {initial})")
             for number, option in enumerate(element.get("options", []), start=1):
@@ -121,6 +134,8 @@ class Renderer:
         submit = (view.get("submit") or {}).get("text")
         if submit:
             has_inputs = any(b.get("type") == "input" for b in view.get("blocks", []))
-            how = "answer the prompts to submit" if has_inputs else "answer y to submit"
+            how = (
+                "answer the prompts to submit, :cancel to close" if has_inputs else "answer y to submit"
+            )
             screen.lines.append(f"  <{submit}> ({how})")
         screen.lines.append("+" + "-" * 38)

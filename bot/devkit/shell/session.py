@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from bot import phone
 from bot.devkit.shell import browser, payloads
 from bot.devkit.shell.render import Clickable, Renderer, Screen
-from bot.devkit.shell.standin import SlackStandIn, SlackUser
+from bot.devkit.shell.standin import Channel, SlackStandIn, SlackUser
+from bot.domain.times import local_time
 from bot.manifest import escaped_commands
 from bot.runtime import Runtime
 from bot.web import signing
@@ -50,7 +53,7 @@ class ShellSession:
         self.user = user
         self.read = read
         self.write = write
-        self.renderer = Renderer(self._name_of)
+        self.renderer = Renderer(self._name_of, self._local_time)
         self.clickables: list[Clickable] = []
         self.open_view: dict[str, Any] | None = None
         self._home_wanted = False
@@ -145,9 +148,14 @@ class ShellSession:
             self.write(f"@{user.name} has no RingCentral extension to ring.")
             return
         number, _, name = (caller.strip() or "+1 650 555 0142").partition(" (")
-        digits = "+" + "".join(ch for ch in number if ch.isdigit())
-        self.write(f"(ringing @{user.name}'s extension {ext.number} from {digits})")
-        await emulator.phone.ring(ext.id, digits, name.rstrip(")") or "Pat Caller")
+        region = self.runtime.forwarding.region
+        try:
+            e164 = phone.to_e164(number, region)
+        except phone.InvalidNumber as exc:  # a caller's number, as the network would carry it
+            self.write(f"{exc.message} {RING_USAGE}")
+            return
+        self.write(f"(ringing @{user.name}'s extension {ext.number} from {phone.display(e164, region)})")
+        await emulator.phone.ring(ext.id, e164, name.rstrip(")") or "Pat Caller")
         await self.runtime.tasks.wait_idle()
         screen = Screen()
         await self._render_calls(screen)
@@ -169,9 +177,14 @@ class ShellSession:
     def _by_name(self, name: str) -> SlackUser | None:
         return next((u for u in self.standin.users.values() if u.name.lower() == name.lower()), None)
 
-    def _name_of(self, user_id: str) -> str:
-        user = self.standin.users.get(user_id)
-        return user.name if user else user_id
+    def _name_of(self, some_id: str) -> str:
+        user = self.standin.users.get(some_id)
+        channel = self.standin.channels.get(some_id)
+        return user.name if user else channel.name if channel else some_id
+
+    def _local_time(self, timestamp: int) -> str:
+        """A date token as Slack shows it to the person typing: in their own time zone."""
+        return local_time(datetime.fromtimestamp(timestamp, UTC), self.user.tz, datetime.now(UTC))
 
     # -- requests and what came back -------------------------------------------------
 
@@ -261,30 +274,59 @@ class ShellSession:
             return
         await self._submit(view, {})
 
-    async def _submit(self, view: dict[str, Any], values: dict[str, Any]) -> None:
+    async def _submit(
+        self, view: dict[str, Any], values: dict[str, Any], typed: dict[str, str] | None = None
+    ) -> None:
         stored = self.standin.views.get(str(view.get("id")), view)
         body = payloads.view_submission(
             user_id=self.user.id, user_name=self.user.name, view=stored, values=values
         )
         if await self._post(body) == "errors":
-            await self._fill_and_submit(view)  # Slack keeps the modal open: ask again
+            # Slack keeps the modal open with what was typed: ask again, offering it
+            await self._fill_and_submit(view, typed)
 
-    async def _fill_and_submit(self, view: dict[str, Any]) -> None:
+    async def _fill_and_submit(self, view: dict[str, Any], typed: dict[str, str] | None = None) -> None:
         values: dict[str, Any] = {}
+        answers: dict[str, str] = {}
         for block in _inputs(view):
             element = block["element"]
-            initial = element.get("initial_value") or (element.get("initial_option") or {}).get(
-                "text", {}
-            ).get("text")
+            initial = (typed or {}).get(block["block_id"]) or self._initial(element)
             shown = f" [{initial}]" if initial else ""
             answer = await self.read(f"  {block.get('label', {}).get('text', 'value')}{shown}> ")
             if answer is None or answer.strip() == ":cancel":
                 self.write("(modal closed)")
                 return
-            element = block["element"]
-            typed = answer.strip() or str(initial or "")  # empty keeps the value shown
-            values[block["block_id"]] = {element["action_id"]: self._value(element, typed)}
-        await self._submit(view, values)
+            answers[block["block_id"]] = answer.strip() or initial  # empty keeps the value shown
+            values[block["block_id"]] = {
+                element["action_id"]: self._value(element, answers[block["block_id"]])
+            }
+        await self._submit(view, values, answers)
+
+    def _initial(self, element: dict[str, Any]) -> str:
+        """What an input holds when the modal opens, as the shell's prompts take it back."""
+        if element.get("initial_users"):
+            return " ".join("@" + self._name_of(u) for u in element["initial_users"])
+        if element.get("initial_user"):
+            return "@" + self._name_of(str(element["initial_user"]))
+        if element.get("initial_conversation"):
+            return "#" + self._name_of(str(element["initial_conversation"]))
+        option = (element.get("initial_option") or {}).get("text", {}).get("text")
+        return str(element.get("initial_value") or option or "")
+
+    def _channel_id(self, answer: str) -> str:
+        """`#support`, `support` or an id → a channel id. Slack's picker offers only channels
+        that exist; in the shell's workspace any public channel named exists (made on first use)."""
+        name = answer.strip().lstrip("#").lower()
+        if not name:
+            return payloads.SHELL_CHANNEL  # default_to_current_conversation: where it was typed
+        for channel in self.standin.channels.values():
+            if name in (channel.name.lower(), channel.id.lower()):
+                return channel.id
+        if re.fullmatch(r"[cg][a-z0-9]{8,}", name):  # an id typed as Slack shows them
+            return name.upper()
+        made = Channel("C0" + re.sub(r"[^A-Z0-9]", "", name.upper())[:9], name)
+        self.standin.add_channel(made)
+        return made.id
 
     def _user_ids(self, answer: str) -> list[str]:
         """`@bob @carol`, `bob carol` or emails typed at a prompt → Slack user ids, in order
@@ -300,7 +342,7 @@ class ShellSession:
         if kind == "multi_users_select":
             return {"type": kind, "selected_users": self._user_ids(answer)}
         if kind == "conversations_select":
-            return {"type": kind, "selected_conversation": answer.lstrip("#") or "C0SHELL"}
+            return {"type": kind, "selected_conversation": self._channel_id(answer)}
         if kind in ("static_select", "radio_buttons"):
             options = element.get("options", [])
             chosen = next((o for o in options if o["text"]["text"].lower() == answer.lower()), None)

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import delete
 
+from bot.domain.lines import ProviderName
 from bot.providers.errors import ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
@@ -48,6 +49,8 @@ def account_of(slack_user_id: str) -> str:
 
 
 class SignIns:
+    provider = ProviderName.RINGCENTRAL  # whose lines a person's own sign-in acts on
+
     def __init__(
         self,
         *,

@@ -1,0 +1,60 @@
+"""One wording for the audit log: every action the code records reads as words, never as its
+stored name, and numbers and people in it are written as everywhere else."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.services import change_words
+from bot.store.audit import AuditRecord
+from handlers.admin.audit_text import change
+
+ROOT = Path(__file__).resolve().parents[2]
+ACTION = re.compile(
+    r"\"((?:forwarding|toggle|transfer|call|link|unlink|rotation|oncall|signin)\.[a-z_]+)\""
+)
+NOT_AUDITED = {"oncall.reminder"}  # an idempotency key's action, never an audit row
+
+
+def recorded_actions() -> set[str]:
+    found: set[str] = set()
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            found |= set(ACTION.findall(path.read_text(encoding="utf-8")))
+    return found - NOT_AUDITED
+
+
+def entry(action: str, before: object = None, after: object = None) -> AuditRecord:
+    now = datetime(2026, 12, 5, 9, tzinfo=UTC)
+    return AuditRecord(now, "UALICE00001", "UALICE00001", "ringcentral:1", action, before, after, "r")
+
+
+def test_every_recorded_action_has_words() -> None:
+    actions = recorded_actions()
+    assert {"call.voicemail", "call.forward", "transfer.for", "forwarding.add"} <= actions
+    for action in sorted(actions):
+        said = change(entry(action), str)
+        assert said != change_words.unnamed(action), f"{action} has no wording in the audit log"
+        assert action not in said
+
+
+def test_an_action_without_words_is_still_said_in_words() -> None:
+    assert change(entry("rotation.frobnicate"), str) == "made a change (rotation frobnicate)"
+
+
+def test_numbers_and_people_are_written_as_everywhere_else() -> None:
+    forwarded = change(entry("call.forward", after={"to": "+14155550123"}), str)
+    assert forwarded == "sent a ringing call to `(415) 555-0123`"
+    moved = change(
+        entry(
+            "transfer",
+            before={"with": "+14085550111"},
+            after={"to": "<@UBOB0000001> (ext `103`)", "kind": "user", "value": "UBOB0000001"},
+        ),
+        str,
+    )
+    assert moved == "moved a call with `(408) 555-0111` to <@UBOB0000001>"  # Slack names them
+    added = change(entry("forwarding.add", after={"phone": "+33142685300", "label": "Paris"}), str)
+    assert added == "added `+33 1 42 68 53 00` (Paris)"
