@@ -15,8 +15,9 @@ from tests.harness import Harness, user_id
 ALICE_MOBILE, BOB_MOBILE = "+14155550123", "+12125550142"
 
 
-async def rotation(bot: Harness, **extra: str) -> RotationRecord:
-    await create_rotation(bot, **extra)  # alice then bob, daily, America/Los_Angeles
+async def rotation(bot: Harness, handoff: str | None = None) -> RotationRecord:
+    extra = {"handoff": handoff} if handoff else {}
+    await create_rotation(bot, "admin", None, **extra)  # alice then bob, daily, America/Los_Angeles
     return (await bot.runtime.rotations.rotations())[0]
 
 
