@@ -148,12 +148,15 @@ class HandoffEngine:
         ahead = timeline(rotation.schedule, shift.end, shift.end + timedelta(days=62), overrides)
         return next((s.member for s in ahead if s.member != shift.member), None)
 
-    async def _ladder(self, rotation: RotationRecord, shift: Shift, target: str) -> Ladder | None:
+    async def _ladder(
+        self, rotation: RotationRecord, shift: Shift, target: str
+    ) -> tuple[Ladder | None, str]:
+        """The order to ring, and the backup as recorded ("<member> <number>", "" for none)."""
         backup = await self.backup_of(rotation, shift)
         second = await self.number_of(backup) if backup else None
-        if second is None or second == target:
-            return None
-        return Ladder(target, second, rotation.ring_seconds)
+        if backup is None or second is None or second == target:
+            return None, ""
+        return Ladder(target, second, rotation.ring_seconds), f"{backup} {second}"
 
     async def _reconcile(self, rotation: RotationRecord, shift: Shift, now: datetime) -> int:
         try:
@@ -162,7 +165,7 @@ class HandoffEngine:
                 await self._at_risk(rotation, shift, now)
                 return 0
             line = hotline_line(rotation)
-            ladder = await self._ladder(rotation, shift, target)
+            ladder, backup = await self._ladder(rotation, shift, target)
             status = await self._toggles.line_status(line)
             if ladder is None:
                 in_place = status.mode == "forward" and status.target == target
@@ -174,7 +177,6 @@ class HandoffEngine:
                     ladder.ring_seconds,
                 )
             if not in_place:
-                backup = ladder.backup if ladder else ""
                 key = f"rotation:{rotation.id}:{shift.member}:{target}:{backup}:{now.isoformat()}"
                 if ladder is None:
                     await self._toggles.turn_on(
@@ -185,7 +187,6 @@ class HandoffEngine:
         except Exception as exc:
             await self._failed(rotation, shift, now, describe(exc, log))
             return 0
-        backup = ladder.backup if ladder else ""
         await self._record(rotation, shift, target, now, changed=not in_place, backup=backup)
         return 0 if in_place else 1
 
@@ -224,7 +225,7 @@ class HandoffEngine:
                 backup=backup,
             )
         if kind == "handoff":
-            await self._announce_handoff(rotation, shift, target)
+            await self._announce_handoff(rotation, shift, target, backup)
         elif kind == "drift":
             await self._post(
                 rotation.channel,
@@ -232,12 +233,20 @@ class HandoffEngine:
                 f"it forwards to {mention(shift.member)} again.",
             )
 
-    async def _announce_handoff(self, rotation: RotationRecord, shift: Shift, target: str) -> None:
+    async def _announce_handoff(
+        self, rotation: RotationRecord, shift: Shift, target: str, backup: str = ""
+    ) -> None:
         """In the channel, a date token (each reader's own zone); in the DM, the member's zone."""
         text = (
             f"{mention(shift.member)} is now on call for *{escape(rotation.name)}* until "
-            f"{date_token(shift.end)}; the hotline {code(rotation.hotline_label)} forwards to {code(target)}."
+            f"{date_token(shift.end)}; the hotline {code(rotation.hotline_label)} forwards to {code(target)}"
         )
+        if " " in backup:
+            member, number = backup.split(" ", 1)
+            text += (
+                f", then after {rotation.ring_seconds} s to {mention(member)} {code(number)} (backup)"
+            )
+        text += "."
         if rotation.current_member:
             text += f" Handed over from {mention(rotation.current_member)}."
         await self._post(rotation.channel, text)

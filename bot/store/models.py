@@ -213,7 +213,7 @@ class RotationRow(Base):
     # Escalation (0007): "" rings the on-call person alone, "next" or a member's Slack id.
     escalate_to: Mapped[str] = mapped_column(String(32), default="", server_default="")
     ring_seconds: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
-    current_backup: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    current_backup: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class RotationMember(Base):

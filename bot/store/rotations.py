@@ -34,7 +34,15 @@ class RotationRecord:
     checked_at: datetime | None = None  # when the hotline was last read back
     escalate_to: str = ""  # "": ring the on-call person alone; "next"; or a member's Slack id
     ring_seconds: int = 20
-    current_backup: str = ""  # the backup's number the hotline rings second, as last applied
+    current_backup: str = ""  # "<member> <number>" the hotline rings second, as last applied
+
+    @property
+    def backup_member(self) -> str:
+        return self.current_backup.split(" ")[0] if " " in self.current_backup else ""
+
+    @property
+    def backup_number(self) -> str:
+        return self.current_backup.split(" ")[1] if " " in self.current_backup else ""
 
     @property
     def line(self) -> LinkRecord:

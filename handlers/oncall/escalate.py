@@ -63,11 +63,16 @@ async def escalate(runtime: Runtime, actor: Actor, rest: list[str], respond: Res
     else:
         state = await runtime.rotations.now(rotation)
         backup = await runtime.handoffs.backup_of(rotation, state.current)
-        whom = "the next person in the schedule" if to == "next" else mention(to)
-        now = f" (now {mention(backup)})" if backup and to == "next" else ""
+        if to == "next":
+            whom = "the next person in the schedule" + (f" (now {mention(backup)})" if backup else "")
+        elif backup == to:
+            whom = mention(to)
+        else:  # the named backup is on call now: the next other member backs them up meanwhile
+            meanwhile = f", so {mention(backup)} meanwhile" if backup else ""
+            whom = f"{mention(to)} (on call now{meanwhile})"
         text = (
             f"*{rotation.name}*: when {mention(state.current.member)} (on call) doesn't answer the "
-            f"hotline {code(rotation.hotline_label)} within {seconds} s, it rings {whom}{now} for "
+            f"hotline {code(rotation.hotline_label)} within {seconds} s, it rings {whom} for "
             f"{seconds} s, then goes where its calls went before. This lives in the phone system "
             "itself, and follows every handoff."
         )

@@ -197,3 +197,39 @@ async def test_the_emulator_refuses_ringing_in_order_where_ringcentral_does(bot:
         raise AssertionError("a ringing rule without the app groups was accepted")
     except Rejected:
         pass
+
+
+async def test_a_call_the_backup_answered_names_them_and_tells_the_on_call_person(
+    bot: Harness,
+) -> None:
+    from tests.e2e.test_live_calls import CALLER, cards_to, live
+
+    await live(bot)
+    await rotation_with_three(bot)
+    await bot.command("admin", "/oncall", "escalate support to next")
+    first, following = await on_call_and_next(bot)
+    bot.slack.drain()
+    phone = bot._rc_app.phone
+    session = await phone.ring(HOTLINE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    await phone.answer(session.id, by=NUMBERS[following])  # rung second, after 20 s
+    await bot.runtime.tasks.wait_idle()
+    card = cards_to(bot, "C0ONCALL")
+    assert [c.method for c in card] == ["chat.postMessage", "chat.update"]
+    assert f"answered by <@{following}> (backup)" in str(card[1].args["blocks"])
+    told = [
+        c.args["text"]
+        for c in bot.slack.of("chat.postMessage")
+        if c.args["channel"] == first and "You missed a call" in c.args["text"]
+    ]
+    assert len(told) == 1
+    assert f"<@{following}> (backup) answered it" in told[0]
+
+    # Answered by the on-call person: nobody is told anything.
+    bot.slack.drain()
+    again = await phone.ring(HOTLINE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    await phone.answer(again.id, by=NUMBERS[first])
+    await bot.runtime.tasks.wait_idle()
+    assert "backup" not in str(cards_to(bot, "C0ONCALL")[-1].args["blocks"])
+    assert not [c for c in bot.slack.of("chat.postMessage") if "You missed" in c.args["text"]]

@@ -18,7 +18,7 @@ def upgrade() -> None:
     with op.batch_alter_table("rotations") as batch:
         batch.add_column(sa.Column("escalate_to", sa.String(32), nullable=False, server_default=""))
         batch.add_column(sa.Column("ring_seconds", sa.Integer(), nullable=False, server_default="20"))
-        batch.add_column(sa.Column("current_backup", sa.String(32), nullable=False, server_default=""))
+        batch.add_column(sa.Column("current_backup", sa.String(64), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
