@@ -36,6 +36,7 @@ class CallCard:
     rotation: str = ""  # the rotation whose hotline rings (a channel card)
     on_call: str = ""  # who is on call for that rotation
     numbers: tuple[tuple[str, str], ...] = field(default=())  # (label, E.164) to forward to
+    answered_by: str = ""  # a hotline call the rotation's backup answered: who
 
     @property
     def unanswered(self) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.domain.lines import ProviderName
-from bot.domain.schedule import Override, Shift, on_call
+from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.domain.times import local_time
 from bot.errors import describe
 from bot.mrkdwn import code, date_token, escape, mention
@@ -26,6 +26,7 @@ from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
 from bot.services.notifier import Notifier
+from bot.services.overlays import Ladder
 from bot.services.toggles import ToggleService
 from bot.store import Database
 from bot.store import rotations as store
@@ -136,6 +137,32 @@ class HandoffEngine:
         numbers = await self._forwarding.numbers(line)
         return next((n.phone for n in numbers if n.type == "Mobile" and allowed(n.phone)), None)
 
+    async def backup_of(self, rotation: RotationRecord, shift: Shift) -> str | None:
+        """Whom the hotline rings when the on-call person doesn't answer (None: nobody).
+
+        `next`: the next other member in the schedule (overrides applied); a named member,
+        unless they are the one on call, when the next other member is rung instead.
+        """
+        wanted = rotation.escalate_to
+        if not wanted:
+            return None
+        if wanted != "next" and wanted != shift.member and wanted in rotation.schedule.members:
+            return wanted
+        async with self._database.session() as session:
+            overrides = await store.overrides(session, rotation_id=rotation.id, since=shift.end)
+        ahead = timeline(rotation.schedule, shift.end, shift.end + timedelta(days=62), overrides)
+        return next((s.member for s in ahead if s.member != shift.member), None)
+
+    async def _ladder(
+        self, rotation: RotationRecord, shift: Shift, target: str
+    ) -> tuple[Ladder | None, str]:
+        """The order to ring, and the backup as recorded ("<member> <number>", "" for none)."""
+        backup = await self.backup_of(rotation, shift)
+        second = await self.number_of(backup) if backup else None
+        if backup is None or second is None or second == target:
+            return None, ""
+        return Ladder(target, second, rotation.ring_seconds), f"{backup} {second}"
+
     async def _reconcile(self, rotation: RotationRecord, shift: Shift, now: datetime) -> int:
         try:
             target = await self.number_of(shift.member)
@@ -143,24 +170,44 @@ class HandoffEngine:
                 await self._at_risk(rotation, shift, now)
                 return 0
             line = hotline_line(rotation)
+            ladder, backup = await self._ladder(rotation, shift, target)
             status = await self._toggles.line_status(line)
-            in_place = status.mode == "forward" and status.target == target
-            if not in_place:
-                key = f"rotation:{rotation.id}:{shift.member}:{target}:{now.isoformat()}"
-                await self._toggles.turn_on(
-                    SYSTEM, line, kind="forward", target=target, until=None, key=key
+            if ladder is None:
+                in_place = status.mode == "forward" and status.target == target
+            else:
+                in_place = (status.mode, status.target, status.backup, status.ring_seconds) == (
+                    "escalate",
+                    target,
+                    ladder.backup,
+                    ladder.ring_seconds,
                 )
+            if not in_place:
+                key = f"rotation:{rotation.id}:{shift.member}:{target}:{backup}:{now.isoformat()}"
+                if ladder is None:
+                    await self._toggles.turn_on(
+                        SYSTEM, line, kind="forward", target=target, until=None, key=key
+                    )
+                else:
+                    await self._toggles.ring_in_order(SYSTEM, line, ladder, until=None, key=key)
         except Exception as exc:
             await self._failed(rotation, shift, now, describe(exc, log))
             return 0
-        await self._record(rotation, shift, target, now, changed=not in_place)
+        await self._record(rotation, shift, target, now, changed=not in_place, backup=backup)
         return 0 if in_place else 1
 
     async def _record(
-        self, rotation: RotationRecord, shift: Shift, target: str, now: datetime, *, changed: bool
+        self,
+        rotation: RotationRecord,
+        shift: Shift,
+        target: str,
+        now: datetime,
+        *,
+        changed: bool,
+        backup: str = "",
     ) -> None:
         new_holder = rotation.current_member != shift.member or rotation.current_target != target
-        kind = "handoff" if new_holder else "drift" if changed else ""
+        rearranged = rotation.current_backup != backup  # escalation set, changed or moved on
+        kind = "handoff" if new_holder else "drift" if changed and not rearranged else ""
         async with self._database.session() as session:
             if kind:
                 await store.add_handoff(
@@ -180,9 +227,10 @@ class HandoffEngine:
                 failures=0,
                 next_try_at=None,
                 checked_at=now,
+                backup=backup,
             )
         if kind == "handoff":
-            await self._announce_handoff(rotation, shift, target)
+            await self._announce_handoff(rotation, shift, target, backup)
         elif kind == "drift":
             await self._post(
                 rotation.channel,
@@ -190,12 +238,20 @@ class HandoffEngine:
                 f"it forwards to {mention(shift.member)} again.",
             )
 
-    async def _announce_handoff(self, rotation: RotationRecord, shift: Shift, target: str) -> None:
+    async def _announce_handoff(
+        self, rotation: RotationRecord, shift: Shift, target: str, backup: str = ""
+    ) -> None:
         """In the channel, a date token (each reader's own zone); in the DM, the member's zone."""
         text = (
             f"{mention(shift.member)} is now on call for *{escape(rotation.name)}* until "
-            f"{date_token(shift.end)}; the hotline {code(rotation.hotline_label)} forwards to {code(shown(target, self._forwarding.region))}."
+            f"{date_token(shift.end)}; the hotline {code(rotation.hotline_label)} forwards to {code(shown(target, self._forwarding.region))}"
         )
+        if " " in backup:
+            member, number = backup.split(" ", 1)
+            text += (
+                f", then after {rotation.ring_seconds} s to {mention(member)} {code(number)} (backup)"
+            )
+        text += "."
         if rotation.current_member:
             text += f" Handed over from {mention(rotation.current_member)}."
         await self._post(rotation.channel, text)

@@ -19,6 +19,8 @@ from bot.store import Database
 from bot.store import rotations as store
 from bot.store.rotations import RotationRecord
 
+MIN_RING, MAX_RING, DEFAULT_RING = 10, 60, 20
+
 
 @dataclass(frozen=True)
 class Now:
@@ -225,6 +227,40 @@ class RotationService:
                 now=start,
             )
         return override
+
+    async def escalate(
+        self, actor: Actor, rotation: RotationRecord, to: str, ring_seconds: int
+    ) -> RotationRecord:
+        """Admins: whom the hotline rings after the on-call person (`next`, a member's Slack
+        id, or "" for nobody), each ringing `ring_seconds`. Lives in the provider's routing."""
+        actor.require_admin()
+        if not MIN_RING <= ring_seconds <= MAX_RING:
+            raise UserError(f"The ring time is {MIN_RING} to {MAX_RING} seconds (e.g. `after 20s`).")
+        if to not in ("", "next") and to not in rotation.schedule.members:
+            raise UserError(f"<@{to}> isn't a member of `{rotation.name}`; the backup must be one.")
+        if to and not self._toggles.can_ring_in_order(rotation.line):
+            raise UserError(
+                f"The `{rotation.name}` hotline's provider can't ring a backup after the on-call "
+                "person; only RingCentral hotlines can escalate."
+            )
+        now = self._clock()
+        async with self._database.session() as session:
+            await store.set_escalation(
+                session, rotation_id=rotation.id, escalate_to=to, ring_seconds=ring_seconds
+            )
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=actor.slack_user_id,
+                line=rotation.hotline,
+                action="rotation.escalate",
+                before={"escalate_to": rotation.escalate_to, "ring_seconds": rotation.ring_seconds},
+                after={"escalate_to": to, "ring_seconds": ring_seconds},
+                now=now,
+            )
+            saved = await store.get(session, rotation_id=rotation.id)
+        assert saved is not None
+        return saved
 
     async def set_number(self, actor: Actor, raw: str) -> str:
         number = self._destinations.number(raw)

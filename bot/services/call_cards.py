@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.domain.calls import CallCard, state_of
 from bot.errors import UserError
-from bot.mrkdwn import code, escape
+from bot.mrkdwn import code, escape, mention
 from bot.phone import shown
 from bot.providers.errors import NotFound, Rejected
 from bot.providers.ringcentral.client import RingCentralClient
@@ -149,11 +149,14 @@ class CallCards:
                     str(status.get("code")), status.get("reason"), bool(party.get("missedCall"))
                 ),
             )
-            for recipient, full in await self._recipients(str(party["extensionId"]), card):
+            answered_at = _forwarded_to(body["parties"], str(party["extensionId"]))
+            for recipient, full in await self._recipients(str(party["extensionId"]), card, answered_at):
                 shown += await self._show(recipient, full, sequence)
         return shown
 
-    async def _recipients(self, extension_id: str, card: CallCard) -> list[tuple[str, CallCard]]:
+    async def _recipients(
+        self, extension_id: str, card: CallCard, answered_at: str = ""
+    ) -> list[tuple[str, CallCard]]:
         line = f"ringcentral:{extension_id}"
         found: list[tuple[str, CallCard]] = []
         async with self._database.session() as session:
@@ -165,7 +168,11 @@ class CallCards:
             found.append((owner, replace(card, owner=owner, numbers=numbers)))
         for rotation in rotations:  # on call: whom the engine handed the hotline to
             holder = rotation.current_member
-            found.append((rotation.channel, replace(card, rotation=rotation.name, on_call=holder)))
+            backup = ""
+            if card.state == "answered" and answered_at and answered_at == rotation.backup_number:
+                backup = rotation.backup_member  # the escalation rang them, and they answered
+            full = replace(card, rotation=rotation.name, on_call=holder, answered_by=backup)
+            found.append((rotation.channel, full))
         return found
 
     async def _numbers(self, owner: str) -> tuple[tuple[str, str], ...]:
@@ -203,6 +210,13 @@ class CallCards:
             row.party_id = card.party_id
             if shown is not None:
                 row.channel, row.ts = shown
+        if card.rotation and card.answered_by and before != "answered" and card.on_call:
+            who = escape(card.caller_name or "someone")
+            await self._notifier.post(
+                card.on_call,
+                f"You missed a call on the *{escape(card.rotation)}* hotline from {who} "
+                f"{code(card.caller_number)}; {mention(card.answered_by)} (backup) answered it.",
+            )
         if card.rotation and card.unanswered and before not in ("missed", "voicemail") and card.on_call:
             await self._notifier.post(card.on_call, self._missed(card))
         return 1
@@ -221,3 +235,17 @@ class CallCards:
                 "from a company phone."
             )
         return f"{where} {number}; call them back."
+
+
+def _forwarded_to(parties: list[Any], extension_id: str) -> str:
+    """The number a forwarded leg of the extension was answered at ("" if none): an Outbound
+    party of that extension, answered (⚠ the leg's shape is unconfirmed on the platform)."""
+    for party in parties:
+        if (
+            isinstance(party, dict)
+            and party.get("direction") == "Outbound"
+            and str(party.get("extensionId") or "") == extension_id
+            and (party.get("status") or {}).get("code") == "Answered"
+        ):
+            return str((party.get("to") or {}).get("phoneNumber") or "")
+    return ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +25,8 @@ from bot.services import audit, changes
 from bot.services.actor import Actor
 from bot.services.capabilities import cannot
 from bot.services.identity import Identity
-from bot.services.overlays import Kind, Overlay, Reverted, Status
+from bot.services.overlays import Applied, Kind, Ladder, LadderOverlay, Overlay, Reverted, Status
+from bot.services.overlays.rc_inorder import InOrderOverlay
 from bot.services.overlays.rc_legacy import LegacyRuleOverlay
 from bot.services.overlays.rc_new import ForwardAllOverlay
 from bot.services.overlays.smspartner import VirtualNumberOverlay
@@ -72,6 +73,7 @@ class ToggleService:
         self._clock = clock
         self._legacy = LegacyRuleOverlay(ringcentral, clock) if ringcentral else None
         self._new = ForwardAllOverlay(ringcentral, clock) if ringcentral else None
+        self._inorder = InOrderOverlay(ringcentral, clock) if ringcentral else None
         self._rc = ringcentral
         self._sp = VirtualNumberOverlay(smspartner, database, clock) if smspartner else None
 
@@ -100,7 +102,29 @@ class ToggleService:
         """Where the line's calls go now (the handoff engine compares it with the rotation)."""
         async with self._database.session() as session:
             toggle = await store.active_for(session, line=line.ref)
-        return await (await self.overlay(line)).status(line, toggle, self._clock())
+        overlay = await self.overlay(line)
+        if toggle is not None:
+            overlay = self._overlay_of(toggle, overlay)
+        return await overlay.status(line, toggle, self._clock())
+
+    def can_ring_in_order(self, line: LinkRecord) -> bool:
+        """Whether the line's provider can ring numbers in order (a rotation's escalation)."""
+        return line.on(ProviderName.RINGCENTRAL) and self._rc is not None
+
+    async def ladder_overlay(self, line: LinkRecord) -> LadderOverlay:
+        if not self.can_ring_in_order(line):
+            raise Unsupported("This hotline's provider can't ring a backup after the on-call person.")
+        assert self._rc is not None
+        assert self._legacy is not None
+        assert self._inorder is not None
+        model = await self._rc.handling.model(line.line_id)
+        return self._inorder if model is Model.NEW else self._legacy
+
+    def _overlay_of(self, toggle: ToggleRecord, fallback: Overlay) -> Overlay:
+        """The overlay that wrote a toggle (an escalation on an upgraded account has its own)."""
+        if toggle.model == InOrderOverlay.model and self._inorder is not None:
+            return self._inorder
+        return fallback
 
     async def overlay(self, line: LinkRecord) -> Overlay:
         if line.on(ProviderName.SMSPARTNER) and self._sp is not None:
@@ -124,8 +148,29 @@ class ToggleService:
         if kind == "forward":  # whatever it came from: a command, a menu value, a rotation
             target = self._destinations.e164(target)
         overlay = await self.overlay(line)
+
+        async def apply() -> Applied:
+            return await overlay.apply(line, kind, target, until, by=actor.slack_user_id)
+
         async with self._one_at_a_time(line):
-            return await self._turn_on(actor, line, overlay, kind, target, until, key)
+            return await self._turn_on(actor, line, overlay, kind, target, until, key, apply)
+
+    async def ring_in_order(
+        self, actor: Actor, line: LinkRecord, ladder: Ladder, *, until: datetime | None, key: str
+    ) -> ToggleResult:
+        """A rotation's escalation: ring `ladder.first`, then the backup, in the provider."""
+        ladder = Ladder(
+            self._destinations.e164(ladder.first),
+            self._destinations.e164(ladder.backup),
+            ladder.ring_seconds,
+        )
+        overlay = await self.ladder_overlay(line)
+
+        async def apply() -> Applied:
+            return await overlay.apply_ladder(line, ladder, until, by=actor.slack_user_id)
+
+        async with self._one_at_a_time(line):
+            return await self._turn_on(actor, line, overlay, "escalate", ladder.first, until, key, apply)
 
     async def _turn_on(
         self,
@@ -136,12 +181,13 @@ class ToggleService:
         target: str,
         until: datetime | None,
         key: str,
+        apply: Callable[[], Awaitable[Applied]],
     ) -> ToggleResult:
         async with changes.claimed(self._database, self._clock, key=key, action="toggle.on") as fresh:
             if not fresh:
                 return ToggleResult(kind, target, until, line, replayed=True)
-            reverted = await self._end_active(actor, line, overlay)
-            applied = await overlay.apply(line, kind, target, until, by=actor.slack_user_id)
+            reverted = await self._end_active(actor, line, await self.overlay(line))
+            applied = await apply()
         fields = {
             "slack_user_id": line.slack_user_id,
             "line": line.ref,
@@ -196,7 +242,7 @@ class ToggleService:
     async def revert(self, toggle: ToggleRecord) -> Reverted:
         """Revert one toggle (the scheduler's way in); raises when the provider fails."""
         line = await self._line_of(toggle)
-        overlay = await self.overlay(line)
+        overlay = self._overlay_of(toggle, await self.overlay(line))
         async with self._one_at_a_time(line):
             current = await self.get(toggle.id)
             if current is None or current.status != store.ACTIVE:
@@ -232,7 +278,7 @@ class ToggleService:
             active = await store.active_for(session, line=line.ref)
         if active is None:
             return None
-        result = await overlay.revert(line, active, by=actor.slack_user_id)
+        result = await self._overlay_of(active, overlay).revert(line, active, by=actor.slack_user_id)
         await self._close(active, result, actor=actor.slack_user_id)
         return result
 

@@ -47,6 +47,8 @@ def card_message(card: CallCard, region: str) -> tuple[str, list[Block]]:
         text = f"{head}\n{state}{who}"
         if card.unanswered:
             text += " · nobody answered"
+        if card.answered_by:
+            text += f" · answered by {mention(card.answered_by)} (backup)"
         return f"{head}: {state}", [section(text)]
     head = f"Call from *{caller}* {number}"
     blocks: list[Block] = [section(f"{head}\n{state}")]

@@ -16,6 +16,7 @@ from bot.store.links import LinkRecord
 from bot.store.models import HandoffRow, OncallNumber, OverrideRow, RotationMember, RotationRow
 
 LEASE = timedelta(seconds=60)
+CHANGED = "?"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,17 @@ class RotationRecord:
     failures: int
     next_try_at: datetime | None
     checked_at: datetime | None = None  # when the hotline was last read back
+    escalate_to: str = ""  # "": ring the on-call person alone; "next"; or a member's Slack id
+    ring_seconds: int = 20
+    current_backup: str = ""  # "<member> <number>" the hotline rings second, as last applied
+
+    @property
+    def backup_member(self) -> str:
+        return self.current_backup.split(" ")[0] if " " in self.current_backup else ""
+
+    @property
+    def backup_number(self) -> str:
+        return self.current_backup.split(" ")[1] if " " in self.current_backup else ""
 
     @property
     def line(self) -> LinkRecord:
@@ -68,6 +80,9 @@ def _record(row: RotationRow, members: list[str]) -> RotationRecord:
         failures=row.failures,
         next_try_at=row.next_try_at,
         checked_at=row.checked_at,
+        escalate_to=row.escalate_to or "",
+        ring_seconds=row.ring_seconds or 20,
+        current_backup=row.current_backup or "",
     )
 
 
@@ -210,6 +225,22 @@ async def claim(
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def set_escalation(
+    session: AsyncSession, *, rotation_id: int, escalate_to: str, ring_seconds: int
+) -> None:
+    """Who is rung when the on-call person doesn't answer; the hotline is read at the next tick."""
+    await session.execute(
+        update(RotationRow)
+        .where(RotationRow.id == rotation_id)
+        .values(
+            escalate_to=escalate_to,
+            ring_seconds=ring_seconds,
+            checked_at=None,
+            current_backup=CHANGED,  # the next reconcile writes it, quietly (no drift notice)
+        )
+    )
+
+
 async def check_soon(session: AsyncSession, *, member: str) -> None:
     """The member's on-call number changed: read back the hotlines they hold at the next tick."""
     await session.execute(
@@ -226,11 +257,15 @@ async def finish(
     failures: int,
     next_try_at: datetime | None,
     checked_at: datetime | None = None,
+    backup: str | None = None,
 ) -> None:
+    """`backup`: the backup's number now applied ("" none); None leaves it as it was."""
+    extra = {} if backup is None else {"current_backup": backup}
     await session.execute(
         update(RotationRow)
         .where(RotationRow.id == rotation_id)
         .values(
+            **extra,
             current_member=member,
             current_target=target,
             failures=failures,

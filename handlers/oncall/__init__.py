@@ -16,14 +16,24 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message, metadata
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
-from handlers.oncall import cover, home_section, views
+from handlers.oncall import cover, escalate, home_section, views
 from handlers.shared import actor_of, in_background, reply_with
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
 from handlers.shared.windows import fill_window, open_window
 
 log = logging.getLogger(__name__)
-VERBS = ("take", "release", "give", "schedule", "number", "create", "delete", "help")
+VERBS = (
+    "take",
+    "release",
+    "give",
+    "schedule",
+    "number",
+    "create",
+    "delete",
+    "escalate",
+    "help",
+)
 ADMINS_ONLY = (
     "Only Switchboard admins can create, change or delete a rotation; members take over "
     "shifts with `/oncall take`."
@@ -69,6 +79,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             "schedule": _schedule,
             "number": _number,
             "delete": _delete,
+            "escalate": escalate.escalate,
         }
         work = verbs.get(verb, _who)
         rest = words[1:] if verb in verbs else words

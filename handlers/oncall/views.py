@@ -28,6 +28,8 @@ USAGE = "\n".join(
         "• `/oncall number <number>`: where to reach you when on call (default: your Mobile number)",
         "• `/oncall create [name]`: create or edit a rotation (admins)",
         "• `/oncall delete <rotation>`: delete it; its hotline goes back as it was (admins)",
+        "• `/oncall escalate <rotation> to next|@user|off [after 20s]`: when the on-call person "
+        "doesn't answer, ring a backup (admins)",
     ]
 )
 

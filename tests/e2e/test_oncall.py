@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.devkit.shell import payloads
 from tests.harness import Harness, user_id
@@ -11,12 +12,18 @@ from tests.harness import Harness, user_id
 HOTLINE_EXT = 2263496004  # "Support Hotline", extension 200
 
 
+def this_hour() -> str:
+    """The hour now began in Los Angeles: the first member is on call for the next 23+ hours,
+    whatever time the suite runs (a fixed 09:00 put the last member on call before 09:00)."""
+    return datetime.now(ZoneInfo("America/Los_Angeles")).strftime("%H:00")
+
+
 def form_values(name: str, members: list[str], **extra: str) -> dict[str, Any]:
     text = {
         "name": name,
         "hotline": "200",
         "shift_length": "1",
-        "handoff": "09:00",
+        "handoff": this_hour(),
         "timezone": "America/Los_Angeles",
     }
     text.update(extra)
@@ -29,13 +36,14 @@ def form_values(name: str, members: list[str], **extra: str) -> dict[str, Any]:
     return values
 
 
-async def create_rotation(bot: Harness, who: str = "admin", members: list[str] | None = None) -> Any:
+async def create_rotation(
+    bot: Harness, who: str = "admin", members: list[str] | None = None, **extra: str
+) -> Any:
     opened = await bot.command(who, "/oncall", "create")
     form = bot.latest_view(opened)
     people = members or [user_id("alice"), user_id("bob")]
-    body = payloads.view_submission(
-        user_id=user_id(who), user_name=who, view=form, values=form_values("support", people)
-    )
+    values = form_values("support", people, **extra)
+    body = payloads.view_submission(user_id=user_id(who), user_name=who, view=form, values=values)
     return await bot.signed(body)
 
 

@@ -15,8 +15,9 @@ from tests.harness import Harness, user_id
 ALICE_MOBILE, BOB_MOBILE = "+14155550123", "+12125550142"
 
 
-async def rotation(bot: Harness) -> RotationRecord:
-    await create_rotation(bot)  # alice then bob, daily at 09:00 America/Los_Angeles
+async def rotation(bot: Harness, handoff: str | None = None) -> RotationRecord:
+    extra = {"handoff": handoff} if handoff else {}
+    await create_rotation(bot, "admin", None, **extra)  # alice then bob, daily, America/Los_Angeles
     return (await bot.runtime.rotations.rotations())[0]
 
 
@@ -83,7 +84,7 @@ async def test_the_next_member_is_reminded_an_hour_before_once(bot: Harness) -> 
 
 async def test_across_a_dst_change_reminders_and_tokens_keep_local_time(bot: Harness) -> None:
     """US clocks go forward on 14 March 2027: the 09:00 handoff is 16:00 UTC that day."""
-    support = await rotation(bot)
+    support = await rotation(bot, handoff="09:00")
     handoff = datetime(2027, 3, 14, 16, 0, tzinfo=UTC)  # 09:00 PDT
     before = on_call(support.schedule, handoff - timedelta(minutes=1), [])
     assert before.end == handoff
@@ -112,7 +113,7 @@ async def test_across_a_dst_change_reminders_and_tokens_keep_local_time(bot: Har
 
 
 async def test_the_schedule_shows_shifts_whole(bot: Harness) -> None:
-    await rotation(bot)
+    await rotation(bot, handoff="09:00")
     schedule = await bot.command("alice", "/oncall", "schedule")
     rows = [line for line in schedule.text.splitlines() if "→" in line]
     assert rows

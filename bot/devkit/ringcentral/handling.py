@@ -7,6 +7,7 @@ state rule replaces the whole `dispatching`, like a PUT.
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from typing import Any
 
@@ -24,6 +25,7 @@ V2 = "/restapi/v2/accounts/{account_id}/extensions/{extension_id}/comm-handling"
 FEATURE = "NewCallHandlingAndForwarding"
 # ⚠ The platform's answer to a v1 rule call on an upgraded account is unconfirmed.
 WRONG_MODEL = ("CMN-419", "This extension's call handling is managed by the other API version")
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 PATCHABLE_STATES = {"work-hours", "forward-all-calls", "agent", "dnd"}
 ACTIONS = {
     "ForwardCalls",
@@ -143,10 +145,13 @@ def routes(state: EmulatorState, guard: Guard) -> list[Route]:
         if not isinstance(dispatching, dict) or not dispatching.get("actions"):
             raise Denied(rc.error(400, "CMN-101", "Parameter [dispatching] is required", "dispatching"))
         _check_dispatching(dispatching)
+        _check_state_dispatching_type(rule["id"], dispatching)
         rule["dispatching"] = dispatching  # a PATCH here replaces the whole object
         return JSONResponse(_with_state(ext, rule), headers=rc.limits("Medium"))
 
+    interaction = _interaction_routes(state, modern)
     return [
+        *interaction,
         Route(f"{V1}/features", rc.guarded(features), methods=["GET"]),
         Route(f"{V1}/answering-rule", rc.guarded(list_rules), methods=["GET"]),
         Route(f"{V1}/answering-rule", rc.guarded(create_rule), methods=["POST"]),
@@ -264,13 +269,43 @@ def _validated_custom_rule(body: dict[str, Any]) -> dict[str, Any]:
                 "unconditionalForwarding",
             )
         )
+    if action == "ForwardCalls" and "forwarding" in body:
+        _check_forwarding(body["forwarding"])
+    keys = ("name", "schedule", "callers", "calledNumbers", "unconditionalForwarding")
     rule: dict[str, Any] = {
-        key: body[key]
-        for key in ("name", "schedule", "callers", "calledNumbers", "unconditionalForwarding")
-        if key in body
+        key: body[key] for key in (*keys, "forwarding", "voicemail", "missedCall") if key in body
     }
     rule.update(type="Custom", enabled=bool(body.get("enabled", True)), callHandlingAction=action)
     return rule
+
+
+def _check_forwarding(forwarding: object) -> None:
+    """ForwardingInfoCreateRuleRequest (OpenAPI): `ringingMode` Sequentially|Simultaneously,
+    `rules[{index, ringCount, forwardingNumbers[{id|phoneNumber}]}]`; a call queue's custom
+    rule forwards to external numbers (`ForwardCalls`, RingCentral's call-queue guide,
+    https://developers.ringcentral.com/guide/voice/call-routing/manual/callqueue-answering-rules)."""
+    if not isinstance(forwarding, dict):
+        raise _refuse("Parameter [forwarding] value is invalid", "forwarding")
+    if forwarding.get("ringingMode", "Sequentially") not in ("Sequentially", "Simultaneously"):
+        raise _refuse("Parameter [ringingMode] value is invalid", "ringingMode")
+    rules = forwarding.get("rules")
+    if not isinstance(rules, list) or not rules:
+        raise _refuse("Parameter [forwarding.rules] is required", "rules")
+    indexes = []
+    for rule in rules:
+        index, count = (rule.get(k) if isinstance(rule, dict) else None for k in ("index", "ringCount"))
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (index, count)):
+            raise _refuse("Parameters [index] and [ringCount] must be positive integers", "ringCount")
+        numbers = rule.get("forwardingNumbers")
+        if not isinstance(numbers, list) or not numbers:
+            raise _refuse("Parameter [forwardingNumbers] is required", "forwardingNumbers")
+        for number in numbers:
+            phone = str(number.get("phoneNumber", "")) if isinstance(number, dict) else ""
+            if not (isinstance(number, dict) and (number.get("id") or E164.match(phone))):
+                raise _refuse("Parameter [phoneNumber] value is invalid", "phoneNumber")
+        indexes.append(index)
+    if len(set(indexes)) != len(indexes):
+        raise _refuse("Parameter [index] values must be unique", "index")
 
 
 # The spec's CommDispatchingRequest: the action types, and the target types of a terminating action.
@@ -313,3 +348,144 @@ def _check_dispatching(dispatching: dict[str, Any]) -> None:
                         400, "CMN-101", f"Parameter [type] value [{target_kind}] is not allowed", "type"
                     )
                 )
+
+
+# -- Custom (interaction) rules on upgraded accounts, and what each rule may dispatch -------
+#
+# RingCentral's guide to call handling rules
+# (https://developers.ringcentral.com/guide/voice/call-routing/user-call-handling/call-handling-rules):
+# forward-all-calls and DND take only "Terminate"; business hours and agent "RingAtOnce" /
+# "RingInOrder"; after hours and interaction (custom) rules all three. In a ringing rule the
+# "AllMobileRingTarget" and "AllDesktopRingTarget" groups "are mandatory and cannot be
+# omitted" (disable them instead); `duration` is the ring time in seconds; a TerminatingAction
+# must always include the "VoiceMailTerminatingTarget", and `ringingTargetType` and
+# `terminatingTargetType` "are required". Interaction rules: OpenAPI createVoiceInteractionRule
+# (201, `displayName`, `enabled`, `conditions` minItems 1, `dispatching` required), Medium.
+
+STATE_DISPATCHING = {
+    "forward-all-calls": {"Terminate"},
+    "dnd": {"Terminate"},
+    "agent": {"RingAtOnce", "RingInOrder"},
+    "work-hours": {"RingAtOnce", "RingInOrder"},
+    "after-hours": {"RingAtOnce", "RingInOrder", "Terminate"},
+}
+RINGING = {"RingAtOnce", "RingInOrder"}
+MANDATORY_RING_TARGETS = {"AllMobileRingTarget", "AllDesktopRingTarget"}
+INTERACTION = f"{V2}/voice/interaction-rules"
+
+
+def _refuse(message: str, parameter: str) -> Denied:
+    return Denied(rc.error(400, "CMN-101", message, parameter))
+
+
+def _check_state_dispatching_type(state_id: str, dispatching: dict[str, Any]) -> None:
+    allowed = STATE_DISPATCHING.get(state_id, set())
+    if dispatching.get("type") not in allowed:
+        kind = dispatching.get("type")
+        raise _refuse(f"Parameter [dispatching.type] value [{kind}] is not allowed", "type")
+
+
+def _check_ringing_dispatching(dispatching: dict[str, Any]) -> None:
+    """A ringing rule: mandatory app groups, each group's duration and targets, the one
+    TerminatingAction with its voicemail target and both target types."""
+    actions = [a for a in dispatching.get("actions") or [] if isinstance(a, dict)]
+    groups = [a for a in actions if a.get("type") == "RingGroupAction"]
+    present = {t.get("type") for g in groups for t in g.get("targets") or [] if isinstance(t, dict)}
+    if not present >= MANDATORY_RING_TARGETS:
+        raise _refuse("Ring targets [AllMobileRingTarget, AllDesktopRingTarget] are required", "targets")
+    for group in groups:
+        duration = group.get("duration")
+        if not isinstance(duration, int) or isinstance(duration, bool) or duration <= 0:
+            raise _refuse("Parameter [duration] is required", "duration")
+        if not isinstance(group.get("enabled"), bool) or not group.get("targets"):
+            raise _refuse("Parameters [enabled] and [targets] are required", "enabled")
+        for target in group["targets"]:
+            if target.get("type") == "PhoneNumberRingTarget" and not (
+                target.get("destination") or {}
+            ).get("phoneNumber"):
+                raise _refuse("Parameter [destination] is required", "destination")
+    terminating = [a for a in actions if a.get("type") == "TerminatingAction"]
+    if len(terminating) != 1:
+        raise _refuse("One [TerminatingAction] is required", "actions")
+    _check_terminating(terminating[0])
+
+
+def _check_terminating(action: dict[str, Any]) -> None:
+    kinds = {t.get("type") for t in action.get("targets") or [] if isinstance(t, dict)}
+    if "VoiceMailTerminatingTarget" not in kinds:
+        raise _refuse("Target [VoiceMailTerminatingTarget] is required", "targets")
+    for key in ("ringingTargetType", "terminatingTargetType"):
+        if action.get(key) not in kinds:
+            raise _refuse(f"Parameter [{key}] must name one of the targets", key)
+
+
+def _interaction_rule(body: dict[str, Any]) -> dict[str, Any]:
+    for key in ("displayName", "enabled", "conditions", "dispatching"):
+        if key not in body:
+            raise _refuse(f"Parameter [{key}] is required", key)
+    if not isinstance(body["conditions"], list) or not body["conditions"]:
+        raise _refuse("Parameter [conditions] value is invalid", "conditions")
+    dispatching = body["dispatching"]
+    if not isinstance(dispatching, dict) or not dispatching.get("actions"):
+        raise _refuse("Parameter [dispatching] is required", "dispatching")
+    if dispatching.get("type") not in {"RingAtOnce", "RingInOrder", "Terminate"}:
+        raise _refuse("Parameter [dispatching.type] value is invalid", "type")
+    _check_dispatching(dispatching)
+    if dispatching["type"] in RINGING:
+        _check_ringing_dispatching(dispatching)
+    return {
+        "displayName": str(body["displayName"]),
+        "enabled": bool(body["enabled"]),
+        "conditions": _interaction_conditions(body["conditions"]),
+        "dispatching": dispatching,
+    }
+
+
+def _interaction_conditions(raw: list[Any]) -> list[dict[str, Any]]:
+    for condition in raw:
+        if not isinstance(condition, dict) or condition.get("type") not in (
+            "Schedule",
+            "State",
+            "Interaction",
+        ):
+            raise _refuse("Parameter [conditions] value is invalid", "conditions")
+        for trigger in (condition.get("schedule") or {}).get("triggers", []):
+            for window in trigger.get("ranges", []):
+                for key in ("startDateTime", "endDateTime"):
+                    window[key] = str(window.get(key, ""))[:19]  # no zone: the user's applies
+    return raw
+
+
+def _interaction_routes(state: EmulatorState, modern: Any) -> list[Route]:
+    def found(ext: Extension, request: Request) -> dict[str, Any]:
+        rule = ext.interaction_rules_v2.get(request.path_params["rule_id"])
+        if rule is None:
+            raise Denied(rc.error(404, "CMN-102", "Resource for parameter [ruleId] is not found"))
+        return rule
+
+    async def list_rules(request: Request) -> Response:
+        ext = modern(request)
+        records = list(ext.interaction_rules_v2.values())
+        body = {"records": records, "paging": {"page": 1, "perPage": 100}}
+        return JSONResponse(body, headers=rc.limits("Medium"))
+
+    async def create(request: Request) -> Response:
+        ext = modern(request, write=True)
+        rule = {"id": state.next_id(), **_interaction_rule(await json_body(request))}
+        ext.interaction_rules_v2[rule["id"]] = rule
+        return JSONResponse(rule, status_code=201, headers=rc.limits("Medium"))
+
+    async def read(request: Request) -> Response:
+        return JSONResponse(found(modern(request), request), headers=rc.limits("Medium"))
+
+    async def remove(request: Request) -> Response:
+        ext = modern(request, write=True)
+        del ext.interaction_rules_v2[found(ext, request)["id"]]
+        return Response(status_code=204, headers=rc.limits("Medium"))
+
+    return [
+        Route(INTERACTION, rc.guarded(list_rules), methods=["GET"]),
+        Route(INTERACTION, rc.guarded(create), methods=["POST"]),
+        Route(f"{INTERACTION}/{{rule_id}}", rc.guarded(read), methods=["GET"]),
+        Route(f"{INTERACTION}/{{rule_id}}", rc.guarded(remove), methods=["DELETE"]),
+    ]

@@ -27,6 +27,7 @@ from bot.devkit.ringcentral.calls import party_in
 from bot.devkit.ringcentral.guard import Guard, json_body
 from bot.devkit.ringcentral.push import Pusher
 from bot.devkit.ringcentral.responses import Denied
+from bot.devkit.ringcentral.routing import effective_routing
 from bot.devkit.ringcentral.state import EmulatorState
 from bot.devkit.ringcentral.telephony import RINGING, CallSession, Party
 
@@ -63,10 +64,33 @@ class Phone:
         await self.pusher.session_changed(session)
         return session
 
-    async def answer(self, session_id: str) -> None:
+    async def answer(self, session_id: str, *, by: str | None = None) -> None:
+        """Answered at the extension, or (`by`) at one of the numbers its routing rings now:
+        the forwarded leg shows as an Outbound party of the extension to that number.
+        ⚠ The shape of a forwarded leg in telephony-session events is unconfirmed."""
         party = self._callee(session_id)
         party.status, party.answered = "Answered", True
-        await self.pusher.session_changed(self.state.sessions[session_id])
+        session = self.state.sessions[session_id]
+        if by is not None:
+            assert party.extension_id is not None
+            ext = self.state.extensions[party.extension_id]
+            routing = effective_routing(ext, datetime.now(UTC))
+            rung = [number for number, _ in routing.order] or [routing.to or ""]
+            if by not in rung:
+                raise ValueError(f"{by} is not rung by extension {ext.number} now ({routing})")
+            session.parties.append(
+                Party(
+                    f"{party.id}-fwd",
+                    ext.id,
+                    "Outbound",
+                    ext.direct_number,
+                    ext.name,
+                    by,
+                    "",
+                    status="Answered",
+                )
+            )
+        await self.pusher.session_changed(session)
 
     async def hang_up(self, session_id: str) -> None:
         """The caller hangs up; never answered, it is a missed call."""

@@ -66,6 +66,7 @@ class Extension:
     rules_v1: dict[str, dict[str, Any]] = field(default_factory=dict)
     states_v2: dict[str, dict[str, Any]] = field(default_factory=dict)
     state_rules_v2: dict[str, dict[str, Any]] = field(default_factory=dict)
+    interaction_rules_v2: dict[str, dict[str, Any]] = field(default_factory=dict)  # custom rules
 
 
 @dataclass

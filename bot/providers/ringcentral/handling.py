@@ -123,3 +123,46 @@ class CallHandling:
         return await self._client.call_json(
             "PATCH", path, group="Medium", kind=Kind.WRITE, json={"dispatching": dispatching}
         )
+
+    # -- v2 custom (interaction) rules ------------------------------------------------
+
+    def _interaction(self, extension_id: str) -> str:
+        return f"{self._v2(extension_id)}/voice/interaction-rules"
+
+    async def list_interaction_rules(self, extension_id: str) -> list[Json]:
+        body = await self._client.call_json("GET", self._interaction(extension_id), group="Medium")
+        return list(body.get("records", []))
+
+    async def get_interaction_rule(self, extension_id: str, rule_id: str) -> Json:
+        path = f"{self._interaction(extension_id)}/{rule_id}"
+        return await self._client.call_json("GET", path, group="Medium")
+
+    async def create_interaction_rule(self, extension_id: str, rule: Json) -> Json:
+        """POST once; after an uncertain answer, find it again by its (unique) name."""
+        try:
+            return await self._client.call_json(
+                "POST", self._interaction(extension_id), group="Medium", kind=Kind.CREATE, json=rule
+            )
+        except Unavailable as exc:
+            if not exc.sent:
+                raise
+            for existing in await self.list_interaction_rules(extension_id):
+                if existing.get("displayName") == rule.get("displayName"):
+                    return existing
+            raise
+
+    async def delete_interaction_rule(self, extension_id: str, rule_id: str) -> None:
+        """DELETE; 404 means already gone."""
+        path = f"{self._interaction(extension_id)}/{rule_id}"
+        try:
+            await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
+        except NotFound:
+            return
+        except Unavailable as exc:
+            if not exc.sent:
+                raise
+            try:
+                await self.get_interaction_rule(extension_id, rule_id)
+            except NotFound:
+                return
+            await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
