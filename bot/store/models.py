@@ -212,7 +212,7 @@ class RotationRow(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     next_try_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)  # hotline read
-    # Escalation (0007): "" rings the on-call person alone, "next" or a member's Slack id.
+    # Escalation (0008): "" rings the on-call person alone, "next" or a member's Slack id.
     escalate_to: Mapped[str] = mapped_column(String(32), default="", server_default="")
     ring_seconds: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     current_backup: Mapped[str] = mapped_column(String(64), default="", server_default="")

@@ -91,7 +91,7 @@ def test_manifest_and_db_need_no_slack_settings(tmp_path: Path) -> None:
     assert run("manifest", cwd=tmp_path).returncode == 0
     result = run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "revision 0007" in result.stdout
+    assert "revision 0008" in result.stdout
 
 
 def test_an_unusable_database_is_one_line_in_every_command(tmp_path: Path) -> None:

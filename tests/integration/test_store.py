@@ -27,7 +27,7 @@ async def test_migrations_reach_head_and_are_idempotent(database_url: str) -> No
     database = await migrated(database_url)
     try:
         await upgrade(database)
-        assert await current_revision(database) == "0007"
+        assert await current_revision(database) == "0008"
         async with database.session() as session:
             count = (await session.execute(text("SELECT count(*) FROM audit_log"))).scalar()
         assert count == 0

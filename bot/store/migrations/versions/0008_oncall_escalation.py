@@ -1,15 +1,15 @@
 """On-call escalation (issue 28): whom a rotation's hotline rings when the on-call person
 does not answer, and for how long each rings.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
