@@ -82,6 +82,8 @@ def page(sentence: str, status: int) -> HTMLResponse:
 
 def routes(runtime: Runtime) -> list[Route]:
     async def start(request: Request) -> Response:
+        if request.method != "GET":  # a HEAD (a link checker's) binds no browser
+            return Response(status_code=200, headers=NO_STORE)
         try:
             opened = await runtime.sign_in.open(
                 state=request.query_params.get("state", ""), cookie=request.cookies.get(COOKIE)

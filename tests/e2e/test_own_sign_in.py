@@ -152,6 +152,7 @@ async def test_a_sign_in_finished_in_another_browser_links_nothing(bot: Harness)
 async def test_ones_own_sign_in_must_finish_in_the_browser_that_opened_the_link(bot: Harness) -> None:
     link = sign_in_url((await bot.command("bob", "/switchboard", "connect")).text)
     async with httpx.AsyncClient() as first, httpx.AsyncClient() as second:
+        assert (await second.head(link)).status_code == 200  # a link checker binds nothing
         opened = await first.get(link)
         again = await second.get(link)  # the link, opened in a second browser
         assert again.status_code == 400
