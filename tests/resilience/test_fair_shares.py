@@ -100,3 +100,14 @@ async def test_button_presses_count_towards_a_persons_work_in_progress(bot: Harn
     await asyncio.gather(*(bot.post(c, signing.signed_headers(bot.secret, c)) for c in clicks))
     assert bot.runtime.tasks.in_progress(user_id("alice")) <= 3  # 8 pressed at once: 3 run
     await bot.runtime.tasks.wait_idle()
+
+
+async def test_a_429_with_a_short_retry_after_is_waited_out_and_answered(limited: Harness) -> None:
+    """`Retry-After: 2` is within a person's 5 s bound: the request is sent again and answered."""
+    bot = limited
+    await bot.command("alice", "/forward", "list")  # linked, token issued
+    bot.rc_faults.add("GET /forwarding-number=429:2x1")
+    reply = await bot.command("alice", "/forward", "list")
+    assert not any("try again" in t for t in reply.texts()), reply.texts()
+    assert any("Your forwarding numbers" in t for t in reply.texts())
+    assert bot.rc_faults.count("GET", "/forwarding-number") == 3  # the first, the 429, the retry
