@@ -55,7 +55,7 @@ class SwitchboardApp(AsyncApp):
         try:
             response = await super().async_dispatch(req)
             ahead = tasks.waiting_ahead()
-            if ahead and response.status == 200 and not response.body:
+            if ahead and "command" in req.body and response.status == 200 and not response.body:
                 return _ack_only(WAITING.format(ahead=ahead))  # nobody waits silently
             return response
         finally:
