@@ -35,6 +35,7 @@ class _Reservation:
 
     runner: TaskRunner
     owner: str
+    key: str | None = None  # what the work is, when identical work in flight is served once
     open: bool = True
     ahead: int = 0  # when its work went into line: how many were waiting before it
 
@@ -45,6 +46,7 @@ class _Queued:
     reply: Reply | None
     context: contextvars.Context
     owner: str
+    key: str | None = None
 
 
 _holding: contextvars.ContextVar[_Reservation | None] = contextvars.ContextVar(
@@ -73,6 +75,8 @@ class TaskRunner:
         self._reserved = 0  # admitted requests that haven't spawned yet
         self._owners: dict[asyncio.Task[None], str] = {}
         self._by_owner: collections.Counter[str] = collections.Counter()  # tasks + reservations
+        self._keys: dict[asyncio.Task[None], str] = {}
+        self._by_key: collections.Counter[str] = collections.Counter()  # the same, by work key
 
     @property
     def running(self) -> int:
@@ -91,36 +95,47 @@ class TaskRunner:
         """No room left, not even in line (reserved places count as taken)."""
         return len(self._tasks) + len(self._line) + self._reserved >= self.limit + self.queue_limit
 
-    def admit(self, owner: str = "-") -> bool:
+    def in_flight(self, key: str) -> bool:
+        """Is work admitted under `key` waiting or running?"""
+        return self._by_key[key] > 0
+
+    def admit(self, owner: str = "-", *, key: str | None = None) -> bool:
         """Keep a place for one request's work (its next `spawn` takes it); False when full.
 
         `offer_room` at the end of the request gives the place back if it was not used.
+        `key` names the work (one person's App Home, say) for `in_flight`.
         """
         if self._closing or self.full:
             return False
         self._reserved += 1
         self._by_owner[owner] += 1
-        _holding.set(_Reservation(self, owner))
+        if key is not None:
+            self._by_key[key] += 1
+        _holding.set(_Reservation(self, owner, key))
         return True
 
     def offer_room(self) -> None:
         """At the end of an admitted request: an unused place is given back."""
         self._take_reservation()
 
-    def _take_reservation(self) -> str | None:
-        """The owner of this request's open reservation (now closed), if it has one."""
+    def _take_reservation(self) -> _Reservation | None:
+        """This request's open reservation (now closed), if it has one."""
         reservation = _holding.get()
         if reservation is None or reservation.runner is not self or not reservation.open:
             return None
         reservation.open = False
         self._reserved -= 1
-        self._release(reservation.owner)
-        return reservation.owner
+        self._release(reservation.owner, reservation.key)
+        return reservation
 
-    def _release(self, owner: str) -> None:
+    def _release(self, owner: str, key: str | None = None) -> None:
         self._by_owner[owner] -= 1
         if self._by_owner[owner] <= 0:
             del self._by_owner[owner]
+        if key is not None:
+            self._by_key[key] -= 1
+            if self._by_key[key] <= 0:
+                del self._by_key[key]
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:
         """Run `work` in the background (now, or when a slot frees); False when refused.
@@ -130,15 +145,18 @@ class TaskRunner:
         """
         reservation = _holding.get()
         reserved = self._take_reservation()
-        owner = reserved or slack_user_var.get()
+        owner = reserved.owner if reserved is not None else slack_user_var.get()
+        key = reserved.key if reserved is not None else None
         if self._closing or (reserved is None and self.full):
             work.close()
             if reply is not None:
                 self._fire_and_forget(reply, BUSY if not self._closing else SHUTTING_DOWN)
             return False
         self._by_owner[owner] += 1
+        if key is not None:
+            self._by_key[key] += 1
         self._idle.clear()
-        queued = _Queued(work, reply, contextvars.copy_context(), owner)
+        queued = _Queued(work, reply, contextvars.copy_context(), owner, key)
         if len(self._tasks) < self.limit and not self._line:
             self._start(queued)
         else:
@@ -156,6 +174,8 @@ class TaskRunner:
         task = asyncio.create_task(self._guard(queued.work, queued.reply), context=queued.context)
         self._tasks.add(task)
         self._owners[task] = queued.owner
+        if queued.key is not None:
+            self._keys[task] = queued.key
         task.add_done_callback(self._done)
 
     async def _guard(self, work: Coroutine[Any, Any, Any], reply: Reply | None) -> None:
@@ -174,7 +194,7 @@ class TaskRunner:
         self._tasks.discard(task)
         owner = self._owners.pop(task, None)
         if owner is not None:
-            self._release(owner)
+            self._release(owner, self._keys.pop(task, None))
         self._notices.discard(task)
         while self._line and len(self._tasks) < self.limit:
             self._start(self._line.popleft())
@@ -199,7 +219,7 @@ class TaskRunner:
         while self._line:  # never started: its person is told, nothing was sent
             queued = self._line.popleft()
             queued.work.close()
-            self._release(queued.owner)
+            self._release(queued.owner, queued.key)
             if queued.reply is not None:
                 self._fire_and_forget(queued.reply, SHUTTING_DOWN)
         if not self._tasks:

@@ -50,10 +50,12 @@ class SwitchboardApp(AsyncApp):
             refused = self._admit(req.body)
             if refused is not None:
                 return _ack_only(refused)
+        elif not self._admit_interaction(req.body):
+            return BoltResponse(status=200, body="")  # acknowledged, nothing done
         try:
             response = await super().async_dispatch(req)
             ahead = tasks.waiting_ahead()
-            if ahead and response.status == 200 and not response.body:
+            if ahead and "command" in req.body and response.status == 200 and not response.body:
                 return _ack_only(WAITING.format(ahead=ahead))  # nobody waits silently
             return response
         finally:
@@ -80,6 +82,30 @@ class SwitchboardApp(AsyncApp):
             log.warning("busy: %s refused, the background line is full", command)
             return BUSY
         return None
+
+    def _admit_interaction(self, body: dict[str, Any]) -> bool:
+        """Events and button presses count towards a person's work in progress like
+        commands (at most 3 at once), and one person's App Home opens in flight together
+        are served once (CONTRACT "Fair shares and a hardened front"). False: drop it.
+
+        Slack shows nothing for an event, and a button's ack has no text, so a press
+        refused here is only logged: the person's earlier work is still answering them.
+        """
+        user, what = _interaction(body)
+        if user is None:
+            return True
+        tasks = self.runtime.tasks
+        key = f"home:{user}" if what == "event:app_home_opened" else None
+        if key is not None and tasks.in_flight(key):
+            log.info("%s for %s: already being served", what, user)
+            return False
+        if tasks.in_progress(user) >= PER_USER_IN_PROGRESS:
+            log.warning("refused %s: %s has %d in progress", what, user, PER_USER_IN_PROGRESS)
+            return False
+        if not tasks.admit(owner=user, key=key):
+            log.warning("busy: %s refused, the background line is full", what)
+            return False
+        return True
 
 
 def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
@@ -168,6 +194,24 @@ def _named_workspaces(
         if found is not None:
             named.append((str(found), enterprise))
     return named
+
+
+def _interaction(body: dict[str, Any]) -> tuple[str | None, str]:
+    """(the person acting, what) for an event a person caused or a button press; else no one.
+
+    Only events whose `user` is the person acting (a string id) count: a `user_change`
+    carries a profile object, about someone who asked for nothing.
+    """
+    what = _what(body)
+    if body.get("type") == "event_callback":
+        event = body.get("event")
+        user = event.get("user") if isinstance(event, dict) else None
+        return (user if isinstance(user, str) and user else None), what
+    if body.get("type") == "block_actions":
+        user = body.get("user")
+        found = user.get("id") if isinstance(user, dict) else None
+        return (found if isinstance(found, str) and found else None), what
+    return None, what
 
 
 def _what(body: dict[str, Any]) -> str:
