@@ -86,7 +86,7 @@ class SwitchboardApp(AsyncApp):
     def _admit_interaction(self, body: dict[str, Any]) -> bool:
         """Events and button presses count towards a person's work in progress like
         commands (at most 3 at once), and one person's App Home opens in flight together
-        are served once (CONTRACT "Fair shares and a hardened front"). False: drop it.
+        are served once (docs/contract.md "Fair shares and a hardened front"). False: drop it.
 
         Slack shows nothing for an event, and a button's ack has no text, so a press
         refused here is only logged: the person's earlier work is still answering them.

@@ -39,7 +39,7 @@ async def until_healthy(http: httpx.AsyncClient, *, attempts: int) -> None:
 def serve_env(tmp_path: Path, slack: SlackStandIn, **settings: str) -> dict[str, str]:
     """The environment of a `serve` process: canary secrets, the stand-in, its own database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SWITCHBOARD_"))}
-    env.update(CANARIES)
+    env.update(CANARIES, RINGCENTRAL_SIGNIN_CLIENT_ID="signin-app")  # the secret's own id
     env.update(SLACK_API_URL=slack.api_url, DATABASE_URL=f"sqlite:///{tmp_path}/serve.db", **settings)
     return env
 
