@@ -74,11 +74,21 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
             f"gave the hotline to {_who(str(got.get('on_call', '')))} until {when(str(got.get('until')))}"
         ),
         "rotation.release": lambda: "ended an override early",
+        "rotation.escalate": lambda: _escalation(got),
         "oncall.number": lambda: f"set the on-call number to {words.phone(got.get('number'), region)}",
         "signin.disconnect": lambda: "disconnected their own RingCentral sign-in",
     }
     describe = named.get(entry.action)
     return describe() if describe else words.unnamed(entry.action)
+
+
+def _escalation(got: dict[str, Any]) -> str:
+    """How a rotation's escalation was set: off, the next member, or a named member."""
+    to = str(got.get("escalate_to") or "")
+    if not to:
+        return "turned escalation off (the on-call person alone is rung)"
+    backup = "the next person on call" if to == "next" else _who(to)
+    return f"set escalation to {backup} after {got.get('ring_seconds', '?')} s"
 
 
 def row(

@@ -180,6 +180,7 @@ async def test_the_installed_serve_answers_healthz(installed: Path, tmp_path: Pa
     port = free_port()
     env = _clean_env(
         **CANARIES,
+        RINGCENTRAL_SIGNIN_CLIENT_ID="signin-app",  # the canary secret's own id
         SLACK_API_URL=slack.api_url,
         DATABASE_URL=f"sqlite:///{tmp_path}/serve.db",
         SWITCHBOARD_PROVIDERS="emulator",
