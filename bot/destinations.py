@@ -4,7 +4,9 @@ Every number calls may go to (a forwarding number, a quick-toggle target, an on-
 number, a transfer destination) passes `DestinationPolicy` before any provider call:
 typed text through `number()`, values that come back from a modal, a button, the store or
 the provider through `e164()`. A refusal is a `Refused` with one sentence naming the reason.
-Company extensions (`/transfer 103`) are not phone numbers and never come here.
+Company extensions (`/transfer 103`) are not phone numbers: `refuse_as_extension()` only
+refuses the emergency numbers and short codes they must never be, and the transfer service
+then asks the provider's directory whether the extension exists.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ async def exercise(client: RingCentralClient) -> None:
     await client.list_extensions(email="alice@example.com", type="User")
     await client.get_extension(ALICE)
     await client.get_extension("~")
+    assert await client.own_numbers(ALICE) == {"+16505550102"}
     numbers = await client.forwarding.list(ALICE)
     await client.forwarding.get(ALICE, numbers[0].id)
     made = await client.forwarding.create(ALICE, phone_number="+16505550199", type="Other", label="Desk")
@@ -81,6 +82,7 @@ async def test_client_traffic_matches_the_spec(sqlite_url: str) -> None:
         "getToken",
         "listExtensions",
         "readExtension",
+        "listExtensionPhoneNumbers",
         "listForwardingNumbers",
         "readForwardingNumber",
         "createForwardingNumber",

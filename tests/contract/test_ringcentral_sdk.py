@@ -252,7 +252,9 @@ async def test_the_sdk_can_use_every_operation_it_expects(
     assert seen["left"] == 3
     assert (seen["rule"]["enabled"], seen["rule"]["name"]) == (False, "Trip (off)")
     assert {r["usageType"] for r in seen["account_numbers"]["records"]} == {"DirectNumber"}
-    assert len(seen["my_numbers"]["records"]) == 1
+    # one's own direct number, and the company's main number every extension may use
+    mine = {r["usageType"] for r in seen["my_numbers"]["records"]}
+    assert mine == {"DirectNumber", "MainCompanyNumber"}
 
 
 async def test_a_state_rule_target_the_spec_does_not_allow_is_refused(

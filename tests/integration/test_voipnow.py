@@ -98,3 +98,16 @@ async def test_wrong_link_and_bad_credentials(wired: tuple[VoipNowClient, VoipNo
     )
     with pytest.raises(AuthError):
         await bad.phone_calls("12", "0003*210")
+
+
+async def test_an_extension_of_the_organization_is_known_and_one_read_serves_many(
+    wired: tuple[VoipNowClient, VoipNowEmulator],
+) -> None:
+    client, app = wired
+    found = await asyncio.gather(*(client.extension_exists("0003*024") for _ in range(10)))
+    assert all(found)
+    assert await client.extension_exists("0003*024")  # kept: not read again
+    assert app.faults.count("GET", "/uapi/phoneCalls/@owner/0003*024") == 1
+    assert not await client.extension_exists("0003*555")
+    assert not await client.extension_exists("999")  # not an extended form: never asked
+    assert app.faults.count("GET", "/uapi/phoneCalls/@owner/999") == 0

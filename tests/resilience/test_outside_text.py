@@ -134,3 +134,13 @@ async def test_a_typed_label_is_stored_as_typed_and_shown_escaped_once(bot: Harn
     removed = await bot.command("alice", "/forward", f"remove {typed}")
     assert "&amp;amp;" not in removed.text
     assert not [n for n in bot.rc.extensions[ALICE_EXT].forwarding if n.phone == "+16505550177"]
+
+
+def test_slacks_escaping_is_read_back_exactly_once() -> None:
+    from bot.mrkdwn import escape
+    from bot.slack.text import read_back
+
+    for typed in ("R&D <lab>", "&lt;", "&amp;amp;", "a > b & c", "<!channel>", "plain"):
+        sent = escape(typed)  # what Slack sends for a command with should_escape
+        assert read_back(sent) == typed
+        assert escape(read_back(sent)) == sent  # shown escaped once

@@ -1,5 +1,6 @@
 """The account's and an extension's phone-number lists (listAccountPhoneNumbers, Heavy;
-listExtensionPhoneNumbers, Light): every direct number of the seeded company."""
+listExtensionPhoneNumbers, Light): every direct number of the seeded company; an
+extension's list also holds the company's main number, as RingCentral's does."""
 
 from __future__ import annotations
 
@@ -48,9 +49,25 @@ def routes(state: EmulatorState, guard: Guard) -> list[Route]:
         records = [record(e, own=False) for e in people]
         return listed(request, f"{rc.BASE}/account/{state.account_id}/phone-number", records, "Heavy")
 
+    def main_number() -> dict[str, Any]:
+        return {
+            "uri": f"{rc.BASE}/account/{state.account_id}/phone-number/{state.account_id}1",
+            "id": int(f"{state.account_id}1"),
+            "phoneNumber": state.main_number,
+            "paymentType": "Local",
+            "type": "VoiceFax",
+            "usageType": "MainCompanyNumber",
+            "status": "Normal",
+            "features": ["CallerId"],
+        }
+
     async def extension_numbers(request: Request) -> Response:
+        # "all numbers which are directly mapped to the given extension. Plus the features and
+        # company-level numbers that may be used … on behalf of this extension" (OAS
+        # listExtensionPhoneNumbers): the company's main number is in every extension's list.
         ext = guard.extension(request)
         records = [record(ext, own=True)] if ext.direct_number else []
+        records.append(main_number())
         uri = f"{rc.BASE}/account/{state.account_id}/extension/{ext.id}/phone-number"
         return listed(request, uri, records, "Light")
 
