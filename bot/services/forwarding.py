@@ -19,6 +19,7 @@ from bot.errors import Unsupported, UserError
 from bot.mrkdwn import code, escape
 from bot.phone import InvalidNumber, to_e164
 from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.ringcentral.handling import Model
 from bot.providers.ringcentral.models import ForwardingNumberInfo
 from bot.services import audit, changes
 from bot.services.actor import Actor
@@ -245,6 +246,26 @@ class ForwardingService:
     async def numbers(self, line: LinkRecord) -> list[Number]:
         """The numbers of a line the caller was already authorized for."""
         return [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
+
+    async def flip_numbers(self, line: LinkRecord) -> list[Number]:
+        """The numbers a call on this line may flip to (the caller was authorized for it):
+        on an upgraded extension from the v2 call-flip-numbers API, where the migration guide
+        moves them; else the forwarding numbers (v1 lists flip digits there)."""
+        client = self._client
+        if await client.handling.model(line.line_id) is not Model.NEW:
+            return await self.numbers(line)
+        return [
+            Number(
+                id=str(r.get("id") or ""),
+                label=str(r.get("label") or r.get("type") or ""),
+                type=str(r.get("type") or ""),
+                phone=str(r.get("phoneNumber") or ""),
+                flip=str(r["flipNumber"]) if r.get("flipNumber") else None,
+                forwarding=False,
+                flipping=True,
+            )
+            for r in await client.handling.call_flip_numbers(line.line_id)
+        ]
 
     @staticmethod
     def _editable(numbers: list[Number], number_id: str) -> Number:

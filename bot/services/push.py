@@ -28,7 +28,10 @@ log = logging.getLogger(__name__)
 
 NAME = "ringcentral"
 WEBHOOK_PATH = "/ringcentral/webhook"
-EXPIRES_IN = 604_800  # RingCentral's default and maximum for WebHook subscriptions (7 days)
+# 7 days. A WebHook subscription may live up to 315,360,000 s (10 years, the OpenAPI
+# description's UpdateSubscriptionRequest); a week, renewed a day ahead and read back every
+# CHECK_EVERY, keeps a blacklisted or lost subscription from going unnoticed for long.
+EXPIRES_IN = 604_800
 RENEW_AHEAD = timedelta(days=1)
 CHECK_EVERY = timedelta(minutes=10)
 

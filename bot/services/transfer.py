@@ -137,9 +137,7 @@ class TransferService:
         if destination.kind == "flip":
             if call.provider is not ProviderName.RINGCENTRAL:
                 raise Unsupported("Call flip is a RingCentral feature; this call is on VoipNow.")
-            numbers = await self._forwarding.numbers(
-                call.line
-            )  # the caller was authorized for this line
+            numbers = await self._forwarding.flip_numbers(call.line)  # authorized for this line
             try:
                 number = self._forwarding.resolve(numbers, destination.value)
             except Ambiguous as exc:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
 from bot.slack.blocks import Block, actions, button, context, message, section
 from bot.slack.blocks import modal as blocks_modal

@@ -70,6 +70,7 @@ async def exercise_handling(client: RingCentralClient) -> None:
     await client.handling.patch_state(CAROL, "forward-all-calls", {"enabled": state["enabled"]})
     rule = await client.handling.get_state_rule(CAROL, "forward-all-calls")
     await client.handling.put_state_rule_dispatching(CAROL, "forward-all-calls", rule["dispatching"])
+    await client.handling.call_flip_numbers(CAROL)
 
 
 async def test_client_traffic_matches_the_spec(sqlite_url: str) -> None:
@@ -101,4 +102,5 @@ async def test_client_traffic_matches_the_spec(sqlite_url: str) -> None:
         "updateCicState",
         "readVoiceStateBasedRule",
         "updateVoiceStateBasedRule",
+        "readCallFlipSettings",
     } <= seen

@@ -137,3 +137,31 @@ async def test_a_weekly_schedule_is_read_by_its_weekday(bot: Harness, today: boo
     status = await bot.command("carol", "/forward", "status")
     assert ("Your calls go to" in status.text) is today
     assert ("ring as usual" in status.text) is not today
+
+
+async def test_a_webhook_subscription_lives_up_to_ten_years_and_no_longer(bot: Harness) -> None:
+    """expiresIn: 1 to 315360000 s for WebHook (the OpenAPI description's
+    UpdateSubscriptionRequest); Switchboard asks for a week and renews it."""
+    client = bot.runtime.providers.ringcentral
+    assert client is not None
+    address = f"{bot.url}/ringcentral/webhook"
+    with pytest.raises(Rejected) as refused:
+        await client.subscriptions.create(address=address, token="t", expires_in=315_360_001)
+    assert refused.value.code == "CMN-101"
+    longest = await client.subscriptions.create(address=address, token="t", expires_in=315_360_000)
+    assert longest.expiration_time > datetime.now(UTC) + timedelta(days=3649)
+
+
+async def test_an_upgraded_account_flips_to_its_v2_call_flip_numbers(bot: Harness) -> None:
+    """The migration guide moves flip numbers to GET /restapi/v2/…/call-flip-numbers on
+    upgraded accounts; Carol's call flips to her Work number's digit from there."""
+    from bot.devkit.ringcentral.telephony import seeded_call
+
+    call = seeded_call(CAROL, "+16505550104")
+    call.id = "s-carol"
+    bot.rc.sessions[call.id] = call
+    reply = await bot.command("carol", "/transfer", "flip work")
+    assert "Transferred your call" in reply.text
+    assert bot.rc_faults.count("GET", "/call-flip-numbers") == 1
+    assert call.moves[0]["callFlipId"] == "*1"
+    assert call.moves[0]["to"] == "+33142685300"

@@ -93,19 +93,46 @@ async def test_a_late_trigger_is_told_in_one_sentence(bot: Harness) -> None:
 
 
 @pytest.mark.parametrize(
-    ("command", "loading"), [("/forward", "forward_loading"), ("/transfer", "transfer_result")]
+    ("who", "command", "text", "loading", "filled"),
+    [
+        ("alice", "/forward", "", "forward_loading", "forward_list"),
+        ("alice", "/transfer", "", "transfer_result", "transfer_form"),
+        ("admin", "/oncall", "create", "oncall_rotation_form_done", "oncall_rotation_form"),
+    ],
 )
 async def test_a_window_never_waits_for_a_background_slot(
-    sqlite_url: str, command: str, loading: str
+    sqlite_url: str, who: str, command: str, text: str, loading: str, filled: str
 ) -> None:
     """Every slot busy (here the only one): the window still opens at once, loading."""
     bot = await start_harness(sqlite_url, switchboard_max_background_tasks=1)
     try:
         bot.slack.trigger_lifetime = SHORT_TRIGGER
         bot.runtime.tasks.spawn(asyncio.sleep(SHORT_TRIGGER + 0.5))  # someone else's slow work
-        reply = await bot.command("alice", command)
+        reply = await bot.command(who, command, text)
         assert [o.get("ok") for o in views_opened(reply)] == [True]
         assert views_opened(reply)[0]["view"]["callback_id"] == loading
-        assert last_update(reply)["callback_id"] in ("forward_list", "transfer_form")
+        assert last_update(reply)["callback_id"] == filled
+    finally:
+        await bot.close()
+
+
+@pytest.mark.parametrize(
+    ("action_id", "loading", "filled"),
+    [
+        ("forward_open", "forward_loading", "forward_list"),  # App Home: Manage numbers
+        ("home_signin_connect", "home_signin", "home_signin"),  # App Home: Connect RingCentral
+    ],
+)
+async def test_an_app_home_button_opens_its_window_without_a_background_slot(
+    sqlite_url: str, action_id: str, loading: str, filled: str
+) -> None:
+    bot = await start_harness(sqlite_url, switchboard_max_background_tasks=1)
+    try:
+        bot.slack.trigger_lifetime = SHORT_TRIGGER
+        bot.runtime.tasks.spawn(asyncio.sleep(SHORT_TRIGGER + 0.5))
+        reply = await bot.click("carol", {"action_id": action_id, "value": ""})
+        assert [o.get("ok") for o in views_opened(reply)] == [True]
+        assert views_opened(reply)[0]["view"]["callback_id"] == loading
+        assert last_update(reply)["callback_id"] == filled
     finally:
         await bot.close()

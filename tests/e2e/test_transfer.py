@@ -66,7 +66,7 @@ async def test_flip_to_a_forwarding_number(bot: Harness) -> None:
     assert rc_moves(bot)[0] == {
         "kind": "flip",
         "party": "p-a7f3c1e2d4b5-2",
-        "callFlipId": "2",
+        "callFlipId": "*2",  # the developer guide's form
         "to": "+14155550188",
     }
 

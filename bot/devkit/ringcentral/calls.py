@@ -69,8 +69,14 @@ def routes(state: EmulatorState, guard: Guard) -> list[Route]:
         session, party = _movable_party(state, guard, request)
         body = await json_body(request)
         owner = state.extensions[party.extension_id] if party.extension_id else None
+        # The guide's example is {"callFlipId": "*2"}: `*` and the number's flip digit
+        # (https://developers.ringcentral.com/guide/voice/active-call-control); a bare digit
+        # is refused, stricter than the spec's "Call flip id" never kinder.
         flip_id = str(body.get("callFlipId", ""))
-        number = next((n for n in (owner.forwarding if owner else []) if n.flip == flip_id), None)
+        digit = flip_id[1:] if flip_id.startswith("*") else None
+        number = next(
+            (n for n in (owner.forwarding if owner else []) if digit and n.flip == digit), None
+        )
         if number is None:
             raise Denied(
                 rc.error(400, "CMN-101", "Parameter [callFlipId] value is invalid", "callFlipId")

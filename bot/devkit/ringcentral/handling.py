@@ -21,7 +21,8 @@ from bot.devkit.ringcentral.responses import Denied
 from bot.devkit.ringcentral.state import EmulatorState, Extension
 
 V1 = "/restapi/v1.0/account/{account_id}/extension/{extension_id}"
-V2 = "/restapi/v2/accounts/{account_id}/extensions/{extension_id}/comm-handling"
+V2_EXT = "/restapi/v2/accounts/{account_id}/extensions/{extension_id}"
+V2 = f"{V2_EXT}/comm-handling"
 FEATURE = "NewCallHandlingAndForwarding"
 # ⚠ The platform's answer to a v1 rule call on an upgraded account is unconfirmed.
 WRONG_MODEL = ("CMN-419", "This extension's call handling is managed by the other API version")
@@ -149,9 +150,29 @@ def routes(state: EmulatorState, guard: Guard) -> list[Route]:
         rule["dispatching"] = dispatching  # a PATCH here replaces the whole object
         return JSONResponse(_with_state(ext, rule), headers=rc.limits("Medium"))
 
+    async def call_flip_numbers(request: Request) -> Response:
+        """Upgraded extensions only: "This API is only working with the new Communication
+        Handling flow" (the spec's readCallFlipSettings); the migration guide moves flip
+        numbers here from v1 /forwarding-number:
+        https://developers.ringcentral.com/guide/voice/call-routing/user-call-handling/migration-guide"""
+        ext = modern(request)
+        records = [
+            {
+                "id": n.id,
+                "phoneNumber": n.phone,
+                "type": "PhoneLine" if n.type == "PhoneLine" else "External",
+                "label": n.label,
+                "flipNumber": n.flip,
+            }
+            for n in ext.forwarding
+            if n.flip
+        ]
+        return JSONResponse({"records": records}, headers=rc.limits("Light"))
+
     interaction = _interaction_routes(state, modern)
     return [
         *interaction,
+        Route(f"{V2_EXT}/call-flip-numbers", rc.guarded(call_flip_numbers), methods=["GET"]),
         Route(f"{V1}/features", rc.guarded(features), methods=["GET"]),
         Route(f"{V1}/answering-rule", rc.guarded(list_rules), methods=["GET"]),
         Route(f"{V1}/answering-rule", rc.guarded(create_rule), methods=["POST"]),

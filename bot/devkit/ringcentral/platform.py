@@ -59,6 +59,7 @@ GROUPS: list[tuple[str, str, str]] = [
     ("POST", rf"/restapi/v1\.0/account/{_ID}/extension/{_ID}/answering-rule", "Medium"),
     ("GET", rf"/restapi/v1\.0/account/{_ID}/extension/{_ID}/answering-rule/{_ID}", "Light"),
     ("DELETE", rf"/restapi/v1\.0/account/{_ID}/extension/{_ID}/answering-rule/{_ID}", "Medium"),
+    ("GET", rf"/restapi/v2/accounts/{_ID}/extensions/{_ID}/call-flip-numbers", "Light"),
     ("GET", rf"/restapi/v2/accounts/{_ID}/extensions/{_ID}/comm-handling/states", "Medium"),
     ("GET", rf"/restapi/v2/accounts/{_ID}/extensions/{_ID}/comm-handling/states/{_ID}", "Medium"),
     ("PATCH", rf"/restapi/v2/accounts/{_ID}/extensions/{_ID}/comm-handling/states/{_ID}", "Medium"),

@@ -36,6 +36,7 @@ from bot.devkit.ringcentral.telephony import CallSession
 log = logging.getLogger(__name__)
 
 DEFAULT_EXPIRES_IN = 604_800
+MAX_WEBHOOK_EXPIRES_IN = 315_360_000
 VALIDATION_TIMEOUT = 3.0
 SESSIONS_FILTER = "/restapi/v1.0/account/~/telephony/sessions"
 
@@ -164,7 +165,10 @@ def routes(pusher: Pusher, guard: Guard) -> list[Route]:
         refused = await pusher.validate(address)
         if refused is not None:
             raise refused
-        expires_in = int(body.get("expiresIn") or DEFAULT_EXPIRES_IN)
+        expires_in = body.get("expiresIn", DEFAULT_EXPIRES_IN)
+        # WebHook: 1 to 315360000 seconds (10 years), the spec's UpdateSubscriptionRequest.
+        if not isinstance(expires_in, int) or not 1 <= expires_in <= MAX_WEBHOOK_EXPIRES_IN:
+            raise Denied(rc.error(400, "CMN-101", "Parameter [expiresIn] value is invalid", "expiresIn"))
         now = time.time()
         sub = Subscription(
             str(uuid.uuid4()),

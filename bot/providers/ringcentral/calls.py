@@ -51,11 +51,13 @@ class CallControl:
         )
 
     async def flip(self, session_id: str, party_id: str, flip_id: str) -> None:
-        """Flip to one of the user's numbers. ⚠ callFlipId is sent as the flipNumber digit."""
+        """Flip to one of the user's numbers, by its flip digit. ⚠ callFlipId is sent as `*N`,
+        the developer guide's only example ({"callFlipId": "*2"},
+        https://developers.ringcentral.com/guide/voice/active-call-control); the spec says
+        only "Call flip id"."""
         path = f"{_session_path(session_id)}/parties/{party_id}/flip"
-        await self._client.send(
-            "POST", path, group="Light", kind=Kind.CREATE, json={"callFlipId": flip_id}
-        )
+        flip = flip_id if flip_id.startswith("*") else f"*{flip_id}"
+        await self._client.send("POST", path, group="Light", kind=Kind.CREATE, json={"callFlipId": flip})
 
     async def moved(self, session_id: str, party_id: str) -> bool:
         """After an uncertain transfer/flip: did our party leave Answered/Hold?"""

@@ -99,6 +99,14 @@ class CallHandling:
 
     # -- v2 comm-handling ---------------------------------------------------------------
 
+    async def call_flip_numbers(self, extension_id: str) -> list[Json]:
+        """Upgraded extensions' flip numbers (`id`, `phoneNumber`, `type`, `label`,
+        `flipNumber`): the v2 API the migration guide moves them to
+        (https://developers.ringcentral.com/guide/voice/call-routing/user-call-handling/migration-guide)."""
+        path = f"{V2}/{extension_id}/call-flip-numbers"
+        body = await self._client.call_json("GET", path, group="Light")
+        return [r for r in body.get("records", []) if isinstance(r, dict)]
+
     def _v2(self, extension_id: str) -> str:
         return f"{V2}/{extension_id}/comm-handling"
 
