@@ -160,6 +160,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _credentials_for_providers(self) -> Settings:
+        # Partly set credentials never fall back to the emulator: a real Slack app against
+        # fake phones is worse than not starting (docs/contract.md "A stranger can clone...").
+        for provider in () if self.switchboard_providers else REAL_PROVIDERS:
+            names = _REQUIRED_CREDENTIALS[provider]
+            given = [name for name in names if getattr(self, name)]
+            if given and len(given) < len(names):
+                missing = next(name for name in names if name not in given)
+                raise ConfigError(
+                    f"{missing.upper()} is required: {given[0].upper()} is set, so {provider} "
+                    "is used (or set SWITCHBOARD_PROVIDERS=emulator)"
+                )
         for provider in self.providers:
             for name in _REQUIRED_CREDENTIALS.get(provider, ()):
                 if getattr(self, name) in (None, "", []):
