@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     switchboard_public_url: str | None = None
     switchboard_secret_key: SecretStr | None = None
     switchboard_drift_check_seconds: float = Field(default=300, gt=0)
+    switchboard_metrics_token: SecretStr | None = None  # set: /metrics needs it as a Bearer token
 
     # Not in docs/contract.md's table: tuning knobs with safe defaults (tests shorten them).
     switchboard_max_background_tasks: int = Field(default=20, ge=1)
@@ -203,6 +204,7 @@ class Settings(BaseSettings):
             self.voipnow_client_secret,
             self.smspartner_api_key,
             self.switchboard_secret_key,
+            self.switchboard_metrics_token,
         )
         return [s.get_secret_value() for s in secrets if s and s.get_secret_value()]
 

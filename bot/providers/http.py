@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from bot import metrics
 from bot.providers.coalesce import InFlight
 from bot.providers.errors import RateLimited, Unavailable
 from bot.providers.limiter import RateLimiter
@@ -115,18 +116,26 @@ class ProviderHttp:
         started = time.monotonic()
         for attempt in range(1, self.policy.tries + 1):
             last = attempt == self.policy.tries or self._out_of_time(started)
-            ticket = await self.limiter.acquire(account, group)  # the penalty is checked here
+            try:
+                ticket = await self.limiter.acquire(account, group)  # the penalty is checked here
+            except RateLimited:
+                metrics.RATE_LIMITED.labels(self.provider).inc()
+                raise
             try:
                 response = await self.client.send(request)
             except _NOT_SENT as exc:
+                metrics.PROVIDER_REQUESTS.labels(self.provider, group, "error").inc()
                 error: Exception = self._unavailable(exc, sent=False)
             except _MAYBE_SENT as exc:
+                metrics.PROVIDER_REQUESTS.labels(self.provider, group, "error").inc()
                 error = self._unavailable(exc, sent=True)
                 if kind not in _RESEND_AFTER_SENT:
                     raise error from None
             else:
+                metrics.PROVIDER_REQUESTS.labels(self.provider, group, str(response.status_code)).inc()
                 await self.limiter.observe(ticket, response.headers)
                 if response.status_code == 429:
+                    metrics.RATE_LIMITED.labels(self.provider).inc()
                     await self._note_429(response, group, account)
                     if last:
                         raise self._rate_limited(response, group)
