@@ -174,6 +174,9 @@ async def test_the_installed_serve_answers_healthz(installed: Path, tmp_path: Pa
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
             await until_healthy(http, attempts=400)
             assert (await http.get("/readyz")).status_code == 200
+            scraped = await http.get("/metrics")
+            assert scraped.status_code == 200
+            assert "switchboard_commands_total" in scraped.text
     finally:
         process.terminate()
         _, err = process.communicate(timeout=20)
