@@ -11,6 +11,7 @@ from bot.errors import PROVIDER_NAMES, provider_sentence
 from bot.providers.errors import ProviderError
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
+from bot.store.migrate import behind
 
 CHECK_TIMEOUT_SECONDS = 20.0
 
@@ -23,20 +24,35 @@ async def run_checks(settings: Settings, *, runtime: Runtime | None = None) -> i
             "stored unencrypted in the database"
         )
     own = runtime is None
-    runtime = runtime or await start_runtime(settings)
+    runtime = runtime or await start_runtime(settings, current_schema=False)
     try:
-        results = [await _run("database", runtime.database.ping)]
+        results = [await _run("database", lambda: _database(runtime))]
         if settings.slack_bot_token is None:
             print("FAIL  slack: SLACK_BOT_TOKEN is not set")
             results.append(False)
         else:
             results.append(await _run("slack auth.test", lambda: _slack(runtime)))
         for client in runtime.providers.probes:
-            results.append(await _run(PROVIDER_NAMES[client.provider.value], client.probe))
+            name = PROVIDER_NAMES[client.provider.value]
+            if not results[0]:
+                print(f"skip  {name}: needs a working database first")
+                continue
+            results.append(await _run(name, client.probe))
     finally:
         if own:
             await runtime.aclose()
     return 0 if all(results) else 1
+
+
+class _Behind(Exception):
+    pass
+
+
+async def _database(runtime: Runtime) -> None:
+    await runtime.database.ping()
+    problem = await behind(runtime.database)
+    if problem is not None:
+        raise _Behind(problem)
 
 
 async def _slack(runtime: Runtime) -> None:
@@ -51,6 +67,9 @@ async def _run(name: str, check: Callable[[], Awaitable[object]]) -> bool:
         return False
     except SlackApiError as exc:
         print(f"FAIL  {name}: Slack said {exc.response.get('error', 'error')}")
+        return False
+    except _Behind as exc:
+        print(f"FAIL  {name}: {exc}")
         return False
     except Exception as exc:
         print(f"FAIL  {name}: {type(exc).__name__}")

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import ConfigError, Settings, load_settings
+from bot.store.migrate import DatabaseBehind
 
 T = TypeVar("T")
 
@@ -21,9 +22,18 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="switchboard", description="Control your phones from Slack.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve Slack's HTTP requests")
-    serve.add_argument("--host", default="0.0.0.0")
-    serve.add_argument("--port", type=int, default=None)
+    serve = sub.add_parser(
+        "serve",
+        help="serve Slack's HTTP requests",
+        description="Serve /slack/events, /ringcentral/webhook, the sign-in pages, /healthz, "
+        "/readyz and /metrics over plain HTTP; put an HTTPS proxy in front (docs/deploy.md).",
+    )
+    serve.add_argument(
+        "--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: every interface)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=None, help="port to listen on (default: PORT, else 3000)"
+    )
 
     sub.add_parser("socket", help="run over Socket Mode (needs SLACK_APP_TOKEN)")
 
@@ -32,12 +42,21 @@ def _parser() -> argparse.ArgumentParser:
     shell.add_argument("--admin", action="store_true", help="give that user admin rights")
 
     manifest = sub.add_parser("manifest", help="print manifest.yaml")
-    manifest.add_argument("--url", default=None, help="public base URL, e.g. https://bot.example.com")
+    manifest.add_argument(
+        "--url",
+        default=None,
+        help="public base URL, e.g. https://bot.example.com (https; plain http only for loopback)",
+    )
 
     sub.add_parser("check", help="check configuration, database, Slack and providers")
 
-    db = sub.add_parser("db", help="database tools")
-    db.add_argument("action", choices=["upgrade"])
+    db = sub.add_parser(
+        "db",
+        help="database tools",
+        description="upgrade: apply the migrations this version needs to DATABASE_URL (SQLite is "
+        "upgraded at start; on PostgreSQL run it once per release, before starting the new version).",
+    )
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply the pending migrations")
 
     emulator = sub.add_parser("emulator", help="serve one provider emulator")
     emulator.add_argument("provider", choices=["ringcentral", "voipnow", "smspartner"])
@@ -75,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"switchboard: configuration error: {exc}", file=sys.stderr)
         return 2
+    except DatabaseBehind as exc:
+        print(f"switchboard: {exc}", file=sys.stderr)
+        return 1
     except SQLAlchemyError as exc:
         print(f"switchboard: {database_problem(exc)}", file=sys.stderr)
         return 1

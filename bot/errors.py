@@ -59,6 +59,15 @@ def provider_sentence(exc: ProviderError) -> str:
     return f"{name} didn't answer; please try again in a moment."
 
 
+def outcome_of(exc: BaseException) -> str:
+    """The metrics outcome of a failure (bot.metrics): what kind, never what it said."""
+    if isinstance(exc, UserError):
+        return "user_error"
+    if isinstance(exc, ProviderError):
+        return "provider_error"
+    return "error"
+
+
 def describe(exc: BaseException, log: logging.Logger) -> str:
     """Log the error as it deserves and return the sentence to show."""
     if isinstance(exc, UserError):

@@ -35,7 +35,7 @@ from bot.slack.profiles import SlackProfiles
 from bot.slack.respond import Responder
 from bot.slack.workspace import SlackWorkspace
 from bot.store import Database
-from bot.store.migrate import upgrade
+from bot.store.migrate import require_current, upgrade
 from bot.store.sealed import SecretBox
 from bot.tasks import TaskRunner
 
@@ -98,12 +98,23 @@ async def start_runtime(
     bot_token: str | None = None,
     transports: dict[ProviderName, httpx.AsyncBaseTransport] | None = None,
     migrate: bool | None = None,
+    current_schema: bool = True,
 ) -> Runtime:
-    """Open the store (migrating SQLite on start), the provider clients and the Slack client."""
+    """Open the store (migrating SQLite on start), the provider clients and the Slack client.
+
+    A database behind on migrations stops start-up with `DatabaseBehind` (one line) unless
+    `current_schema` is False (`check` reports it as one of its lines instead).
+    """
     redact.register(*settings.secret_values())
     database = Database(settings.database_url)
     if migrate if migrate is not None else database.is_sqlite:
         await upgrade(database)
+    if current_schema:
+        try:
+            await require_current(database)
+        except BaseException:
+            await database.dispose()
+            raise
     token = bot_token or (
         settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     )

@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     switchboard_drift_check_seconds: float = Field(default=300, gt=0)
     # One person's most of any group's 60 s window on the administrator's token (1: no cap).
     switchboard_person_share: float = Field(default=0.2, gt=0, le=1)
+    switchboard_metrics_token: SecretStr | None = None  # set: /metrics needs it as a Bearer token
 
     # Not in docs/contract.md's table: tuning knobs with safe defaults (tests shorten them).
     switchboard_max_background_tasks: int = Field(default=20, ge=1)
@@ -165,6 +166,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _credentials_for_providers(self) -> Settings:
+        # Partly set credentials never fall back to the emulator: a real Slack app against
+        # fake phones is worse than not starting (docs/contract.md "A stranger can clone...").
+        for provider in () if self.switchboard_providers else REAL_PROVIDERS:
+            names = _REQUIRED_CREDENTIALS[provider]
+            given = [name for name in names if getattr(self, name)]
+            if given and len(given) < len(names):
+                missing = next(name for name in names if name not in given)
+                raise ConfigError(
+                    f"{missing.upper()} is required: {given[0].upper()} is set, so {provider} "
+                    "is used (or set SWITCHBOARD_PROVIDERS=emulator)"
+                )
         for provider in self.providers:
             for name in _REQUIRED_CREDENTIALS.get(provider, ()):
                 if getattr(self, name) in (None, "", []):
@@ -210,6 +222,7 @@ class Settings(BaseSettings):
             self.voipnow_client_secret,
             self.smspartner_api_key,
             self.switchboard_secret_key,
+            self.switchboard_metrics_token,
         )
         return [s.get_secret_value() for s in secrets if s and s.get_secret_value()]
 

@@ -17,8 +17,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from bot import metrics
 from bot.context import slack_user_var
-from bot.errors import describe
+from bot.errors import describe, outcome_of
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class _Queued:
     context: contextvars.Context
     owner: str
     key: str | None = None
+    command: metrics.CommandRecord | None = None
 
 
 _holding: contextvars.ContextVar[_Reservation | None] = contextvars.ContextVar(
@@ -149,6 +151,7 @@ class TaskRunner:
         key = reserved.key if reserved is not None else None
         if self._closing or (reserved is None and self.full):
             work.close()
+            metrics.command_failed("refused")
             if reply is not None:
                 self._fire_and_forget(reply, BUSY if not self._closing else SHUTTING_DOWN)
             return False
@@ -156,7 +159,8 @@ class TaskRunner:
         if key is not None:
             self._by_key[key] += 1
         self._idle.clear()
-        queued = _Queued(work, reply, contextvars.copy_context(), owner, key)
+        queued = _Queued(work, reply, contextvars.copy_context(), owner, key, metrics.current_command())
+        metrics.work_started(queued.command)
         if len(self._tasks) < self.limit and not self._line:
             self._start(queued)
         else:
@@ -171,24 +175,33 @@ class TaskRunner:
         return reservation.ahead if reservation is not None and reservation.runner is self else 0
 
     def _start(self, queued: _Queued) -> None:
-        task = asyncio.create_task(self._guard(queued.work, queued.reply), context=queued.context)
+        task = asyncio.create_task(
+            self._guard(queued.work, queued.reply, queued.command), context=queued.context
+        )
         self._tasks.add(task)
         self._owners[task] = queued.owner
         if queued.key is not None:
             self._keys[task] = queued.key
         task.add_done_callback(self._done)
 
-    async def _guard(self, work: Coroutine[Any, Any, Any], reply: Reply | None) -> None:
+    async def _guard(
+        self, work: Coroutine[Any, Any, Any], reply: Reply | None, command: metrics.CommandRecord | None
+    ) -> None:
+        outcome = "cancelled"
         try:
             await work
+            outcome = "ok"
         except asyncio.CancelledError:
             if reply is not None:
                 await _quietly(reply, SHUTTING_DOWN)
             raise
         except Exception as exc:
+            outcome = outcome_of(exc)
             sentence = describe(exc, log)
             if reply is not None:
                 await _quietly(reply, sentence)
+        finally:
+            metrics.work_ended(command, outcome)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
@@ -219,6 +232,7 @@ class TaskRunner:
         while self._line:  # never started: its person is told, nothing was sent
             queued = self._line.popleft()
             queued.work.close()
+            metrics.work_ended(queued.command, "cancelled")
             self._release(queued.owner, queued.key)
             if queued.reply is not None:
                 self._fire_and_forget(queued.reply, SHUTTING_DOWN)

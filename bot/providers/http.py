@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from bot import metrics
 from bot.providers.coalesce import InFlight
 from bot.providers.errors import RateLimited, Unavailable
 from bot.providers.limiter import RateLimiter
@@ -123,18 +124,25 @@ class ProviderHttp:
         started = time.monotonic()
         for attempt in range(1, self.policy.tries + 1):
             last = attempt == self.policy.tries or self._out_of_time(started)
-            # the penalty and the person's share are checked here
-            ticket = await self.limiter.acquire(account, group, person=person)
+            try:  # the penalty and the person's share are checked here
+                ticket = await self.limiter.acquire(account, group, person=person)
+            except RateLimited:
+                metrics.RATE_LIMITED.labels(self.provider).inc()
+                raise
             try:
                 response = await self.client.send(request)
             except _NOT_SENT as exc:
+                metrics.PROVIDER_REQUESTS.labels(self.provider, group, "error").inc()
                 error: Exception = self._unavailable(exc, sent=False)
             except _MAYBE_SENT as exc:
+                metrics.PROVIDER_REQUESTS.labels(self.provider, group, "error").inc()
                 error = self._unavailable(exc, sent=True)
                 if kind not in _RESEND_AFTER_SENT:
                     raise error from None
             else:
+                metrics.PROVIDER_REQUESTS.labels(self.provider, group, str(response.status_code)).inc()
                 if response.status_code == 429:
+                    metrics.RATE_LIMITED.labels(self.provider).inc()
                     # Read by its Retry-After alone: the 429's own `X-Rate-Limit-Remaining: 0`
                     # describes the penalty, not a window full of sends (believing it held
                     # the group a whole window after a `Retry-After: 2`).

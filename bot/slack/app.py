@@ -11,8 +11,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot import metrics
 from bot.context import command_var, new_request_id, request_id_var, slack_user_var
-from bot.errors import describe
+from bot.errors import describe, outcome_of
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message
@@ -46,20 +47,28 @@ class SwitchboardApp(AsyncApp):
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
         started = time.perf_counter()
         tasks = self.runtime.tasks
-        if "command" in req.body:
+        command = metrics.command_started(str(req.body["command"])) if "command" in req.body else None
+        if command is not None:
             refused = self._admit(req.body)
             if refused is not None:
+                metrics.command_acked(command, "refused")
+                metrics.ACK_SECONDS.observe(time.perf_counter() - started)
                 return _ack_only(refused)
         elif not self._admit_interaction(req.body):
             return BoltResponse(status=200, body="")  # acknowledged, nothing done
         try:
             response = await super().async_dispatch(req)
+            if response.status >= 500 and command is not None:
+                command.worst("error")
             ahead = tasks.waiting_ahead()
             if ahead and "command" in req.body and response.status == 200 and not response.body:
                 return _ack_only(WAITING.format(ahead=ahead))  # nobody waits silently
             return response
         finally:
             tasks.offer_room()
+            metrics.ACK_SECONDS.observe(time.perf_counter() - started)
+            if command is not None:
+                metrics.command_acked(command)
             elapsed = round((time.perf_counter() - started) * 1000, 1)
             log.info("%s handled in %.1f ms", command_var.get(), elapsed, extra={"duration_ms": elapsed})
 
@@ -147,6 +156,7 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any], respond: Any) -> None:
+        metrics.command_failed(outcome_of(error))
         sentence = describe(error, logging.getLogger("bot.errors"))
         if body.get("response_url"):
             await respond(text=sentence, response_type="ephemeral", replace_original=False)

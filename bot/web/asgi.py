@@ -1,7 +1,8 @@
-"""The HTTP front: /slack/events (signed), /healthz, /readyz, and the process lifespan."""
+"""The HTTP front: /slack/events (signed), /healthz, /readyz, /metrics, and the process lifespan."""
 
 from __future__ import annotations
 
+import hmac
 import logging
 from urllib.parse import parse_qs
 
@@ -12,6 +13,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import metrics
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.web import oauth_callback, ringcentral_webhook, signing
@@ -93,12 +95,26 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
         log.info("the client went away mid-request: %s %s", request.method, request.url.path)
         return Response(status_code=400)
 
+    metrics_token = runtime.settings.switchboard_metrics_token
+
+    async def metrics_page(request: Request) -> Response:
+        if metrics_token is not None and metrics_token.get_secret_value():
+            given = request.headers.get("authorization", "").encode()
+            wanted = f"Bearer {metrics_token.get_secret_value()}".encode()
+            if not hmac.compare_digest(given, wanted):
+                return JSONResponse(
+                    {"error": "unauthorized"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+                )
+        body = metrics.exposition(queue_depth=runtime.tasks.waiting)
+        return Response(body, headers={"Content-Type": metrics.CONTENT_TYPE})
+
     app = SwitchboardHttp(
         exception_handlers={ClientDisconnect: went_away},
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_page, methods=["GET"]),
             *oauth_callback.routes(runtime),
             ringcentral_webhook.route(runtime),
         ],

@@ -1,4 +1,5 @@
-"""/readyz: the database and each configured provider, checked at most every 30 s.
+"""/readyz: the database (reachable, migrations current), Slack (`auth.test`) and each
+configured provider, checked at most every 30 s.
 
 A rate-limit penalty is not an outage (docs/contract.md "Rate limits"): a probe that finds its
 group penalized reports the provider as degraded, and /readyz stays 200.
@@ -10,10 +11,13 @@ import asyncio
 import logging
 import time
 
+from slack_sdk.errors import SlackApiError
+
 from bot.errors import PROVIDER_NAMES
 from bot.providers.errors import RateLimited
 from bot.providers.limiter import Priority, priority
 from bot.runtime import Runtime
+from bot.store.migrate import behind
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +52,17 @@ class Readiness:
         failing: dict[str, str] = {}
         try:
             await asyncio.wait_for(self._runtime.database.ping(), PROBE_TIMEOUT_SECONDS)
+            if problem := await asyncio.wait_for(behind(self._runtime.database), PROBE_TIMEOUT_SECONDS):
+                failing["database"] = problem
         except Exception as exc:
             failing["database"] = type(exc).__name__
+        try:
+            await asyncio.wait_for(self._runtime.slack.auth_test(), PROBE_TIMEOUT_SECONDS)
+        except SlackApiError as exc:
+            failing["slack"] = f"Slack: auth.test said {exc.response.get('error', 'error')}"
+        except Exception as exc:
+            log.warning("readiness: slack auth.test failed: %s", type(exc).__name__)
+            failing["slack"] = f"Slack: auth.test failed ({type(exc).__name__})"
         for probe in self._runtime.providers.probes:
             try:
                 await asyncio.wait_for(probe.probe(), PROBE_TIMEOUT_SECONDS)

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import metrics
 from bot.runtime import Runtime
 from bot.services.push import WEBHOOK_PATH
 from bot.web.bodies import load_json, read_capped
@@ -52,4 +53,15 @@ def route(runtime: Runtime) -> Route:
             runtime.tasks.spawn(runtime.cards.notified(note))
         return Response(status_code=200)
 
-    return Route(WEBHOOK_PATH, webhook, methods=["POST"])
+    async def counted(request: Request) -> Response:
+        response = await webhook(request)
+        metrics.WEBHOOK_NOTIFICATIONS.labels(_outcome(request, response.status_code)).inc()
+        return response
+
+    return Route(WEBHOOK_PATH, counted, methods=["POST"])
+
+
+def _outcome(request: Request, status: int) -> str:
+    if request.headers.get("validation-token") is not None:
+        return "validation"
+    return {200: "accepted", 401: "refused"}.get(status, "malformed")

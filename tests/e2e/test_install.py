@@ -18,31 +18,9 @@ import httpx
 import pytest
 
 from bot.devkit.shell.standin import SlackStandIn
+from tests.checkout import ROOT, checkout_files
 from tests.e2e.test_serve_process import free_port, until_healthy
 from tests.e2e.test_startup import CANARIES
-
-ROOT = Path(__file__).resolve().parents[2]
-SKIP = {".git", ".venv", "build", "dist", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
-
-
-def _checkout_files() -> list[Path]:
-    """What a clone of the working tree holds: tracked and new files, never ignored ones."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=False,
-    )
-    if listed.returncode == 0:
-        names = [Path(name) for name in listed.stdout.decode().split("\0") if name]
-        return [name for name in names if (ROOT / name).is_file()]
-    return [
-        path.relative_to(ROOT)
-        for path in ROOT.rglob("*")
-        if path.is_file()
-        and not set(path.relative_to(ROOT).parts) & SKIP
-        and not any(part.endswith(".egg-info") for part in path.relative_to(ROOT).parts)
-    ]
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -60,7 +38,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The working tree copied into an empty folder: nothing sits beside it."""
     copy = tmp_path_factory.mktemp("fresh") / "switchboard"
-    for name in _checkout_files():
+    for name in checkout_files():
         (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, copy / name)
     return copy
@@ -197,6 +175,9 @@ async def test_the_installed_serve_answers_healthz(installed: Path, tmp_path: Pa
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
             await until_healthy(http, attempts=400)
             assert (await http.get("/readyz")).status_code == 200
+            scraped = await http.get("/metrics")
+            assert scraped.status_code == 200
+            assert "switchboard_commands_total" in scraped.text
     finally:
         process.terminate()
         _, err = process.communicate(timeout=20)

@@ -10,31 +10,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SKIP_DIRS = {
-    ".git",
-    ".venv",
-    ".mypy_cache",
-    ".ruff_cache",
-    ".pytest_cache",
-    ".hypothesis",
-    "__pycache__",
-    "build",
-    "dist",
-}
+from tests.checkout import ROOT, checkout_files
+
 OUTSIDE = re.compile(r'\.\./shared|/work/|parents\[[3-9]\]|\b(CONTRACT|DESIGN|PROVIDERS)(\.md)? "')
 CITED_DOC = re.compile(r"\bdocs/[\w.-]+\.md\b")
+HERE = Path(__file__).resolve()
 
 
 def _files() -> list[Path]:
-    found = []
-    for path in ROOT.rglob("*"):
-        parts = set(path.relative_to(ROOT).parts)
-        if path == Path(__file__).resolve():
-            continue  # this file spells the patterns it looks for
-        if path.is_file() and not parts & SKIP_DIRS and not any(p.endswith(".egg-info") for p in parts):
-            found.append(path)
-    return found
+    # this file spells the patterns it looks for
+    return [ROOT / name for name in checkout_files() if ROOT / name != HERE]
 
 
 def _text(path: Path) -> str | None:
