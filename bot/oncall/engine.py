@@ -248,9 +248,7 @@ class HandoffEngine:
         )
         if " " in backup:
             member, number = backup.split(" ", 1)
-            text += (
-                f", then after {rotation.ring_seconds} s to {mention(member)} {code(number)} (backup)"
-            )
+            text += f", then after {rotation.ring_seconds} s to {mention(member)} {code(shown(number, self._forwarding.region))} (backup)"
         text += "."
         if rotation.current_member:
             text += f" Handed over from {mention(rotation.current_member)}."

@@ -18,7 +18,7 @@ WHAT = {
     "toggle.off": "turned off the forwarding set with Switchboard",
     "transfer": "moved your live call to {to}",
     "transfer.for": "moved your live call with {caller} to {to}",
-    "link.admin": "linked you to the line {line}",
+    "link.admin": "linked the line {line}",
     "unlink": "unlinked your phone line(s) from Switchboard",
 }
 

@@ -29,6 +29,15 @@ def _forwarding(value: Any, when: Callable[[str], str], region: str) -> str:
     return what + (f" until {when(str(until))}" if until else "")
 
 
+def _escalation(value: dict[str, Any]) -> str:
+    """Whom the hotline rings after the on-call person: the next member, one member, or none."""
+    to = str(value.get("escalate_to") or "")
+    if not to:
+        return "turned off ringing a backup"
+    who = "the next member" if to == "next" else _who(to)
+    return f"set the hotline to ring {who} after {escape(str(value.get('ring_seconds', '?')))} s"
+
+
 def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -> str:
     """The change in words, before → after where there is one."""
     before, after = entry.before, entry.after

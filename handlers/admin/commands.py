@@ -57,7 +57,12 @@ class SwitchboardCommand:
         connected = await self.runtime.sign_in.connected(actor.slack_user_id)
         offered = self.runtime.sign_in.offered(lines)
         text, blocks = views.whoami(
-            actor.slack_user_id, lines, actor.is_admin, connected=connected, offered=offered
+            actor.slack_user_id,
+            lines,
+            actor.is_admin,
+            region=self.runtime.settings.switchboard_default_region,
+            connected=connected,
+            offered=offered,
         )
         await respond(**message(text, blocks))
 
@@ -88,9 +93,11 @@ class SwitchboardCommand:
         if user is None or len(rest) != 1 + replace:
             raise UserError(USAGE_LINK)
         done = await self.runtime.identity.link(actor, slack_user_id=user, spec=rest[0], replace=replace)
-        await respond(**message(views.linked(user, done.link, displaced=done.displaced)))
+        region = self.runtime.settings.switchboard_default_region
+        await respond(**message(views.linked(user, done.link, region=region, displaced=done.displaced)))
         if done.displaced:
-            await self.runtime.notify(done.displaced, views.line_taken(actor.slack_user_id, done.link))
+            taken = views.line_taken(actor.slack_user_id, done.link, region)
+            await self.runtime.notify(done.displaced, taken)
 
     async def _unlink(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()

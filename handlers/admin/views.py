@@ -38,6 +38,7 @@ def whoami(
     lines: list[LinkRecord],
     is_admin: bool,
     *,
+    region: str,
     connected: bool = False,
     offered: bool = False,
 ) -> tuple[str, list[Block]]:
@@ -53,22 +54,22 @@ def whoami(
             f"your Slack email, so {ASK_ADMIN}.{role}"
         )
         return text, [section(text)]
-    body = "\n".join(f"• {describe_line(link)}" for link in lines)
+    body = "\n".join(f"• {describe_line(link, region)}" for link in lines)
     text = f"You are {mention(user_id)}.{role}\n{body}"
     return text, [section(text)]
 
 
-def linked(user_id: str, link: LinkRecord, *, displaced: str | None = None) -> str:
+def linked(user_id: str, link: LinkRecord, *, region: str, displaced: str | None = None) -> str:
     moved = f" {mention(displaced)} no longer holds it and has been told." if displaced else ""
     return (
         f"Linked {mention(user_id)} to "
-        f"{describe_line(link).replace('linked by an admin', 'admin link')}.{moved}"
+        f"{describe_line(link, region).replace('linked by an admin', 'admin link')}.{moved}"
     )
 
 
-def line_taken(admin: str, link: LinkRecord) -> str:
+def line_taken(admin: str, link: LinkRecord, region: str) -> str:
     return (
-        f"{mention(admin)} moved {describe_line(link).split(' (')[0]} to {mention(link.slack_user_id)}; "
+        f"{mention(admin)} moved {describe_line(link, region).split(' (')[0]} to {mention(link.slack_user_id)}; "
         "Switchboard no longer acts on it for you. Ask a Switchboard admin if that's a mistake."
     )
 

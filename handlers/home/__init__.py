@@ -78,7 +78,8 @@ async def _show_link(runtime: Runtime, actor: Actor, view_id: str) -> None:
 async def _line(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Block]:
     lines = await runtime.identity.lines_of(user_id)
     if lines:
-        linked = "\n".join(f"• {describe_line(link)}" for link in lines)
+        region = runtime.settings.switchboard_default_region
+        linked = "\n".join(f"• {describe_line(link, region)}" for link in lines)
     else:
         linked = "You aren't linked to a phone line yet; ask a Switchboard admin to link you."
     return [header("Switchboard"), section(f"*Your line*\n{linked}")]

@@ -139,3 +139,9 @@ async def test_numbers_and_audit_rows_read_the_same_everywhere() -> None:
     assert "call.voicemail" not in audit
     assert "`+1" not in out  # no number written as stored
     assert "<@" not in out
+
+
+async def test_a_demo_of_many_commands_in_a_row_is_not_rationed() -> None:
+    out = await demo("/forward list\n" * 20)
+    assert out.count("*Mobile* · `(415) 555-0123`") == 20
+    assert "your share" not in out

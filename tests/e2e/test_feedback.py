@@ -98,7 +98,7 @@ async def test_an_admins_change_on_my_line_is_told_to_me(bot: Harness) -> None:
     off = await bot.command("admin", "/forward", f"off <@{user_id('bob')}>")
     assert any(f"{admin} turned off the forwarding" in t for t in _dms_to(off, "bob"))
     linked = await bot.command("admin", "/switchboard", f"link <@{user_id('carol')}> 104")
-    assert any(f"{admin} linked you to the line `104`" in t for t in _dms_to(linked, "carol"))
+    assert any(f"{admin} linked the line `104` for you" in t for t in _dms_to(linked, "carol"))
     unlinked = await bot.command("admin", "/switchboard", f"unlink <@{user_id('carol')}>")
     assert any(f"{admin} unlinked your phone line" in t for t in _dms_to(unlinked, "carol"))
     mine = await bot.command("bob", "/forward", "add +1 415 555 0178 Other")

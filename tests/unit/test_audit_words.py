@@ -58,3 +58,17 @@ def test_numbers_and_people_are_written_as_everywhere_else() -> None:
     assert moved == "moved a call with `(408) 555-0111` to <@UBOB0000001>"  # Slack names them
     added = change(entry("forwarding.add", after={"phone": "+33142685300", "label": "Paris"}), str)
     assert added == "added `+33 1 42 68 53 00` (Paris)"
+
+
+def test_an_escalation_reads_as_whom_the_hotline_rings() -> None:
+    assert change(
+        entry("rotation.escalate", after={"escalate_to": "next", "ring_seconds": 20}), str
+    ) == ("set the hotline to ring the next member after 20 s")
+    backup = change(
+        entry("rotation.escalate", after={"escalate_to": "UBOB0000001", "ring_seconds": 30}), str
+    )
+    assert backup == "set the hotline to ring <@UBOB0000001> after 30 s"
+    assert (
+        change(entry("rotation.escalate", after={"escalate_to": ""}), str)
+        == "turned off ringing a backup"
+    )

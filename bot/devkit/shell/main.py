@@ -46,6 +46,12 @@ async def shell(
     as asked (the emulator still starts anew).
     """
     fresh = settings.uses_emulator and "database_url" not in settings.model_fields_set
+    # An emulator that enforces no rate limit has no minute to share out: one person trying
+    # every command in a row is what a demo is (SWITCHBOARD_PERSON_SHARE, or the emulator's
+    # limits, still apply when asked for).
+    unlimited = settings.uses_emulator and not settings.switchboard_emulator_rate_limits
+    if unlimited and "switchboard_person_share" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"switchboard_person_share": 1.0})
     with tempfile.TemporaryDirectory(prefix="switchboard-shell-") as folder:
         if fresh:
             database = f"sqlite:///{Path(folder) / 'shell.db'}"

@@ -76,7 +76,8 @@ class Renderer:
             optional = " (optional)" if block.get("optional") else ""
             screen.lines.append(f"[input] {label}{optional}")
             element = block.get("element", {})
-            initial = element.get("initial_value") or (element.get("initial_option") or {}).get("value")
+            option = (element.get("initial_option") or {}).get("text", {}).get("text")
+            initial = element.get("initial_value") or option  # as Slack shows it: the text
             if element.get("initial_users"):
                 initial = " ".join("@" + self._name_of(u) for u in element["initial_users"])
             elif element.get("initial_conversation"):
