@@ -35,6 +35,9 @@ class RotationRecord:
     escalate_to: str = ""  # "": ring the on-call person alone; "next"; or a member's Slack id
     ring_seconds: int = 20
     current_backup: str = ""  # "<member> <number>" the hotline rings second, as last applied
+    group_handle: str = ""  # the Slack user group holding who is on call ("" none)
+    group_id: str = ""
+    group_member: str = ""  # whom Switchboard last put in it
 
     @property
     def backup_member(self) -> str:
@@ -83,6 +86,9 @@ def _record(row: RotationRow, members: list[str]) -> RotationRecord:
         escalate_to=row.escalate_to or "",
         ring_seconds=row.ring_seconds or 20,
         current_backup=row.current_backup or "",
+        group_handle=row.group_handle or "",
+        group_id=row.group_id or "",
+        group_member=row.group_member or "",
     )
 
 
@@ -239,6 +245,27 @@ async def set_escalation(
             current_backup=CHANGED,  # the next reconcile writes it, quietly (no drift notice)
         )
     )
+
+
+async def set_group(session: AsyncSession, *, rotation_id: int, handle: str, group_id: str) -> None:
+    """Keep (or, with "", stop keeping) a user group; its members are set at the next follow."""
+    await session.execute(
+        update(RotationRow)
+        .where(RotationRow.id == rotation_id)
+        .values(group_handle=handle, group_id=group_id, group_member="")
+    )
+
+
+async def claim_group(database: Database, *, rotation_id: int, was: str, now_member: str) -> bool:
+    """Compare-and-set of whom the group holds: True for the one instance that moves it."""
+    async with database.session() as session:
+        result = await session.execute(
+            update(RotationRow)
+            .where(RotationRow.id == rotation_id, RotationRow.group_member == was)
+            .where(RotationRow.group_id != "")
+            .values(group_member=now_member)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def check_soon(session: AsyncSession, *, member: str) -> None:

@@ -16,7 +16,7 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message, metadata
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
-from handlers.oncall import cover, escalate, home_section, views
+from handlers.oncall import cover, escalate, group, home_section, views
 from handlers.shared import actor_of, in_background
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
@@ -31,6 +31,7 @@ VERBS = (
     "create",
     "delete",
     "escalate",
+    "group",
     "help",
 )
 ADMINS_ONLY = (
@@ -68,6 +69,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             "number": _number,
             "delete": _delete,
             "escalate": escalate.escalate,
+            "group": group.group,
         }
         work = verbs.get(verb, _who)
         rest = words[1:] if verb in verbs else words

@@ -30,6 +30,8 @@ USAGE = "\n".join(
         "• `/oncall delete <rotation>`: delete it; its hotline goes back as it was (admins)",
         "• `/oncall escalate <rotation> to next|@user|off [after 20s]`: when the on-call person "
         "doesn't answer, ring a backup (admins)",
+        "• `/oncall group <rotation> [@handle|off]`: a Slack user group that is always who is on call "
+        "(admins)",
     ]
 )
 

@@ -1,5 +1,6 @@
-"""On-call escalation (issue 28): whom a rotation's hotline rings when the on-call person
-does not answer, and for how long each rings.
+"""On-call that never misses a call (issue 28): whom a rotation's hotline rings when the
+on-call person does not answer and for how long; the Slack user group kept equal to who is
+on call.
 
 Revision ID: 0007
 Revises: 0006
@@ -19,10 +20,14 @@ def upgrade() -> None:
         batch.add_column(sa.Column("escalate_to", sa.String(32), nullable=False, server_default=""))
         batch.add_column(sa.Column("ring_seconds", sa.Integer(), nullable=False, server_default="20"))
         batch.add_column(sa.Column("current_backup", sa.String(64), nullable=False, server_default=""))
+        batch.add_column(sa.Column("group_handle", sa.String(80), nullable=False, server_default=""))
+        batch.add_column(sa.Column("group_id", sa.String(32), nullable=False, server_default=""))
+        batch.add_column(sa.Column("group_member", sa.String(32), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("rotations") as batch:
-        batch.drop_column("current_backup")
+        for column in ("group_member", "group_id", "group_handle", "current_backup"):
+            batch.drop_column(column)
         batch.drop_column("ring_seconds")
         batch.drop_column("escalate_to")
