@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from bot.destinations import DestinationPolicy
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.errors import UserError
+from bot.oncall.calendar import CalendarFeeds
 from bot.oncall.hotlines import HotlineCheck
 from bot.oncall.validation import RotationSpec, validated
 from bot.services import audit
@@ -16,6 +17,7 @@ from bot.services.actor import Actor
 from bot.services.identity import Identity
 from bot.services.toggles import ToggleService
 from bot.store import Database
+from bot.store import calendars as calendar_store
 from bot.store import rotations as store
 from bot.store.rotations import RotationRecord
 
@@ -46,6 +48,9 @@ class RotationService:
         self._destinations = destinations
         self._toggles = toggles
         self._hotlines = HotlineCheck(database, identity.directory, destinations.region, virtual_numbers)
+        self.calendars = CalendarFeeds(
+            database=database, identity=identity, schedule=self.schedule, clock=clock
+        )
 
     async def save(self, actor: Actor, spec: RotationSpec) -> RotationRecord:
         """Create or edit a rotation (admins alone: CONTRACT "Trust").
@@ -91,6 +96,7 @@ class RotationService:
         now = self._clock()
         async with self._database.session() as session:
             await store.remove(session, rotation_id=rotation.id)
+            await calendar_store.forget_rotation(session, rotation_id=rotation.id)
             await audit.record(
                 session,
                 actor=actor.slack_user_id,

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from bot.runtime import Runtime
 from bot.slack.app import build_app
-from bot.web import oauth_callback, ringcentral_webhook, signing
+from bot.web import calendar_feed, oauth_callback, ringcentral_webhook, signing
 from bot.web.payload_guard import is_well_formed, raw_for_bolt
 from bot.web.readiness import Readiness
 
@@ -86,6 +86,7 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
             Route("/readyz", readyz, methods=["GET"]),
             oauth_callback.route(runtime),
             ringcentral_webhook.route(runtime),
+            calendar_feed.route(runtime),
         ],
     )
     app.runtime = runtime

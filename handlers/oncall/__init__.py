@@ -16,7 +16,7 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message, metadata
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
-from handlers.oncall import cover, escalate, group, home_section, views
+from handlers.oncall import calendar, cover, escalate, group, home_section, views
 from handlers.shared import actor_of, in_background
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
@@ -32,6 +32,7 @@ VERBS = (
     "delete",
     "escalate",
     "group",
+    "calendar",
     "help",
 )
 ADMINS_ONLY = (
@@ -70,6 +71,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             "delete": _delete,
             "escalate": escalate.escalate,
             "group": group.group,
+            "calendar": calendar.calendar,
         }
         work = verbs.get(verb, _who)
         rest = words[1:] if verb in verbs else words

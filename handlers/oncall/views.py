@@ -32,6 +32,8 @@ USAGE = "\n".join(
         "doesn't answer, ring a backup (admins)",
         "• `/oncall group <rotation> [@handle|off]`: a Slack user group that is always who is on call "
         "(admins)",
+        "• `/oncall calendar [rotation]` / `/oncall calendar reset [rotation]`: a private calendar feed "
+        "of your shifts (or a rotation's), or a new address for it",
     ]
 )
 

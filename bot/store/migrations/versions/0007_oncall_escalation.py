@@ -1,6 +1,6 @@
 """On-call that never misses a call (issue 28): whom a rotation's hotline rings when the
 on-call person does not answer and for how long; the Slack user group kept equal to who is
-on call.
+on call; private calendar feeds (their secrets kept only as hashes).
 
 Revision ID: 0007
 Revises: 0006
@@ -9,6 +9,8 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
+from bot.store.types import UtcDateTime
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -16,6 +18,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "calendar_feeds",
+        sa.Column("secret_hash", sa.String(64), primary_key=True),
+        sa.Column("slack_user_id", sa.String(32), nullable=False),
+        sa.Column("rotation_id", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+    )
+    op.create_index("ix_calendar_feeds_slack_user_id", "calendar_feeds", ["slack_user_id"])
     with op.batch_alter_table("rotations") as batch:
         batch.add_column(sa.Column("escalate_to", sa.String(32), nullable=False, server_default=""))
         batch.add_column(sa.Column("ring_seconds", sa.Integer(), nullable=False, server_default="20"))
@@ -26,6 +36,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("calendar_feeds")
     with op.batch_alter_table("rotations") as batch:
         for column in ("group_member", "group_id", "group_handle", "current_backup"):
             batch.drop_column(column)
