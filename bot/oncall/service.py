@@ -10,6 +10,7 @@ from bot.destinations import DestinationPolicy
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.errors import UserError
 from bot.oncall.calendar import CalendarFeeds
+from bot.oncall.covers import CoverRequests
 from bot.oncall.hotlines import HotlineCheck
 from bot.oncall.validation import RotationSpec, validated
 from bot.services import audit
@@ -48,6 +49,7 @@ class RotationService:
         self._destinations = destinations
         self._toggles = toggles
         self._hotlines = HotlineCheck(database, identity.directory, destinations.region, virtual_numbers)
+        self.covers = CoverRequests(database=database, schedule=self.schedule, clock=clock)
         self.calendars = CalendarFeeds(
             database=database, identity=identity, schedule=self.schedule, clock=clock
         )

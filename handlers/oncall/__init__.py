@@ -16,7 +16,7 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message, metadata
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
-from handlers.oncall import calendar, cover, escalate, group, home_section, views
+from handlers.oncall import asks, calendar, cover, escalate, group, home_section, views
 from handlers.shared import actor_of, in_background
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
@@ -33,6 +33,7 @@ VERBS = (
     "escalate",
     "group",
     "calendar",
+    "cover",
     "help",
 )
 ADMINS_ONLY = (
@@ -43,6 +44,7 @@ ADMINS_ONLY = (
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
     home_page(runtime).add(home_section.ORDER, home_section.shifts_section)
+    asks.register(app, runtime)
 
     @app.command("/oncall")
     async def oncall(
@@ -72,6 +74,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             "escalate": escalate.escalate,
             "group": group.group,
             "calendar": calendar.calendar,
+            "cover": asks.ask,
         }
         work = verbs.get(verb, _who)
         rest = words[1:] if verb in verbs else words

@@ -34,6 +34,8 @@ USAGE = "\n".join(
         "(admins)",
         "• `/oncall calendar [rotation]` / `/oncall calendar reset [rotation]`: a private calendar feed "
         "of your shifts (or a rotation's), or a new address for it",
+        "• `/oncall cover [rotation] [for 2h | until 18:00 | <from> to <to>]` / `/oncall cover cancel`: "
+        'ask the channel for cover; the first member to press "Take it" gets the override',
     ]
 )
 

@@ -1,6 +1,6 @@
 """On-call that never misses a call (issue 28): whom a rotation's hotline rings when the
 on-call person does not answer and for how long; the Slack user group kept equal to who is
-on call; private calendar feeds (their secrets kept only as hashes).
+on call; private calendar feeds (their secrets kept only as hashes); cover requests.
 
 Revision ID: 0007
 Revises: 0006
@@ -26,6 +26,20 @@ def upgrade() -> None:
         sa.Column("created_at", UtcDateTime(), nullable=False),
     )
     op.create_index("ix_calendar_feeds_slack_user_id", "calendar_feeds", ["slack_user_id"])
+    op.create_table(
+        "cover_requests",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("rotation_id", sa.Integer(), nullable=False),
+        sa.Column("asker", sa.String(32), nullable=False),
+        sa.Column("starts_at", UtcDateTime(), nullable=False),
+        sa.Column("ends_at", UtcDateTime(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False, server_default="open"),
+        sa.Column("taken_by", sa.String(32), nullable=False, server_default=""),
+        sa.Column("channel", sa.String(32), nullable=False, server_default=""),
+        sa.Column("ts", sa.String(32), nullable=False, server_default=""),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+    )
+    op.create_index("ix_cover_requests_rotation_id", "cover_requests", ["rotation_id"])
     with op.batch_alter_table("rotations") as batch:
         batch.add_column(sa.Column("escalate_to", sa.String(32), nullable=False, server_default=""))
         batch.add_column(sa.Column("ring_seconds", sa.Integer(), nullable=False, server_default="20"))
@@ -36,6 +50,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("cover_requests")
     op.drop_table("calendar_feeds")
     with op.batch_alter_table("rotations") as batch:
         for column in ("group_member", "group_id", "group_handle", "current_backup"):
