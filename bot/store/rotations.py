@@ -10,7 +10,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lines import LineRef, rotation_owner
-from bot.domain.schedule import Override, Rotation
+from bot.domain.schedule import Override, Rotation, timeline
+from bot.store import time_off as time_off_store
 from bot.store.db import Database
 from bot.store.links import LinkRecord
 from bot.store.models import HandoffRow, OncallNumber, OverrideRow, RotationMember, RotationRow
@@ -150,12 +151,37 @@ async def hotline_owner(session: AsyncSession, *, line: str) -> str | None:
 
 
 async def overrides(session: AsyncSession, *, rotation_id: int, since: datetime) -> list[Override]:
+    """The rotation's overrides ending after `since`, oldest first (the newest covering one
+    wins), preceded by the covers time off makes (so any override someone takes wins)."""
     rows = await session.scalars(
         select(OverrideRow)
         .where(OverrideRow.rotation_id == rotation_id, OverrideRow.ends_at > since)
         .order_by(OverrideRow.id)
     )
-    return [Override(r.member, r.starts_at, r.ends_at) for r in rows]
+    taken = [Override(r.member, r.starts_at, r.ends_at) for r in rows]
+    return [*await _time_off_covers(session, rotation_id, since), *taken]
+
+
+async def _time_off_covers(session: AsyncSession, rotation_id: int, since: datetime) -> list[Override]:
+    """Each scheduled shift of someone away, for the time they are away: the next member in
+    order who isn't away then (nobody, when everyone is)."""
+    row = await session.get(RotationRow, rotation_id)
+    if row is None:
+        return []
+    schedule = _record(row, await _members(session, rotation_id)).schedule
+    away = await time_off_store.of(session, members=schedule.members, since=since)
+    covers: list[Override] = []
+    for gone in away:
+        for shift in timeline(schedule, max(gone.start, since), gone.end, []):
+            if shift.member != gone.member:
+                continue
+            busy = {a.member for a in away if a.start <= shift.start < a.end}
+            at = schedule.members.index(gone.member)
+            ring = schedule.members[at + 1 :] + schedule.members[:at]
+            cover = next((m for m in ring if m not in busy), None)
+            if cover is not None:
+                covers.append(Override(cover, shift.start, shift.end))
+    return covers
 
 
 async def add_override(

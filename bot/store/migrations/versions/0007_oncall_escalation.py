@@ -1,6 +1,6 @@
 """On-call that never misses a call (issue 28): whom a rotation's hotline rings when the
 on-call person does not answer and for how long; the Slack user group kept equal to who is
-on call; private calendar feeds (their secrets kept only as hashes); cover requests.
+on call; private calendar feeds (their secrets kept only as hashes); cover requests; time off.
 
 Revision ID: 0007
 Revises: 0006
@@ -40,6 +40,15 @@ def upgrade() -> None:
         sa.Column("created_at", UtcDateTime(), nullable=False),
     )
     op.create_index("ix_cover_requests_rotation_id", "cover_requests", ["rotation_id"])
+    op.create_table(
+        "time_off",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("slack_user_id", sa.String(32), nullable=False),
+        sa.Column("starts_at", UtcDateTime(), nullable=False),
+        sa.Column("ends_at", UtcDateTime(), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+    )
+    op.create_index("ix_time_off_slack_user_id", "time_off", ["slack_user_id"])
     with op.batch_alter_table("rotations") as batch:
         batch.add_column(sa.Column("escalate_to", sa.String(32), nullable=False, server_default=""))
         batch.add_column(sa.Column("ring_seconds", sa.Integer(), nullable=False, server_default="20"))
@@ -50,6 +59,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("time_off")
     op.drop_table("cover_requests")
     op.drop_table("calendar_feeds")
     with op.batch_alter_table("rotations") as batch:
