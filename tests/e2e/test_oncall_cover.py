@@ -145,3 +145,37 @@ async def test_two_presses_at_once_on_two_instances_make_one_override(
     finally:
         await second.close()
         await first.close()
+
+
+async def test_the_app_home_shows_escalation_group_shifts_and_open_requests(bot: Harness) -> None:
+    await three(bot)
+    await bot.command("erin", "/oncall", "number +1 312 555 0177")
+    await bot.command("admin", "/oncall", "escalate support to next after 30s")
+    await bot.command("admin", "/oncall", "group support")
+    asked = await bot.command("alice", "/oncall", "cover tomorrow 10:00 to 12:00")
+    home = await bot.signed(payloads.app_home_opened(user_id("bob")), content_type="application/json")
+    view = next(c.args["view"] for c in home.calls if c.method == "views.publish")
+    text = str(view["blocks"])
+    assert "Your upcoming on-call shifts" in text
+    assert "the hotline rings then the next person after 30 s" in text
+    assert "group `@support-oncall`" in text
+    assert f"<@{user_id('alice')}> asks for cover on *support*" in text
+    button = next(
+        b["accessory"]
+        for b in view["blocks"]
+        if b.get("accessory", {}).get("action_id") == "oncall_cover_take"
+    )
+    body = payloads.block_action(
+        user_id=user_id("bob"),
+        user_name="bob",
+        action=button,
+        response_url=bot.slack.response_url(),
+        view=view,
+    )
+    taken = await bot.signed(body)
+    assert any(c.method == "chat.update" and "covers" in c.args["text"] for c in taken.calls)
+    assert request_message(asked.calls).args["channel"] == "C0ONCALL"
+    assert await overrides(bot) == 1
+    mine = await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
+    alices = str(next(c.args["view"] for c in mine.calls if c.method == "views.publish")["blocks"])
+    assert "asks for cover" not in alices  # her own request isn't offered to her
