@@ -86,6 +86,11 @@ class CoverRequests:
             "`/oncall cover for 2h` or `/oncall cover 2026-12-24 to 2026-12-26`."
         )
 
+    async def withdraw(self, cover_id: int) -> None:
+        """A request that never reached its channel is closed."""
+        async with self._database.session() as session:
+            await store.close(session, cover_id=cover_id, status=store.CANCELLED)
+
     async def placed(self, cover_id: int, channel: str, ts: str) -> None:
         async with self._database.session() as session:
             await store.placed(session, cover_id=cover_id, channel=channel, ts=ts)

@@ -162,6 +162,8 @@ class HandoffEngine:
         self, rotation: RotationRecord, shift: Shift, target: str
     ) -> tuple[Ladder | None, str]:
         """The order to ring, and the backup as recorded ("<member> <number>", "" for none)."""
+        if not self._toggles.can_ring_in_order(hotline_line(rotation)):
+            return None, ""  # a hotline moved to a provider that can't (refused when set)
         backup = await self.backup_of(rotation, shift)
         second = await self.number_of(backup) if backup else None
         if backup is None or second is None or second == target:

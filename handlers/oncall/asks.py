@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError, describe
 from bot.mrkdwn import date_token, escape, mention
@@ -15,6 +16,7 @@ from bot.oncall.covers import Pressed
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import Block, actions, button, context, message, section
+from bot.slack.errors import error_code, why_undeliverable
 from bot.slack.respond import Respond
 from bot.store.covers import Cover
 from bot.store.rotations import RotationRecord
@@ -73,7 +75,12 @@ async def ask(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond)
     rotation = await runtime.rotations.pick(named, actor.slack_user_id)
     cover = await runtime.rotations.covers.ask(actor, rotation, window)
     text, blocks = card(rotation, cover)
-    posted = await runtime.slack.chat_postMessage(channel=rotation.channel, text=text, blocks=blocks)
+    try:
+        posted = await runtime.slack.chat_postMessage(channel=rotation.channel, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        await runtime.rotations.covers.withdraw(cover.id)
+        why = why_undeliverable(error_code(exc))
+        raise UserError(f"Couldn't ask <#{rotation.channel}>: {why}. Nothing was asked.") from None
     await runtime.rotations.covers.placed(cover.id, str(posted.get("channel") or ""), str(posted["ts"]))
     await respond(
         **message(

@@ -179,3 +179,14 @@ async def test_the_app_home_shows_escalation_group_shifts_and_open_requests(bot:
     mine = await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
     alices = str(next(c.args["view"] for c in mine.calls if c.method == "views.publish")["blocks"])
     assert "asks for cover" not in alices  # her own request isn't offered to her
+
+
+async def test_a_request_slack_would_not_post_is_withdrawn_in_one_sentence(bot: Harness) -> None:
+    from bot.devkit.shell.standin import Fault
+
+    await three(bot)
+    bot.slack.fail(Fault("chat.postMessage", "is_archived"))
+    reply = await bot.command("alice", "/oncall", "cover for 2h")
+    assert "Couldn't ask <#C0ONCALL>: the channel is archived. Nothing was asked." in reply.text
+    again = await bot.command("alice", "/oncall", "cover cancel")
+    assert "no open cover request" in again.text
