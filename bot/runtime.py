@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import redact
 from bot.destinations import DestinationPolicy
 from bot.oncall.engine import HandoffEngine
+from bot.oncall.groups import GroupKeeper
 from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
 from bot.providers.registry import Providers, build_providers
@@ -33,6 +34,7 @@ from bot.settings import Provider, Settings
 from bot.slack.notices import Notices
 from bot.slack.profiles import SlackProfiles
 from bot.slack.respond import Responder
+from bot.slack.usergroups import SlackUserGroups
 from bot.slack.workspace import SlackWorkspace
 from bot.store import Database
 from bot.store.migrate import require_current, upgrade
@@ -213,6 +215,7 @@ async def start_runtime(
             notifier=notices,
             clock=utcnow,
             drift_check=timedelta(seconds=settings.switchboard_drift_check_seconds),
+            groups=GroupKeeper(database=database, port=SlackUserGroups(slack), clock=utcnow),
         ),
         sign_in=SignInService(
             database=database,

@@ -20,6 +20,7 @@ from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.domain.times import local_time
 from bot.errors import describe
 from bot.mrkdwn import code, date_token, escape, mention
+from bot.oncall.groups import GroupKeeper
 from bot.oncall.reminders import ShiftReminders
 from bot.phone import shown
 from bot.services.actor import Actor
@@ -58,8 +59,10 @@ class HandoffEngine:
         notifier: Notifier,
         clock: Callable[[], datetime],
         drift_check: timedelta = timedelta(minutes=5),
+        groups: GroupKeeper | None = None,
     ) -> None:
         self._drift_check = drift_check
+        self.groups = groups
         self._reminders = ShiftReminders(
             database=database,
             identity=identity,
@@ -83,6 +86,7 @@ class HandoffEngine:
         for rotation in rotations:
             shift, overrides = await self._shift(rotation, moment)
             await self._reminders.check(rotation, shift, overrides, moment)
+            await self._follow_group(rotation, shift)
             if self._settled(rotation, shift, moment):
                 continue
             checked = (shift.member, moment - self._drift_check)
@@ -97,12 +101,18 @@ class HandoffEngine:
         moment = self._clock()
         async with self._database.session() as session:
             rotation = await store.get(session, rotation_id=rotation_id)
-        if rotation is None or not await store.claim(
-            self._database, rotation_id=rotation.id, now=moment
-        ):
+        if rotation is None:
             return 0
         shift, _ = await self._shift(rotation, moment)
+        await self._follow_group(rotation, shift)  # its own compare-and-set
+        if not await store.claim(self._database, rotation_id=rotation.id, now=moment):
+            return 0
         return await self._reconcile(rotation, shift, moment)
+
+    async def _follow_group(self, rotation: RotationRecord, shift: Shift) -> None:
+        """The rotation's Slack user group holds whoever is on call (whatever the hotline does)."""
+        if self.groups is not None:
+            await self.groups.follow(rotation, shift.member)
 
     def _settled(self, rotation: RotationRecord, shift: Shift, now: datetime) -> bool:
         """Same holder, read back recently and nothing failing: nothing to ask the provider."""
@@ -157,6 +167,8 @@ class HandoffEngine:
         self, rotation: RotationRecord, shift: Shift, target: str
     ) -> tuple[Ladder | None, str]:
         """The order to ring, and the backup as recorded ("<member> <number>", "" for none)."""
+        if not self._toggles.can_ring_in_order(hotline_line(rotation)):
+            return None, ""  # a hotline moved to a provider that can't (refused when set)
         backup = await self.backup_of(rotation, shift)
         second = await self.number_of(backup) if backup else None
         if backup is None or second is None or second == target:

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from bot.destinations import DestinationPolicy
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.errors import UserError
+from bot.oncall.calendar import CalendarFeeds
+from bot.oncall.covers import CoverRequests
 from bot.oncall.hotlines import HotlineCheck
 from bot.oncall.validation import RotationSpec, validated
 from bot.services import audit
@@ -16,10 +18,14 @@ from bot.services.actor import Actor
 from bot.services.identity import Identity
 from bot.services.toggles import ToggleService
 from bot.store import Database
+from bot.store import calendars as calendar_store
 from bot.store import rotations as store
+from bot.store import time_off as time_off_store
 from bot.store.rotations import RotationRecord
+from bot.store.time_off import Away
 
 MIN_RING, MAX_RING, DEFAULT_RING = 10, 60, 20
+MAX_AWAY = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,10 @@ class RotationService:
         self._destinations = destinations
         self._toggles = toggles
         self._hotlines = HotlineCheck(database, identity.directory, destinations.region, virtual_numbers)
+        self.covers = CoverRequests(database=database, schedule=self.schedule, clock=clock)
+        self.calendars = CalendarFeeds(
+            database=database, identity=identity, schedule=self.schedule, clock=clock
+        )
 
     async def save(self, actor: Actor, spec: RotationSpec) -> RotationRecord:
         """Create or edit a rotation (admins alone: docs/contract.md "Trust").
@@ -91,6 +101,7 @@ class RotationService:
         now = self._clock()
         async with self._database.session() as session:
             await store.remove(session, rotation_id=rotation.id)
+            await calendar_store.forget_rotation(session, rotation_id=rotation.id)
             await audit.record(
                 session,
                 actor=actor.slack_user_id,
@@ -261,6 +272,61 @@ class RotationService:
             saved = await store.get(session, rotation_id=rotation.id)
         assert saved is not None
         return saved
+
+    async def away(self, actor: Actor, start: datetime, end: datetime) -> list[RotationRecord]:
+        """Time off: the actor is skipped in every rotation from `start` to `end` (the next
+        member in order covers); returns their rotations."""
+        now = self._clock()
+        start = max(start, now)
+        if end <= start:
+            raise UserError("Pick time off that ends in the future.")
+        if end - start > MAX_AWAY:
+            raise UserError("Time off is 90 days at most at a time.")
+        mine = [r for r in await self.rotations() if actor.slack_user_id in r.schedule.members]
+        if not mine:
+            raise UserError("You aren't in any rotation, so there is nothing to be away from.")
+        async with self._database.session() as session:
+            await time_off_store.add(
+                session, slack_user_id=actor.slack_user_id, start=start, end=end, now=now
+            )
+            await audit.record(
+                session,
+                actor=actor.slack_user_id,
+                subject=actor.slack_user_id,
+                line="-",
+                action="oncall.away",
+                before=None,
+                after={"start": start.isoformat(), "end": end.isoformat()},
+                now=now,
+            )
+        return mine
+
+    async def back(self, actor: Actor) -> list[RotationRecord]:
+        """`/oncall away cancel`: the actor's time off ends now (future time off goes)."""
+        now = self._clock()
+        async with self._database.session() as session:
+            ended = await time_off_store.cancel(session, slack_user_id=actor.slack_user_id, now=now)
+            if ended:
+                await audit.record(
+                    session,
+                    actor=actor.slack_user_id,
+                    subject=actor.slack_user_id,
+                    line="-",
+                    action="oncall.away.cancel",
+                    before={"time_off": ended},
+                    after=None,
+                    now=now,
+                )
+        if not ended:
+            raise UserError("You have no time off now or ahead; nothing changed.")
+        return [r for r in await self.rotations() if actor.slack_user_id in r.schedule.members]
+
+    async def time_off(self, rotation: RotationRecord, days: int = 14) -> list[Away]:
+        """The members' time off from now for `days`."""
+        now = self._clock()
+        async with self._database.session() as session:
+            found = await time_off_store.of(session, members=rotation.schedule.members, since=now)
+        return [a for a in found if a.start < now + timedelta(days=days)]
 
     async def set_number(self, actor: Actor, raw: str) -> str:
         number = self._destinations.number(raw)

@@ -216,6 +216,10 @@ class RotationRow(Base):
     escalate_to: Mapped[str] = mapped_column(String(32), default="", server_default="")
     ring_seconds: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     current_backup: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The Slack user group kept equal to who is on call (0007): its handle, id, and holder.
+    group_handle: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    group_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    group_member: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class RotationMember(Base):

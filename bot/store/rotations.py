@@ -10,7 +10,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.lines import LineRef, rotation_owner
-from bot.domain.schedule import Override, Rotation
+from bot.domain.schedule import Override, Rotation, timeline
+from bot.store import time_off as time_off_store
 from bot.store.db import Database
 from bot.store.links import LinkRecord
 from bot.store.models import HandoffRow, OncallNumber, OverrideRow, RotationMember, RotationRow
@@ -35,6 +36,9 @@ class RotationRecord:
     escalate_to: str = ""  # "": ring the on-call person alone; "next"; or a member's Slack id
     ring_seconds: int = 20
     current_backup: str = ""  # "<member> <number>" the hotline rings second, as last applied
+    group_handle: str = ""  # the Slack user group holding who is on call ("" none)
+    group_id: str = ""
+    group_member: str = ""  # whom Switchboard last put in it
 
     @property
     def backup_member(self) -> str:
@@ -83,6 +87,9 @@ def _record(row: RotationRow, members: list[str]) -> RotationRecord:
         escalate_to=row.escalate_to or "",
         ring_seconds=row.ring_seconds or 20,
         current_backup=row.current_backup or "",
+        group_handle=row.group_handle or "",
+        group_id=row.group_id or "",
+        group_member=row.group_member or "",
     )
 
 
@@ -144,12 +151,37 @@ async def hotline_owner(session: AsyncSession, *, line: str) -> str | None:
 
 
 async def overrides(session: AsyncSession, *, rotation_id: int, since: datetime) -> list[Override]:
+    """The rotation's overrides ending after `since`, oldest first (the newest covering one
+    wins), preceded by the covers time off makes (so any override someone takes wins)."""
     rows = await session.scalars(
         select(OverrideRow)
         .where(OverrideRow.rotation_id == rotation_id, OverrideRow.ends_at > since)
         .order_by(OverrideRow.id)
     )
-    return [Override(r.member, r.starts_at, r.ends_at) for r in rows]
+    taken = [Override(r.member, r.starts_at, r.ends_at) for r in rows]
+    return [*await _time_off_covers(session, rotation_id, since), *taken]
+
+
+async def _time_off_covers(session: AsyncSession, rotation_id: int, since: datetime) -> list[Override]:
+    """Each scheduled shift of someone away, for the time they are away: the next member in
+    order who isn't away then (nobody, when everyone is)."""
+    row = await session.get(RotationRow, rotation_id)
+    if row is None:
+        return []
+    schedule = _record(row, await _members(session, rotation_id)).schedule
+    away = await time_off_store.of(session, members=schedule.members, since=since)
+    covers: list[Override] = []
+    for gone in away:
+        for shift in timeline(schedule, max(gone.start, since), gone.end, []):
+            if shift.member != gone.member:
+                continue
+            busy = {a.member for a in away if a.start <= shift.start < a.end}
+            at = schedule.members.index(gone.member)
+            ring = schedule.members[at + 1 :] + schedule.members[:at]
+            cover = next((m for m in ring if m not in busy), None)
+            if cover is not None:
+                covers.append(Override(cover, shift.start, shift.end))
+    return covers
 
 
 async def add_override(
@@ -239,6 +271,27 @@ async def set_escalation(
             current_backup=CHANGED,  # the next reconcile writes it, quietly (no drift notice)
         )
     )
+
+
+async def set_group(session: AsyncSession, *, rotation_id: int, handle: str, group_id: str) -> None:
+    """Keep (or, with "", stop keeping) a user group; its members are set at the next follow."""
+    await session.execute(
+        update(RotationRow)
+        .where(RotationRow.id == rotation_id)
+        .values(group_handle=handle, group_id=group_id, group_member="")
+    )
+
+
+async def claim_group(database: Database, *, rotation_id: int, was: str, now_member: str) -> bool:
+    """Compare-and-set of whom the group holds: True for the one instance that moves it."""
+    async with database.session() as session:
+        result = await session.execute(
+            update(RotationRow)
+            .where(RotationRow.id == rotation_id, RotationRow.group_member == was)
+            .where(RotationRow.group_id != "")
+            .values(group_member=now_member)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def check_soon(session: AsyncSession, *, member: str) -> None:

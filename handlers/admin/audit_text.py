@@ -91,15 +91,6 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
     return describe() if describe else words.unnamed(entry.action)
 
 
-def _escalation(got: dict[str, Any]) -> str:
-    """How a rotation's escalation was set: off, the next member, or a named member."""
-    to = str(got.get("escalate_to") or "")
-    if not to:
-        return "turned escalation off (the on-call person alone is rung)"
-    backup = "the next person on call" if to == "next" else _who(to)
-    return f"set escalation to {backup} after {got.get('ring_seconds', '?')} s"
-
-
 def row(
     entry: AuditRecord, names: Mapping[str, str], zone: str | None, now: datetime, region: str = "US"
 ) -> str:

@@ -16,7 +16,7 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message, metadata
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
-from handlers.oncall import cover, escalate, home_section, views
+from handlers.oncall import asks, away, calendar, cover, escalate, group, home_section, views
 from handlers.shared import actor_of, in_background, reply_with
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
@@ -32,6 +32,10 @@ VERBS = (
     "create",
     "delete",
     "escalate",
+    "group",
+    "calendar",
+    "cover",
+    "away",
     "help",
 )
 ADMINS_ONLY = (
@@ -42,6 +46,7 @@ ADMINS_ONLY = (
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
     home_page(runtime).add(home_section.ORDER, home_section.shifts_section)
+    asks.register(app, runtime)
 
     @app.command("/oncall")
     async def oncall(
@@ -80,6 +85,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             "number": _number,
             "delete": _delete,
             "escalate": escalate.escalate,
+            "group": group.group,
+            "calendar": calendar.calendar,
+            "cover": asks.ask,
+            "away": away.away,
         }
         work = verbs.get(verb, _who)
         rest = words[1:] if verb in verbs else words
@@ -152,7 +161,8 @@ async def _schedule(runtime: Runtime, actor: Actor, rest: list[str], respond: Re
     rotation = await runtime.rotations.pick(rest[0] if rest else None, actor.slack_user_id)
     shifts = await runtime.rotations.schedule(rotation)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
-    await respond(**message(views.schedule_text(rotation, shifts, zone, runtime.clock())))
+    off = await runtime.rotations.time_off(rotation)
+    await respond(**message(views.schedule_text(rotation, shifts, zone, runtime.clock(), off)))
 
 
 async def _delete(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:

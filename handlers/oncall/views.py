@@ -13,6 +13,7 @@ from bot.oncall.validation import RotationSpec
 from bot.slack.blocks import Block, section
 from bot.slack.blocks import modal as modal_view
 from bot.store.rotations import RotationRecord
+from bot.store.time_off import Away
 from handlers.shared.when import local_time
 
 CALLBACK = "oncall_rotation_form"
@@ -30,6 +31,14 @@ USAGE = "\n".join(
         "• `/oncall delete <rotation>`: delete it; its hotline goes back as it was (admins)",
         "• `/oncall escalate <rotation> to next|@user|off [after 20s]`: when the on-call person "
         "doesn't answer, ring a backup (admins)",
+        "• `/oncall group <rotation> [@handle|off]`: a Slack user group that is always who is on call "
+        "(admins)",
+        "• `/oncall calendar [rotation]` / `/oncall calendar reset [rotation]`: a private calendar feed "
+        "of your shifts (or a rotation's), or a new address for it",
+        "• `/oncall cover [rotation] [for 2h | until 18:00 | <from> to <to>]` / `/oncall cover cancel`: "
+        'ask the channel for cover; the first member to press "Take it" gets the override',
+        "• `/oncall away <from> to <to>` / `/oncall away cancel`: time off: you're skipped in every "
+        "rotation and the next member in order covers",
     ]
 )
 
@@ -44,13 +53,26 @@ def now_text(state: Now, zone: str | None, at: datetime) -> str:
     )
 
 
-def schedule_text(rotation: RotationRecord, shifts: list[Shift], zone: str | None, at: datetime) -> str:
+def schedule_text(
+    rotation: RotationRecord,
+    shifts: list[Shift],
+    zone: str | None,
+    at: datetime,
+    time_off: list[Away] | None = None,
+) -> str:
     rows = [
         f"• {local_time(s.start, zone, at)} → {local_time(s.end, zone, at)}  {mention(s.member)}"
         + (" (override)" if s.override else "")
         for s in shifts
     ]
-    return f"*{escape(rotation.name)}*, the next two weeks (your time):\n" + "\n".join(rows)
+    text = f"*{escape(rotation.name)}*, the next two weeks (your time):\n" + "\n".join(rows)
+    if time_off:
+        away = [
+            f"• {mention(a.member)}: {local_time(max(a.start, at), zone, at)} → {local_time(a.end, zone, at)}"
+            for a in time_off
+        ]
+        text += "\n*Time off* (the next member in order covers):\n" + "\n".join(away)
+    return text
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Block:

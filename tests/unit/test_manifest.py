@@ -21,6 +21,7 @@ def test_manifest_validates_against_slacks_schema(reference: Path) -> None:
     assert commands == {"/forward", "/transfer", "/oncall", "/switchboard"}
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "users:read", "users:read.email"} <= scopes
+    assert {"usergroups:read", "usergroups:write"} <= scopes  # the rotations' on-call groups
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
     assert events == ["app_home_opened", "user_change"]  # user_change: email links re-checked
 

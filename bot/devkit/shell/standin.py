@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.devkit.loopback import LoopbackServer
+from bot.devkit.shell.usergroups import UserGroupsStandIn
 
 TEAM_ID = "T0SWITCHB"
 BOT_USER_ID = "U0SWITCHBOT"
@@ -160,6 +161,7 @@ class SlackStandIn:
     # Slack's 3 s; a test may shorten it (stricter, never longer) to keep slow-provider tests short.
     trigger_lifetime: float = TRIGGER_LIFETIME
     triggers: TriggerBook = field(default_factory=lambda: TRIGGERS)
+    usergroups: UserGroupsStandIn = field(default_factory=UserGroupsStandIn)  # usergroups.*
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     # Slack never reuses a view id or hash, across runs either: a per-run prefix keeps the
     # shell's second run on one database from looking like a replay of the first.
@@ -291,6 +293,9 @@ class SlackStandIn:
                 return {"ok": False, "error": refused}
         if method.startswith("views."):
             return {"ok": True, "view": self._store_view(method, args)}
+        if method.startswith("usergroups."):
+            names = {c.name.lower() for c in self.channels.values()}
+            return self.usergroups.answer(method, args, self.users, names)
         return {"ok": True}
 
     def _channel(self, channel_id: str) -> Channel | None:

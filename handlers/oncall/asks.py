@@ -1,0 +1,181 @@
+"""`/oncall cover [rotation] [for 2h | until 18:00 | <from> to <to>]` and `/oncall cover cancel`:
+a message in the rotation's channel with "Take it"; the first other member's press makes the
+override (the store decides, across instances), the message says who covers, both are told."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+
+from bot.errors import UserError, describe
+from bot.mrkdwn import date_token, escape, mention
+from bot.oncall.covers import Pressed
+from bot.runtime import Runtime
+from bot.services.actor import Actor
+from bot.slack.blocks import Block, actions, button, context, message, section
+from bot.slack.errors import error_code, why_undeliverable
+from bot.slack.respond import Respond
+from bot.store.covers import Cover
+from bot.store.rotations import RotationRecord
+from handlers.oncall.span import span, split_span
+from handlers.shared import actor_of
+from handlers.shared.when import ends_at, local_time, split_when
+
+log = logging.getLogger(__name__)
+TAKE = "oncall_cover_take"
+USAGE = "Usage: `/oncall cover [rotation] [for 2h | until 18:00 | <from> to <to>]` or `/oncall cover cancel`."
+SAID = {
+    "already": "Someone else took this one already; thank you all the same.",
+    "expired": "This request's time has passed; nothing changed.",
+    "cancelled": "This request was cancelled; nothing changed.",
+    "own": "That's your own request; someone else has to take it.",
+    "gone": "This request (or its rotation) no longer exists.",
+}
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    @app.action(TAKE)
+    async def pressed(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        actor = actor_of(context)
+        value = str(action.get("value") or "")
+        if not value.isdigit():
+            return
+        channel = str((body.get("channel") or {}).get("id") or "")
+        runtime.tasks.spawn(_take(runtime, actor, int(value), channel))
+
+
+async def ask(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
+    if rest and rest[0].lower() == "cancel":
+        await _cancel(runtime, actor, rest[1:], respond)
+        return
+    names = {r.name for r in await runtime.rotations.rotations()}
+    named = rest[0].lower() if rest and rest[0].lower() in names else None
+    words = rest[1:] if named else rest
+    zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
+    now = runtime.clock()
+    window = None
+    spoken, when = split_when(words)
+    spanned = split_span(words) if not when else None
+    if when:
+        end = ends_at(when, now, zone)
+        assert end is not None
+        window = (now, end)
+        words = spoken
+    elif spanned is not None:
+        words, start_words, end_words = spanned
+        window = span(start_words, end_words, now, zone)
+    if words:
+        raise UserError(USAGE)
+    rotation = await runtime.rotations.pick(named, actor.slack_user_id)
+    cover = await runtime.rotations.covers.ask(actor, rotation, window)
+    text, blocks = card(rotation, cover)
+    try:
+        posted = await runtime.slack.chat_postMessage(channel=rotation.channel, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        await runtime.rotations.covers.withdraw(cover.id)
+        why = why_undeliverable(error_code(exc))
+        raise UserError(f"Couldn't ask <#{rotation.channel}>: {why}. Nothing was asked.") from None
+    await runtime.rotations.covers.placed(cover.id, str(posted.get("channel") or ""), str(posted["ts"]))
+    await respond(
+        **message(
+            f"Asked <#{rotation.channel}> to cover you on *{rotation.name}* from "
+            f"{local_time(cover.start, zone, now)} to {local_time(cover.end, zone, now)}; you'll "
+            "be told who takes it. `/oncall cover cancel` withdraws it."
+        )
+    )
+
+
+async def _cancel(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
+    if len(rest) > 1:
+        raise UserError(USAGE)
+    rotation = await runtime.rotations.pick(rest[0], actor.slack_user_id) if rest else None
+    ended = await runtime.rotations.covers.cancel(actor, rotation)
+    for cover in ended:
+        found = next((r for r in await runtime.rotations.rotations() if r.id == cover.rotation_id), None)
+        if found is not None and cover.ts:
+            text, blocks = card(found, cover, state="cancelled")
+            await runtime.slack.chat_update(channel=cover.channel, ts=cover.ts, text=text, blocks=blocks)
+    await respond(**message(f"Cancelled {len(ended)} cover request{'s' if len(ended) > 1 else ''}."))
+
+
+def card(rotation: RotationRecord, cover: Cover, *, state: str = "") -> tuple[str, list[Block]]:
+    when = f"from {date_token(cover.start)} to {date_token(cover.end)}"
+    name = escape(rotation.name)
+    state = state or cover.status
+    if state == "taken":
+        text = f":white_check_mark: {mention(cover.taken_by)} covers {mention(cover.asker)} on *{name}* {when}."
+        return text, [section(text)]
+    if state in ("cancelled", "expired"):
+        why = "cancelled" if state == "cancelled" else "its time has passed"
+        text = f"~{mention(cover.asker)} asked for cover on *{name}* {when}.~ No longer open: {why}."
+        return text, [section(text)]
+    text = f"{mention(cover.asker)} asks for cover on *{name}* {when}."
+    return text, [
+        section(text),
+        actions(button("Take it", TAKE, str(cover.id), style="primary"), block_id=f"cover:{cover.id}"),
+        context("The first member to press it is on call for that time."),
+    ]
+
+
+async def _take(runtime: Runtime, actor: Actor, cover_id: int, channel: str) -> None:
+    try:
+        pressed = await runtime.rotations.covers.take(actor, cover_id)
+    except Exception as exc:
+        await _tell(runtime, actor, channel, f":warning: {describe(exc, log)}")
+        return
+    await _after(runtime, actor, channel, pressed)
+
+
+async def _after(runtime: Runtime, actor: Actor, channel: str, pressed: Pressed) -> None:
+    cover, rotation = pressed.cover, pressed.rotation
+    if pressed.outcome == "not-member":
+        assert rotation is not None
+        await _tell(runtime, actor, channel, f"Only members of `{rotation.name}` can take it.")
+        return
+    if pressed.outcome != "taken":
+        if pressed.outcome in ("expired", "cancelled") and cover and rotation and cover.ts:
+            text, blocks = card(rotation, cover, state=pressed.outcome)
+            await runtime.slack.chat_update(channel=cover.channel, ts=cover.ts, text=text, blocks=blocks)
+        await _tell(runtime, actor, channel, SAID[pressed.outcome])
+        return
+    assert cover is not None
+    assert rotation is not None
+    if cover.ts:
+        text, blocks = card(rotation, cover)
+        await runtime.slack.chat_update(channel=cover.channel, ts=cover.ts, text=text, blocks=blocks)
+    now = runtime.clock()
+    for person, line in (
+        (
+            cover.taken_by,
+            "You cover {asker} on *{rotation}* from {start} to {end}; the hotline follows.",
+        ),
+        (cover.asker, "{taker} covers you on *{rotation}* from {start} to {end}."),
+    ):
+        zone = (await runtime.identity.profile(person)).timezone
+        await runtime.notify(
+            person,
+            line.format(
+                asker=mention(cover.asker),
+                taker=mention(cover.taken_by),
+                rotation=escape(rotation.name),
+                start=local_time(cover.start, zone, now),
+                end=local_time(cover.end, zone, now),
+            ),
+        )
+    try:
+        await runtime.handoffs.reconcile_now(rotation.id)
+    except Exception as exc:  # the scheduler tries again within a tick
+        log.warning("cover not applied at once: %s", describe(exc, log))
+
+
+async def _tell(runtime: Runtime, actor: Actor, channel: str, text: str) -> None:
+    if channel:
+        await runtime.slack.chat_postEphemeral(channel=channel, user=actor.slack_user_id, text=text)
+    else:
+        await runtime.notify(actor.slack_user_id, text)

@@ -1,0 +1,192 @@
+"""Issue 28: cover requests with "Take it": the first other member's press makes one override."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.devkit.ringcentral.app import RingCentralEmulator
+from bot.devkit.shell import payloads
+from bot.devkit.shell.standin import Call
+from bot.oncall.covers import CoverRequests
+from bot.services.actor import Actor
+from bot.store.models import OverrideRow
+from tests.e2e.test_oncall import create_rotation, hotline_forwards_to
+from tests.harness import Harness, Reply, start_configured, user_id
+
+BOB_MOBILE = "+12125550142"
+THREE = ["alice", "bob", "erin"]
+
+
+async def three(bot: Harness) -> None:
+    await create_rotation(bot, members=[user_id(n) for n in THREE])
+    await bot.runtime.handoffs.tick()
+
+
+def request_message(calls: list[Call]) -> Call:
+    return next(
+        c for c in calls if c.method == "chat.postMessage" and "asks for cover" in str(c.args["text"])
+    )
+
+
+def take_button(message: Call) -> dict[str, Any]:
+    for block in message.args["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == "oncall_cover_take":
+                return {**element, "block_id": block.get("block_id")}
+    raise AssertionError("no Take it button")
+
+
+async def press(bot: Harness, who: str, message: Call) -> Reply:
+    body = payloads.block_action(
+        user_id=user_id(who),
+        user_name=who,
+        action=take_button(message),
+        response_url=bot.slack.response_url(),
+        message_ts=str(message.result["ts"]) if message.result else "1.0",
+    )
+    return await bot.signed(body)
+
+
+async def overrides(bot: Harness) -> int:
+    async with bot.runtime.database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(OverrideRow)) or 0)
+
+
+async def test_the_first_other_member_takes_it_and_everyone_is_told(bot: Harness) -> None:
+    await three(bot)
+    asked = await bot.command("alice", "/oncall", "cover for 2h")
+    assert "Asked <#C0ONCALL> to cover you on *support*" in asked.text
+    message = request_message(asked.calls)
+    assert message.args["channel"] == "C0ONCALL"
+    assert f"<@{user_id('alice')}> asks for cover on *support* from <!date^" in message.args["text"]
+
+    outsider = await press(bot, "carol", message)
+    assert "Only members of `support` can take it" in outsider.text
+    own = await press(bot, "alice", message)
+    assert "your own request" in own.text
+    assert await overrides(bot) == 0
+
+    taken = await press(bot, "bob", message)
+    updated = [c for c in taken.calls if c.method == "chat.update"]
+    assert len(updated) == 1
+    assert f"<@{user_id('bob')}> covers <@{user_id('alice')}>" in updated[0].args["text"]
+    dms = [(c.args["channel"], c.args["text"]) for c in taken.calls if c.method == "chat.postMessage"]
+    assert any(to == user_id("bob") and "You cover" in text for to, text in dms)
+    assert any(to == user_id("alice") and "covers you on *support*" in text for to, text in dms)
+    assert hotline_forwards_to(bot) == BOB_MOBILE  # the hotline follows at once
+    assert await overrides(bot) == 1
+
+    late = await press(bot, "erin", message)
+    assert "Someone else took this one already" in late.text
+    assert await overrides(bot) == 1
+    assert "rotation.cover.take" in [r.action for r in await bot.audit_rows()]
+
+
+async def test_cancelled_and_expired_requests_take_no_press(bot: Harness) -> None:
+    await three(bot)
+    asked = await bot.command("alice", "/oncall", "cover tomorrow 10:00 to 12:00")
+    message = request_message(asked.calls)
+    cancelled = await bot.command("alice", "/oncall", "cover cancel")
+    assert "Cancelled 1 cover request" in cancelled.text
+    assert any(
+        c.method == "chat.update" and "No longer open: cancelled" in c.args["text"]
+        for c in cancelled.calls
+    )
+    pressed = await press(bot, "bob", message)
+    assert "was cancelled" in pressed.text
+    assert await overrides(bot) == 0
+
+    asked = await bot.command("alice", "/oncall", "cover for 1h")
+    cover_id = int(take_button(request_message(asked.calls))["value"])
+    later = CoverRequests(
+        database=bot.runtime.database,
+        schedule=bot.runtime.rotations.schedule,
+        clock=lambda: bot.runtime.clock() + timedelta(hours=2),
+    )
+    assert (await later.take(Actor(user_id("bob"), False), cover_id)).outcome == "expired"
+    assert await overrides(bot) == 0
+
+    nothing = await bot.command("alice", "/oncall", "cover cancel")
+    assert "no open cover request" in nothing.text
+    bad = await bot.command("alice", "/oncall", "cover 2026-13-40 to tomorrow")
+    assert "isn't a date" in bad.text
+
+
+async def test_two_presses_at_once_on_two_instances_make_one_override(
+    postgres_url: str, platform: tuple[RingCentralEmulator, str]
+) -> None:
+    _app, url = platform
+    client_id = "client-" + secrets.token_hex(3)
+    first = await start_configured(postgres_url, url, client_id=client_id)
+    second = await start_configured(
+        postgres_url, url, client_id=client_id, slack_api_url=first.slack.api_url
+    )
+    try:
+        await create_rotation(first, members=[user_id(n) for n in THREE])
+        asked = await first.command("alice", "/oncall", "cover for 3h")
+        message = request_message(asked.calls)
+        first.slack.drain()
+        replies = await asyncio.gather(press(first, "bob", message), press(second, "erin", message))
+        await first.runtime.tasks.wait_idle()
+        await second.runtime.tasks.wait_idle()
+        assert await overrides(first) == 1
+        calls = [*replies[0].calls, *replies[1].calls, *first.slack.drain()]  # one Slack for both
+        covered = [c for c in calls if c.method == "chat.update" and "covers" in c.args["text"]]
+        assert len(covered) == 1
+        told = [c for c in calls if c.method == "chat.postEphemeral"]
+        assert [c.args["text"] for c in told] == [
+            "Someone else took this one already; thank you all the same."
+        ]
+    finally:
+        await second.close()
+        await first.close()
+
+
+async def test_the_app_home_shows_escalation_group_shifts_and_open_requests(bot: Harness) -> None:
+    await three(bot)
+    await bot.command("erin", "/oncall", "number +1 312 555 0177")
+    await bot.command("admin", "/oncall", "escalate support to next after 30s")
+    await bot.command("admin", "/oncall", "group support")
+    asked = await bot.command("alice", "/oncall", "cover tomorrow 10:00 to 12:00")
+    home = await bot.signed(payloads.app_home_opened(user_id("bob")), content_type="application/json")
+    view = next(c.args["view"] for c in home.calls if c.method == "views.publish")
+    text = str(view["blocks"])
+    assert "Your upcoming on-call shifts" in text
+    assert "the hotline rings then the next person after 30 s" in text
+    assert "group `@support-oncall`" in text
+    assert f"<@{user_id('alice')}> asks for cover on *support*" in text
+    button = next(
+        b["accessory"]
+        for b in view["blocks"]
+        if b.get("accessory", {}).get("action_id") == "oncall_cover_take"
+    )
+    body = payloads.block_action(
+        user_id=user_id("bob"),
+        user_name="bob",
+        action=button,
+        response_url=bot.slack.response_url(),
+        view=view,
+    )
+    taken = await bot.signed(body)
+    assert any(c.method == "chat.update" and "covers" in c.args["text"] for c in taken.calls)
+    assert request_message(asked.calls).args["channel"] == "C0ONCALL"
+    assert await overrides(bot) == 1
+    mine = await bot.signed(payloads.app_home_opened(user_id("alice")), content_type="application/json")
+    alices = str(next(c.args["view"] for c in mine.calls if c.method == "views.publish")["blocks"])
+    assert "asks for cover" not in alices  # her own request isn't offered to her
+
+
+async def test_a_request_slack_would_not_post_is_withdrawn_in_one_sentence(bot: Harness) -> None:
+    from bot.devkit.shell.standin import Fault
+
+    await three(bot)
+    bot.slack.fail(Fault("chat.postMessage", "is_archived"))
+    reply = await bot.command("alice", "/oncall", "cover for 2h")
+    assert "Couldn't ask <#C0ONCALL>: the channel is archived. Nothing was asked." in reply.text
+    again = await bot.command("alice", "/oncall", "cover cancel")
+    assert "no open cover request" in again.text
