@@ -24,7 +24,13 @@ def render_manifest(url: str | None) -> str:
 def public_base(url: str) -> str:
     """`https://host[:port][/prefix]`, without a trailing slash."""
     parsed = urlsplit(url.strip())
-    if parsed.scheme != "https" or not parsed.hostname or parsed.query or parsed.fragment:
+    try:
+        host, _port = parsed.hostname, parsed.port
+    except ValueError:  # a port that isn't a number
+        host = None
+    # As SWITCHBOARD_PUBLIC_URL: plain http only for a loopback address (a local tunnel's end).
+    loopback = parsed.scheme == "http" and host in ("localhost", "127.0.0.1", "::1")
+    if (parsed.scheme != "https" and not loopback) or not host or parsed.query or parsed.fragment:
         raise ValueError(
             f"--url must be the https address Slack reaches this bot at, "
             f"e.g. https://bot.example.com (not {url.strip()[:80]!r})."
