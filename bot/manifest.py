@@ -14,7 +14,8 @@ PLACEHOLDER = "https://switchboard.example.com"
 
 def render_manifest(url: str | None) -> str:
     """The manifest, its request URLs at `url` (ValueError with a sentence when `url` is not
-    an https address Slack could call: Slack sends requests only to HTTPS request URLs)."""
+    an https address Slack could call: Slack sends requests only to HTTPS request URLs,
+    https://api.slack.com/reference/manifests)."""
     text = MANIFEST.read_text()
     if url:
         text = text.replace(PLACEHOLDER, public_base(url))

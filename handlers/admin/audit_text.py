@@ -84,6 +84,23 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
         ),
         "rotation.release": lambda: "ended an override early",
         "rotation.escalate": lambda: _escalation(got),
+        "rotation.group": lambda: (
+            f"set the on-call user group to {code(str(got.get('group')))}"
+            if got.get("group")
+            else "stopped keeping an on-call user group"
+        ),
+        "rotation.cover.ask": lambda: (
+            f"asked for cover from {when(str(got.get('start')))} to {when(str(got.get('end')))}"
+        ),
+        "rotation.cover.take": lambda: (
+            f"covered for {_who(str(had.get('on_call', '')))} until {when(str(got.get('until')))}"
+        ),
+        "oncall.away": lambda: (
+            f"took time off from {when(str(got.get('start')))} to {when(str(got.get('end')))}"
+        ),
+        "oncall.away.cancel": lambda: "cancelled their time off",
+        "oncall.calendar": lambda: "asked for a calendar feed of the shifts",
+        "oncall.calendar.reset": lambda: "gave the calendar feed a new address",
         "oncall.number": lambda: f"set the on-call number to {words.phone(got.get('number'), region)}",
         "signin.disconnect": lambda: "disconnected their own RingCentral sign-in",
     }

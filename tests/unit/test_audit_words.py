@@ -13,7 +13,7 @@ from handlers.admin.audit_text import change
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = re.compile(
-    r"\"((?:forwarding|toggle|transfer|call|link|unlink|rotation|oncall|signin)\.[a-z_]+)\""
+    r"\"((?:forwarding|toggle|transfer|call|link|unlink|rotation|oncall|signin)(?:\.[a-z_]+)+)\""
 )
 NOT_AUDITED = {"oncall.reminder"}  # an idempotency key's action, never an audit row
 
@@ -72,3 +72,10 @@ def test_an_escalation_reads_as_whom_the_hotline_rings() -> None:
         change(entry("rotation.escalate", after={"escalate_to": ""}), str)
         == "turned off ringing a backup"
     )
+
+
+def test_on_call_time_off_and_cover_read_with_their_times() -> None:
+    span = {"start": "2026-12-07T09:00:00+00:00", "end": "2026-12-07T17:00:00+00:00"}
+    assert change(entry("oncall.away", after=span), lambda _: "T") == "took time off from T to T"
+    asked = change(entry("rotation.cover.ask", after=span), lambda _: "T")
+    assert asked == "asked for cover from T to T"

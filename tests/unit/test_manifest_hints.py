@@ -6,11 +6,12 @@ import pytest
 import yaml
 
 from bot.manifest import MANIFEST, render_manifest
+from handlers.oncall import VERBS as ONCALL_VERBS
 from tests.e2e.cli import run
 
 SUBCOMMANDS = {
     "/switchboard": ("help", "whoami", "connect", "disconnect", "calls", "link", "unlink", "audit"),
-    "/oncall": ("take", "give", "release", "schedule", "number", "create", "delete"),
+    "/oncall": tuple(verb for verb in ONCALL_VERBS if verb != "help"),  # as the command reads them
     "/forward": ("list", "add", "edit", "remove", "to", "off", "voicemail", "status"),
 }
 

@@ -44,6 +44,7 @@ class Phone:
         ext = self.state.extensions[extension_id]
         # Random, as RingCentral's are: an emulator started anew never reuses the id of a
         # call a bot's database already holds a card for (a counter from 1 did, every run).
+        # https://developers.ringcentral.com/guide/voice/call-control (telephonySessionId)
         n = secrets.token_hex(8)
         session = CallSession(id=f"s-{n}", started=datetime.now(UTC))
         session.parties = [

@@ -283,6 +283,7 @@ class ShellSession:
         )
         if await self._post(body) == "errors":
             # Slack keeps the modal open with what was typed: ask again, offering it
+            # (https://docs.slack.dev/reference/views/modal-views, "Preserving input entry")
             await self._fill_and_submit(view, typed)
 
     async def _fill_and_submit(self, view: dict[str, Any], typed: dict[str, str] | None = None) -> None:
@@ -315,7 +316,8 @@ class ShellSession:
 
     def _channel_id(self, answer: str) -> str:
         """`#support`, `support` or an id → a channel id. Slack's picker offers only channels
-        that exist; in the shell's workspace any public channel named exists (made on first use)."""
+        that exist; in the shell's workspace any public channel named exists (made on first use).
+        https://api.slack.com/reference/block-kit/block-elements#conversations_select"""
         name = answer.strip().lstrip("#").lower()
         if not name:
             return payloads.SHELL_CHANNEL  # default_to_current_conversation: where it was typed
