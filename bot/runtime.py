@@ -31,6 +31,7 @@ from bot.services.toggles import ToggleService
 from bot.services.told import Told
 from bot.services.transfer import TransferService
 from bot.settings import Provider, Settings
+from bot.slack.cover_cards import SlackCoverBoard
 from bot.slack.notices import Notices
 from bot.slack.profiles import SlackProfiles
 from bot.slack.respond import Responder
@@ -216,6 +217,7 @@ async def start_runtime(
             clock=utcnow,
             drift_check=timedelta(seconds=settings.switchboard_drift_check_seconds),
             groups=GroupKeeper(database=database, port=SlackUserGroups(slack), clock=utcnow),
+            cover_board=SlackCoverBoard(slack),
         ),
         sign_in=SignInService(
             database=database,

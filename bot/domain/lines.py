@@ -31,3 +31,9 @@ class LineRef:
 def rotation_owner(rotation_id: int) -> str:
     """Who a rotation's hotline "belongs" to in toggle rows: the rotation, never a person."""
     return f"rotation:{rotation_id}"
+
+
+def owned_by_rotation(owner: str) -> bool:
+    """A rotation's hotline: only the rotation changes it, so its own rule edited elsewhere is
+    still its own to replace (a person's edit of their own line is left alone)."""
+    return owner.startswith("rotation:")

@@ -8,10 +8,11 @@ takes no press.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from bot.domain.schedule import Shift
 from bot.errors import UserError
@@ -23,9 +24,37 @@ from bot.store import rotations as rotation_store
 from bot.store.covers import Cover
 from bot.store.rotations import RotationRecord
 
+log = logging.getLogger(__name__)
 LONGEST = timedelta(days=30)
 Outcome = Literal["taken", "already", "expired", "cancelled", "not-member", "own", "gone"]
 Schedule = Callable[[RotationRecord, int], Awaitable[list[Shift]]]
+
+
+class CoverBoard(Protocol):
+    async def expired(self, rotation: RotationRecord, cover: Cover) -> None:
+        """Show on the request's message that its time has passed."""
+        ...
+
+
+async def sweep(database: Database, board: CoverBoard, now: datetime) -> int:
+    """Close open requests whose time has passed and say so on their messages, once across
+    instances (the close is a compare-and-set); returns how many."""
+    async with database.session() as session:
+        due = await store.past(session, now=now)
+    closed = 0
+    for cover in due:
+        async with database.session() as session:
+            won = await store.close(session, cover_id=cover.id, status=store.EXPIRED)
+            rotation = await rotation_store.get(session, rotation_id=cover.rotation_id)
+        if not won:
+            continue
+        closed += 1
+        if rotation is not None and cover.ts:
+            try:
+                await board.expired(rotation, cover)
+            except Exception as exc:
+                log.warning("cover request %d: message not updated: %s", cover.id, type(exc).__name__)
+    return closed
 
 
 @dataclass(frozen=True)

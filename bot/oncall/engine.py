@@ -20,6 +20,7 @@ from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.domain.times import local_time
 from bot.errors import describe
 from bot.mrkdwn import code, date_token, escape, mention
+from bot.oncall.covers import CoverBoard, sweep
 from bot.oncall.groups import GroupKeeper
 from bot.oncall.reminders import ShiftReminders
 from bot.phone import shown
@@ -60,9 +61,11 @@ class HandoffEngine:
         clock: Callable[[], datetime],
         drift_check: timedelta = timedelta(minutes=5),
         groups: GroupKeeper | None = None,
+        cover_board: CoverBoard | None = None,
     ) -> None:
         self._drift_check = drift_check
         self.groups = groups
+        self._cover_board = cover_board
         self._reminders = ShiftReminders(
             database=database,
             identity=identity,
@@ -94,6 +97,8 @@ class HandoffEngine:
                 self._database, rotation_id=rotation.id, now=moment, unless_checked_for=checked
             ):
                 changed += await self._reconcile(rotation, shift, moment)
+        if self._cover_board is not None:
+            await sweep(self._database, self._cover_board, moment)  # requests past their time
         return changed
 
     async def reconcile_now(self, rotation_id: int) -> int:

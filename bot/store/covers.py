@@ -132,3 +132,11 @@ async def close(session: AsyncSession, *, cover_id: int, status: str) -> bool:
         update(CoverRow).where(CoverRow.id == cover_id, CoverRow.status == OPEN).values(status=status)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def past(session: AsyncSession, *, now: datetime) -> list[Cover]:
+    """Open requests whose time has passed (the sweep closes them)."""
+    rows = await session.scalars(
+        select(CoverRow).where(CoverRow.status == OPEN, CoverRow.ends_at <= now)
+    )
+    return [_cover(r) for r in rows]

@@ -11,21 +11,19 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserError, describe
-from bot.mrkdwn import date_token, escape, mention
+from bot.mrkdwn import escape, mention
 from bot.oncall.covers import Pressed
 from bot.runtime import Runtime
 from bot.services.actor import Actor
-from bot.slack.blocks import Block, actions, button, context, message, section
+from bot.slack.blocks import message
+from bot.slack.cover_cards import TAKE, card
 from bot.slack.errors import error_code, why_undeliverable
 from bot.slack.respond import Respond
-from bot.store.covers import Cover
-from bot.store.rotations import RotationRecord
 from handlers.oncall.span import span, split_span
 from handlers.shared import actor_of
 from handlers.shared.when import ends_at, local_time, split_when
 
 log = logging.getLogger(__name__)
-TAKE = "oncall_cover_take"
 USAGE = "Usage: `/oncall cover [rotation] [for 2h | until 18:00 | <from> to <to>]` or `/oncall cover cancel`."
 SAID = {
     "already": "Someone else took this one already; thank you all the same.",
@@ -102,25 +100,6 @@ async def _cancel(runtime: Runtime, actor: Actor, rest: list[str], respond: Resp
             text, blocks = card(found, cover, state="cancelled")
             await runtime.slack.chat_update(channel=cover.channel, ts=cover.ts, text=text, blocks=blocks)
     await respond(**message(f"Cancelled {len(ended)} cover request{'s' if len(ended) > 1 else ''}."))
-
-
-def card(rotation: RotationRecord, cover: Cover, *, state: str = "") -> tuple[str, list[Block]]:
-    when = f"from {date_token(cover.start)} to {date_token(cover.end)}"
-    name = escape(rotation.name)
-    state = state or cover.status
-    if state == "taken":
-        text = f":white_check_mark: {mention(cover.taken_by)} covers {mention(cover.asker)} on *{name}* {when}."
-        return text, [section(text)]
-    if state in ("cancelled", "expired"):
-        why = "cancelled" if state == "cancelled" else "its time has passed"
-        text = f"~{mention(cover.asker)} asked for cover on *{name}* {when}.~ No longer open: {why}."
-        return text, [section(text)]
-    text = f"{mention(cover.asker)} asks for cover on *{name}* {when}."
-    return text, [
-        section(text),
-        actions(button("Take it", TAKE, str(cover.id), style="primary"), block_id=f"cover:{cover.id}"),
-        context("The first member to press it is on call for that time."),
-    ]
 
 
 async def _take(runtime: Runtime, actor: Actor, cover_id: int, channel: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.mrkdwn import escape, mention
 from bot.runtime import Runtime
 from bot.slack.blocks import Block, button, section
-from handlers.oncall.asks import TAKE
+from bot.slack.cover_cards import TAKE
 from handlers.shared.home_page import HomeHints
 from handlers.shared.when import local_time
 

@@ -190,3 +190,15 @@ async def test_a_request_slack_would_not_post_is_withdrawn_in_one_sentence(bot: 
     assert "Couldn't ask <#C0ONCALL>: the channel is archived. Nothing was asked." in reply.text
     again = await bot.command("alice", "/oncall", "cover cancel")
     assert "no open cover request" in again.text
+
+
+async def test_a_request_past_its_time_says_so_once(bot: Harness) -> None:
+    await three(bot)
+    await bot.command("alice", "/oncall", "cover for 1h")
+    bot.slack.drain()
+    later = bot.runtime.clock() + timedelta(hours=2)
+    await bot.runtime.handoffs.tick(later)
+    await bot.runtime.handoffs.tick(later + timedelta(minutes=1))
+    updates = [c for c in bot.slack.of("chat.update") if "its time has passed" in c.args["text"]]
+    assert len(updates) == 1
+    assert await overrides(bot) == 0

@@ -142,6 +142,22 @@ async def test_drift_checks_read_the_order_back(bot: Harness) -> None:
     assert any("changed outside Switchboard" in c.args["text"] for c in bot.slack.of("chat.postMessage"))
 
 
+async def test_the_rotations_own_rule_edited_in_ringcentral_is_replaced_not_stacked(
+    bot: Harness,
+) -> None:
+    await rotation_with_three(bot)
+    await bot.command("admin", "/oncall", "escalate support to next")
+    ext = bot.rc.extensions[HOTLINE_EXT]
+    rule = next(r for r in ext.rules_v1.values() if r["type"] == "Custom")
+    rule["forwarding"]["rules"][0]["ringCount"] = 12  # someone edited it in RingCentral
+    drift = timedelta(seconds=bot.runtime.settings.switchboard_drift_check_seconds + 5)
+    later = datetime.now(UTC) + drift
+    assert await bot.runtime.handoffs.tick(later) == 1
+    assert len([r for r in ext.rules_v1.values() if r["type"] == "Custom"]) == 1
+    assert hotline(bot, later).order == await expected_order(bot, 20, later)
+    assert await bot.runtime.handoffs.tick(later + drift) == 0  # settled: nothing more to do
+
+
 async def test_escalation_refuses_what_it_cannot_do(bot: Harness) -> None:
     await rotation_with_three(bot)
     for text, reason in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.e2e.cli import run
+from tests.e2e.test_oncall import this_hour
 
 
 def shell(tmp_path: Path, text: str, *args: str) -> tuple[int, str]:
@@ -135,7 +136,7 @@ def test_modals_opened_from_buttons_can_be_submitted(tmp_path: Path) -> None:
             "@alice @bob",
             "weekly",
             "1",
-            "09:00",
+            this_hour(),  # alice's first week starts now, whatever time the suite runs
             "America/Los_Angeles",
             "",
             "/oncall",

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.lines import owned_by_rotation
 from bot.errors import Unsupported
 from bot.providers.errors import NotFound
 from bot.providers.ringcentral.client import RingCentralClient
@@ -109,7 +110,7 @@ class InOrderOverlay:
             current = await self._rc.handling.get_interaction_rule(line.line_id, toggle.provider_object)
         except NotFound:
             return "gone"
-        if _essence(current) != toggle.written:
+        if _essence(current) != toggle.written and not owned_by_rotation(line.slack_user_id):
             return "changed"
         await self._rc.handling.delete_interaction_rule(line.line_id, toggle.provider_object)
         return "restored"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.domain.lines import owned_by_rotation
 from bot.providers.errors import NotFound
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.services.overlays import Applied, Kind, Ladder, Reverted, Status
@@ -122,7 +123,7 @@ class LegacyRuleOverlay:
             current = await self._rc.handling.get_rule(line.line_id, toggle.provider_object)
         except NotFound:
             return "gone"
-        if _essence(current) != toggle.written:
+        if _essence(current) != toggle.written and not owned_by_rotation(line.slack_user_id):
             return "changed"  # edited in RingCentral's app meanwhile: not ours to delete any more
         await self._rc.handling.delete_rule(line.line_id, toggle.provider_object)
         return "restored"
