@@ -60,6 +60,11 @@ def priority(level: Priority) -> Iterator[None]:
         _priority.reset(token)
 
 
+def current_priority() -> Priority:
+    """The priority the running code's provider calls go at."""
+    return _priority.get()
+
+
 @dataclass(frozen=True, slots=True)
 class Ticket:
     bucket: str

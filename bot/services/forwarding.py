@@ -18,6 +18,7 @@ from bot.domain.lines import ProviderName
 from bot.errors import Unsupported, UserError
 from bot.mrkdwn import code, escape
 from bot.phone import InvalidNumber, to_e164
+from bot.providers.coalesce import recent_reads
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.models import ForwardingNumberInfo
 from bot.services import audit, changes
@@ -132,9 +133,12 @@ class ForwardingService:
             raise Unsupported(NO_RINGCENTRAL)
         return line
 
-    async def listing(self, actor: Actor, subject: str) -> Listing:
+    async def listing(self, actor: Actor, subject: str, *, recent: bool = False) -> Listing:
+        """The subject's numbers; `recent`: for showing in a window or the App Home, where a
+        read of the last few seconds will do (bot.providers.coalesce); a change reads afresh."""
         line = await self.line(actor, subject)
-        return Listing(line, await self.numbers(line))
+        with recent_reads(recent):
+            return Listing(line, await self.numbers(line))
 
     def parse_number(self, raw: str) -> str:
         """A typed number as E.164, after the destination policy (docs/contract.md "Destinations")."""
