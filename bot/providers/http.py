@@ -80,6 +80,7 @@ class ProviderHttp:
         policy: RetryPolicy,
         limiter: RateLimiter,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.provider = provider
@@ -87,7 +88,7 @@ class ProviderHttp:
         self.limiter = limiter
         self._sleep = sleep
         self._reads: InFlight[httpx.Response] = InFlight()
-        self._recent: Recent[httpx.Response] = Recent()
+        self._recent: Recent[httpx.Response] = Recent(clock=clock)
 
     async def shared_read(
         self,
