@@ -18,7 +18,7 @@ from bot.domain.lines import ProviderName
 from bot.errors import Unsupported, UserError
 from bot.mrkdwn import code, escape
 from bot.phone import InvalidNumber, to_e164
-from bot.providers.coalesce import recent_reads
+from bot.providers.coalesce import RECENT_READ_SECONDS, recent_reads
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.models import ForwardingNumberInfo
 from bot.services import audit, changes
@@ -32,6 +32,8 @@ MAX_LABEL = 60
 TYPE_WORDS = {"mobile": "Mobile", "home": "Home", "work": "Work"}
 EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
 NO_RINGCENTRAL = "Forwarding numbers live on RingCentral, and this line isn't a RingCentral extension."
+# What a window shows may be a read this many seconds old (a change of our own shows at once).
+SHOWN_WITHIN_SECONDS = round(RECENT_READ_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ async def _row(
     runtime: Runtime, actor: Actor, meta: Meta, verb: str, number_id: str, view_id: str
 ) -> None:
     service = runtime.forwarding
-    listing = await service.listing(actor, meta.subject, recent=True)
+    listing = await service.listing(actor, meta.subject)  # the number to act on: read afresh
     number = next((n for n in listing.numbers if n.id == number_id and n.editable), None)
     if number is None:
         await show_list(runtime, actor, meta, view_id, notice="That number is no longer there.")
