@@ -142,3 +142,22 @@ async def test_a_read_overlapping_a_change_is_not_kept(sqlite_url: str) -> None:
             newer = await rc.client.forwarding.list(ALICE)
         assert "+16505550199" in {n.phone_number for n in newer}
         assert faults.count("GET", "/forwarding-number") == before + 2
+
+
+async def test_a_comm_handling_change_forgets_the_states_and_their_rules(sqlite_url: str) -> None:
+    """v2: the forward-all state and its state rule are one resource (a toggle writes both;
+    the rule carries its state)."""
+    async with wired(sqlite_url) as rc:
+        faults = rc.emulator.faults
+        handling = rc.client.handling
+        rc.emulator.emulator_state.extensions[int(ALICE)].call_handling = "new"  # upgraded
+        with recent_reads():
+            state = await handling.get_state(ALICE, "forward-all-calls")
+            rule = await handling.get_state_rule(ALICE, "forward-all-calls")
+            assert await handling.get_state(ALICE, "forward-all-calls") == state
+            await handling.patch_state(ALICE, "forward-all-calls", {"enabled": not state["enabled"]})
+            assert (await handling.get_state(ALICE, "forward-all-calls"))["enabled"] != state["enabled"]
+            again = await handling.get_state_rule(ALICE, "forward-all-calls")  # it shows the state
+            assert again["state"]["enabled"] != rule["state"]["enabled"]
+        assert faults.count("GET", "/comm-handling/states/") == 2
+        assert faults.count("GET", "/comm-handling/voice/state-rules/") == 2
