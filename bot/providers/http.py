@@ -28,9 +28,9 @@ from dataclasses import dataclass
 import httpx
 
 from bot import metrics
-from bot.providers.coalesce import InFlight
+from bot.providers.coalesce import InFlight, Recent, reusing
 from bot.providers.errors import RateLimited, Unavailable
-from bot.providers.limiter import RateLimiter
+from bot.providers.limiter import Priority, RateLimiter, current_priority
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class ProviderHttp:
         policy: RetryPolicy,
         limiter: RateLimiter,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.provider = provider
@@ -88,16 +89,31 @@ class ProviderHttp:
         self.limiter = limiter
         self._sleep = sleep
         self._reads: InFlight[httpx.Response] = InFlight()
+        self._recent: Recent[httpx.Response] = Recent(clock=clock)
 
     async def shared_read(
-        self, key: Hashable, read: Callable[[], Awaitable[httpx.Response]]
+        self,
+        key: Hashable,
+        read: Callable[[], Awaitable[httpx.Response]],
+        *,
+        scope: Hashable | None = None,
     ) -> httpx.Response:
         """`read` (a GET through `send`), shared with identical reads already in flight.
 
         Clients key it before building the request: building and parsing URLs measured as a
         tenth of a request's cost in `make bench` (bot.providers.coalesce says why it's safe).
+        With a `scope` (what a change to the resource read is sent with), a person's read
+        inside `recent_reads()` may be answered by one of the last few seconds; the engine's
+        and other background reads never are.
         """
-        return await self._reads.join(key, read)
+        reuse = scope is not None and reusing() and current_priority() is Priority.PERSON
+        if reuse and (kept := self._recent.get(key)) is not None:
+            return kept
+        started = self._recent.start()
+        response = await self._reads.join(key, read)
+        if scope is not None:
+            self._recent.keep(key, scope, response, started, new=reuse)
+        return response
 
     async def send(
         self,
@@ -107,16 +123,25 @@ class ProviderHttp:
         group: str,
         account: str = "app",
         person: str | None = None,
+        scope: Hashable | None = None,
     ) -> httpx.Response:
         """Send with retries; returns any response below 500 other than 429.
 
         `account` names whose rate bucket the request counts in (RingCentral: per login);
         `person`, when the bucket is shared by several people (the administrator's token),
-        names whose fair share of it the request also counts in.
+        names whose fair share of it the request also counts in. A change forgets the
+        recent reads of its `scope` (None: all of them) as it starts and as it ends.
         """
-        if kind is not Kind.READ:
-            self._reads.forget_all()  # a change: no read from now on joins an older one
-        return await self._send(request, kind=kind, group=group, account=account, person=person)
+        if kind in (Kind.READ, Kind.TOKEN):  # a token changes nothing a read shows
+            if kind is Kind.TOKEN:
+                self._reads.forget_all()
+            return await self._send(request, kind=kind, group=group, account=account, person=person)
+        self._reads.forget_all()  # a change: no read from now on joins an older one
+        self._recent.changed(scope)
+        try:
+            return await self._send(request, kind=kind, group=group, account=account, person=person)
+        finally:
+            self._recent.changed(scope)  # nor one read while it was under way
 
     async def _send(
         self, request: httpx.Request, *, kind: Kind, group: str, account: str, person: str | None

@@ -18,6 +18,7 @@ from bot.domain.lines import ProviderName
 from bot.errors import Unsupported, UserError
 from bot.mrkdwn import code, escape
 from bot.phone import InvalidNumber, to_e164
+from bot.providers.coalesce import RECENT_READ_SECONDS, recent_reads
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.handling import Model
 from bot.providers.ringcentral.models import ForwardingNumberInfo
@@ -32,6 +33,8 @@ MAX_LABEL = 60
 TYPE_WORDS = {"mobile": "Mobile", "home": "Home", "work": "Work"}
 EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
 NO_RINGCENTRAL = "Forwarding numbers live on RingCentral, and this line isn't a RingCentral extension."
+# What a window shows may be a read this many seconds old (a change of our own shows at once).
+SHOWN_WITHIN_SECONDS = round(RECENT_READ_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -133,9 +136,12 @@ class ForwardingService:
             raise Unsupported(NO_RINGCENTRAL)
         return line
 
-    async def listing(self, actor: Actor, subject: str) -> Listing:
+    async def listing(self, actor: Actor, subject: str, *, recent: bool = False) -> Listing:
+        """The subject's numbers; `recent`: for showing in a window or the App Home, where a
+        read of the last few seconds will do (bot.providers.coalesce); a change reads afresh."""
         line = await self.line(actor, subject)
-        return Listing(line, await self.numbers(line))
+        with recent_reads(recent):
+            return Listing(line, await self.numbers(line))
 
     def parse_number(self, raw: str) -> str:
         """A typed number as E.164, after the destination policy (docs/contract.md "Destinations")."""

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from bot.destinations import DestinationPolicy
 from bot.domain.lines import LineRef, ProviderName
 from bot.errors import Unsupported, UserError
+from bot.providers.coalesce import recent_reads
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.providers.ringcentral.handling import Model
 from bot.providers.smspartner.client import SmsPartnerClient
@@ -233,11 +234,17 @@ class ToggleService:
             raise UserError("Forwarding isn't on; your calls ring as usual.")
         return ToggleResult(None, "", None, line, reverted=reverted)
 
-    async def status(self, actor: Actor, subject: str) -> tuple[LinkRecord, Status]:
+    async def status(
+        self, actor: Actor, subject: str, *, recent: bool = False
+    ) -> tuple[LinkRecord, Status]:
+        """Where the subject's calls go; `recent`: for showing in a window or the App Home,
+        where a read of the last few seconds will do (bot.providers.coalesce). The engine
+        (`line_status`) and every change read afresh."""
         line = await self.line(actor, subject)
         async with self._database.session() as session:
             toggle = await store.active_for(session, line=line.ref)
-        return line, await (await self.overlay(line)).status(line, toggle, self._clock())
+        with recent_reads(recent):
+            return line, await (await self.overlay(line)).status(line, toggle, self._clock())
 
     async def revert(self, toggle: ToggleRecord) -> Reverted:
         """Revert one toggle (the scheduler's way in); raises when the provider fails."""

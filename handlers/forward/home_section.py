@@ -21,7 +21,7 @@ async def numbers_section(runtime: Runtime, user_id: str, hints: HomeHints) -> l
     actor = Actor(user_id, runtime.is_admin(user_id))
     numbers = hints.numbers
     if numbers is None:
-        numbers = (await runtime.forwarding.listing(actor, user_id)).numbers
+        numbers = (await runtime.forwarding.listing(actor, user_id, recent=True)).numbers
     status, on = hints.status, hints.status_on
     if status is None:
         status, on = await status_text(runtime, actor, user_id)

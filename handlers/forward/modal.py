@@ -64,7 +64,7 @@ async def show_list(
         if known is not None and known.numbers is not None:
             listing = Listing(await service.line(actor, meta.subject), known.numbers)
         else:
-            listing = await service.listing(actor, meta.subject)
+            listing = await service.listing(actor, meta.subject, recent=True)
         view = views.list_modal(listing, meta, service.region, notice=notice, admin=actor.is_admin)
         text, on = status if status is not None else await status_text(runtime, actor, meta.subject)
         view["blocks"][-1:-1] = switch_blocks(text, meta.subject, on=on)
@@ -152,7 +152,7 @@ async def _row(
     runtime: Runtime, actor: Actor, meta: Meta, verb: str, number_id: str, view_id: str
 ) -> None:
     service = runtime.forwarding
-    listing = await service.listing(actor, meta.subject)
+    listing = await service.listing(actor, meta.subject)  # the number to act on: read afresh
     number = next((n for n in listing.numbers if n.id == number_id and n.editable), None)
     if number is None:
         await show_list(runtime, actor, meta, view_id, notice="That number is no longer there.")
@@ -181,7 +181,7 @@ async def _save(
         field = BlockId.LABEL if "label" in sentence.lower() else BlockId.PHONE
         current = None
         if meta.number:
-            listing = await service.listing(actor, meta.subject)
+            listing = await service.listing(actor, meta.subject, recent=True)
             current = next((n for n in listing.numbers if n.id == meta.number), None)
         view = views.form(meta, number=current, region=service.region, error=(field.value, sentence))
         await runtime.slack.views_update(view_id=view_id, view=view)

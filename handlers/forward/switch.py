@@ -107,7 +107,7 @@ def _select(block_id: str, label: str, options: list[dict[str, Any]], initial: d
 async def status_text(runtime: Runtime, actor: Actor, subject: str) -> tuple[str, bool]:
     """The forwarding state in words, and whether something is on (unknown counts as on)."""
     try:
-        line, status = await runtime.toggles.status(actor, subject)
+        line, status = await runtime.toggles.status(actor, subject, recent=True)
         return await QuickToggle(runtime).describe(actor, line, status), status.mode != "normal"
     except Exception as exc:
         return describe(exc, log), True
@@ -188,10 +188,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 async def _fill(runtime: Runtime, actor: Actor, meta: Meta, view_id: str) -> None:
-    line = await runtime.forwarding.line(actor, meta.subject)
-    numbers = await runtime.forwarding.numbers(line)
+    listing = await runtime.forwarding.listing(actor, meta.subject, recent=True)
     now, _ = await status_text(runtime, actor, meta.subject)
-    view = toggle_form(meta, numbers, runtime.forwarding.region, now)
+    view = toggle_form(meta, listing.numbers, runtime.forwarding.region, now)
     await runtime.slack.views_update(view_id=view_id, view=view)
 
 

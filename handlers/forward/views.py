@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.mrkdwn import code, escape, mention
 from bot.phone import display
-from bot.services.forwarding import Change, Listing, Number
+from bot.services.forwarding import SHOWN_WITHIN_SECONDS, Change, Listing, Number
 from bot.slack.blocks import Block, actions, button, context, section
 from bot.slack.blocks import modal as blocks_modal
 from handlers.forward.ids import ActionId, BlockId, ViewId
@@ -116,7 +116,11 @@ def list_modal(
             }
         )
     blocks.append(actions(*elements, block_id=BlockId.PICKER.value))
-    blocks.append(context("Changes made in RingCentral's own apps show here too."))
+    blocks.append(
+        context(
+            f"Changes made in RingCentral's own apps show here within {SHOWN_WITHIN_SECONDS} seconds."
+        )
+    )
     return modal(ViewId.LIST, "Forwarding", blocks, meta)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ async def wired(
     read_timeout: float = 5.0,
     policy: RetryPolicy | None = None,
     budget: bool = False,
+    clock: Callable[[], float] = time.monotonic,
 ) -> AsyncIterator[Wired]:
     """A client (one bot instance) on its own engine; with `url`, against a shared emulator."""
     emulator = emulator or build_emulator()
@@ -59,7 +61,7 @@ async def wired(
         enabled=budget,
         person_wait=policy.max_hold_wait,
     )
-    http = ProviderHttp(http_client, provider="ringcentral", policy=policy, limiter=limiter)
+    http = ProviderHttp(http_client, provider="ringcentral", policy=policy, limiter=limiter, clock=clock)
     tokens = TokenManager(
         http=http,
         database=database,

@@ -195,3 +195,18 @@ async def test_a_share_of_one_turns_the_per_person_cap_off(database_url: str) ->
         assert granted == 40
     finally:
         await database.dispose()
+
+
+async def test_a_person_told_to_wait_for_their_share_waits_at_most_the_window(
+    instances: Instances,
+) -> None:
+    """Their share is counted by us alone: no platform count to stay behind, so no margin
+    (the 1 s kept on the token's own window once told people "try again in 61 seconds")."""
+    for _ in range(8):
+        await instances.first.acquire("admin", "Medium", person="bob")
+    with pytest.raises(RateLimited) as caught:
+        await instances.second.acquire("admin", "Medium", person="bob")
+    assert caught.value.own_share
+    assert caught.value.retry_after == 60
+    instances.clock.now += 60  # a window after his first: his share is his again
+    assert await instances.first.acquire("admin", "Medium", person="bob") is not None

@@ -208,7 +208,9 @@ class RingCentralClient:
         if method == "GET" and kind is Kind.READ:
             key = (path, tuple(sorted((params or {}).items())))
             return await self._http.shared_read(
-                key, lambda: self._send(method, path, group=group, kind=kind, params=params, json=json)
+                key,
+                lambda: self._send(method, path, group=group, kind=kind, params=params, json=json),
+                scope=_scope(path),
             )
         return await self._send(method, path, group=group, kind=kind, params=params, json=json)
 
@@ -227,7 +229,12 @@ class RingCentralClient:
             request = self._http.client.build_request(method, path, params=params, json=json)
             request.headers["Authorization"] = f"Bearer {token}"
             response = await self._http.send(
-                request, kind=kind, group=group, account=tokens.account, person=self._sharing(tokens)
+                request,
+                kind=kind,
+                group=group,
+                account=tokens.account,
+                person=self._sharing(tokens),
+                scope=_scope(path),
             )
             if response.status_code != 401 or renewed:
                 break
@@ -271,3 +278,15 @@ def _about_extension(path: str, extension_id: str) -> bool:
     return bool(extension_id) and any(
         a == "extension" and b == extension_id for a, b in itertools.pairwise(parts)
     )
+
+
+def _scope(path: str) -> str:
+    """The resource a request reads or changes, for forgetting recent reads after a change:
+    an extension's forwarding numbers (`…/extension/{id}/forwarding-number/…`), answering
+    rules, or v2 comm-handling (`…/extensions/{id}/comm-handling/…`, states and their rules
+    together); any other path is its own."""
+    parts = path.split("/")
+    for index, part in enumerate(parts[:-2]):
+        if part in ("extension", "extensions"):
+            return "/".join(parts[: index + 3])
+    return path
