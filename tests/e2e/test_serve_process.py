@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -26,8 +27,10 @@ def free_port() -> int:
 
 
 async def until_healthy(http: httpx.AsyncClient, *, attempts: int) -> None:
-    """Wait for the process to answer /healthz (it may still be starting)."""
-    for _ in range(attempts):
+    """Wait for the process to answer /healthz (it may still be starting). `attempts` is in
+    twentieths of a second, counted by the clock: a loaded CI machine may start it slowly."""
+    deadline = time.monotonic() + max(attempts * 0.05, 60.0)
+    while time.monotonic() < deadline:
         try:
             if (await http.get("/healthz")).status_code == 200:
                 return
