@@ -6,9 +6,11 @@ around them that name a button, an endpoint or a count.
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
+from bot.providers.ringcentral.calls import PreCallControl
 from handlers.transfer import views as transfer_views
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -38,3 +40,15 @@ def test_transfer_with_several_calls_names_the_button_it_posts() -> None:
     line = row(section("Commands"), "`/transfer <number")
     assert transfer_views.PICK_LABEL in line, line
     assert "picker opens" not in line
+
+
+def test_the_call_card_buttons_are_described_by_the_requests_they_send() -> None:
+    """The card's buttons are RingCentral's pre-call `…/forward` (a number, or the mailbox
+    with `{"voicemail": …}`); the README names no other pre-call request for them (reject
+    is "Ignore": the call keeps ringing the person's other phones)."""
+    sent = set(re.findall(r"/parties/\{party_id\}/(\w+)", inspect.getsource(PreCallControl)))
+    assert sent == {"forward"}
+    live = section("Live calls in Slack")
+    named = set(re.findall(r"/parties/\{id\}/(\w+)", live))
+    assert named == sent, named
+    assert '{"voicemail"' in live
