@@ -200,3 +200,11 @@ def test_attacks_tried_states_its_count_and_each_row_is_run_by_a_test() -> None:
             path, function = name.split("::")
             source = (tests / path).read_text(encoding="utf-8")
             assert re.search(rf"^(async )?def {function}\(", source, re.MULTILINE), (start, name)
+
+
+def test_the_connect_command_says_what_makes_a_sign_in_count() -> None:
+    """docs/contract.md "Sign-in that proves ownership": the link finishes only in the browser
+    that opened it, as the extension with your Slack email, and not for guests."""
+    line = row(section("Commands"), "`/switchboard connect`")
+    for needed in ("browser that opens it", "Slack email", "guests"):
+        assert needed in line, needed
