@@ -139,6 +139,9 @@ ATTACKS: dict[str, list[str]] = {
         "resilience/test_hardened_front.py::test_slack_events_answer_deep_or_out_of_range_json_with_400",
         "resilience/test_hardened_front.py::test_the_webhook_answers_bad_json_with_400_and_posts_no_card",
     ],
+    "a telephony notification with the right token that the store can't keep": [
+        "resilience/test_hardened_front.py::test_a_notification_the_store_cant_keep_posts_no_card"
+    ],
     "48 quick `/forward list` from bob": [
         "resilience/test_fair_shares.py::test_one_person_cannot_use_the_whole_window_of_the_admins_token"
     ],
