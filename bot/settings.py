@@ -186,6 +186,11 @@ class Settings(BaseSettings):
         if len(given) == 1:
             missing = next(name for name in pair if name not in given)
             raise ConfigError(f"{missing.upper()} is required with {given[0].upper()}")
+        if given and self.ringcentral_signin_client_id == self.ringcentral_client_id:
+            raise ConfigError(  # an app has one auth flow (docs/contract.md "Sign-in that proves ownership")
+                "RINGCENTRAL_SIGNIN_CLIENT_ID must name a second RingCentral app (authorization code), "
+                "not the JWT app of RINGCENTRAL_CLIENT_ID: a RingCentral app has one auth flow"
+            )
         return self
 
     @property

@@ -36,6 +36,11 @@ log = logging.getLogger(__name__)
 MOVED_ON = "That call has already moved on (answered, ended or sent elsewhere); nothing was done."
 NOT_YOURS = "That number isn't one of your forwarding numbers, so the call wasn't forwarded."
 
+# What a card's row can keep (PostgreSQL refuses more): a notification beyond it is ignored.
+# RingCentral numbers a session's notifications from 1, so a real one never comes near.
+MAX_SEQUENCE = 2**31 - 1  # the `sequence` column is a SQL INTEGER
+MAX_ID = 100  # the `session_id` and `party_id` columns' length
+
 ORDER: dict[str, int] = {  # a card's states in the order a call goes through them
     "ringing": 0,
     "answered": 1,
@@ -135,9 +140,14 @@ class CallCards:
         if body is None or not isinstance(body.get("parties"), list):
             return 0
         session_id, sequence = str(body.get("telephonySessionId") or ""), int(body.get("sequence") or 0)
+        if not 0 <= sequence <= MAX_SEQUENCE or len(session_id) > MAX_ID:
+            log.warning("call cards: a notification the store can't keep was ignored")
+            return 0
         shown = 0
         for party in body["parties"]:
             if party.get("direction") != "Inbound" or not party.get("extensionId"):
+                continue
+            if len(str(party.get("id") or "")) > MAX_ID:
                 continue
             status, caller = party.get("status") or {}, party.get("from") or {}  # who is calling
             card = CallCard(
@@ -202,12 +212,13 @@ class CallCards:
                 return 0  # a repeat, or older than what the card shows
             before = row.state if row is not None else ""
             place = (row.channel, row.ts) if row is not None and row.ts else None
-            shown = await self._notifier.show_call(recipient, card, place)
             if row is None:
                 row = CallCardRow(session_id=card.session_id, recipient=recipient)
                 session.add(row)
             row.sequence, row.state, row.updated_at = sequence, card.state, self._clock()
             row.party_id = card.party_id
+            await session.flush()  # stored before Slack is asked: a row that can't be, no card
+            shown = await self._notifier.show_call(recipient, card, place)
             if shown is not None:
                 row.channel, row.ts = shown
         if card.rotation and card.answered_by and before != "answered" and card.on_call:

@@ -104,6 +104,7 @@ class Opened:
     authorize_url: str
     cookie: str
     secure: bool
+    path: str = COOKIE_PATH
 
 
 def not_yours(extension: ExtensionInfo) -> str:
@@ -149,6 +150,12 @@ class SignInService:
     @property
     def redirect_uri(self) -> str:
         return f"{self.public_url}{CALLBACK_PATH}"
+
+    @property
+    def cookie_path(self) -> str:
+        """The cookie's Path: the sign-in pages under the public URL's own path, if it has one
+        (a proxy serving the bot at `https://host/prefix`), or the browser never sends it back."""
+        return urlsplit(self.public_url).path.rstrip("/") + COOKIE_PATH
 
     @property
     def secure_cookie(self) -> bool:
@@ -225,7 +232,7 @@ class SignInService:
         url = self._sign_ins.authorize_url(
             state=state, challenge=challenge_of(verifier), redirect_uri=self.redirect_uri
         )
-        return Opened(url, browser, self.secure_cookie)
+        return Opened(url, browser, self.secure_cookie, self.cookie_path)
 
     async def complete(
         self, *, state: str, code: str, error: str, cookie: str | None = None

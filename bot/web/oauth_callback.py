@@ -28,7 +28,6 @@ from bot.services.sign_in import (
     CALLBACK_PATH,
     CONNECT_TTL,
     COOKIE,
-    COOKIE_PATH,
     START_PATH,
     SignInRefused,
 )
@@ -96,7 +95,7 @@ def routes(runtime: Runtime) -> list[Route]:
             COOKIE,
             opened.cookie,
             max_age=int(CONNECT_TTL.total_seconds()),
-            path=COOKIE_PATH,
+            path=opened.path,
             secure=opened.secure,
             httponly=True,
             samesite="lax",
@@ -107,7 +106,11 @@ def routes(runtime: Runtime) -> list[Route]:
         status, sentence = await finish(runtime, dict(request.query_params), request.cookies.get(COOKIE))
         response = page(sentence, status)
         response.delete_cookie(
-            COOKIE, path=COOKIE_PATH, secure=runtime.sign_in.secure_cookie, httponly=True, samesite="lax"
+            COOKIE,
+            path=runtime.sign_in.cookie_path,
+            secure=runtime.sign_in.secure_cookie,
+            httponly=True,
+            samesite="lax",
         )
         return response
 

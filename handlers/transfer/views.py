@@ -15,6 +15,7 @@ from bot.slack.blocks import modal as blocks_modal
 CALLBACK = "transfer_form"
 RESULT = "transfer_result"
 PICK = "transfer_pick_call"  # the button under `/transfer <destination>` with several calls
+PICK_LABEL = "Choose the call…"
 CALL, DEST, USER, VALUE = "call", "destination", "user", "value"
 
 
@@ -58,9 +59,7 @@ def pick_message(count: int, subject: str, destination: str, whose: str) -> dict
     have expired while the calls were read)."""
     text = f"{whose} {count} live calls; choose the one to transfer to {escape(destination)}."
     value = json.dumps({"subject": subject, "to": destination})
-    return message(
-        text, [section(text), actions(button("Choose the call…", PICK, value, style="primary"))]
-    )
+    return message(text, [section(text), actions(button(PICK_LABEL, PICK, value, style="primary"))])
 
 
 def loading(meta: Meta) -> dict[str, Any]:

@@ -126,6 +126,33 @@ async def test_the_cookie_is_secure_behind_an_https_public_url(sqlite_url: str) 
         await bot.close()
 
 
+class BehindAPrefix(httpx.AsyncHTTPTransport):
+    """A proxy that serves the bot under `/sb` (README: the public URL may have a path), as
+    the browser sees it: cookies are kept and sent by the URL the browser asked for."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/sb/"):
+            request.url = request.url.copy_with(path=request.url.path.removeprefix("/sb"))
+        return await super().handle_async_request(request)
+
+
+async def test_a_public_url_with_a_path_keeps_the_cookie_for_the_callback(bot: Harness) -> None:
+    """The cookie's Path is under the public URL's path, or the browser never brings it back
+    to `…/sb/ringcentral/oauth/callback` and every sign-in fails as "another browser"."""
+    bot.runtime.sign_in.public_url = f"{bot.url}/sb"
+    link = sign_in_url((await bot.command("alice", "/switchboard", "connect")).text)
+    assert link.startswith(f"{bot.url}/sb/ringcentral/oauth/start?")
+    async with httpx.AsyncClient(transport=BehindAPrefix()) as browser_:
+        opened = await browser_.get(link)
+        assert opened.status_code == 302
+        assert "path=/sb/ringcentral/oauth" in opened.headers["set-cookie"].lower()
+        landing = await sign_in_at_ringcentral(bot, opened.headers["location"], "alice@example.com")
+        assert landing.startswith(f"{bot.url}/sb/ringcentral/oauth/callback?")
+        page = await browser_.get(landing)
+    assert page.status_code == 200, page.text
+    assert "connected as extension 102" in page.text
+
+
 async def test_a_sign_in_finished_in_another_browser_links_nothing(bot: Harness) -> None:
     """Issue 24: bob's sign-in, sent on to alice, can't link bob to alice's line."""
     await bot.command("alice", "/forward", "list")  # alice holds extension 102 by email

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+import pytest
 
 from tests.e2e.cli import run
 from tests.e2e.test_oncall import this_hour
@@ -177,3 +180,22 @@ def test_a_call_rings_in_the_shell_and_its_card_works(tmp_path: Path) -> None:
     assert "Sent to voicemail." in out
     assert ":envelope_with_arrow: Sent to voicemail" in out  # the same card, updated
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(("share", "refused"), [(None, False), (0.2, True)])
+async def test_the_demo_is_not_rationed_unless_a_share_is_set(
+    share: float | None, refused: bool
+) -> None:
+    """README "The shell": against the emulator without rate limits the shell lifts the
+    per-person share (a demo is one person trying everything in a row); SWITCHBOARD_PERSON_SHARE
+    set keeps it, as in production."""
+    from bot.devkit.shell.main import shell as run_shell
+    from bot.settings import load_settings
+
+    asked = {} if share is None else {"switchboard_person_share": share}
+    settings = load_settings(switchboard_providers="emulator", **asked)
+    typed, shown = io.StringIO("/forward list\n" * 14), io.StringIO()
+    assert await run_shell(settings, as_email=None, admin=False, stdin=typed, stdout=shown) == 0
+    out = shown.getvalue()
+    assert out.count("Your forwarding numbers") + out.count("used your share") == 14
+    assert ("You've used your share of RingCentral requests" in out) is refused

@@ -79,6 +79,25 @@ def test_the_sign_in_app_needs_both_its_id_and_its_secret(tmp_path: Path) -> Non
     assert "RINGCENTRAL_SIGNIN_CLIENT_SECRET is required with RINGCENTRAL_SIGNIN_CLIENT_ID" in lines[0]
 
 
+def test_the_sign_in_app_must_be_a_second_ringcentral_app(tmp_path: Path) -> None:
+    """RingCentral gives an app one auth flow: the JWT app can't also run personal sign-ins
+    (its first grant fixes it; the other is refused), so the same id twice stops start-up."""
+    ringcentral = ("RINGCENTRAL_CLIENT_SECRET", "RINGCENTRAL_JWT", "RINGCENTRAL_SIGNIN_CLIENT_SECRET")
+    env = {
+        **{name: CANARIES[name] for name in ringcentral},
+        "RINGCENTRAL_CLIENT_ID": "app-5e1c",
+        "RINGCENTRAL_SIGNIN_CLIENT_ID": "app-5e1c",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+    }
+    result = run("check", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "RINGCENTRAL_SIGNIN_CLIENT_ID" in lines[0]
+    assert "second RingCentral app" in lines[0]
+    assert_no_canary(result.stdout + result.stderr)
+
+
 def test_provider_credentials_are_required_when_named(tmp_path: Path) -> None:
     result = run(
         "check", env={"SWITCHBOARD_PROVIDERS": "ringcentral", "RINGCENTRAL_CLIENT_ID": "x"}, cwd=tmp_path

@@ -148,3 +148,40 @@ async def test_heads_over_16_kib_are_431_whichever_parser(parser: str) -> None:
             assert answer.startswith(b"HTTP/1.1 " + status), (parser, size, answer)
     finally:
         await server.stop()
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"sequence": 2**40},  # within 64 bits (the front's JSON check), past the column's 32
+        {"telephonySessionId": "s-" + "x" * 200},  # longer than the store keeps
+    ],
+)
+async def test_a_notification_the_store_cant_keep_posts_no_card(
+    postgres_url: str, field: dict[str, Any]
+) -> None:
+    """Issue 24: a card was posted before its row was stored; a value PostgreSQL refuses then
+    left a card with no row, and the next update posted a second one. Such a notification is
+    ignored (answered 200, as RingCentral is owed), no card at all."""
+    from tests.harness import start_harness
+
+    bot = await start_harness(postgres_url)
+    try:
+        subscription = await live(bot)
+        await bot.command("alice", "/switchboard", "calls on")
+        await bot._rc_app.phone.ring(ALICE_EXT, "+16505550142", "Pat Caller")
+        await bot.runtime.tasks.wait_idle()
+        note = bot._rc_app.pusher.delivered[0]
+        bot.slack.drain()
+        url = f"{bot.url}/ringcentral/webhook"
+        headers = {"Verification-Token": subscription.token, "Content-Type": "application/json"}
+        body = {**note["body"], "telephonySessionId": "s-odd", **field}
+        for _ in range(2):  # the same notification again: still nothing
+            answer = await bot.http.post(
+                url, content=json.dumps({**note, "body": body}), headers=headers
+            )
+            assert answer.status_code < 500
+            await bot.runtime.tasks.wait_idle()
+        assert [c for c in bot.slack.calls if c.method == "chat.postMessage"] == []
+    finally:
+        await bot.close()
