@@ -274,9 +274,18 @@ class HandoffEngine:
         until = local_time(shift.end, zone, self._clock())
         await self._post(shift.member, f"You are on call for *{escape(rotation.name)}* until {until}.")
         if rotation.current_member and rotation.current_member != shift.member:
-            await self._post(
-                rotation.current_member, f"Your *{escape(rotation.name)}* shift has ended. Thank you!"
-            )
+            # Given or covered for a while (an override, time off): the hotline comes back.
+            after = (await self._shift(rotation, shift.end))[0] if shift.override else None
+            if after is not None and after.member == rotation.current_member:
+                zone = (await self._identity.profile(rotation.current_member)).timezone
+                back = local_time(shift.end, zone, self._clock())
+                text = (
+                    f"{mention(shift.member)} has the *{escape(rotation.name)}* hotline until "
+                    f"{back}; it comes back to you then."
+                )
+            else:
+                text = f"Your *{escape(rotation.name)}* shift has ended. Thank you!"
+            await self._post(rotation.current_member, text)
 
     async def _at_risk(self, rotation: RotationRecord, shift: Shift, now: datetime) -> None:
         async with self._database.session() as session:
