@@ -240,6 +240,7 @@ async def test_a_call_the_backup_answered_names_them_and_tells_the_on_call_perso
     ]
     assert len(told) == 1
     assert f"<@{following}> (backup) answered it" in told[0]
+    assert "from Pat Caller `(650) 555-0142`;" in told[0]  # the one number formatter
 
     # Answered by the on-call person: nobody is told anything.
     bot.slack.drain()
