@@ -25,8 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve",
         help="serve Slack's HTTP requests",
-        description="Serve /slack/events, /ringcentral/webhook, the sign-in pages, /healthz, "
-        "/readyz and /metrics over plain HTTP; put an HTTPS proxy in front (docs/deploy.md).",
+        description="Serve /slack/events, /ringcentral/webhook, the sign-in pages, the on-call "
+        "calendar feeds (/calendar/), /healthz, /readyz and /metrics over plain HTTP; put an HTTPS "
+        "proxy in front (docs/deploy.md).",
     )
     serve.add_argument(
         "--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: every interface)"
