@@ -129,7 +129,12 @@ class CoverRequests:
                 f"You aren't on call on `{rotation.name}` then, so there is nothing to cover; "
                 "`/oncall schedule` shows your shifts."
             )
-        return max(start, mine[0].start), min(end, mine[-1].end)
+        first, last = max(start, mine[0].start), min(end, mine[-1].end)
+        if any(s.member != member and s.start < last and s.end > first for s in shifts):
+            raise UserError(
+                "Someone else is on call in the middle of that time; ask for cover one shift at a time."
+            )
+        return first, last
 
     async def withdraw(self, cover_id: int) -> None:
         """A request that never reached its channel is closed."""

@@ -228,3 +228,7 @@ async def test_cover_is_only_for_time_i_am_on_call(bot: Harness) -> None:
     )
     (cover,) = await bot.runtime.rotations.covers.open_requests([rotation.id])
     assert cover.end == alices.end  # cut where bob's shift begins
+    around = await bot.command("alice", "/oncall", "cover for 80h")  # hers, bob's, erin's, hers
+    assert around.text == (
+        "Someone else is on call in the middle of that time; ask for cover one shift at a time."
+    )
