@@ -25,8 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve",
         help="serve Slack's HTTP requests",
-        description="Serve /slack/events, /ringcentral/webhook, the sign-in pages, /healthz, "
-        "/readyz and /metrics over plain HTTP; put an HTTPS proxy in front (docs/deploy.md).",
+        description="Serve /slack/events, /ringcentral/webhook, the sign-in pages, the on-call "
+        "calendar feeds (/calendar/), /healthz, /readyz and /metrics over plain HTTP; put an HTTPS "
+        "proxy in front (docs/deploy.md).",
     )
     serve.add_argument(
         "--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: every interface)"
@@ -54,9 +55,16 @@ def _parser() -> argparse.ArgumentParser:
         "db",
         help="database tools",
         description="upgrade: apply the migrations this version needs to DATABASE_URL (SQLite is "
-        "upgraded at start; on PostgreSQL run it once per release, before starting the new version).",
+        "upgraded at start; on PostgreSQL run it once per release, before starting the new version). "
+        "reseal: after changing SWITCHBOARD_SECRET_KEY, with the old key in "
+        "SWITCHBOARD_PREVIOUS_SECRET_KEYS and every instance stopped, seal the stored tokens again "
+        "with the new key (docs/deploy.md).",
     )
-    db.add_argument("action", choices=["upgrade"], help="upgrade: apply the pending migrations")
+    db.add_argument(
+        "action",
+        choices=["upgrade", "reseal"],
+        help="upgrade: apply the pending migrations; reseal: seal stored tokens with the new key",
+    )
 
     emulator = sub.add_parser("emulator", help="serve one provider emulator")
     emulator.add_argument("provider", choices=["ringcentral", "voipnow", "smspartner"])
@@ -164,9 +172,12 @@ def _check(settings: Settings, _args: argparse.Namespace) -> int:
     return asyncio.run(run_checks(settings))
 
 
-def _db(settings: Settings, _args: argparse.Namespace) -> int:
+def _db(settings: Settings, args: argparse.Namespace) -> int:
     from bot.store import Database
     from bot.store.migrate import current_revision, upgrade
+
+    if args.action == "reseal":
+        return _reseal(settings)
 
     async def go() -> int:
         database = Database(settings.database_url)
@@ -175,6 +186,36 @@ def _db(settings: Settings, _args: argparse.Namespace) -> int:
             print(f"database at revision {await current_revision(database)}")
         finally:
             await database.dispose()
+        return 0
+
+    return asyncio.run(go())
+
+
+def _reseal(settings: Settings) -> int:
+    from bot.store import Database
+    from bot.store.migrate import require_current
+    from bot.store.reseal import reseal_all
+    from bot.store.sealed import SecretBox
+
+    if settings.switchboard_secret_key is None:
+        print("switchboard: set SWITCHBOARD_SECRET_KEY to the new key first.", file=sys.stderr)
+        return 2
+    box = SecretBox(settings.switchboard_secret_key, settings.previous_secret_keys)
+
+    async def go() -> int:
+        database = Database(settings.database_url)
+        try:
+            await require_current(database)
+            done = await reseal_all(database, box)
+        finally:
+            await database.dispose()
+        print(f"{done.resealed} stored secrets sealed with the current SWITCHBOARD_SECRET_KEY.")
+        if done.unreadable:
+            print(
+                f"{done.unreadable} could not be opened with SWITCHBOARD_SECRET_KEY or "
+                "SWITCHBOARD_PREVIOUS_SECRET_KEYS and were left as they are (they read as missing: "
+                "the administrator's token is obtained again, people run /switchboard connect again)."
+            )
         return 0
 
     return asyncio.run(go())

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     switchboard_allowed_countries: CsvList = Field(default_factory=list)  # empty: the default region
     switchboard_public_url: str | None = None
     switchboard_secret_key: SecretStr | None = None
+    # Keys sealed with before SWITCHBOARD_SECRET_KEY changed, comma-separated: read only by
+    # `switchboard db reseal` (docs/deploy.md "Rotating SWITCHBOARD_SECRET_KEY").
+    switchboard_previous_secret_keys: SecretStr | None = None
     switchboard_drift_check_seconds: float = Field(default=300, gt=0)
     # One person's most of any group's 60 s window on the administrator's token (1: no cap).
     switchboard_person_share: float = Field(default=0.2, gt=0, le=1)
@@ -129,6 +132,20 @@ class Settings(BaseSettings):
         if value is not None and value.get_secret_value() and len(value.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters long")
         return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("switchboard_previous_secret_keys")
+    @classmethod
+    def _previous_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        keys = [k.strip() for k in (value.get_secret_value() if value else "").split(",") if k.strip()]
+        if any(len(k) < 32 for k in keys):
+            raise ValueError("must be keys of at least 32 characters each, comma-separated")
+        return SecretStr(",".join(keys)) if keys else None
+
+    @property
+    def previous_secret_keys(self) -> list[SecretStr]:
+        """SWITCHBOARD_PREVIOUS_SECRET_KEYS, one key each."""
+        value = self.switchboard_previous_secret_keys
+        return [SecretStr(k) for k in value.get_secret_value().split(",")] if value else []
 
     @field_validator("switchboard_public_url")
     @classmethod
@@ -228,6 +245,7 @@ class Settings(BaseSettings):
             self.smspartner_api_key,
             self.switchboard_secret_key,
             self.switchboard_metrics_token,
+            *self.previous_secret_keys,
         )
         return [s.get_secret_value() for s in secrets if s and s.get_secret_value()]
 

@@ -83,6 +83,8 @@ class CoverRequests:
             raise UserError("Pick a time in the future to be covered.")
         if end - start > LONGEST:
             raise UserError("A cover request is for 30 days at most; for longer, use `/oncall away`.")
+        if window is not None:  # cover *me*: only time the asker is on call
+            start, end = await self._within_my_shifts(actor.slack_user_id, rotation, start, end, now)
         async with self._database.session() as session:
             cover = await store.add(
                 session,
@@ -114,6 +116,25 @@ class CoverRequests:
             f"You have no `{rotation.name}` shift in the next 30 days; say when, e.g. "
             "`/oncall cover for 2h` or `/oncall cover 2026-12-24 to 2026-12-26`."
         )
+
+    async def _within_my_shifts(
+        self, member: str, rotation: RotationRecord, start: datetime, end: datetime, now: datetime
+    ) -> tuple[datetime, datetime]:
+        """The window cut to the asker's shifts in it: taking it must not override someone
+        else's time."""
+        shifts = await self._schedule(rotation, (end - now).days + 2)
+        mine = [s for s in shifts if s.member == member and s.start < end and s.end > start]
+        if not mine:
+            raise UserError(
+                f"You aren't on call on `{rotation.name}` then, so there is nothing to cover; "
+                "`/oncall schedule` shows your shifts."
+            )
+        first, last = max(start, mine[0].start), min(end, mine[-1].end)
+        if any(s.member != member and s.start < last and s.end > first for s in shifts):
+            raise UserError(
+                "Someone else is on call in the middle of that time; ask for cover one shift at a time."
+            )
+        return first, last
 
     async def withdraw(self, cover_id: int) -> None:
         """A request that never reached its channel is closed."""

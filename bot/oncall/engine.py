@@ -32,6 +32,7 @@ from bot.services.overlays import Ladder
 from bot.services.toggles import ToggleService
 from bot.store import Database
 from bot.store import rotations as store
+from bot.store import time_off as time_off_store
 from bot.store.links import LinkRecord
 from bot.store.rotations import RotationRecord
 
@@ -156,17 +157,22 @@ class HandoffEngine:
         """Whom the hotline rings when the on-call person doesn't answer (None: nobody).
 
         `next`: the next other member in the schedule (overrides applied); a named member,
-        unless they are the one on call, when the next other member is rung instead.
+        unless they are the one on call, when the next other member is rung instead. Someone
+        away now is skipped (time off skips them in every rotation, as the backup too).
         """
         wanted = rotation.escalate_to
         if not wanted:
             return None
-        if wanted != "next" and wanted != shift.member and wanted in rotation.schedule.members:
-            return wanted
+        now = self._clock()
+        members = rotation.schedule.members
         async with self._database.session() as session:
+            away = await time_off_store.of(session, members=members, since=now)
             overrides = await store.overrides(session, rotation_id=rotation.id, since=shift.end)
+        skipped = {shift.member} | {a.member for a in away if a.start <= now}
+        if wanted != "next" and wanted not in skipped and wanted in members:
+            return wanted
         ahead = timeline(rotation.schedule, shift.end, shift.end + timedelta(days=62), overrides)
-        return next((s.member for s in ahead if s.member != shift.member), None)
+        return next((s.member for s in ahead if s.member not in skipped), None)
 
     async def _ladder(
         self, rotation: RotationRecord, shift: Shift, target: str
@@ -274,9 +280,18 @@ class HandoffEngine:
         until = local_time(shift.end, zone, self._clock())
         await self._post(shift.member, f"You are on call for *{escape(rotation.name)}* until {until}.")
         if rotation.current_member and rotation.current_member != shift.member:
-            await self._post(
-                rotation.current_member, f"Your *{escape(rotation.name)}* shift has ended. Thank you!"
-            )
+            # Given or covered for a while (an override, time off): the hotline comes back.
+            after = (await self._shift(rotation, shift.end))[0] if shift.override else None
+            if after is not None and after.member == rotation.current_member:
+                zone = (await self._identity.profile(rotation.current_member)).timezone
+                back = local_time(shift.end, zone, self._clock())
+                text = (
+                    f"{mention(shift.member)} has the *{escape(rotation.name)}* hotline until "
+                    f"{back}; it comes back to you then."
+                )
+            else:
+                text = f"Your *{escape(rotation.name)}* shift has ended. Thank you!"
+            await self._post(rotation.current_member, text)
 
     async def _at_risk(self, rotation: RotationRecord, shift: Shift, now: datetime) -> None:
         async with self._database.session() as session:

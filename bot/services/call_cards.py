@@ -218,15 +218,17 @@ class CallCards:
             row.sequence, row.state, row.updated_at = sequence, card.state, self._clock()
             row.party_id = card.party_id
             await session.flush()  # stored before Slack is asked: a row that can't be, no card
-            shown = await self._notifier.show_call(recipient, card, place)
-            if shown is not None:
-                row.channel, row.ts = shown
+            placed = await self._notifier.show_call(recipient, card, place)
+            if placed is not None:
+                row.channel, row.ts = placed
         if card.rotation and card.answered_by and before != "answered" and card.on_call:
             who = escape(card.caller_name or "someone")
+            if card.caller_number:
+                who += " " + code(shown(card.caller_number, self._forwarding.region))
             await self._notifier.post(
                 card.on_call,
-                f"You missed a call on the *{escape(card.rotation)}* hotline from {who} "
-                f"{code(card.caller_number)}; {mention(card.answered_by)} (backup) answered it.",
+                f"You missed a call on the *{escape(card.rotation)}* hotline from {who}; "
+                f"{mention(card.answered_by)} (backup) answered it.",
             )
         if card.rotation and card.unanswered and before not in ("missed", "voicemail") and card.on_call:
             await self._notifier.post(card.on_call, self._missed(card))
@@ -239,7 +241,7 @@ class CallCards:
         where = f":warning: You missed a call on the *{escape(card.rotation)}* hotline from {who}"
         if not card.caller_number:
             return f"{where} (no number shown)."
-        number = code(card.caller_number)
+        number = code(shown(card.caller_number, self._forwarding.region))
         if not self._forwarding.destinations.allows(card.caller_number):
             return (
                 f"{where} {number}. It is a premium-rate or unsafe number, so don't call it back "

@@ -260,5 +260,6 @@ async def test_a_missed_call_from_a_premium_number_is_never_suggested_back(bot: 
     ]
     assert len(dms) == 1
     assert "premium-rate or unsafe" in dms[0]
+    assert "from Prize Desk `(900) 555-0142`." in dms[0]  # the one number formatter
     assert "call them back" not in dms[0]
     assert "call it back" not in dms[0].replace("don't call it back", "")

@@ -15,11 +15,18 @@ from bot.devkit.shell.standin import Call
 from bot.oncall.covers import CoverRequests
 from bot.services.actor import Actor
 from bot.store.models import OverrideRow
-from tests.e2e.test_oncall import create_rotation, hotline_forwards_to
+from tests.e2e.test_oncall import create_rotation, hotline_forwards_to, this_hour
 from tests.harness import Harness, Reply, start_configured, user_id
 
 BOB_MOBILE = "+12125550142"
 THREE = ["alice", "bob", "erin"]
+
+
+def within_alices_shift() -> str:
+    """A `<from> to <to>` inside alice's shift: hers from this hour today to this hour tomorrow
+    (Los Angeles, her zone too); a request is only for time the asker is on call."""
+    hour = this_hour()
+    return f"today {hour[:2]}:30 to tomorrow {hour}"
 
 
 async def three(bot: Harness) -> None:
@@ -89,7 +96,7 @@ async def test_the_first_other_member_takes_it_and_everyone_is_told(bot: Harness
 
 async def test_cancelled_and_expired_requests_take_no_press(bot: Harness) -> None:
     await three(bot)
-    asked = await bot.command("alice", "/oncall", "cover tomorrow 10:00 to 12:00")
+    asked = await bot.command("alice", "/oncall", f"cover {within_alices_shift()}")
     message = request_message(asked.calls)
     cancelled = await bot.command("alice", "/oncall", "cover cancel")
     assert "Cancelled 1 cover request" in cancelled.text
@@ -152,7 +159,7 @@ async def test_the_app_home_shows_escalation_group_shifts_and_open_requests(bot:
     await bot.command("erin", "/oncall", "number +1 312 555 0177")
     await bot.command("admin", "/oncall", "escalate support to next after 30s")
     await bot.command("admin", "/oncall", "group support")
-    asked = await bot.command("alice", "/oncall", "cover tomorrow 10:00 to 12:00")
+    asked = await bot.command("alice", "/oncall", f"cover {within_alices_shift()}")
     home = await bot.signed(payloads.app_home_opened(user_id("bob")), content_type="application/json")
     view = next(c.args["view"] for c in home.calls if c.method == "views.publish")
     text = str(view["blocks"])
@@ -202,3 +209,26 @@ async def test_a_request_past_its_time_says_so_once(bot: Harness) -> None:
     updates = [c for c in bot.slack.of("chat.update") if "its time has passed" in c.args["text"]]
     assert len(updates) == 1
     assert await overrides(bot) == 0
+
+
+async def test_cover_is_only_for_time_i_am_on_call(bot: Harness) -> None:
+    """Taking a request overrides the asker's time, never a third member's shift."""
+    await three(bot)  # alice is on call now, until the next handoff (23+ hours away)
+    not_mine = await bot.command("bob", "/oncall", "cover for 2h")
+    assert not_mine.text == (
+        "You aren't on call on `support` then, so there is nothing to cover; "
+        "`/oncall schedule` shows your shifts."
+    )
+    assert not [c for c in not_mine.calls if "asks for cover" in str(c.args.get("text", ""))]
+    longer = await bot.command("alice", "/oncall", "cover for 30h")  # past her shift, into bob's
+    assert "Asked <#C0ONCALL> to cover you on *support*" in longer.text
+    (rotation,) = await bot.runtime.rotations.rotations()
+    alices = next(
+        s for s in await bot.runtime.rotations.schedule(rotation) if s.member == user_id("alice")
+    )
+    (cover,) = await bot.runtime.rotations.covers.open_requests([rotation.id])
+    assert cover.end == alices.end  # cut where bob's shift begins
+    around = await bot.command("alice", "/oncall", "cover for 80h")  # hers, bob's, erin's, hers
+    assert around.text == (
+        "Someone else is on call in the middle of that time; ask for cover one shift at a time."
+    )

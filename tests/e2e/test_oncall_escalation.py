@@ -240,6 +240,7 @@ async def test_a_call_the_backup_answered_names_them_and_tells_the_on_call_perso
     ]
     assert len(told) == 1
     assert f"<@{following}> (backup) answered it" in told[0]
+    assert "from Pat Caller `(650) 555-0142`;" in told[0]  # the one number formatter
 
     # Answered by the on-call person: nobody is told anything.
     bot.slack.drain()
@@ -249,3 +250,24 @@ async def test_a_call_the_backup_answered_names_them_and_tells_the_on_call_perso
     await bot.runtime.tasks.wait_idle()
     assert "backup" not in str(cards_to(bot, "C0ONCALL")[-1].args["blocks"])
     assert not [c for c in bot.slack.of("chat.postMessage") if "You missed" in c.args["text"]]
+
+
+async def test_a_backup_who_is_away_is_not_rung(bot: Harness) -> None:
+    """Time off skips a person in every rotation, as the backup too: the next one who isn't
+    away is rung instead, and the backup comes back when the time off is cancelled."""
+    await rotation_with_three(bot)
+    first, following = await on_call_and_next(bot)
+    third = next(m for m in NUMBERS if m not in (first, following))
+    name = {user_id(n): n for n in ("alice", "bob", "erin")}
+    await bot.command("admin", "/oncall", "escalate support to next")
+    assert hotline(bot).order == ((NUMBERS[first], 20), (NUMBERS[following], 20))
+
+    away = await bot.command(name[following], "/oncall", "away today to tomorrow")
+    assert "You're away from" in away.text
+    assert hotline(bot).order == ((NUMBERS[first], 20), (NUMBERS[third], 20))
+    named = await bot.command("admin", "/oncall", f"escalate support to <@{following}>")
+    assert "then goes where its calls went before" in named.text
+    assert hotline(bot).order == ((NUMBERS[first], 20), (NUMBERS[third], 20))
+
+    await bot.command(name[following], "/oncall", "away cancel")
+    assert hotline(bot).order == ((NUMBERS[first], 20), (NUMBERS[following], 20))

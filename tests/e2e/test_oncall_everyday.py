@@ -35,6 +35,27 @@ async def test_give_hands_my_shift_to_a_member_who_is_told(bot: Harness) -> None
     assert "rotation.give" in [r.action for r in await bot.audit_rows()]
 
 
+async def test_giving_two_hours_tells_me_the_hotline_comes_back_not_that_my_shift_ended(
+    bot: Harness,
+) -> None:
+    await rotation(bot)
+    await bot.runtime.handoffs.tick()
+    reply = await bot.command("alice", "/oncall", f"give <@{user_id('bob')}> support for 2h")
+    to_alice = [
+        c.args["text"]
+        for c in reply.calls
+        if c.method == "chat.postMessage" and c.args["channel"] == user_id("alice")
+    ]
+    assert not any("shift has ended" in text for text in to_alice)
+    assert any(
+        re.fullmatch(
+            rf"<@{user_id('bob')}> has the \*support\* hotline until (?:\w{{3}} \d\d \w{{3}} )?\d\d:\d\d; it comes back to you then\.",
+            text,
+        )
+        for text in to_alice
+    ), to_alice
+
+
 async def test_give_refuses_what_is_not_mine_to_give(bot: Harness) -> None:
     await rotation(bot)
     not_mine = await bot.command("bob", "/oncall", f"give <@{user_id('alice')}>")

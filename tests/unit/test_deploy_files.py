@@ -78,8 +78,14 @@ def test_the_deployment_guide_covers_what_an_operator_needs() -> None:
         "/ringcentral/webhook",
         "/ringcentral/oauth/callback",
         "/ringcentral/oauth/start",
+        "/calendar/",  # the on-call calendar feeds, fetched by people's calendar apps
     ):
         assert f"`{path}`" in guide
+    caddy = next(line for line in guide.splitlines() if "@public path" in line)
+    nginx = guide[guide.index("upstream switchboard") :].split("```")[0]
+    for path in ("/slack/events", "/ringcentral/oauth/callback", "/calendar/"):
+        assert path in caddy
+        assert path.strip("/") in nginx
     for topic in (
         "## The HTTPS proxy",
         "## Several instances",

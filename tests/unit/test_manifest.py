@@ -38,3 +38,12 @@ def test_url_fills_every_request_url(reference: Path) -> None:
     assert set(urls) == {"https://bot.example.org/slack/events"}
     schema = json.loads((reference / "slack-manifest.schema.1.0.0.json").read_text())
     jsonschema.validate(rendered, schema)
+
+
+def test_the_readme_explains_every_scope_the_manifest_asks_for() -> None:
+    """A workspace admin reads README "Connect a real Slack app" before approving the scopes."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Connect a real Slack app") :].split("\n## ")[0]
+    manifest = yaml.safe_load((ROOT / "manifest.yaml").read_text())
+    unexplained = [s for s in manifest["oauth_config"]["scopes"]["bot"] if f"`{s}`" not in section]
+    assert unexplained == []

@@ -30,7 +30,10 @@ HINT = (
     "Type a slash command (try /switchboard help), :click N, :home, :as EMAIL, "
     ":ring @who [from +1 650 555 0142] or :quit."
 )
-RING_USAGE = "Usage: :ring @alice from +1 650 555 0142 (the caller's number; any name after it)"
+RING_USAGE = (
+    "Usage: :ring @alice from +1 650 555 0142 (the caller's number; any name after it), or a "
+    "hotline: :ring 200 answered by @bob (picked up where its routing rings @bob)"
+)
 _MESSAGES = ("response_url", "chat.postEphemeral", "chat.postMessage", "chat.update")
 
 
@@ -136,16 +139,36 @@ class ShellSession:
         await self._post(body)
 
     async def _ring(self, arg: str) -> None:
-        """A call rings someone's extension at the built-in emulator, which pushes it to the bot."""
+        """A call rings someone's extension (or an extension by its number, such as a hotline)
+        at the built-in emulator, which pushes it to the bot; `answered by @who` picks it up at
+        the number the extension's routing rings for them (the on-call person, or the backup)."""
+        arg, _, answerer = arg.partition(" answered by ")
         who, _, caller = arg.partition(" from ")
-        user = self._by_name(who.strip().lstrip("@")) or self.standin.user_by_email(who.strip())
+        target = who.strip().lstrip("@")
         emulator = self.runtime.providers.ringcentral_emulator
-        if user is None or emulator is None:
-            self.write(RING_USAGE if user is None else "Only the built-in emulator can ring a phone.")
+        if emulator is None:
+            self.write("Only the built-in emulator can ring a phone.")
             return
-        ext = emulator.emulator_state.by_email(user.email)
-        if ext is None:
-            self.write(f"@{user.name} has no RingCentral extension to ring.")
+        state = emulator.emulator_state
+        if target.isdigit():
+            ext = next((e for e in state.extensions.values() if e.number == target), None)
+            label = f"extension {target}"
+            if ext is None:
+                self.write(f"There is no RingCentral extension {target} to ring.")
+                return
+        else:
+            user = self._by_name(target) or self.standin.user_by_email(who.strip())
+            if user is None:
+                self.write(RING_USAGE)
+                return
+            ext = state.by_email(user.email)
+            if ext is None:
+                self.write(f"@{user.name} has no RingCentral extension to ring.")
+                return
+            label = f"@{user.name}'s extension {ext.number}"
+        by = self._by_name(answerer.strip().lstrip("@")) if answerer else None
+        if answerer and by is None:
+            self.write(RING_USAGE)
             return
         number, _, name = (caller.strip() or "+1 650 555 0142").partition(" (")
         region = self.runtime.forwarding.region
@@ -154,9 +177,19 @@ class ShellSession:
         except phone.InvalidNumber as exc:  # a caller's number, as the network would carry it
             self.write(f"{exc.message} {RING_USAGE}")
             return
-        self.write(f"(ringing @{user.name}'s extension {ext.number} from {phone.display(e164, region)})")
-        await emulator.phone.ring(ext.id, e164, name.rstrip(")") or "Pat Caller")
+        self.write(f"(ringing {label} from {phone.display(e164, region)})")
+        session = await emulator.phone.ring(ext.id, e164, name.rstrip(")") or "Pat Caller")
         await self.runtime.tasks.wait_idle()
+        if by is not None:
+            at = await self.runtime.handoffs.number_of(by.id)
+            try:
+                if at is None:
+                    raise ValueError(at)
+                await emulator.phone.answer(session.id, by=at)
+                self.write(f"(answered by @{by.name} at {phone.display(at, region)})")
+            except ValueError:
+                self.write(f"(still ringing: {label} doesn't ring @{by.name} now)")
+            await self.runtime.tasks.wait_idle()
         screen = Screen()
         await self._render_calls(screen)
 
