@@ -166,6 +166,12 @@ def wrk(url: str, script: Path, connections: int, seconds: int | None = None) ->
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -225,6 +231,12 @@ class Cluster:
             "LOG_LEVEL": "WARNING",
             "PROVIDER_TIMEOUT_SECONDS": "30",
         }
+        self.env = env
+        return self.restart_bot()
+
+    def restart_bot(self) -> float:
+        """Start `switchboard serve` (again); seconds from the spawn to its first /healthz 200."""
+        env = {**self.env, "DATABASE_URL": f"sqlite:///{self.db}/bench.db"}
         started = time.perf_counter()
         self.bot = self.spawn(
             str(BIN / "switchboard"),
@@ -237,6 +249,7 @@ class Cluster:
             server=True,
         )
         wait_http(f"http://127.0.0.1:{self.bot_port}/healthz", timeout=60)
+        self.bot_cpu = cpu_seconds(self.bot.pid)
         return time.perf_counter() - started
 
     def anchor(self) -> str:
