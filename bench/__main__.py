@@ -22,6 +22,7 @@ from bench.capacity import capacity_tables
 from bench.live import live_table
 from bench.run import DURATION, SERVER_CPU, Cluster, lua_script, rss_kb, wrk
 from bench.slow import slow_table
+from bench.slow_anchor import slow_anchor_table
 from bench.startup import startup_table
 from bot.web import signing
 
@@ -114,6 +115,7 @@ def main() -> None:
         cluster.stop()
     startup, startup_met = startup_table()
     slow, slow_met = slow_table()
+    beside, beside_met = slow_anchor_table()
     calls = calls_table()
     logging.disable(logging.WARNING)  # the burst's "try again" sentences are expected, not news
     capacity, capacity_met = capacity_tables()
@@ -126,7 +128,7 @@ def main() -> None:
             "; the server under test on one core, wrk, the Slack stand-in and the emulator on the other"
         )
     goals = all(met for _, met in acks) and slow_met and "| NO |" not in "\n".join(calls) and grew < 5
-    goals = goals and capacity_met and live_met and startup_met
+    goals = goals and capacity_met and live_met and startup_met and beside_met
     table = "\n".join(
         [
             "# Switchboard benchmarks\n",
@@ -142,6 +144,8 @@ def main() -> None:
             *(row for row, _ in acks),
             "\n## Slow provider (RingCentral emulator answering late)\n",
             *slow,
+            "\n## Acks beside bare Bolt while a slow provider's answers are produced\n",
+            *beside,
             "\n## Provider calls per action (RingCentral emulator's request log)\n",
             *calls,
             "\n## Capacity inside RingCentral's rate limits\n",
