@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -65,15 +66,16 @@ def wait_http(url: str, timeout: float = 30.0) -> float:
     raise SystemExit(f"bench: {url} never answered")
 
 
-def list_body(n: int, response_url: str) -> bytes:
-    """A signed-to-be `/forward list` by alice; `n` keeps trigger ids apart."""
+def list_body(n: int, response_url: str, user: tuple[str, str] | None = None) -> bytes:
+    """A signed-to-be `/forward list` by alice (or `user`: id, name); `n` keeps trigger ids apart."""
+    user_id, user_name = user or (ALICE, "alice")
     return urlencode(
         {
             "token": "bench",
             "team_id": "T0SWITCHB",
             "channel_id": "C0BENCH",
-            "user_id": ALICE,
-            "user_name": "alice",
+            "user_id": user_id,
+            "user_name": user_name,
             "command": "/forward",
             "text": "list",
             "response_url": response_url,
@@ -98,9 +100,12 @@ BUSY_COUNTER = [
 ]
 
 
-def lua_script(secret: str, response_url: str, count: int = 200) -> Path:
+def lua_script(
+    secret: str, response_url: str, count: int = 200, users: list[tuple[str, str]] | None = None
+) -> Path:
+    """`count` signed bodies wrk sends in turn: alice's, or each of `users`' in turn."""
     stamp = str(int(time.time()))
-    bodies = [list_body(n, response_url) for n in range(count)]
+    bodies = [list_body(n, response_url, users[n % len(users)] if users else None) for n in range(count)]
     sigs = [signing.sign(secret, stamp, b) for b in bodies]
     lines = ["local bodies = {"] + [f'  "{b.decode()}",' for b in bodies] + ["}", "local sigs = {"]
     lines += [f'  "{s}",' for s in sigs] + ["}", "local i = 0", "request = function()"]
@@ -166,6 +171,12 @@ def wrk(url: str, script: Path, connections: int, seconds: int | None = None) ->
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -176,7 +187,7 @@ def rss_kb(pid: int) -> int:
 class Cluster:
     """The processes of one bench run."""
 
-    def __init__(self, latency: str = "0s") -> None:
+    def __init__(self, latency: str = "0s", people: int = 0) -> None:
         self.secret = secrets.token_hex(16)
         self.procs: list[subprocess.Popen[bytes]] = []
         self.slack_port, self.rc_port, self.bot_port, self.anchor_port = free_ports(4)
@@ -184,6 +195,7 @@ class Cluster:
         self.db = tempfile.mkdtemp()
         self.log = (Path(self.db) / "processes.log").open("ab")  # what the processes printed
         self.latency = latency
+        self.people = people  # > 0: bench.company's people in the stand-in and the emulator
 
     def spawn(
         self, *args: str, env: dict[str, str] | None = None, server: bool = False
@@ -199,16 +211,20 @@ class Cluster:
         return proc
 
     def start(self) -> float:
-        self.spawn(str(BIN / "python"), "-m", "bench.standin", str(self.slack_port))
-        self.spawn(
-            str(BIN / "switchboard"),
-            "emulator",
-            "ringcentral",
-            "--port",
-            str(self.rc_port),
-            "--latency",
-            self.latency,
-        )
+        self.spawn(str(BIN / "python"), "-m", "bench.standin", str(self.slack_port), str(self.people))
+        if self.people:
+            seconds = self.latency.removesuffix("s")
+            self.spawn(str(BIN / "python"), "-m", "bench.emulator", str(self.rc_port), seconds)
+        else:
+            self.spawn(
+                str(BIN / "switchboard"),
+                "emulator",
+                "ringcentral",
+                "--port",
+                str(self.rc_port),
+                "--latency",
+                self.latency,
+            )
         wait_http(f"{self.slack}/stats")
         wait_http(f"http://127.0.0.1:{self.rc_port}/restapi/oauth/token")
         env = {
@@ -225,9 +241,18 @@ class Cluster:
             "LOG_LEVEL": "WARNING",
             "PROVIDER_TIMEOUT_SECONDS": "30",
         }
+        self.env = env
+        return self.restart_bot()
+
+    def restart_bot(self) -> float:
+        """Start `switchboard serve` (again); seconds from the spawn to its first /healthz 200."""
+        env = {**self.env, "DATABASE_URL": f"sqlite:///{self.db}/bench.db"}
         started = time.perf_counter()
+        # BENCH_PROFILE=file: the server runs under cProfile, its stats written at shutdown
+        profile = os.environ.get("BENCH_PROFILE")
+        run = [str(BIN / "python"), "-m", "cProfile", "-o", profile, "-m", "bot"] if profile else []
         self.bot = self.spawn(
-            str(BIN / "switchboard"),
+            *(run or [str(BIN / "switchboard")]),
             "serve",
             "--host",
             "127.0.0.1",
@@ -237,6 +262,7 @@ class Cluster:
             server=True,
         )
         wait_http(f"http://127.0.0.1:{self.bot_port}/healthz", timeout=60)
+        self.bot_cpu = cpu_seconds(self.bot.pid)
         return time.perf_counter() - started
 
     def anchor(self) -> str:
@@ -258,6 +284,11 @@ class Cluster:
 
     def stop(self) -> None:
         for proc in self.procs:
+            if proc is getattr(self, "bot", None) and os.environ.get("BENCH_PROFILE"):
+                # uvicorn re-raises a SIGTERM after its shutdown, which kills the process before
+                # cProfile writes; a SIGINT ends as KeyboardInterrupt, caught by the CLI
+                proc.send_signal(signal.SIGINT)
+                continue
             proc.terminate()
         for proc in self.procs:
             proc.wait(timeout=20)

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
 
 
-async def serve(port: int) -> None:
+async def serve(port: int, people: int = 0) -> None:
     import uvicorn
     from starlette.applications import Starlette
     from starlette.routing import Route
@@ -21,6 +21,9 @@ async def serve(port: int) -> None:
     standin.add_user(
         SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
     )
+    for i in range(people):  # bench.company's people, p{i}@corp.example
+        email = f"p{i}@corp.example"
+        standin.add_user(SlackUser(slack_id_for(email), f"p{i}", f"Person {i}", email))
     answered = {"count": 0}
     arrived: dict[str, float] = {}  # response id -> when its answer came (time.time())
 
@@ -54,4 +57,4 @@ async def serve(port: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(int(sys.argv[1])))
+    asyncio.run(serve(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0))

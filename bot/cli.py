@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import socket
 import sys
 import threading
 from collections.abc import Callable, Coroutine, Sequence
@@ -35,6 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int, default=None, help="port to listen on (default: PORT, else 3000)"
     )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.environ.get("WEB_CONCURRENCY", "1"),  # a string: argparse checks it too
+        help="processes answering on the port, each with its own event loop, sharing the "
+        "database (default: WEB_CONCURRENCY, else 1)",
+    )
+    serve.add_argument("--fd", type=int, default=None, help=argparse.SUPPRESS)  # a worker's socket
 
     sub.add_parser("socket", help="run over Socket Mode (needs SLACK_APP_TOKEN)")
 
@@ -80,6 +90,16 @@ def _parser() -> argparse.ArgumentParser:
         "--fail", action="append", default=[], help="fault, e.g. 'POST /forwarding-number=503'"
     )
     return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return number
 
 
 def _quiet_orphaned_sqlite_threads(args: threading.ExceptHookArgs) -> None:
@@ -136,10 +156,16 @@ def run_loop(main: Coroutine[Any, Any, T]) -> T:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    port = args.port or settings.port
+    if args.workers > 1 and args.fd is None:
+        from bot.web.workers import run_workers
+
+        return run_workers(settings, host=args.host, port=port, count=args.workers)
     from bot.web.serve import serve
 
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    return run_loop(serve(settings, host=args.host, port=args.port or settings.port))
+    sock = socket.socket(fileno=args.fd) if args.fd is not None else None
+    return run_loop(serve(settings, host=args.host, port=port, sock=sock))
 
 
 def _socket(settings: Settings, _args: argparse.Namespace) -> int:

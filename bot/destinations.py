@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 import phonenumbers
-from phonenumbers import PhoneNumberType, geocoder, shortnumberinfo
+from phonenumbers import PhoneNumberType, shortnumberinfo
 
 from bot.errors import UserError
 from bot.mrkdwn import escape
@@ -177,6 +177,9 @@ class DestinationPolicy:
             raise Refused(f"`{shown}` is {kind}; Switchboard doesn't send calls to those.")
         country = phonenumbers.region_code_for_number(parsed)
         if not self.every_country and country not in self.allowed:
+            # geocoder loads every country's place names (a third of start-up): only when refused
+            from phonenumbers import geocoder
+
             name = geocoder.country_name_for_number(parsed, "en") or country or "that country"
             raise Refused(
                 f"Calls can't be sent to numbers in {name} from this workspace "

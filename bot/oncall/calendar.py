@@ -12,8 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from bot.domain.schedule import Shift
 from bot.errors import UserError
@@ -24,6 +23,9 @@ from bot.store import Database
 from bot.store import calendars as store
 from bot.store import rotations as rotation_store
 from bot.store.rotations import RotationRecord
+
+if TYPE_CHECKING:  # icalendar is loaded when a feed is first read, not at every start
+    from icalendar import Event
 
 DAYS = 90
 Schedule = Callable[[RotationRecord, int], Awaitable[list[Shift]]]
@@ -87,6 +89,8 @@ class CalendarFeeds:
         else:
             chosen = [r for r in rotations if feed.slack_user_id in r.schedule.members]
             title = "My on-call shifts"
+        from icalendar import Calendar
+
         calendar = Calendar()
         calendar.add("prodid", "-//Switchboard//On-call shifts//EN")
         calendar.add("version", "2.0")
@@ -108,6 +112,8 @@ class CalendarFeeds:
     async def _event(
         self, rotation: RotationRecord, shift: Shift, stamp: datetime, *, mine: bool
     ) -> Event:
+        from icalendar import Event
+
         event = Event()
         start = shift.start.astimezone(UTC).replace(microsecond=0)
         event.add("uid", f"{rotation.id}-{shift.member}-{int(start.timestamp())}@switchboard")

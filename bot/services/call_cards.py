@@ -172,7 +172,8 @@ class CallCards:
         async with self._database.session() as session:
             owner = await link_store.holder_of(session, provider="ringcentral", line_id=extension_id)
             wants = owner is not None and await session.get(CallOptIn, owner) is not None
-            rotations = [r for r in await rotation_store.all_rotations(session) if r.hotline == line]
+            rotation = await rotation_store.of_hotline(session, line=line)
+            rotations = [rotation] if rotation is not None else []
         if owner and wants:
             numbers = await self._numbers(owner) if card.state == "ringing" else ()
             found.append((owner, replace(card, owner=owner, numbers=numbers)))

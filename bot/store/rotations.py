@@ -141,6 +141,13 @@ async def get(session: AsyncSession, *, rotation_id: int) -> RotationRecord | No
     return _record(row, await _members(session, row.id)) if row else None
 
 
+async def of_hotline(session: AsyncSession, *, line: str) -> RotationRecord | None:
+    """The rotation whose hotline `line` is (one at most: a unique index), in one indexed
+    read: a webhook notification for any line asks this, never every rotation."""
+    row = await session.scalar(select(RotationRow).where(RotationRow.hotline == line))
+    return _record(row, await _members(session, row.id)) if row else None
+
+
 async def is_hotline(session: AsyncSession, *, line: str) -> bool:
     return await hotline_owner(session, line=line) is not None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from typing import Any
 
 import uvicorn
@@ -13,6 +14,7 @@ from bot.lifecycle import running
 from bot.settings import Settings
 from bot.web import protocol
 from bot.web.asgi import build_asgi
+from bot.web.workers import BACKLOG
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ SERVER_LIMITS: dict[str, Any] = {
     # it, so 1,000 idle connections refused /healthz and Slack (bot.web.protocol says how
     # idle connections are bounded instead).
     "limit_concurrency": None,
-    "backlog": 2048,
+    "backlog": BACKLOG,
     "timeout_keep_alive": 5,  # idle keep-alive connections closed after 5 s
     "timeout_graceful_shutdown": 10,  # in-flight requests get 10 s at shutdown
     # Above the 16 KiB that bot.web.protocol enforces first, so h11 never answers 400 for it.
@@ -48,7 +50,8 @@ def raise_open_files_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-async def serve(settings: Settings, *, host: str, port: int) -> int:
+async def serve(settings: Settings, *, host: str, port: int, sock: socket.socket | None = None) -> int:
+    """Serve until SIGTERM/SIGINT; on `sock` when given (a worker of `bot.web.workers`)."""
     logs.configure(settings.log_level, settings.log_format)
     assert settings.slack_signing_secret is not None
     async with running(settings) as runtime:
@@ -66,5 +69,5 @@ async def serve(settings: Settings, *, host: str, port: int) -> int:
         log.info("Switchboard listening on http://%s:%d/slack/events", host, port)
         settle_garbage_collector()
         raise_open_files_limit()
-        await uvicorn.Server(config).serve()
+        await uvicorn.Server(config).serve(sockets=[sock] if sock is not None else None)
     return 0

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import event
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
+from bot.store import rotations as rotation_store
 from tests.e2e.test_oncall import create_rotation
 from tests.harness import Harness, Reply, user_id
 
@@ -263,3 +267,42 @@ async def test_a_missed_call_from_a_premium_number_is_never_suggested_back(bot: 
     assert "from Prize Desk `(900) 555-0142`." in dms[0]  # the one number formatter
     assert "call them back" not in dms[0]
     assert "call it back" not in dms[0].replace("don't call it back", "")
+
+
+async def test_a_notification_reads_only_the_rotation_of_its_line(bot: Harness) -> None:
+    """At 1,000 calls a minute every notification used to read every rotation and its
+    members: with 20 rotations, 21 queries per call. Now one indexed read (none match here)."""
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    now = datetime.now(UTC)
+    async with bot.runtime.database.session() as session:
+        for r in range(20):
+            fields = {
+                "name": f"team{r}",
+                "hotline": f"ringcentral:{9_100_000 + r}",
+                "hotline_label": str(9100 + r),
+                "shift_type": "daily",
+                "shift_length": 1,
+                "handoff": "09:00",
+                "timezone": "UTC",
+                "start_date": now.date().isoformat(),
+                "channel": "C0ONCALL",
+            }
+            await rotation_store.save(session, fields=fields, members=[user_id("bob")], by="t", now=now)
+    await bot.runtime.tasks.wait_idle()
+    bot.slack.drain()
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    engine = bot.runtime.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+        await bot.runtime.tasks.wait_idle()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(cards_to(bot, user_id("alice"))) == 1
+    about_rotations = [s for s in statements if "rotation" in s.lower()]
+    assert len(about_rotations) == 1, about_rotations

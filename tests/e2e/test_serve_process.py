@@ -102,56 +102,71 @@ async def test_serve_answers_and_logs_json_without_secrets(tmp_path: Path) -> No
     assert sys.executable  # the venv's python ran the script
 
 
+REAL_PROVIDERS = {
+    "SWITCHBOARD_PROVIDERS": "ringcentral,voipnow,smspartner",
+    "RINGCENTRAL_SERVER_URL": "http://127.0.0.1:9",  # never reached before /healthz
+    "RINGCENTRAL_CLIENT_ID": "id",
+    "RINGCENTRAL_CLIENT_SECRET": "secret-value",
+    "RINGCENTRAL_JWT": "jwt-value",
+    "VOIPNOW_URL": "http://127.0.0.1:9",
+    "VOIPNOW_CLIENT_ID": "id",
+    "VOIPNOW_CLIENT_SECRET": "secret-value",
+    "SMSPARTNER_API_KEY": "key-value",
+    "SMSPARTNER_NUMBERS": "+33612345678",
+}
+
+
+LISTEN = ("--host", "127.0.0.1", "--port")
+
+
+async def imported_until_healthy(tmp_path: Path, env: dict[str, str]) -> list[str]:
+    """The modules `serve` imported (python -X importtime) by the time /healthz answered."""
+    log_path = tmp_path / "stderr.txt"  # -X importtime writes far more than a pipe holds
+    port = free_port()
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
+            [sys.executable, "-X", "importtime", "-m", "bot", "serve", *LISTEN, str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+            text=True,
+        )
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+                await until_healthy(http, attempts=400)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    imported = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in log_path.read_text().splitlines()
+        if line.startswith("import time:")
+    ]
+    assert any(name == "bot.web.serve" for name in imported), "importtime printed nothing"
+    return imported
+
+
 async def test_serve_with_real_providers_loads_no_dev_tools(tmp_path: Path) -> None:
     slack = SlackStandIn()
     await slack.start()
-    port = free_port()
-    env = serve_env(
-        tmp_path,
-        slack,
-        SWITCHBOARD_PROVIDERS="ringcentral,voipnow,smspartner",
-        RINGCENTRAL_SERVER_URL="http://127.0.0.1:9",  # never reached before /healthz
-        RINGCENTRAL_CLIENT_ID="id",
-        RINGCENTRAL_CLIENT_SECRET="secret-value",
-        RINGCENTRAL_JWT="jwt-value",
-        VOIPNOW_URL="http://127.0.0.1:9",
-        VOIPNOW_CLIENT_ID="id",
-        VOIPNOW_CLIENT_SECRET="secret-value",
-        SMSPARTNER_API_KEY="key-value",
-        SMSPARTNER_NUMBERS="+33612345678",
-    )
-    log_path = tmp_path / "stderr.txt"  # -X importtime writes far more than a pipe holds
-    log_file = log_path.open("w")
-    process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            "-m",
-            "bot",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log_file,
-        text=True,
-    )
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            await until_healthy(http, attempts=400)
+        imported = await imported_until_healthy(tmp_path, serve_env(tmp_path, slack, **REAL_PROVIDERS))
     finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log_file.close()
         await slack.stop()
-    err = log_path.read_text()
-    imported = [
-        line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if line.startswith("import time:")
-    ]
-    assert any(name == "bot.web.serve" for name in imported), "importtime printed nothing"
     dev = [name for name in imported if name.startswith(("bot.devkit", "bench"))]
     assert dev == []
+
+
+async def test_serve_on_a_current_database_loads_only_what_serving_needs(tmp_path: Path) -> None:
+    """A restart (the database already at head) reaches /healthz without Alembic, the
+    geocoder's place names or icalendar: each loads when first needed, not at every start."""
+    slack = SlackStandIn()
+    await slack.start()
+    env = serve_env(tmp_path, slack, **REAL_PROVIDERS)
+    try:
+        subprocess.run([str(BIN), "db", "upgrade"], env=env, check=True, capture_output=True)  # noqa: ASYNC221
+        imported = await imported_until_healthy(tmp_path, env)
+    finally:
+        await slack.stop()
+    deferred = ("alembic", "mako", "phonenumbers.geocoder", "phonenumbers.geodata", "icalendar")
+    assert [name for name in imported if name.startswith(deferred)] == []

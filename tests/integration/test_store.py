@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.store import Database, idempotency
+from bot.store import Database, idempotency, migrate
 from bot.store import links as link_store
 from bot.store import tokens as token_store
 from bot.store.links import LinkRecord
@@ -107,3 +108,14 @@ async def test_locked_sections_do_not_interleave(database_url: str) -> None:
         assert events in (["a:in", "a:out", "b:in", "b:out"], ["b:in", "b:out", "a:in", "a:out"])
     finally:
         await database.dispose()
+
+
+def test_head_is_known_without_alembic_and_matches_it() -> None:
+    """`migrate.head()` reads the files' names; Alembic's own head must be the same, and
+    every migration file must be named after its revision (the rule head() relies on)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate._config())
+    assert migrate.head() == script.get_current_head()
+    for revision in script.walk_revisions():
+        assert Path(revision.path).name.startswith(f"{revision.revision}_"), revision.path
