@@ -18,7 +18,7 @@ from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
 from bot.providers.ringcentral.sign_ins import SignIns
 from bot.providers.smspartner.client import SmsPartnerClient
 from bot.providers.voipnow.client import VoipNowClient
-from bot.settings import Provider, Settings
+from bot.settings import Settings
 from bot.store import Database
 from bot.store.sealed import SecretBox
 
@@ -125,7 +125,7 @@ class _Builder:
 
     def configured(self) -> Providers:
         s = self.settings
-        if Provider.RINGCENTRAL in s.providers:
+        if ProviderName.RINGCENTRAL in s.providers:
             assert s.ringcentral_client_id
             assert s.ringcentral_client_secret
             assert s.ringcentral_jwt
@@ -136,14 +136,14 @@ class _Builder:
                 s.ringcentral_jwt,
                 s.signin_app,
             )
-        if Provider.VOIPNOW in s.providers:
+        if ProviderName.VOIPNOW in s.providers:
             assert s.voipnow_url
             assert s.voipnow_client_id
             assert s.voipnow_client_secret
             self.providers.voipnow = self._voipnow(
                 s.voipnow_url, s.voipnow_client_id, s.voipnow_client_secret
             )
-        if Provider.SMSPARTNER in s.providers:
+        if ProviderName.SMSPARTNER in s.providers:
             assert s.smspartner_api_key
             self.providers.smspartner = self._smspartner(s.smspartner_url, s.smspartner_api_key)
         return self.providers
@@ -162,14 +162,14 @@ class _Builder:
             default_retry_after=retry_after, scale=self.settings.switchboard_retry_scale
         )
         limiter = RateLimiter(
-            provider=name.value,
+            provider=name,
             limits=limits,
             database=self.database,
             enabled=self.settings.switchboard_rate_budget,
             person_wait=policy.max_hold_wait,
             person_share=self.settings.switchboard_person_share,
         )
-        return ProviderHttp(client, provider=name.value, policy=policy, limiter=limiter)
+        return ProviderHttp(client, provider=name, policy=policy, limiter=limiter)
 
     def _ringcentral(
         self,

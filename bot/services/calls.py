@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.errors import PROVIDER_NAMES
 from bot.phone import shown
 from bot.providers.base import ProviderName
 from bot.providers.ringcentral.client import RingCentralClient
@@ -38,11 +37,11 @@ class LiveCall:
 
     @property
     def provider(self) -> ProviderName:
-        return ProviderName(self.line.provider)
+        return self.line.provider
 
     @property
     def provider_name(self) -> str:
-        return PROVIDER_NAMES[self.line.provider]
+        return self.line.provider.display
 
     @property
     def ref(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.errors import PROVIDER_NAMES
 from bot.store.links import LinkRecord
 
 NO_LINE = "None of your lines can do that; ask a Switchboard admin to link one."
@@ -10,7 +9,7 @@ NO_LINE = "None of your lines can do that; ask a Switchboard admin to link one."
 
 def cannot(what: str, lines: list[LinkRecord]) -> str:
     """A capability sentence that names the provider that can't (docs/contract.md's capability table)."""
-    names = sorted({PROVIDER_NAMES.get(x.provider, x.provider) for x in lines})
+    names = sorted({x.provider.display for x in lines})
     if not names:
         return NO_LINE
     return (

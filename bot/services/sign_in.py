@@ -257,7 +257,7 @@ class SignInService:
             raise SignInRefused(UNREACHABLE, user) from None
         link = LinkRecord(
             slack_user_id=user,
-            provider="ringcentral",
+            provider=ProviderName.RINGCENTRAL,
             line_id=str(extension.id),
             extension_number=extension.extension_number,
             display_name=extension.name,

@@ -304,7 +304,5 @@ class ToggleService:
         found = next((x for x in lines if x.ref == toggle.line), None)
         if found is None:
             ref = LineRef.parse(toggle.line)
-            return LinkRecord(
-                toggle.slack_user_id, ref.provider.value, ref.line_id, ref.line_id, "", "admin"
-            )
+            return LinkRecord(toggle.slack_user_id, ref.provider, ref.line_id, ref.line_id, "", "admin")
         return found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.domain.lines import ProviderName
-from bot.errors import PROVIDER_NAMES
 from bot.mrkdwn import code, escape
 from bot.phone import shown
 from bot.store.links import LinkRecord
@@ -12,7 +11,7 @@ HOW_LINKED = {"admin": "linked by an admin", "signin": "linked when you signed i
 
 
 def describe_line(link: LinkRecord, region: str) -> str:
-    provider = PROVIDER_NAMES.get(link.provider, link.provider)
+    provider = link.provider.display
     how = HOW_LINKED.get(link.source, "matched by your Slack email")
     if link.on(ProviderName.SMSPARTNER):
         return f"{provider} virtual number {code(shown(link.extension_number, region))} ({how})"
