@@ -155,6 +155,7 @@ async def start_runtime(
         database=database,
         identity=identity,
         ringcentral=providers.ringcentral,
+        capabilities=providers.capabilities,
         clock=utcnow,
         destinations=destinations,
     )
@@ -170,6 +171,7 @@ async def start_runtime(
         identity=identity,
         ringcentral=providers.ringcentral,
         smspartner=providers.smspartner,
+        capabilities=providers.capabilities,
         clock=utcnow,
         destinations=destinations,
     )
@@ -187,6 +189,7 @@ async def start_runtime(
             finder=CallFinder(
                 ringcentral=providers.ringcentral,
                 voipnow=providers.voipnow,
+                capabilities=providers.capabilities,
                 region=settings.switchboard_default_region,
             ),
             forwarding=forwarding,

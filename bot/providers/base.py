@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.domain.capabilities import Declaration
 from bot.domain.lines import ProviderName
 
-__all__ = ["Directory", "DirectoryEntry", "Probe", "ProviderName"]
+__all__ = ["Adapter", "Directory", "DirectoryEntry", "Probe", "ProviderName"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +52,11 @@ class Probe(Protocol):
     provider: ProviderName
 
     async def probe(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Adapter:
+    """A provider in use: what its package declares its lines can do, and its client."""
+
+    declaration: Declaration
+    client: Probe

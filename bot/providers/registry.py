@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 import httpx
 from pydantic import SecretStr
 
-from bot.providers.base import Directory, Probe, ProviderName
+from bot.domain.capabilities import Capabilities, Declaration
+from bot.providers.base import Adapter, Directory, Probe, ProviderName
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.limiter import RateLimiter
+from bot.providers.ringcentral import declaration as ringcentral
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
 from bot.providers.ringcentral.sign_ins import SignIns
+from bot.providers.smspartner import declaration as smspartner
 from bot.providers.smspartner.client import SmsPartnerClient
+from bot.providers.voipnow import declaration as voipnow
 from bot.providers.voipnow.client import VoipNowClient
 from bot.settings import Settings
 from bot.store import Database
@@ -28,6 +32,12 @@ if TYPE_CHECKING:  # dev tools: imported only when the built-in emulator is in u
     from bot.devkit.voipnow import VoipNowEmulator
 
 log = logging.getLogger(__name__)
+
+# Every provider Switchboard knows, as its own package declares it (docs/adding-a-provider.md).
+DECLARATIONS: dict[ProviderName, Declaration] = {
+    d.name: d for d in (ringcentral.DECLARATION, voipnow.DECLARATION, smspartner.DECLARATION)
+}
+KNOWN = Capabilities(DECLARATIONS.values())  # how lines are named, whichever providers run
 
 Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem
 
@@ -53,6 +63,21 @@ class Providers:
     @property
     def directory(self) -> Directory | None:
         return self.ringcentral
+
+    @property
+    def adapters(self) -> dict[ProviderName, Adapter]:
+        """The registry: each provider in use, by name, with its declared capabilities."""
+        clients: list[tuple[Declaration, Probe | None]] = [
+            (ringcentral.DECLARATION, self.ringcentral),
+            (voipnow.DECLARATION, self.voipnow),
+            (smspartner.DECLARATION, self.smspartner),
+        ]
+        return {d.name: Adapter(d, c) for d, c in clients if c is not None}
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the lines of the providers in use can do (services ask this, never a name)."""
+        return Capabilities(DECLARATIONS.values(), in_use=self.adapters)
 
     @property
     def probes(self) -> list[Probe]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.domain.capabilities import Capabilities
 from bot.phone import shown
 from bot.providers.base import ProviderName
 from bot.providers.ringcentral.client import RingCentralClient
@@ -61,20 +62,13 @@ class CallFinder:
         *,
         ringcentral: RingCentralClient | None,
         voipnow: VoipNowClient | None,
+        capabilities: Capabilities,
         region: str = "US",
     ) -> None:
         self._rc = ringcentral
         self._vn = voipnow
+        self.capabilities = capabilities
         self._region = region
-
-    @property
-    def providers(self) -> frozenset[ProviderName]:
-        found = set()
-        if self._rc is not None:
-            found.add(ProviderName.RINGCENTRAL)
-        if self._vn is not None:
-            found.add(ProviderName.VOIPNOW)
-        return frozenset(found)
 
     async def calls(self, line: LinkRecord) -> list[LiveCall]:
         if line.provider == ProviderName.RINGCENTRAL and self._rc is not None:
