@@ -187,8 +187,7 @@ async def start_runtime(
             database=database,
             identity=identity,
             finder=CallFinder(
-                ringcentral=providers.ringcentral,
-                voipnow=providers.voipnow,
+                controls=providers.live_calls,
                 capabilities=providers.capabilities,
                 region=settings.switchboard_default_region,
             ),

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.domain.capabilities import Declaration
 from bot.domain.lines import ProviderName
+from bot.providers.calls import LiveCalls
 
 __all__ = ["Adapter", "Directory", "DirectoryEntry", "Probe", "ProviderName"]
 
@@ -56,7 +57,9 @@ class Probe(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Adapter:
-    """A provider in use: what its package declares its lines can do, and its client."""
+    """A provider in use: what its package declares its lines can do, its client, and the
+    capability objects it brings (None where it declares no such capability)."""
 
     declaration: Declaration
     client: Probe
+    live_calls: LiveCalls | None = None  # Capability.CALL_CONTROL

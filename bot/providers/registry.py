@@ -12,16 +12,19 @@ from pydantic import SecretStr
 
 from bot.domain.capabilities import Capabilities, Declaration
 from bot.providers.base import Adapter, Directory, Probe, ProviderName
+from bot.providers.calls import LiveCalls
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.limiter import RateLimiter
 from bot.providers.ringcentral import declaration as ringcentral
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
+from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.providers.ringcentral.sign_ins import SignIns
 from bot.providers.smspartner import declaration as smspartner
 from bot.providers.smspartner.client import SmsPartnerClient
 from bot.providers.voipnow import declaration as voipnow
 from bot.providers.voipnow.client import VoipNowClient
+from bot.providers.voipnow.live_calls import VoipNowLiveCalls
 from bot.settings import Settings
 from bot.store import Database
 from bot.store.sealed import SecretBox
@@ -67,12 +70,26 @@ class Providers:
     @property
     def adapters(self) -> dict[ProviderName, Adapter]:
         """The registry: each provider in use, by name, with its declared capabilities."""
-        clients: list[tuple[Declaration, Probe | None]] = [
-            (ringcentral.DECLARATION, self.ringcentral),
-            (voipnow.DECLARATION, self.voipnow),
-            (smspartner.DECLARATION, self.smspartner),
-        ]
-        return {d.name: Adapter(d, c) for d, c in clients if c is not None}
+        found = {}
+        if self.ringcentral is not None:
+            found[ProviderName.RINGCENTRAL] = Adapter(
+                ringcentral.DECLARATION,
+                self.ringcentral,
+                live_calls=RingCentralLiveCalls(self.ringcentral),
+            )
+        if self.voipnow is not None:
+            found[ProviderName.VOIPNOW] = Adapter(
+                voipnow.DECLARATION, self.voipnow, live_calls=VoipNowLiveCalls(self.voipnow)
+            )
+        if self.smspartner is not None:
+            found[ProviderName.SMSPARTNER] = Adapter(smspartner.DECLARATION, self.smspartner)
+        return found
+
+    @property
+    def live_calls(self) -> dict[ProviderName, LiveCalls]:
+        """Capability.CALL_CONTROL of each provider in use that brings it."""
+        adapters = self.adapters.items()
+        return {name: a.live_calls for name, a in adapters if a.live_calls is not None}
 
     @property
     def capabilities(self) -> Capabilities:

@@ -40,11 +40,7 @@ async def _alice(bot: Harness) -> LinkRecord:
 
 def _finder(bot: Harness) -> CallFinder:
     providers = bot.runtime.providers
-    return CallFinder(
-        ringcentral=providers.ringcentral,
-        voipnow=providers.voipnow,
-        capabilities=providers.capabilities,
-    )
+    return CallFinder(controls=providers.live_calls, capabilities=providers.capabilities)
 
 
 async def rc_directory(bot: Harness) -> None:
@@ -135,7 +131,11 @@ def test_every_declared_capability_has_an_exercise() -> None:
 
 
 async def test_each_emulator_does_what_its_provider_declares(bot: Harness) -> None:
-    assert set(bot.runtime.providers.adapters) == set(ProviderName)  # the emulator runs them all
+    adapters = bot.runtime.providers.adapters
+    assert set(adapters) == set(ProviderName)  # the emulator runs them all
+    for adapter in adapters.values():  # a capability declared is a capability brought
+        declared = adapter.declaration.capabilities
+        assert (Capability.CALL_CONTROL in declared) == (adapter.live_calls is not None)
     failed = {}
     for (provider, capability), exercise in EXERCISES.items():
         try:

@@ -32,11 +32,8 @@ MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.setting
 # capability declarations (issue 27). The list only shrinks: a module leaving it fails the
 # test until it is struck off.
 PROVIDER_NAMING_DEBT = {
-    "bot.services.calls",  # CallFinder: RingCentral's and VoipNow's call APIs side by side
     "bot.services.line_specs",  # how an admin names each provider's line
     "bot.oncall.hotlines",  # how a hotline is typed (extension or virtual number)
-    "bot.services.call_cards",  # incoming-call cards: RingCentral's push only
-    "bot.services.push",  # the RingCentral subscription
     "bot.services.overlays.smspartner",  # the quick toggle's SMSPartner overlay
 }
 

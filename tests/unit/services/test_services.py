@@ -18,6 +18,7 @@ from bot.domain.lines import ProviderName
 from bot.oncall.service import RotationService
 from bot.oncall.validation import RotationSpec
 from bot.providers.ringcentral import declaration as ringcentral_declaration
+from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.services.actor import Actor
 from bot.services.calls import CallFinder, Destination
 from bot.services.forwarding import ForwardingService
@@ -100,7 +101,10 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
             clock=clock,
             destinations=policy,
         )
-        finder = CallFinder(ringcentral=rc.client, voipnow=None, capabilities=ringcentral_only)
+        finder = CallFinder(
+            controls={ProviderName.RINGCENTRAL: RingCentralLiveCalls(rc.client)},
+            capabilities=ringcentral_only,
+        )
         transfers = TransferService(
             database=rc.database,
             identity=identity,
