@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import PROVIDER_NAMES, provider_sentence
+from bot.errors import provider_sentence
 from bot.providers.errors import ProviderError
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -17,7 +17,7 @@ CHECK_TIMEOUT_SECONDS = 20.0
 
 
 async def run_checks(settings: Settings, *, runtime: Runtime | None = None) -> int:
-    print(f"ok    settings (providers: {', '.join(p.value for p in settings.providers)})")
+    print(f"ok    settings (providers: {', '.join(settings.provider_words)})")
     if not settings.uses_emulator and settings.switchboard_secret_key is None:
         print(
             "warn  secrets at rest: SWITCHBOARD_SECRET_KEY is not set, so provider tokens are "
@@ -33,7 +33,7 @@ async def run_checks(settings: Settings, *, runtime: Runtime | None = None) -> i
         else:
             results.append(await _run("slack auth.test", lambda: _slack(runtime)))
         for client in runtime.providers.probes:
-            name = PROVIDER_NAMES[client.provider.value]
+            name = client.provider.display
             if not results[0]:
                 print(f"skip  {name}: needs a working database first")
                 continue

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.domain.lines import ProviderName
 from bot.settings import ConfigError, Settings, load_settings
 from bot.store.migrate import DatabaseBehind
 
@@ -77,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     emulator = sub.add_parser("emulator", help="serve one provider emulator")
-    emulator.add_argument("provider", choices=["ringcentral", "voipnow", "smspartner"])
+    emulator.add_argument("provider", choices=[p.value for p in ProviderName])
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=8900)
     emulator.add_argument("--latency", default="0s", help="added to every answer, e.g. 2s or 250ms")

@@ -14,8 +14,6 @@ from bot.providers.errors import (
     Unavailable,
 )
 
-PROVIDER_NAMES = {"ringcentral": "RingCentral", "voipnow": "VoipNow", "smspartner": "SMSPartner"}
-
 
 class UserError(Exception):
     """Something the person can fix; `message` is one sentence for them."""
@@ -38,7 +36,7 @@ class Unsupported(UserError):
 
 
 def provider_sentence(exc: ProviderError) -> str:
-    name = PROVIDER_NAMES.get(exc.provider, exc.provider)
+    name = exc.provider.display
     if isinstance(exc, Rejected):
         return exc.user_message
     if isinstance(exc, RateLimited) and exc.own_share:

@@ -30,7 +30,7 @@ from bot.services.sign_in import SIGN_IN_EXPIRED, SignInService
 from bot.services.toggles import ToggleService
 from bot.services.told import Told
 from bot.services.transfer import TransferService
-from bot.settings import Provider, Settings
+from bot.settings import Settings
 from bot.slack.cover_cards import SlackCoverBoard
 from bot.slack.notices import Notices
 from bot.slack.profiles import SlackProfiles
@@ -87,12 +87,6 @@ class Runtime:
         await self.responder.aclose()
         await self.providers.aclose()
         await self.database.dispose()
-
-
-def enabled_providers(settings: Settings) -> frozenset[ProviderName]:
-    if settings.uses_emulator:
-        return frozenset(ProviderName)
-    return frozenset(ProviderName(p.value) for p in settings.providers if p is not Provider.EMULATOR)
 
 
 async def start_runtime(
@@ -154,13 +148,14 @@ async def start_runtime(
         workspace=workspace,
         clock=utcnow,
         region=settings.switchboard_default_region,
-        providers=enabled_providers(settings),
+        providers=frozenset(settings.providers),
         virtual_numbers=frozenset(virtual_numbers),
     )
     forwarding = ForwardingService(
         database=database,
         identity=identity,
         ringcentral=providers.ringcentral,
+        capabilities=providers.capabilities,
         clock=utcnow,
         destinations=destinations,
     )
@@ -176,6 +171,7 @@ async def start_runtime(
         identity=identity,
         ringcentral=providers.ringcentral,
         smspartner=providers.smspartner,
+        capabilities=providers.capabilities,
         clock=utcnow,
         destinations=destinations,
     )
@@ -191,8 +187,8 @@ async def start_runtime(
             database=database,
             identity=identity,
             finder=CallFinder(
-                ringcentral=providers.ringcentral,
-                voipnow=providers.voipnow,
+                controls=providers.live_calls,
+                capabilities=providers.capabilities,
                 region=settings.switchboard_default_region,
             ),
             forwarding=forwarding,

@@ -7,7 +7,6 @@ never its value.
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -15,15 +14,10 @@ import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.lines import ProviderName
 
-class Provider(enum.StrEnum):
-    RINGCENTRAL = "ringcentral"
-    VOIPNOW = "voipnow"
-    SMSPARTNER = "smspartner"
-    EMULATOR = "emulator"
-
-
-REAL_PROVIDERS = (Provider.RINGCENTRAL, Provider.VOIPNOW, Provider.SMSPARTNER)
+# Not a provider: SWITCHBOARD_PROVIDERS=emulator runs every provider's built-in emulator.
+EMULATOR = "emulator"
 
 
 class ConfigError(Exception):
@@ -161,7 +155,7 @@ class Settings(BaseSettings):
     @field_validator("switchboard_providers")
     @classmethod
     def _providers(cls, value: list[str]) -> list[str]:
-        known = {p.value for p in Provider}
+        known = {p.value for p in ProviderName} | {EMULATOR}
         for name in value:
             if name.lower() not in known:
                 raise ValueError(f"must name only {', '.join(sorted(known))}")
@@ -185,7 +179,7 @@ class Settings(BaseSettings):
     def _credentials_for_providers(self) -> Settings:
         # Partly set credentials never fall back to the emulator: a real Slack app against
         # fake phones is worse than not starting (docs/contract.md "A stranger can clone...").
-        for provider in () if self.switchboard_providers else REAL_PROVIDERS:
+        for provider in () if self.switchboard_providers else tuple(ProviderName):
             names = _REQUIRED_CREDENTIALS[provider]
             given = [name for name in names if getattr(self, name)]
             if given and len(given) < len(names):
@@ -194,8 +188,8 @@ class Settings(BaseSettings):
                     f"{missing.upper()} is required: {given[0].upper()} is set, so {provider} "
                     "is used (or set SWITCHBOARD_PROVIDERS=emulator)"
                 )
-        for provider in self.providers:
-            for name in _REQUIRED_CREDENTIALS.get(provider, ()):
+        for provider in self._real_providers():
+            for name in _REQUIRED_CREDENTIALS[provider]:
                 if getattr(self, name) in (None, "", []):
                     raise ConfigError(f"{name.upper()} is required when {provider} is used")
         pair = ("ringcentral_signin_client_id", "ringcentral_signin_client_secret")
@@ -218,18 +212,33 @@ class Settings(BaseSettings):
         return None
 
     @property
-    def providers(self) -> tuple[Provider, ...]:
-        """Providers in use: those named, else those with credentials, else the emulator."""
-        if self.switchboard_providers:
-            return tuple(Provider(name) for name in self.switchboard_providers)
-        configured = tuple(p for p in REAL_PROVIDERS if self._has_credentials(p))
-        return configured or (Provider.EMULATOR,)
+    def providers(self) -> tuple[ProviderName, ...]:
+        """Providers whose lines are served: every one when emulated, else the real ones in use."""
+        return tuple(ProviderName) if self.uses_emulator else self._real_providers()
 
     @property
     def uses_emulator(self) -> bool:
-        return Provider.EMULATOR in self.providers
+        """`emulator` named, or nothing named and no provider's credentials set."""
+        if self.switchboard_providers:
+            return EMULATOR in self.switchboard_providers
+        return not self._real_providers()
 
-    def _has_credentials(self, provider: Provider) -> bool:
+    @property
+    def provider_words(self) -> tuple[str, ...]:
+        """SWITCHBOARD_PROVIDERS as in effect: the names given, else those with credentials,
+        else `emulator` (what `switchboard check` prints)."""
+        if self.switchboard_providers:
+            return tuple(self.switchboard_providers)
+        return tuple(p.value for p in self._real_providers()) or (EMULATOR,)
+
+    def _real_providers(self) -> tuple[ProviderName, ...]:
+        """The real providers named, else those whose credentials are set."""
+        if self.switchboard_providers:
+            named = self.switchboard_providers
+            return tuple(ProviderName(name) for name in named if name != EMULATOR)
+        return tuple(p for p in ProviderName if self._has_credentials(p))
+
+    def _has_credentials(self, provider: ProviderName) -> bool:
         return all(getattr(self, name) for name in _REQUIRED_CREDENTIALS[provider])
 
     def secret_values(self) -> list[str]:
@@ -256,10 +265,10 @@ class Settings(BaseSettings):
                 raise ConfigError(f"{name.upper()} is required for this command")
 
 
-_REQUIRED_CREDENTIALS: dict[Provider, tuple[str, ...]] = {
-    Provider.RINGCENTRAL: ("ringcentral_client_id", "ringcentral_client_secret", "ringcentral_jwt"),
-    Provider.VOIPNOW: ("voipnow_url", "voipnow_client_id", "voipnow_client_secret"),
-    Provider.SMSPARTNER: ("smspartner_api_key", "smspartner_numbers"),
+_REQUIRED_CREDENTIALS: dict[ProviderName, tuple[str, ...]] = {
+    ProviderName.RINGCENTRAL: ("ringcentral_client_id", "ringcentral_client_secret", "ringcentral_jwt"),
+    ProviderName.VOIPNOW: ("voipnow_url", "voipnow_client_id", "voipnow_client_secret"),
+    ProviderName.SMSPARTNER: ("smspartner_api_key", "smspartner_numbers"),
 }
 
 

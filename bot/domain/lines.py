@@ -1,4 +1,5 @@
-"""Provider names and lines: the one enum, and `provider:line_id` parsed in one place."""
+"""Provider names and lines: the one enum (with how each is written for people), and
+`provider:line_id` parsed in one place."""
 
 from __future__ import annotations
 
@@ -10,6 +11,18 @@ class ProviderName(enum.StrEnum):
     RINGCENTRAL = "ringcentral"
     VOIPNOW = "voipnow"
     SMSPARTNER = "smspartner"
+
+    @property
+    def display(self) -> str:
+        """How people see the provider's name ("RingCentral")."""
+        return _DISPLAY[self]
+
+
+_DISPLAY = {
+    ProviderName.RINGCENTRAL: "RingCentral",
+    ProviderName.VOIPNOW: "VoipNow",
+    ProviderName.SMSPARTNER: "SMSPartner",
+}
 
 
 @dataclass(frozen=True, slots=True)

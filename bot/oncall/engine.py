@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.domain.lines import ProviderName
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.domain.times import local_time
 from bot.errors import describe
@@ -147,7 +146,7 @@ class HandoffEngine:
         if chosen:
             return chosen if allowed(chosen) else None
         lines = await self._identity.lines_of(member)
-        line = next((x for x in lines if x.on(ProviderName.RINGCENTRAL)), None)
+        line = self._forwarding.line_of(lines)
         if line is None:
             return None
         numbers = await self._forwarding.numbers(line)

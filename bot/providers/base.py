@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.domain.capabilities import Declaration
 from bot.domain.lines import ProviderName
+from bot.providers.calls import LiveCalls
 
-__all__ = ["Directory", "DirectoryEntry", "Probe", "ProviderName"]
+__all__ = ["Adapter", "Directory", "DirectoryEntry", "Probe", "ProviderName"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +53,13 @@ class Probe(Protocol):
     provider: ProviderName
 
     async def probe(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Adapter:
+    """A provider in use: what its package declares its lines can do, its client, and the
+    capability objects it brings (None where it declares no such capability)."""
+
+    declaration: Declaration
+    client: Probe
+    live_calls: LiveCalls | None = None  # Capability.CALL_CONTROL

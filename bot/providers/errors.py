@@ -15,6 +15,7 @@ logs. `message` is redacted before it is stored: providers echo what we sent.
 
 from __future__ import annotations
 
+from bot.domain.lines import ProviderName
 from bot.redact import redact
 
 
@@ -23,7 +24,7 @@ class ProviderError(Exception):
         self,
         message: str,
         *,
-        provider: str,
+        provider: ProviderName,
         status: int | None = None,
         code: str | None = None,
         request_id: str | None = None,

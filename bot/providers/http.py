@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import httpx
 
 from bot import metrics
+from bot.domain.lines import ProviderName
 from bot.providers.coalesce import InFlight, Recent, reusing
 from bot.providers.errors import RateLimited, Unavailable
 from bot.providers.limiter import Priority, RateLimiter, current_priority
@@ -77,7 +78,7 @@ class ProviderHttp:
         self,
         client: httpx.AsyncClient,
         *,
-        provider: str,
+        provider: ProviderName,
         policy: RetryPolicy,
         limiter: RateLimiter,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from bot.domain.lines import ProviderName
 from bot.providers.errors import RateLimited
 from bot.store import Database, rate_windows
 
@@ -76,7 +77,7 @@ class RateLimiter:
     def __init__(
         self,
         *,
-        provider: str,
+        provider: ProviderName,
         limits: Mapping[str, int],
         database: Database | None,
         enabled: bool = True,

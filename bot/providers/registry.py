@@ -10,15 +10,22 @@ from typing import TYPE_CHECKING
 import httpx
 from pydantic import SecretStr
 
-from bot.providers.base import Directory, Probe, ProviderName
+from bot.domain.capabilities import Capabilities, Declaration
+from bot.providers.base import Adapter, Directory, Probe, ProviderName
+from bot.providers.calls import LiveCalls
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.limiter import RateLimiter
+from bot.providers.ringcentral import declaration as ringcentral
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
+from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.providers.ringcentral.sign_ins import SignIns
+from bot.providers.smspartner import declaration as smspartner
 from bot.providers.smspartner.client import SmsPartnerClient
+from bot.providers.voipnow import declaration as voipnow
 from bot.providers.voipnow.client import VoipNowClient
-from bot.settings import Provider, Settings
+from bot.providers.voipnow.live_calls import VoipNowLiveCalls
+from bot.settings import Settings
 from bot.store import Database
 from bot.store.sealed import SecretBox
 
@@ -28,6 +35,12 @@ if TYPE_CHECKING:  # dev tools: imported only when the built-in emulator is in u
     from bot.devkit.voipnow import VoipNowEmulator
 
 log = logging.getLogger(__name__)
+
+# Every provider Switchboard knows, as its own package declares it (docs/adding-a-provider.md).
+DECLARATIONS: dict[ProviderName, Declaration] = {
+    d.name: d for d in (ringcentral.DECLARATION, voipnow.DECLARATION, smspartner.DECLARATION)
+}
+KNOWN = Capabilities(DECLARATIONS.values())  # how lines are named, whichever providers run
 
 Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem
 
@@ -53,6 +66,35 @@ class Providers:
     @property
     def directory(self) -> Directory | None:
         return self.ringcentral
+
+    @property
+    def adapters(self) -> dict[ProviderName, Adapter]:
+        """The registry: each provider in use, by name, with its declared capabilities."""
+        found = {}
+        if self.ringcentral is not None:
+            found[ProviderName.RINGCENTRAL] = Adapter(
+                ringcentral.DECLARATION,
+                self.ringcentral,
+                live_calls=RingCentralLiveCalls(self.ringcentral),
+            )
+        if self.voipnow is not None:
+            found[ProviderName.VOIPNOW] = Adapter(
+                voipnow.DECLARATION, self.voipnow, live_calls=VoipNowLiveCalls(self.voipnow)
+            )
+        if self.smspartner is not None:
+            found[ProviderName.SMSPARTNER] = Adapter(smspartner.DECLARATION, self.smspartner)
+        return found
+
+    @property
+    def live_calls(self) -> dict[ProviderName, LiveCalls]:
+        """Capability.CALL_CONTROL of each provider in use that brings it."""
+        adapters = self.adapters.items()
+        return {name: a.live_calls for name, a in adapters if a.live_calls is not None}
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the lines of the providers in use can do (services ask this, never a name)."""
+        return Capabilities(DECLARATIONS.values(), in_use=self.adapters)
 
     @property
     def probes(self) -> list[Probe]:
@@ -125,7 +167,7 @@ class _Builder:
 
     def configured(self) -> Providers:
         s = self.settings
-        if Provider.RINGCENTRAL in s.providers:
+        if ProviderName.RINGCENTRAL in s.providers:
             assert s.ringcentral_client_id
             assert s.ringcentral_client_secret
             assert s.ringcentral_jwt
@@ -136,14 +178,14 @@ class _Builder:
                 s.ringcentral_jwt,
                 s.signin_app,
             )
-        if Provider.VOIPNOW in s.providers:
+        if ProviderName.VOIPNOW in s.providers:
             assert s.voipnow_url
             assert s.voipnow_client_id
             assert s.voipnow_client_secret
             self.providers.voipnow = self._voipnow(
                 s.voipnow_url, s.voipnow_client_id, s.voipnow_client_secret
             )
-        if Provider.SMSPARTNER in s.providers:
+        if ProviderName.SMSPARTNER in s.providers:
             assert s.smspartner_api_key
             self.providers.smspartner = self._smspartner(s.smspartner_url, s.smspartner_api_key)
         return self.providers
@@ -162,14 +204,14 @@ class _Builder:
             default_retry_after=retry_after, scale=self.settings.switchboard_retry_scale
         )
         limiter = RateLimiter(
-            provider=name.value,
+            provider=name,
             limits=limits,
             database=self.database,
             enabled=self.settings.switchboard_rate_budget,
             person_wait=policy.max_hold_wait,
             person_share=self.settings.switchboard_person_share,
         )
-        return ProviderHttp(client, provider=name.value, policy=policy, limiter=limiter)
+        return ProviderHttp(client, provider=name, policy=policy, limiter=limiter)
 
     def _ringcentral(
         self,

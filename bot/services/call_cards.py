@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.calls import CallCard, state_of
+from bot.domain.lines import LineRef
 from bot.errors import UserError
 from bot.mrkdwn import code, escape, mention
 from bot.phone import shown
@@ -167,10 +168,11 @@ class CallCards:
     async def _recipients(
         self, extension_id: str, card: CallCard, answered_at: str = ""
     ) -> list[tuple[str, CallCard]]:
-        line = f"ringcentral:{extension_id}"
+        provider = RingCentralClient.provider  # the cards come from RingCentral's push
+        line = str(LineRef(provider, extension_id))
         found: list[tuple[str, CallCard]] = []
         async with self._database.session() as session:
-            owner = await link_store.holder_of(session, provider="ringcentral", line_id=extension_id)
+            owner = await link_store.holder_of(session, provider=provider, line_id=extension_id)
             wants = owner is not None and await session.get(CallOptIn, owner) is not None
             rotation = await rotation_store.of_hotline(session, line=line)
             rotations = [rotation] if rotation is not None else []

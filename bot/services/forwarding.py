@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.destinations import DestinationPolicy
-from bot.domain.lines import ProviderName
+from bot.domain.capabilities import Capabilities, Capability
 from bot.errors import Unsupported, UserError
 from bot.mrkdwn import code, escape
 from bot.phone import InvalidNumber, to_e164
@@ -117,12 +117,14 @@ class ForwardingService:
         database: Database,
         identity: Identity,
         ringcentral: RingCentralClient | None,
+        capabilities: Capabilities,
         clock: Callable[[], datetime],
         destinations: DestinationPolicy,
     ) -> None:
         self._database = database
         self._identity = identity
         self._rc = ringcentral
+        self.capabilities = capabilities
         self._clock = clock
         self.destinations = destinations
         self.region = destinations.region
@@ -131,10 +133,14 @@ class ForwardingService:
         """The subject's RingCentral line, after checking the actor may act on it."""
         actor.require_for(subject)
         lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
-        line = next((x for x in lines if x.on(ProviderName.RINGCENTRAL)), None)
+        line = self.line_of(lines)
         if line is None or self._rc is None:
             raise Unsupported(NO_RINGCENTRAL)
         return line
+
+    def line_of(self, lines: list[LinkRecord]) -> LinkRecord | None:
+        """The first of `lines` whose provider keeps forwarding numbers, if any."""
+        return self.capabilities.first(lines, Capability.FORWARDING_NUMBERS)
 
     async def listing(self, actor: Actor, subject: str, *, recent: bool = False) -> Listing:
         """The subject's numbers; `recent`: for showing in a window or the App Home, where a

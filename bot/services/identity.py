@@ -150,7 +150,7 @@ class Identity:
         entry = matches[0]
         link = LinkRecord(
             slack_user_id=slack_user_id,
-            provider=entry.provider.value,
+            provider=entry.provider,
             line_id=entry.line_id,
             extension_number=entry.extension_number,
             display_name=entry.name,

@@ -78,7 +78,7 @@ def admin_link(
 ) -> LinkRecord:
     return LinkRecord(
         slack_user_id=slack_user_id,
-        provider=provider.value,
+        provider=provider,
         line_id=line_id,
         extension_number=ext,
         display_name=name,

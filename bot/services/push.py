@@ -26,7 +26,7 @@ from bot.store.sealed import PLAIN, SecretBox
 
 log = logging.getLogger(__name__)
 
-NAME = "ringcentral"
+NAME = RingCentralClient.provider.value  # the subscription row: push is RingCentral's
 WEBHOOK_PATH = "/ringcentral/webhook"
 # 7 days. A WebHook subscription may live up to 315,360,000 s (10 years, the OpenAPI
 # description's UpdateSubscriptionRequest); a week, renewed a day ahead and read back every

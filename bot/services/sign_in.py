@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
-from bot.domain.lines import ProviderName
+from bot.domain.capabilities import Capability, cannot
 from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
 from bot.providers.ringcentral.models import ExtensionInfo
 from bot.providers.ringcentral.sign_ins import SignIns
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
-from bot.services.capabilities import cannot
 from bot.services.identity import Identity
 from bot.store import Database, oauth_states
 from bot.store import links as link_store
@@ -193,7 +192,7 @@ class SignInService:
         async with self._database.session() as session:  # as stored: no email lookup here
             lines = await link_store.links_of(session, slack_user_id=actor.slack_user_id)
         if not self.offered(lines):
-            raise UserError(cannot("use your own sign-in", lines))
+            raise UserError(cannot(Capability.PERSONAL_SIGN_IN, lines))
         if not await self._may_connect(actor.slack_user_id, fresh=False):
             raise UserError(MAY_NOT_CONNECT)  # and nothing is stored
         state = secrets.token_urlsafe(32)
@@ -264,7 +263,7 @@ class SignInService:
             raise SignInRefused(UNREACHABLE, user) from None
         link = LinkRecord(
             slack_user_id=user,
-            provider="ringcentral",
+            provider=self._sign_ins.provider,
             line_id=str(extension.id),
             extension_number=extension.extension_number,
             display_name=extension.name,
@@ -294,7 +293,7 @@ class SignInService:
         forgotten = await self._sign_ins.forget(actor.slack_user_id)
         if forgotten:
             lines = await self._identity.lines_of(actor.slack_user_id)
-            own = next((x.ref for x in lines if x.on(ProviderName.RINGCENTRAL)), "-")
+            own = next((x.ref for x in lines if x.on(self._sign_ins.provider)), "-")
             async with self._database.session() as session:
                 await audit.record(
                     session,

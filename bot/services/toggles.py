@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.destinations import DestinationPolicy
-from bot.domain.lines import LineRef, ProviderName
+from bot.domain.capabilities import Capabilities, Capability
+from bot.domain.lines import LineRef
 from bot.errors import Unsupported, UserError
 from bot.providers.coalesce import recent_reads
 from bot.providers.ringcentral.client import RingCentralClient
@@ -24,7 +25,6 @@ from bot.providers.ringcentral.handling import Model
 from bot.providers.smspartner.client import SmsPartnerClient
 from bot.services import audit, changes
 from bot.services.actor import Actor
-from bot.services.capabilities import cannot
 from bot.services.identity import Identity
 from bot.services.overlays import Applied, Kind, Ladder, LadderOverlay, Overlay, Reverted, Status
 from bot.services.overlays.rc_inorder import InOrderOverlay
@@ -65,6 +65,7 @@ class ToggleService:
         identity: Identity,
         ringcentral: RingCentralClient | None,
         smspartner: SmsPartnerClient | None,
+        capabilities: Capabilities,
         clock: Callable[[], datetime],
         destinations: DestinationPolicy,
     ) -> None:
@@ -76,20 +77,17 @@ class ToggleService:
         self._new = ForwardAllOverlay(ringcentral, clock) if ringcentral else None
         self._inorder = InOrderOverlay(ringcentral, clock) if ringcentral else None
         self._rc = ringcentral
+        self._capabilities = capabilities
         self._sp = VirtualNumberOverlay(smspartner, database, clock) if smspartner else None
+        self._sp_provider = smspartner.provider if smspartner else None
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
         """The subject's line for the quick toggle; a rotation's hotline is refused (it owns it)."""
         actor.require_for(subject)
         lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
-        usable = [
-            x
-            for x in lines
-            if (x.on(ProviderName.RINGCENTRAL) and self._rc)
-            or (x.on(ProviderName.SMSPARTNER) and self._sp)
-        ]
+        usable = self._capabilities.able(lines, Capability.QUICK_FORWARD)
         if not usable:
-            raise Unsupported(cannot("forward all calls", lines))
+            raise Unsupported(self._capabilities.cannot(Capability.QUICK_FORWARD, lines))
         async with self._database.session() as session:
             if await rotation_store.is_hotline(session, line=usable[0].ref):
                 raise Unsupported(HOTLINE)
@@ -110,7 +108,7 @@ class ToggleService:
 
     def can_ring_in_order(self, line: LinkRecord) -> bool:
         """Whether the line's provider can ring numbers in order (a rotation's escalation)."""
-        return line.on(ProviderName.RINGCENTRAL) and self._rc is not None
+        return self._capabilities.can(line, Capability.RING_IN_ORDER)
 
     async def ladder_overlay(self, line: LinkRecord) -> LadderOverlay:
         if not self.can_ring_in_order(line):
@@ -128,7 +126,7 @@ class ToggleService:
         return fallback
 
     async def overlay(self, line: LinkRecord) -> Overlay:
-        if line.on(ProviderName.SMSPARTNER) and self._sp is not None:
+        if self._sp is not None and line.provider is self._sp_provider:
             return self._sp
         assert self._rc is not None
         assert self._legacy is not None
@@ -311,7 +309,5 @@ class ToggleService:
         found = next((x for x in lines if x.ref == toggle.line), None)
         if found is None:
             ref = LineRef.parse(toggle.line)
-            return LinkRecord(
-                toggle.slack_user_id, ref.provider.value, ref.line_id, ref.line_id, "", "admin"
-            )
+            return LinkRecord(toggle.slack_user_id, ref.provider, ref.line_id, ref.line_id, "", "admin")
         return found

@@ -11,15 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from bot.domain.capabilities import Capability
 from bot.errors import Unsupported, UserError
 from bot.mrkdwn import code, escape, mention
 from bot.phone import display
-from bot.providers.base import ProviderName
 from bot.providers.errors import NotFound, Unavailable
 from bot.services import audit, changes
 from bot.services.actor import Actor
 from bot.services.calls import CallFinder, Destination, LiveCall
-from bot.services.capabilities import cannot
 from bot.services.forwarding import Ambiguous, ForwardingService
 from bot.services.identity import Identity
 from bot.store import Database
@@ -61,9 +60,9 @@ class TransferService:
         """The subject's lines that can transfer, admin-linked first; checked before any provider call."""
         actor.require_for(subject)
         lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
-        usable = [line for line in lines if ProviderName(line.provider) in self._finder.providers]
+        usable = self._finder.capabilities.able(lines, Capability.CALL_CONTROL)
         if not usable:
-            raise Unsupported(cannot("transfer calls", lines))
+            raise Unsupported(self._finder.capabilities.cannot(Capability.CALL_CONTROL, lines))
         return usable
 
     async def calls(self, actor: Actor, subject: str) -> list[LiveCall]:
@@ -107,6 +106,13 @@ class TransferService:
             text = f"Transfer of {whose} call with {caller} to {destination.label} requested; the provider is still connecting it."
         return Outcome(text)
 
+    def _cannot_flip(self, call: LiveCall) -> str:
+        flips = self._finder.capabilities.with_capability(Capability.CALL_FLIP)
+        if not flips:
+            return self._finder.capabilities.cannot(Capability.CALL_FLIP, [call])
+        owners = " or ".join(name.display for name in flips)
+        return f"Call flip is a {owners} feature; this call is on {call.provider_name}."
+
     async def _target(self, call: LiveCall, destination: Destination) -> tuple[str, Destination]:
         """What the provider needs for this destination on this call's line (and a better label)."""
         if destination.kind == "user" and destination.value == call.line.slack_user_id:
@@ -132,11 +138,13 @@ class TransferService:
                     f"{destination.label} has no {call.provider_name} line to take the call."
                 )
             label = f"{mention(destination.value)} (ext {code(same.extension_number)})"
-            target = same.line_id if call.provider is ProviderName.RINGCENTRAL else same.extension_number
+            declared = self._finder.capabilities.of(call.provider)
+            by_id = declared is not None and declared.colleague_by_line_id
+            target = same.line_id if by_id else same.extension_number
             return target, replace(destination, label=label)
         if destination.kind == "flip":
-            if call.provider is not ProviderName.RINGCENTRAL:
-                raise Unsupported("Call flip is a RingCentral feature; this call is on VoipNow.")
+            if not self._finder.capabilities.can(call, Capability.CALL_FLIP):
+                raise Unsupported(self._cannot_flip(call))
             numbers = await self._forwarding.flip_numbers(call.line)  # authorized for this line
             try:
                 number = self._forwarding.resolve(numbers, destination.value)

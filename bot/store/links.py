@@ -15,7 +15,7 @@ from bot.store.models import DirectoryMiss, Link, Unlinked
 @dataclass(frozen=True, slots=True)
 class LinkRecord:
     slack_user_id: str
-    provider: str
+    provider: ProviderName
     line_id: str
     extension_number: str
     display_name: str
@@ -29,10 +29,10 @@ class LinkRecord:
 
     @property
     def line(self) -> LineRef:
-        return LineRef(ProviderName(self.provider), self.line_id)
+        return LineRef(self.provider, self.line_id)
 
     def on(self, provider: ProviderName) -> bool:
-        return self.provider == provider.value
+        return self.provider is provider
 
     @property
     def is_admin_link(self) -> bool:
@@ -42,7 +42,7 @@ class LinkRecord:
 def _record(row: Link) -> LinkRecord:
     return LinkRecord(
         slack_user_id=row.slack_user_id,
-        provider=row.provider,
+        provider=ProviderName(row.provider),
         line_id=row.line_id,
         extension_number=row.extension_number,
         display_name=row.display_name,

@@ -54,7 +54,7 @@ class RotationRecord:
         ref = LineRef.parse(self.hotline)
         return LinkRecord(
             rotation_owner(self.id),
-            ref.provider.value,
+            ref.provider,
             ref.line_id,
             self.hotline_label,
             self.name,

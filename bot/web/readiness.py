@@ -13,7 +13,6 @@ import time
 
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import PROVIDER_NAMES
 from bot.providers.errors import RateLimited
 from bot.providers.limiter import Priority, priority
 from bot.runtime import Runtime
@@ -67,12 +66,12 @@ class Readiness:
             try:
                 await asyncio.wait_for(probe.probe(), PROBE_TIMEOUT_SECONDS)
             except RateLimited as exc:
-                name = PROVIDER_NAMES[probe.provider.value]
+                name = probe.provider.display
                 self._degraded[probe.provider.value] = (
                     f"{name}: rate-limited for {max(1, round(exc.retry_after))} s"
                 )
             except Exception as exc:
                 log.warning("readiness: %s failed: %s", probe.provider.value, type(exc).__name__)
-                name = PROVIDER_NAMES[probe.provider.value]
+                name = probe.provider.display
                 failing[probe.provider.value] = f"{name}: {type(exc).__name__}"
         return failing

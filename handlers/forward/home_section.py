@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.lines import ProviderName
+from bot.domain.capabilities import Capability
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import Block, actions, button, section
@@ -16,7 +16,7 @@ ORDER = 30
 
 async def numbers_section(runtime: Runtime, user_id: str, hints: HomeHints) -> list[Block]:
     lines = await runtime.identity.lines_of(user_id)
-    if not any(link.on(ProviderName.RINGCENTRAL) for link in lines):
+    if not runtime.providers.capabilities.able(lines, Capability.FORWARDING_NUMBERS):
         return []
     actor = Actor(user_id, runtime.is_admin(user_id))
     numbers = hints.numbers

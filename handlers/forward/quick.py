@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.lines import ProviderName
+from bot.domain.capabilities import Capability
 from bot.errors import UserError
 from bot.mrkdwn import code
 from bot.phone import display
@@ -49,7 +49,8 @@ class QuickToggle:
         line = await self.toggles.line(actor, subject)
         until = await self._until(actor, when)
         target = ""
-        if line.on(ProviderName.SMSPARTNER):  # SMSPartner voicemail notifies an e-mail address
+        declared = self.runtime.providers.capabilities.of(line.provider)
+        if declared is not None and declared.voicemail_notifies_email:
             target = (
                 words[0]
                 if words
@@ -108,7 +109,7 @@ class QuickToggle:
     async def _target(self, line: LinkRecord, text: str) -> tuple[str, list[Number] | None]:
         """The number to forward to, and the line's numbers when they were read for it."""
         numbers = None
-        if line.on(ProviderName.RINGCENTRAL):
+        if self.runtime.providers.capabilities.can(line, Capability.FORWARDING_NUMBERS):
             numbers = await self.runtime.forwarding.numbers(line)
             try:
                 return self.runtime.forwarding.resolve(numbers, text).phone, numbers

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from bot.domain.lines import ProviderName
-from bot.errors import PROVIDER_NAMES
+from bot.domain.capabilities import LineKind
 from bot.mrkdwn import code, escape
 from bot.phone import shown
+from bot.providers.registry import KNOWN
 from bot.store.links import LinkRecord
 
 HOW_LINKED = {"admin": "linked by an admin", "signin": "linked when you signed in to RingCentral"}
 
 
 def describe_line(link: LinkRecord, region: str) -> str:
-    provider = PROVIDER_NAMES.get(link.provider, link.provider)
+    provider = link.provider.display
     how = HOW_LINKED.get(link.source, "matched by your Slack email")
-    if link.on(ProviderName.SMSPARTNER):
+    if KNOWN.line_kind(link) is LineKind.VIRTUAL_NUMBER:
         return f"{provider} virtual number {code(shown(link.extension_number, region))} ({how})"
     return f"{provider} extension {code(link.extension_number)}, {escape(link.display_name)} ({how})"

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import build_emulator
 from bot.devkit.ringcentral.app import RingCentralEmulator
+from bot.domain.lines import ProviderName
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.limiter import RateLimiter
 from bot.providers.ringcentral.auth import TokenManager
@@ -55,13 +56,15 @@ async def wired(
     http_client = httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout)
     policy = policy or RetryPolicy(scale=0.01)
     limiter = RateLimiter(
-        provider="ringcentral",
+        provider=ProviderName.RINGCENTRAL,
         limits=GROUP_LIMITS,
         database=database,
         enabled=budget,
         person_wait=policy.max_hold_wait,
     )
-    http = ProviderHttp(http_client, provider="ringcentral", policy=policy, limiter=limiter, clock=clock)
+    http = ProviderHttp(
+        http_client, provider=ProviderName.RINGCENTRAL, policy=policy, limiter=limiter, clock=clock
+    )
     tokens = TokenManager(
         http=http,
         database=database,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
+from bot.domain.lines import ProviderName
 from bot.providers.errors import RateLimited
 from bot.providers.limiter import Priority, RateLimiter, priority
 from bot.providers.ringcentral.client import GROUP_LIMITS
@@ -44,7 +45,7 @@ async def instances(database_url: str) -> AsyncIterator[Instances]:
     await upgrade(databases[0])
     limiters = [
         RateLimiter(
-            provider="ringcentral",
+            provider=ProviderName.RINGCENTRAL,
             limits=GROUP_LIMITS,
             database=db,
             clock=clock,
@@ -180,7 +181,7 @@ async def test_a_share_of_one_turns_the_per_person_cap_off(database_url: str) ->
     await upgrade(database)
     clock = Clock()
     limiter = RateLimiter(
-        provider="ringcentral",
+        provider=ProviderName.RINGCENTRAL,
         limits=GROUP_LIMITS,
         database=database,
         clock=clock,

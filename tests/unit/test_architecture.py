@@ -1,28 +1,58 @@
 """The arrows point one way: fronts → Slack features → services → (providers | store) → domain.
 
-Read from the source (deferred imports count, `TYPE_CHECKING` imports don't): no import
-cycle, no feature importing another, no core loop speaking Slack, no dev tool on the
-production path.
+Read from the source (deferred imports count, `TYPE_CHECKING` imports don't) and followed
+transitively: no import cycle, no feature reaching another, no core module reaching Slack, no
+dev tool on the production path, and no module outside a provider's own package naming a
+provider (services, the engine and the features ask `bot/domain/capabilities.py` instead).
+Each rule is a function of the source tree, so the tests below also plant a violation in a
+copy of the tree and watch the rule catch it.
 """
 
 from __future__ import annotations
 
 import ast
+import shutil
 import sys
 from collections import defaultdict
 from pathlib import Path
 
+from bot.domain.lines import ProviderName
+
 ROOT = Path(__file__).resolve().parents[2]
-FEATURES = ("admin", "forward", "home", "oncall", "transfer")
 # Core: must not know Slack (no slack_sdk/slack_bolt, no Block Kit, no Slack-side modules).
 CORE = ("bot.services", "bot.oncall", "bot.store", "bot.providers", "bot.scheduler", "bot.destinations")
 SLACK_SIDE = ("slack_sdk", "slack_bolt", "bot.slack", "bot.web", "handlers")
+# Core modules that still reach the Slack side through another module (issue 27): the
+# scheduler takes the whole Runtime rather than the services it uses.
+SLACK_REACHING_DEBT = {"bot.scheduler"}
+# Where a provider may be named: its own package (bot/providers/<name>/), the registry that
+# gathers their declarations, the enum itself, the settings' credentials table, dev tools.
+MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.settings", "bot.devkit")
+# Modules that still name a provider, until their provider-specific code moves behind the
+# capability declarations (issue 27). The list only shrinks: a module leaving it fails the
+# test until it is struck off.
+PROVIDER_NAMING_DEBT = {
+    "bot.services.line_specs",  # how an admin names each provider's line
+    "bot.oncall.hotlines",  # how a hotline is typed (extension or virtual number)
+    "bot.services.overlays.smspartner",  # the quick toggle's SMSPartner overlay
+}
 
 
-def modules() -> dict[str, Path]:
+def features(root: Path = ROOT) -> tuple[str, ...]:
+    """Every feature folder under handlers/ (handlers/shared is what they share)."""
+    return tuple(
+        sorted(
+            p.name
+            for p in (root / "handlers").iterdir()
+            if (p / "__init__.py").is_file() and p.name != "shared"
+        )
+    )
+
+
+def modules(root: Path = ROOT) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    for path in [*ROOT.glob("bot/**/*.py"), *ROOT.glob("handlers/**/*.py")]:
-        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    for path in [*root.glob("bot/**/*.py"), *root.glob("handlers/**/*.py")]:
+        name = ".".join(path.relative_to(root).with_suffix("").parts)
         found[name.removesuffix(".__init__")] = path
     return found
 
@@ -52,9 +82,90 @@ def imports_of(path: Path, known: dict[str, Path]) -> set[str]:
     return found
 
 
-def graph() -> dict[str, set[str]]:
-    known = modules()
+def graph(root: Path = ROOT) -> dict[str, set[str]]:
+    known = modules(root)
     return {name: imports_of(path, known) for name, path in known.items()}
+
+
+def reach(edges: dict[str, set[str]], start: str) -> set[str]:
+    """Every module `start` imports, directly or through the modules it imports."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for target in edges.get(todo.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def feature_crossings(root: Path = ROOT) -> dict[str, set[str]]:
+    """Feature modules that reach another feature, directly or through anything they import."""
+    edges = graph(root)
+    names = features(root)
+    crossings: dict[str, set[str]] = defaultdict(set)
+    for name in edges:
+        parts = name.split(".")
+        if parts[0] != "handlers" or len(parts) < 2 or parts[1] not in names:
+            continue
+        for target in reach(edges, name):
+            other = target.split(".")
+            crossing = len(other) > 1 and other[1] in names and other[1] != parts[1]
+            if other[0] == "handlers" and crossing:
+                crossings[name].add(target)
+    return dict(crossings)
+
+
+def core_speaking_slack(root: Path = ROOT) -> dict[str, list[str]]:
+    edges = graph(root)
+    speaking = {
+        name: sorted(t for t in reach(edges, name) if t.startswith(SLACK_SIDE))
+        for name in edges
+        if name.startswith(CORE)
+    }
+    return {k: v for k, v in speaking.items() if v}
+
+
+def provider_names_in(tree: ast.AST) -> list[int]:
+    """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
+    name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
+    names = {p.value for p in ProviderName}
+    members = {p.name for p in ProviderName}
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "ProviderName"
+            and node.attr in members
+        ) or (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and (node.value in names or (node.value.partition(":")[0] in names and ":" in node.value))
+        ):
+            found.append(node.lineno)
+    return sorted(found)
+
+
+def provider_packages(root: Path = ROOT) -> tuple[str, ...]:
+    return tuple(
+        f"bot.providers.{p.name}"
+        for p in (root / "bot" / "providers").iterdir()
+        if (p / "__init__.py").is_file()
+    )
+
+
+def naming_providers(root: Path = ROOT) -> dict[str, list[int]]:
+    """Modules outside the provider packages (and the few places allowed) naming a provider."""
+    allowed = (*provider_packages(root), *MAY_NAME_PROVIDERS)
+    naming = {}
+    for name, path in modules(root).items():
+        if any(name == a or name.startswith(f"{a}.") for a in allowed):
+            continue
+        lines = provider_names_in(ast.parse(path.read_text()))
+        if lines:
+            naming[name] = lines
+    return naming
 
 
 def test_no_import_cycles() -> None:
@@ -91,30 +202,75 @@ def test_no_import_cycles() -> None:
 
 
 def test_features_never_import_one_another() -> None:
-    crossings = defaultdict(set)
-    for name, targets in graph().items():
-        parts = name.split(".")
-        if parts[0] != "handlers" or len(parts) < 2 or parts[1] not in FEATURES:
-            continue
-        for target in targets:
-            other = target.split(".")
-            if (
-                other[0] == "handlers"
-                and len(other) > 1
-                and other[1] in FEATURES
-                and other[1] != parts[1]
-            ):
-                crossings[name].add(target)
-    assert dict(crossings) == {}
+    assert feature_crossings() == {}
+
+
+def test_features_are_found_from_the_folders() -> None:
+    assert {"admin", "calls", "forward", "home", "oncall", "transfer"} <= set(features())
 
 
 def test_the_core_does_not_speak_slack() -> None:
-    speaking = {
-        name: sorted(t for t in targets if t.startswith(SLACK_SIDE))
+    speaking = core_speaking_slack()
+    assert set(speaking) - SLACK_REACHING_DEBT == set(), speaking
+    assert SLACK_REACHING_DEBT - set(speaking) == set(), "strike these off SLACK_REACHING_DEBT"
+    # directly, none at all
+    direct = {
+        name: {t for t in targets if t.startswith(SLACK_SIDE)}
         for name, targets in graph().items()
         if name.startswith(CORE)
     }
-    assert {k: v for k, v in speaking.items() if v} == {}
+    assert {k: v for k, v in direct.items() if v} == {}
+
+
+def test_no_provider_is_named_outside_its_package() -> None:
+    """Services, the engine and features ask the capability declarations, never a name."""
+    naming = naming_providers()
+    assert set(naming) - PROVIDER_NAMING_DEBT == set(), naming
+    assert PROVIDER_NAMING_DEBT - set(naming) == set(), "strike these off PROVIDER_NAMING_DEBT"
+
+
+def test_the_provider_check_sees_each_way_of_naming_one() -> None:
+    planted = """
+if line.provider is ProviderName.VOIPNOW: pass
+usable = [x for x in lines if x.on(ProviderName.SMSPARTNER)]
+if link.provider == "ringcentral": pass
+if text.startswith("smspartner:"): pass
+ref = f"voipnow:{line_id}"
+"""
+    assert provider_names_in(ast.parse(planted)) == [2, 3, 4, 5, 6]
+    innocent = """
+sentence = "RingCentral can't do that"
+name = line.provider.display
+ok = capabilities.can(line, Capability.CALL_CONTROL)
+"""
+    assert provider_names_in(ast.parse(innocent)) == []
+
+
+def _copy(tmp_path: Path) -> Path:
+    for folder in ("bot", "handlers"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "bot" / "services" / "planted.py").write_text(
+        "from bot.domain.lines import ProviderName\n"
+        "from bot import planted_helper\n\n"
+        "def pick(lines):\n"
+        "    return [x for x in lines if x.on(ProviderName.VOIPNOW)]\n"
+    )
+    # speaks Slack one step away: only a transitive check sees it from bot.services.planted
+    (root / "bot" / "planted_helper.py").write_text("import slack_sdk\n")
+    (root / "handlers" / "shared" / "planted.py").write_text("from handlers.admin import views\n")
+    (root / "handlers" / "forward" / "planted.py").write_text("from handlers.shared import planted\n")
+    (root / "handlers" / "newfeature").mkdir()
+    (root / "handlers" / "newfeature" / "__init__.py").write_text("import handlers.transfer\n")
+
+    assert naming_providers(root)["bot.services.planted"] == [5]
+    assert core_speaking_slack(root)["bot.services.planted"] == ["slack_sdk"]
+    assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
+    assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
 
 
 def test_production_modules_import_dev_tools_only_on_demand() -> None:
@@ -124,12 +280,25 @@ def test_production_modules_import_dev_tools_only_on_demand() -> None:
         name.startswith("bot.") and name.count(".") == 1 and name.startswith("bot.slack_")
         for name in graph()
     )
+    edges = graph()
     naming = {
         name
-        for name, targets in graph().items()
+        for name, targets in edges.items()
         if not name.startswith("bot.devkit") and any(t.startswith("bot.devkit") for t in targets)
     }
     assert naming <= allowed, naming - allowed
+    # past those two (deferred) doors, nothing reaches a dev tool, however many steps away
+    production = {
+        name: {t for t in targets if not t.startswith("bot.devkit")} if name in allowed else targets
+        for name, targets in edges.items()
+    }
+    reaching = {
+        name
+        for name in production
+        if not name.startswith("bot.devkit")
+        and any(t.startswith("bot.devkit") for t in reach(production, name))
+    }
+    assert reaching == set()
 
 
 def test_the_domain_is_standard_library_only() -> None:

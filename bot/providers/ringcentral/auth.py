@@ -23,9 +23,10 @@ from datetime import UTC, datetime, timedelta
 from pydantic import SecretStr, ValidationError
 
 from bot import redact
+from bot.domain.lines import ProviderName
 from bot.providers.errors import AuthError, ProviderError, Rejected, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
-from bot.providers.ringcentral.errors import PROVIDER, parse_error_body
+from bot.providers.ringcentral.errors import parse_error_body
 from bot.providers.ringcentral.models import TokenInfo
 from bot.store import Database
 from bot.store import tokens as token_store
@@ -87,7 +88,7 @@ class TokenManager:
 
     async def _renew(self, *, stale: str | None) -> TokenPair:
         if self.credentials_rejected:
-            raise AuthError(CREDENTIALS_REJECTED, provider=PROVIDER)
+            raise AuthError(CREDENTIALS_REJECTED, provider=ProviderName.RINGCENTRAL)
         async with self._lock:
             pair = self._pair
             if pair is not None and self._fresh(pair) and pair.access_token != stale:
@@ -114,10 +115,10 @@ class TokenManager:
                 )
             except Rejected as exc:
                 if self._jwt is None:
-                    raise SignInExpired("refresh refused", provider=PROVIDER) from None
+                    raise SignInExpired("refresh refused", provider=ProviderName.RINGCENTRAL) from None
                 log.warning("ringcentral: refresh refused (%s); logging in with the JWT once", exc.code)
         if self._jwt is None:
-            raise SignInExpired("no usable sign-in", provider=PROVIDER)
+            raise SignInExpired("no usable sign-in", provider=ProviderName.RINGCENTRAL)
         try:
             return await self.grant({"grant_type": JWT_GRANT, "assertion": self._jwt.get_secret_value()})
         except (Rejected, AuthError):
@@ -125,7 +126,7 @@ class TokenManager:
             log.error("ringcentral: %s", CREDENTIALS_REJECTED)
             if self._on_rejected is not None:
                 await self._on_rejected(CREDENTIALS_REJECTED)
-            raise AuthError(CREDENTIALS_REJECTED, provider=PROVIDER) from None
+            raise AuthError(CREDENTIALS_REJECTED, provider=ProviderName.RINGCENTRAL) from None
 
     def _refreshable(self, pair: TokenPair) -> bool:
         return pair.refresh_expires_at is None or pair.refresh_expires_at > self._clock()
@@ -138,7 +139,7 @@ class TokenManager:
         if response.status_code != 200:
             body = parse_error_body(response)
             context = {
-                "provider": PROVIDER,
+                "provider": ProviderName.RINGCENTRAL,
                 "status": response.status_code,
                 "code": body.first_code,
             }
@@ -150,7 +151,7 @@ class TokenManager:
         try:
             info = TokenInfo.model_validate_json(response.content)
         except ValidationError:
-            raise ProviderError("token response unreadable", provider=PROVIDER) from None
+            raise ProviderError("token response unreadable", provider=ProviderName.RINGCENTRAL) from None
         # Known to the redactor before anything (the store, its driver's log) sees them.
         redact.register(info.access_token, info.refresh_token)
         now = self._clock()

@@ -15,7 +15,7 @@ from bot.providers.errors import NotFound, ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.calls import CallControl, PreCallControl
-from bot.providers.ringcentral.errors import PROVIDER, error_for
+from bot.providers.ringcentral.errors import error_for
 from bot.providers.ringcentral.forwarding import ForwardingNumbers
 from bot.providers.ringcentral.handling import CallHandling
 from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList, PhoneNumberList
@@ -172,7 +172,9 @@ class RingCentralClient:
         try:
             return model.model_validate_json(response.content)
         except ValidationError:
-            raise ProviderError(f"unexpected {model.__name__} payload", provider=PROVIDER) from None
+            raise ProviderError(
+                f"unexpected {model.__name__} payload", provider=ProviderName.RINGCENTRAL
+            ) from None
 
     async def call_json(
         self,
@@ -189,9 +191,9 @@ class RingCentralClient:
         try:
             body = response.json()
         except ValueError:
-            raise ProviderError("unreadable JSON payload", provider=PROVIDER) from None
+            raise ProviderError("unreadable JSON payload", provider=ProviderName.RINGCENTRAL) from None
         if not isinstance(body, dict):
-            raise ProviderError("unexpected JSON payload", provider=PROVIDER)
+            raise ProviderError("unexpected JSON payload", provider=ProviderName.RINGCENTRAL)
         return body
 
     async def send(

@@ -22,7 +22,7 @@ from bot.domain.lines import ProviderName
 from bot.providers.errors import ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
-from bot.providers.ringcentral.errors import PROVIDER, error_for
+from bot.providers.ringcentral.errors import error_for
 from bot.providers.ringcentral.models import ExtensionInfo
 from bot.providers.ringcentral.paths import ACCOUNT
 from bot.store import Database
@@ -105,7 +105,9 @@ class SignIns:
         try:
             return ExtensionInfo.model_validate_json(response.content)
         except ValidationError:
-            raise ProviderError("unexpected ExtensionInfo payload", provider=PROVIDER) from None
+            raise ProviderError(
+                "unexpected ExtensionInfo payload", provider=ProviderName.RINGCENTRAL
+            ) from None
 
     async def keep(self, slack_user_id: str, pair: TokenPair) -> None:
         account = account_of(slack_user_id)

@@ -15,7 +15,6 @@ from bot.providers.base import ProviderName
 from bot.providers.errors import ProviderError, Rejected
 from bot.providers.http import Kind, ProviderHttp
 
-PROVIDER = "smspartner"
 PATH = "/v1/vn/callforward"
 DISABLED, FORWARD, VOICEMAIL = 0, 1, 2
 ALREADY = {16, 17, 18}
@@ -57,14 +56,14 @@ class SmsPartnerClient:
             "param": param,
         }
         request = self._http.client.build_request("POST", PATH, json=body)
-        response = await self._http.send(request, kind=Kind.REPEATABLE, group=PROVIDER)
+        response = await self._http.send(request, kind=Kind.REPEATABLE, group=ProviderName.SMSPARTNER)
         try:
             answer = json.loads(response.content)
             success, code = bool(answer.get("success")), int(answer.get("code", -1))
         except (ValueError, TypeError, AttributeError):
             self.last_outcome = f"unreadable answer (HTTP {response.status_code})"
             raise ProviderError(
-                "unreadable answer", provider=PROVIDER, status=response.status_code
+                "unreadable answer", provider=ProviderName.SMSPARTNER, status=response.status_code
             ) from None
         if success or code in ALREADY:
             self.last_outcome = f"ok (code {code})"
@@ -74,10 +73,13 @@ class SmsPartnerClient:
         if code in ADMIN_CODES and self._alert is not None:
             await self._alert(f"SMSPartner refused a request for {number}: code {code}. {sentence}")
         raise Rejected(
-            str(answer.get("message", "")), user_message=sentence, provider=PROVIDER, code=str(code)
+            str(answer.get("message", "")),
+            user_message=sentence,
+            provider=ProviderName.SMSPARTNER,
+            code=str(code),
         )
 
     async def probe(self) -> None:
         """No call without side effects exists: report configuration and the last real call."""
         if self.last_outcome.startswith(("refused (code 10", "unreadable")):
-            raise ProviderError(self.last_outcome, provider=PROVIDER)
+            raise ProviderError(self.last_outcome, provider=ProviderName.SMSPARTNER)

@@ -18,7 +18,7 @@ from bot import redact
 from bot.providers.base import ProviderName
 from bot.providers.errors import AuthError, ProviderError, Rejected
 from bot.providers.http import Kind, ProviderHttp
-from bot.providers.voipnow.errors import PROVIDER, error_for
+from bot.providers.voipnow.errors import error_for
 
 RENEW_AHEAD_SECONDS = 300.0
 KNOWN_EXTENSION_SECONDS = 300.0  # like RingCentral's directory cache
@@ -77,7 +77,7 @@ class VoipNowClient:
         try:
             return PhoneCallList.model_validate_json(response.content).entry
         except ValidationError:
-            raise ProviderError("unexpected phone call list", provider=PROVIDER) from None
+            raise ProviderError("unexpected phone call list", provider=ProviderName.VOIPNOW) from None
 
     async def transfer(
         self, user_id: str, extension: str, call_id: str, *, send_to: str, from_number: str, moved: str
@@ -174,7 +174,9 @@ class VoipNowClient:
             response = await self._http.send(request, kind=Kind.TOKEN, group=GROUP)
             if response.status_code >= 400:
                 raise AuthError(
-                    "VoipNow credentials were rejected", provider=PROVIDER, status=response.status_code
+                    "VoipNow credentials were rejected",
+                    provider=ProviderName.VOIPNOW,
+                    status=response.status_code,
                 )
             answer = TokenAnswer.model_validate_json(response.content)
             redact.register(answer.access_token)

@@ -13,9 +13,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.destinations import DestinationPolicy
+from bot.domain.capabilities import Capabilities
 from bot.domain.lines import ProviderName
 from bot.oncall.service import RotationService
 from bot.oncall.validation import RotationSpec
+from bot.providers.ringcentral import declaration as ringcentral_declaration
+from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.services.actor import Actor
 from bot.services.calls import CallFinder, Destination
 from bot.services.forwarding import ForwardingService
@@ -70,6 +73,7 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
     async with wired(sqlite_url, socket=False) as rc:
         clock = lambda: NOON  # noqa: E731
         policy = DestinationPolicy(region="US", allowed_countries=["US", "FR"])
+        ringcentral_only = Capabilities([ringcentral_declaration.DECLARATION])
         identity = Identity(
             database=rc.database,
             directory=rc.client,
@@ -84,6 +88,7 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
             database=rc.database,
             identity=identity,
             ringcentral=rc.client,
+            capabilities=ringcentral_only,
             clock=clock,
             destinations=policy,
         )
@@ -92,10 +97,14 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
             identity=identity,
             ringcentral=rc.client,
             smspartner=None,
+            capabilities=ringcentral_only,
             clock=clock,
             destinations=policy,
         )
-        finder = CallFinder(ringcentral=rc.client, voipnow=None)
+        finder = CallFinder(
+            controls={ProviderName.RINGCENTRAL: RingCentralLiveCalls(rc.client)},
+            capabilities=ringcentral_only,
+        )
         transfers = TransferService(
             database=rc.database,
             identity=identity,

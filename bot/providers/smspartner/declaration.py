@@ -1,0 +1,13 @@
+"""What SMSPartner virtual numbers can do through Switchboard (bot/domain/capabilities.py)."""
+
+from __future__ import annotations
+
+from bot.domain.capabilities import Capability, Declaration, LineKind
+from bot.domain.lines import ProviderName
+
+DECLARATION = Declaration(
+    name=ProviderName.SMSPARTNER,
+    capabilities=frozenset({Capability.QUICK_FORWARD}),
+    line_kind=LineKind.VIRTUAL_NUMBER,
+    voicemail_notifies_email=True,  # SMSPartner's voicemail forward notifies an e-mail address
+)
