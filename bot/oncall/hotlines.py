@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.lines import LineRef
+from bot.domain.lines import LineRef, ProviderName
 from bot.errors import UserError
-from bot.providers.base import Directory, ProviderName
-from bot.services.line_specs import managed_number
+from bot.providers.base import Directory
+from bot.providers.registry import BARE_SPEC, SPECS
+from bot.providers.specs import NOT_A_HOTLINE, SpecContext
 from bot.store import Database
 from bot.store import links as link_store
 from bot.store import rotations as store
-
-NOT_A_HOTLINE = (
-    "A hotline is a line no person is linked to: a RingCentral department, call queue or IVR "
-    "extension (e.g. `200`) or `smspartner:<number>`."
-)
 
 
 @dataclass(frozen=True)
@@ -47,19 +43,13 @@ class HotlineCheck:
         return ref, label
 
     async def _line(self, text: str) -> tuple[str, str]:
-        if text.lower().startswith("smspartner:"):
-            number = managed_number(text.split(":", 1)[1], self.region, self.virtual_numbers)
-            return f"{ProviderName.SMSPARTNER.value}:{number}", number
-        number = text.removeprefix("ringcentral:")
-        entry = (
-            await self.directory.find_by_extension_number(number)
-            if self.directory and number.isdigit()
-            else None
-        )
-        if entry is None:
+        name, colon, value = text.partition(":")
+        try:
+            provider = ProviderName(name.lower()) if colon else BARE_SPEC
+        except ValueError:
+            raise UserError(NOT_A_HOTLINE) from None
+        context = SpecContext(self.directory, self.virtual_numbers, self.region)
+        found = await SPECS[provider].hotline(value if colon else text, context)
+        if found is None:
             raise UserError(NOT_A_HOTLINE)
-        if entry.is_person:
-            raise UserError(f"`{entry.extension_number}` is a person's extension. {NOT_A_HOTLINE}")
-        if not entry.enabled:
-            raise UserError(f"Extension `{entry.extension_number}` is disabled in RingCentral.")
-        return f"{ProviderName.RINGCENTRAL.value}:{entry.line_id}", entry.extension_number
+        return found

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import httpx
 from pydantic import SecretStr
 
-from bot.domain.capabilities import Capabilities, Declaration
+from bot.domain.capabilities import Capabilities, Capability, Declaration
 from bot.providers.base import Adapter, Directory, Probe, ProviderName
 from bot.providers.calls import LiveCalls
 from bot.providers.http import ProviderHttp, RetryPolicy
@@ -20,11 +20,15 @@ from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
 from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.providers.ringcentral.sign_ins import SignIns
+from bot.providers.ringcentral.specs import RingCentralSpec
 from bot.providers.smspartner import declaration as smspartner
 from bot.providers.smspartner.client import SmsPartnerClient
+from bot.providers.smspartner.specs import SmsPartnerSpec
+from bot.providers.specs import LineSpec
 from bot.providers.voipnow import declaration as voipnow
 from bot.providers.voipnow.client import VoipNowClient
 from bot.providers.voipnow.live_calls import VoipNowLiveCalls
+from bot.providers.voipnow.specs import VoipNowSpec
 from bot.settings import Settings
 from bot.store import Database
 from bot.store.sealed import SecretBox
@@ -40,6 +44,14 @@ log = logging.getLogger(__name__)
 DECLARATIONS: dict[ProviderName, Declaration] = {
     d.name: d for d in (ringcentral.DECLARATION, voipnow.DECLARATION, smspartner.DECLARATION)
 }
+# How each provider's lines are typed (`provider:value`); a bare value is an extension of
+# the provider with a directory.
+SPECS: dict[ProviderName, LineSpec] = {
+    ProviderName.RINGCENTRAL: RingCentralSpec(),
+    ProviderName.VOIPNOW: VoipNowSpec(),
+    ProviderName.SMSPARTNER: SmsPartnerSpec(),
+}
+BARE_SPEC = next(n for n, d in DECLARATIONS.items() if Capability.DIRECTORY in d.capabilities)
 KNOWN = Capabilities(DECLARATIONS.values())  # how lines are named, whichever providers run
 
 Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem

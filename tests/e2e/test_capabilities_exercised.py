@@ -16,8 +16,9 @@ import pytest
 from bot.domain.capabilities import Capability
 from bot.domain.lines import ProviderName
 from bot.providers.errors import NotFound
-from bot.providers.registry import DECLARATIONS
+from bot.providers.registry import DECLARATIONS, SPECS
 from bot.providers.smspartner.client import ALREADY, DISABLED
+from bot.providers.specs import SpecContext
 from bot.services.calls import CallFinder
 from bot.services.overlays import Status
 from bot.store.links import LinkRecord
@@ -124,6 +125,13 @@ EXERCISES: dict[tuple[ProviderName, Capability], Exercise] = {
 }
 
 
+TYPED = {  # a line of each provider's emulator, as an admin types it after `provider:`
+    ProviderName.RINGCENTRAL: ALICE_EXT,
+    ProviderName.VOIPNOW: DAVE.line_id,
+    ProviderName.SMSPARTNER: "",  # the emulated virtual number, known once running
+}
+
+
 def test_every_declared_capability_has_an_exercise() -> None:
     declared = {(d.name, c) for d in DECLARATIONS.values() for c in d.capabilities}
     assert declared - set(EXERCISES) == set(), "declared, never exercised against the emulator"
@@ -143,3 +151,13 @@ async def test_each_emulator_does_what_its_provider_declares(bot: Harness) -> No
         except Exception as exc:
             failed[f"{provider.value} {capability.name}"] = repr(exc)
     assert failed == {}, "\n".join(f"{k}: {v[:300]}" for k, v in failed.items())
+
+
+async def test_each_providers_typed_line_is_read_against_its_emulator(bot: Harness) -> None:
+    assert set(SPECS) == set(DECLARATIONS) == set(TYPED) == set(ProviderName)
+    providers = bot.runtime.providers
+    context = SpecContext(providers.directory, providers.emulated_numbers, "US")
+    for provider, typed in TYPED.items():
+        value = typed or next(iter(providers.emulated_numbers))
+        link = await SPECS[provider].admin_line(user_id("alice"), value, context)
+        assert (link.provider, link.source) == (provider, "admin")

@@ -28,14 +28,6 @@ SLACK_REACHING_DEBT = {"bot.scheduler"}
 # Where a provider may be named: its own package (bot/providers/<name>/), the registry that
 # gathers their declarations, the enum itself, the settings' credentials table, dev tools.
 MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.settings", "bot.devkit")
-# Modules that still name a provider, until their provider-specific code moves behind the
-# capability declarations (issue 27). The list only shrinks: a module leaving it fails the
-# test until it is struck off.
-PROVIDER_NAMING_DEBT = {
-    "bot.services.line_specs",  # how an admin names each provider's line
-    "bot.oncall.hotlines",  # how a hotline is typed (extension or virtual number)
-    "bot.services.overlays.smspartner",  # the quick toggle's SMSPartner overlay
-}
 
 
 def features(root: Path = ROOT) -> tuple[str, ...]:
@@ -224,9 +216,7 @@ def test_the_core_does_not_speak_slack() -> None:
 
 def test_no_provider_is_named_outside_its_package() -> None:
     """Services, the engine and features ask the capability declarations, never a name."""
-    naming = naming_providers()
-    assert set(naming) - PROVIDER_NAMING_DEBT == set(), naming
-    assert PROVIDER_NAMING_DEBT - set(naming) == set(), "strike these off PROVIDER_NAMING_DEBT"
+    assert naming_providers() == {}
 
 
 def test_the_provider_check_sees_each_way_of_naming_one() -> None:

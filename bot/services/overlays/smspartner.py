@@ -21,7 +21,7 @@ KINDS = {"forward": FORWARD, "voicemail": VOICEMAIL}
 
 
 class VirtualNumberOverlay:
-    model = "smspartner"
+    model = SmsPartnerClient.provider.value  # as stored in toggle rows
 
     def __init__(
         self, client: SmsPartnerClient, database: Database, clock: Callable[[], datetime]

@@ -1,0 +1,37 @@
+"""A RingCentral line as typed: an extension number, looked up in the directory."""
+
+from __future__ import annotations
+
+from bot.domain.lines import LineRef
+from bot.errors import UserError
+from bot.providers.specs import NOT_A_HOTLINE, SpecContext, admin_link
+from bot.store.links import LinkRecord
+
+
+class RingCentralSpec:
+    async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
+        number = value.strip()
+        if not number.isdigit() or context.directory is None:
+            raise UserError("Give the RingCentral extension number, e.g. `/switchboard link @bob 103`.")
+        entry = await context.directory.find_by_extension_number(number)
+        if entry is None:
+            raise UserError(f"RingCentral has no extension `{number}`.")
+        if not entry.enabled:
+            raise UserError(f"Extension `{number}` is disabled in RingCentral, so it can't be linked.")
+        return admin_link(
+            slack_user_id, entry.provider, entry.line_id, entry.extension_number, entry.name
+        )
+
+    async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
+        """A Department, call queue or IVR extension (never a User's, whoever holds it)."""
+        directory = context.directory
+        entry = (
+            await directory.find_by_extension_number(value) if directory and value.isdigit() else None
+        )
+        if entry is None:
+            raise UserError(NOT_A_HOTLINE)
+        if entry.is_person:
+            raise UserError(f"`{entry.extension_number}` is a person's extension. {NOT_A_HOTLINE}")
+        if not entry.enabled:
+            raise UserError(f"Extension `{entry.extension_number}` is disabled in RingCentral.")
+        return str(LineRef(entry.provider, entry.line_id)), entry.extension_number

@@ -1,0 +1,27 @@
+"""A VoipNow line as typed: `<userId>/<extension>` (admins link them; never a hotline)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.lines import ProviderName
+from bot.errors import UserError
+from bot.providers.specs import SpecContext, admin_link
+from bot.store.links import LinkRecord
+
+SPEC = re.compile(r"^(?P<user>\d+)/(?P<ext>\d{4}\*\d{3}|\d{3})$")
+
+
+class VoipNowSpec:
+    async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
+        match = SPEC.match(value.strip())
+        if not match:
+            raise UserError(
+                "A VoipNow line looks like `voipnow:<userId>/<extension>`, e.g. `voipnow:12/0003*210`."
+            )
+        return admin_link(
+            slack_user_id, ProviderName.VOIPNOW, value.strip(), match["ext"], f"VoipNow {match['ext']}"
+        )
+
+    async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
+        return None
