@@ -115,6 +115,9 @@ async def world(*, limiter: bool, connected: float, rate_limits: bool = True, **
             ringcentral_server_url=rc_url,
             ringcentral_client_id="bench-app",
             ringcentral_client_secret="bench-secret",
+            # people's own sign-ins run on their own app (bot/providers/ringcentral/sign_ins.py)
+            ringcentral_signin_client_id="bench-signin-app",
+            ringcentral_signin_client_secret="bench-signin-secret",
             ringcentral_jwt="admin@example.com",
             switchboard_rate_budget=limiter,
             log_level="ERROR",

@@ -1,8 +1,10 @@
-"""Live calls (issue 20): from RingCentral's notification to the person's DM.
+"""Live calls (issues 20, 29): from RingCentral's notification to the person's DM.
 
-100 opted-in people of the generated company get a call each within 10 s; the emulator
-pushes every ringing call over loopback to one of two instances (each the deployment's
-public URL in turn), and the time from the push to the card reaching Slack is measured.
+CALLS opted-in people of the generated company get a call each within WITHIN_SECONDS (1,000
+calls a minute); the emulator pushes every notification over loopback to the deployment's
+one address, which a round-robin "load balancer" (`Alternate`) hands to each of the two
+instances in turn; the time from the push to the card reaching Slack is measured, and
+whether each ringing card still offers its Forward buttons.
 """
 
 from __future__ import annotations
@@ -13,19 +15,41 @@ import random
 import statistics
 import time
 
-from bench.company import FIRST_ID, person, world
+import httpx
 
-CALLS = 100
-WITHIN_SECONDS = 10.0
+from bench.company import FIRST_ID, person, world
+from bot.slack.call_cards import FORWARD
+
+CALLS = 500
+WITHIN_SECONDS = 30.0
+GOAL_MS = 500
+CONNECTED = 0.0  # nobody signed in with their own login: every read on the administrator's token
+
+
+class Alternate(httpx.AsyncBaseTransport):
+    """A load balancer in front of the instances: each request to the next port in turn."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports = ports
+        self.sent = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        request.url = request.url.copy_with(port=self.ports[self.sent % len(self.ports)])
+        async with httpx.AsyncClient() as client:  # one connection per push, as the emulator does
+            answer = await client.send(request)
+            await answer.aread()
+        return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
 
 
 async def _run() -> dict[str, float]:
-    done = await world(limiter=True, connected=0, rate_limits=True)
+    done = await world(limiter=True, connected=CONNECTED, rate_limits=True)
     try:
         runtime, url = done.instances[0]
         for instance, _ in done.instances:
             instance.push.public_url = url
         await runtime.push.ensure()
+        done.emulator.pusher.transport = Alternate([httpx.URL(u).port or 80 for _, u in done.instances])
         for i in range(CALLS):
             await runtime.cards.opt(person(i), on=True)
         pushed: dict[str, float] = {}
@@ -40,13 +64,15 @@ async def _run() -> dict[str, float]:
         await asyncio.gather(*(ring(i, at, started) for i, at in enumerate(moments)))
         for instance, _ in done.instances:
             await instance.tasks.wait_idle()
-        waits = sorted(
-            call.at - pushed[str(call.args["channel"])]
+        cards = [
+            call
             for call in done.slack.calls
             if call.method == "chat.postMessage" and str(call.args.get("channel")) in pushed
-        )
+        ]
+        waits = sorted(call.at - pushed[str(call.args["channel"])] for call in cards)
         return {
             "cards": len(waits),
+            "buttons": sum(FORWARD in str(call.args.get("blocks")) for call in cards),
             "p50": statistics.median(waits) * 1000,
             "p99": waits[int(len(waits) * 0.99) - 1] * 1000,
             "max": waits[-1] * 1000,
@@ -57,14 +83,18 @@ async def _run() -> dict[str, float]:
 
 def live_table() -> tuple[list[str], bool]:
     got = asyncio.run(_run())
-    met = got["cards"] == CALLS and got["p99"] < 2000
+    met = got["cards"] == CALLS and got["p99"] <= GOAL_MS and got["buttons"] == CALLS
+    rate = CALLS / WITHIN_SECONDS * 60
     return [
-        f"{CALLS} opted-in people each get a call within {WITHIN_SECONDS:.0f} s; the emulator pushes "
-        "every ringing call to the bot over loopback. Goal: every card within 2 s.\n",
-        "| calls | cards posted | push → DM p50 / p99 / max ms | met |",
-        "| --- | --- | --- | --- |",
-        f"| {CALLS} | {got['cards']:.0f} | {got['p50']:.0f} / {got['p99']:.0f} / {got['max']:.0f} | "
-        f"{'yes' if met else 'NO'} |",
+        f"{CALLS} opted-in people each get a call within {WITHIN_SECONDS:.0f} s ({rate:,.0f} calls a "
+        "minute); the emulator pushes every notification over loopback to one address, handed to "
+        "each of two instances in turn (one process for all: the emulator, both instances and "
+        f"the stand-in). Goals: every card, p99 ≤ {GOAL_MS} ms, every ringing card with its "
+        "Forward buttons.\n",
+        "| calls | cards posted | with Forward buttons | push → DM p50 / p99 / max ms | met |",
+        "| --- | --- | --- | --- | --- |",
+        f"| {CALLS} | {got['cards']:.0f} | {got['buttons']:.0f} | {got['p50']:.0f} / {got['p99']:.0f} / "
+        f"{got['max']:.0f} | {'yes' if met else 'NO'} |",
     ], met
 
 

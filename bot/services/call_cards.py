@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.calls import CallCard, state_of
@@ -21,6 +21,7 @@ from bot.errors import UserError
 from bot.mrkdwn import code, escape, mention
 from bot.phone import shown
 from bot.providers.errors import NotFound, Rejected
+from bot.providers.limiter import Priority, priority
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.services import audit, changes
 from bot.services.actor import Actor
@@ -34,6 +35,11 @@ from bot.store.links import LinkRecord
 from bot.store.live_models import CallCardRow, CallOptIn
 
 log = logging.getLogger(__name__)
+# A ringing card's Forward buttons come from the owner's numbers kept this long (or until
+# this instance changes them): at 1,000 calls a minute a read per card would spend the
+# administrator's Light budget (50 a minute) in seconds. A button is checked against the
+# numbers read fresh when pressed, so a kept copy only ever suggests.
+NUMBERS_KEPT = timedelta(minutes=10)
 MOVED_ON = "That call has already moved on (answered, ended or sent elsewhere); nothing was done."
 NOT_YOURS = "That number isn't one of your forwarding numbers, so the call wasn't forwarded."
 
@@ -69,6 +75,8 @@ class CallCards:
         self._notifier = notifier
         self._forwarding = forwarding
         self._clock = clock
+        # line id → (read at, the line's change count then, its buttons' numbers)
+        self._kept: dict[str, tuple[datetime, int, tuple[tuple[str, str], ...]]] = {}
 
     async def opt(self, slack_user_id: str, *, on: bool) -> None:
         """Cards on or off; turning them on links the person first (by email, the first
@@ -189,13 +197,31 @@ class CallCards:
         return found
 
     async def _numbers(self, owner: str) -> tuple[tuple[str, str], ...]:
-        """Where the owner may forward a ringing call: their numbers the policy allows."""
+        """Where the owner may forward a ringing call: their numbers the policy allows.
+
+        Kept per line (NUMBERS_KEPT, or until this instance changes them); read without
+        waiting for rate budget (a card is never held back for its buttons): when RingCentral
+        has no room, the copy kept before (even older) serves, else the card has no buttons.
+        """
         try:
             line = await self._forwarding.line(Actor(owner, False), owner)
-            return (await self._own(line))[:3]
         except Exception as exc:
             log.warning("call card: numbers unavailable (%s)", type(exc).__name__)
             return ()
+        now, changed = self._clock(), self._forwarding.changed.get(line.line_id, 0)
+        kept = self._kept.get(line.line_id)
+        if kept is not None and kept[1] != changed:
+            kept = None
+        if kept is not None and now - kept[0] < NUMBERS_KEPT:
+            return kept[2]
+        try:
+            with priority(Priority.PROBE):
+                numbers = (await self._own(line))[:3]
+        except Exception as exc:
+            log.warning("call card: numbers unavailable (%s)", type(exc).__name__)
+            return kept[2] if kept is not None else ()
+        self._kept[line.line_id] = (now, changed, numbers)
+        return numbers
 
     async def _own(self, line: LinkRecord) -> tuple[tuple[str, str], ...]:
         """(label, number) of the line's forwarding numbers that calls may go to."""

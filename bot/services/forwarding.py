@@ -128,6 +128,9 @@ class ForwardingService:
         self._clock = clock
         self.destinations = destinations
         self.region = destinations.region
+        # line id → changes to its numbers made through this instance: a copy of a line's
+        # numbers kept elsewhere (a call card's buttons) is stale once this moves
+        self.changed: dict[str, int] = {}
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
         """The subject's RingCentral line, after checking the actor may act on it."""
@@ -293,8 +296,11 @@ class ForwardingService:
     @asynccontextmanager
     async def _change(self, key: str, action: str, line: LinkRecord) -> AsyncIterator[Change | None]:
         """Yields a `replayed` Change for a repeat of a handled request, else None (go ahead)."""
-        async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
-            yield None if fresh else Change(action, line, replayed=True)
+        try:
+            async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
+                yield None if fresh else Change(action, line, replayed=True)
+        finally:  # whatever happened, copies of the line's numbers kept elsewhere are stale
+            self.changed[line.line_id] = self.changed.get(line.line_id, 0) + 1
 
     async def _audit(
         self, actor: Actor, line: LinkRecord, action: str, before: Number | None, after: Number | None

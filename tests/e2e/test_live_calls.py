@@ -7,6 +7,7 @@ the bot's HTTP front, exactly as RingCentral's WebHook delivery does.
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -306,3 +307,29 @@ async def test_a_notification_reads_only_the_rotation_of_its_line(bot: Harness) 
     assert len(cards_to(bot, user_id("alice"))) == 1
     about_rotations = [s for s in statements if "rotation" in s.lower()]
     assert len(about_rotations) == 1, about_rotations
+
+
+async def test_a_card_keeps_the_owners_numbers_until_they_change(bot: Harness) -> None:
+    """At burst rates a read of the owner's numbers per card would spend the administrator's
+    Light budget: the second call's card reuses them; a change through Switchboard reads again."""
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+
+    def numbers_read() -> int:
+        return sum(n for key, n in bot.rc_faults.requests.items() if key.endswith("/forwarding-number"))
+
+    async def card_buttons() -> list[str]:
+        """The numbers the newest card's Forward buttons offer."""
+        await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+        await bot.runtime.tasks.wait_idle()
+        return re.findall(r'"n":"(\+\d+)"', str(cards_to(bot, user_id("alice"))[-1].args["blocks"]))
+
+    first = await card_buttons()
+    assert first
+    read = numbers_read()
+    assert await card_buttons() == first  # the same buttons
+    assert numbers_read() == read  # kept, not read again
+    await bot.command("alice", "/forward", "add +14155550199 desk")
+    read = numbers_read()
+    await card_buttons()
+    assert numbers_read() == read + 1  # changed through Switchboard: read afresh
