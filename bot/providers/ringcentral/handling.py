@@ -8,6 +8,7 @@ back exactly, and a state-rule PATCH replaces the whole `dispatching` (read, mod
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.providers.errors import NotFound, Unavailable
@@ -69,21 +70,42 @@ class CallHandling:
 
     async def create_custom_rule(self, extension_id: str, rule: Json) -> Json:
         """POST once; after an uncertain answer, find it again by its (unique) name."""
+        return await self._create_once(
+            self._rules(extension_id),
+            rule,
+            key="name",
+            find=lambda: self.list_rules(extension_id, type="Custom"),
+        )
+
+    async def delete_rule(self, extension_id: str, rule_id: str) -> None:
+        """DELETE; 404 means already gone, which is what we wanted."""
+        await self._delete_once(
+            f"{self._rules(extension_id)}/{rule_id}",
+            still_there=lambda: self.get_rule(extension_id, rule_id),
+        )
+
+    # -- both models: a rule is created once and deleted until gone ---------------------
+
+    async def _create_once(
+        self, path: str, rule: Json, *, key: str, find: Callable[[], Awaitable[list[Json]]]
+    ) -> Json:
+        """POST once (never resent); after an uncertain answer, look among `find()` for
+        the rule with the same (unique) `key`, else re-raise."""
         try:
             return await self._client.call_json(
-                "POST", self._rules(extension_id), group="Medium", kind=Kind.CREATE, json=rule
+                "POST", path, group="Medium", kind=Kind.CREATE, json=rule
             )
         except Unavailable as exc:
             if not exc.sent:
                 raise
-            for existing in await self.list_rules(extension_id, type="Custom"):
-                if existing.get("name") == rule.get("name"):
+            for existing in await find():
+                if existing.get(key) == rule.get(key):
                     return existing
             raise
 
-    async def delete_rule(self, extension_id: str, rule_id: str) -> None:
-        """DELETE; 404 means already gone, which is what we wanted."""
-        path = f"{self._rules(extension_id)}/{rule_id}"
+    async def _delete_once(self, path: str, *, still_there: Callable[[], Awaitable[Json]]) -> None:
+        """DELETE; 404 means already gone. After an uncertain answer, `still_there()`
+        (a read that raises NotFound once it is gone) decides whether to send it again."""
         try:
             await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
         except NotFound:
@@ -92,7 +114,7 @@ class CallHandling:
             if not exc.sent:
                 raise
             try:
-                await self.get_rule(extension_id, rule_id)
+                await still_there()
             except NotFound:
                 return
             await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
@@ -147,30 +169,16 @@ class CallHandling:
 
     async def create_interaction_rule(self, extension_id: str, rule: Json) -> Json:
         """POST once; after an uncertain answer, find it again by its (unique) name."""
-        try:
-            return await self._client.call_json(
-                "POST", self._interaction(extension_id), group="Medium", kind=Kind.CREATE, json=rule
-            )
-        except Unavailable as exc:
-            if not exc.sent:
-                raise
-            for existing in await self.list_interaction_rules(extension_id):
-                if existing.get("displayName") == rule.get("displayName"):
-                    return existing
-            raise
+        return await self._create_once(
+            self._interaction(extension_id),
+            rule,
+            key="displayName",
+            find=lambda: self.list_interaction_rules(extension_id),
+        )
 
     async def delete_interaction_rule(self, extension_id: str, rule_id: str) -> None:
         """DELETE; 404 means already gone."""
-        path = f"{self._interaction(extension_id)}/{rule_id}"
-        try:
-            await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
-        except NotFound:
-            return
-        except Unavailable as exc:
-            if not exc.sent:
-                raise
-            try:
-                await self.get_interaction_rule(extension_id, rule_id)
-            except NotFound:
-                return
-            await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
+        await self._delete_once(
+            f"{self._interaction(extension_id)}/{rule_id}",
+            still_there=lambda: self.get_interaction_rule(extension_id, rule_id),
+        )
