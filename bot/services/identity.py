@@ -237,15 +237,8 @@ class Identity:
             if stale:
                 await link_store.remove_email_links(session, slack_user_id=profile.slack_user_id)
                 for x in stale:
-                    await audit.record(
-                        session,
-                        actor=SYSTEM,
-                        subject=profile.slack_user_id,
-                        line=x.ref,
-                        action="unlink.profile",
-                        before=snapshot(x),
-                        after=None,
-                        now=now,
+                    await link_writes.record_unlinked(
+                        session, actor=SYSTEM, link=x, action="unlink.profile", now=now
                     )
             await link_store.mark_checked(session, slack_user_id=profile.slack_user_id, now=now)
             await link_store.forget_miss(session, slack_user_id=profile.slack_user_id)
@@ -296,15 +289,8 @@ class Identity:
                 ):
                     continue  # changed meanwhile (an admin link, a sign-in): theirs to keep
                 removed.append(x)
-                await audit.record(
-                    session,
-                    actor=SYSTEM,
-                    subject=x.slack_user_id,
-                    line=x.ref,
-                    action="unlink.directory",
-                    before=snapshot(x),
-                    after=None,
-                    now=now,
+                await link_writes.record_unlinked(
+                    session, actor=SYSTEM, link=x, action="unlink.directory", now=now
                 )
         self.forget_links(profile.slack_user_id)
         if removed:

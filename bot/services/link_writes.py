@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.services import audit
 from bot.store import Database
 from bot.store import links as link_store
@@ -62,3 +64,19 @@ async def take_line(
             after={"moved_to": link.slack_user_id},
             now=now,
         )
+
+
+async def record_unlinked(
+    session: AsyncSession, *, actor: str, link: LinkRecord, action: str, now: datetime
+) -> None:
+    """Audit a link removed in the caller's transaction: before it, after nothing."""
+    await audit.record(
+        session,
+        actor=actor,
+        subject=link.slack_user_id,
+        line=link.ref,
+        action=action,
+        before=snapshot(link),
+        after=None,
+        now=now,
+    )
