@@ -15,14 +15,13 @@ import copy
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.domain.lines import owned_by_rotation
 from bot.errors import Unsupported
 from bot.providers.errors import NotFound
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.services.overlays import Applied, Kind, Ladder, Reverted, Status
-from bot.services.overlays.rc_new import ForwardAllOverlay
+from bot.services.overlays.rc_new import ForwardAllOverlay, extension_zone, local_text
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 
@@ -50,10 +49,10 @@ class InOrderOverlay:
     async def apply_ladder(
         self, line: LinkRecord, ladder: Ladder, ends_at: datetime | None, *, by: str
     ) -> Applied:
-        zone = await self._zone(line)
+        zone = await extension_zone(self._rc, line)
         start = self._clock() - timedelta(minutes=1)
         end = ends_at or start + OPEN_ENDED
-        window = {"startDateTime": _local(start, zone), "endDateTime": _local(end, zone)}
+        window = {"startDateTime": local_text(start, zone), "endDateTime": local_text(end, zone)}
         groups: list[dict[str, Any]] = [
             {
                 "type": "RingGroupAction",
@@ -75,7 +74,7 @@ class InOrderOverlay:
                 }
             )
         rule = {
-            "displayName": f"{PREFIX} escalate until {_local(end, zone)} ({by})",
+            "displayName": f"{PREFIX} escalate until {local_text(end, zone)} ({by})",
             "enabled": True,
             "conditions": [
                 {
@@ -120,7 +119,7 @@ class InOrderOverlay:
         fac = await self._fac.status(line, None, now)
         if fac.mode != "normal":
             return Status(fac.mode, fac.target, fac.until, ours=False)
-        zone = await self._zone(line)
+        zone = await extension_zone(self._rc, line)
         local = now.astimezone(zone).replace(tzinfo=None)
         for rule in await self._rc.handling.list_interaction_rules(line.line_id):
             window = _window(rule, local)
@@ -134,18 +133,6 @@ class InOrderOverlay:
                 return Status("escalate", first, until, ours, backup=backup, ring_seconds=seconds)
             return Status("forward", None, until, ours=False)  # someone else's custom rule
         return Status("normal")
-
-    async def _zone(self, line: LinkRecord) -> ZoneInfo:
-        ext = await self._rc.get_extension(line.line_id)
-        name = ext.regional_settings.timezone.name if ext.regional_settings else ""
-        try:
-            return ZoneInfo(name or "UTC")
-        except (KeyError, ValueError):
-            return ZoneInfo("UTC")
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _window(rule: dict[str, Any], local: datetime) -> datetime | None:

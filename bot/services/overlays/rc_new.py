@@ -47,7 +47,7 @@ class ForwardAllOverlay:
     ) -> Applied:
         state = await self._rc.handling.get_state(line.line_id, FAC)
         rule = await self._rc.handling.get_state_rule(line.line_id, FAC)
-        zone = await self._zone(line)
+        zone = await extension_zone(self._rc, line)
         if state.get("enabled") and _active_now_or_later(
             state, self._clock().astimezone(zone).replace(tzinfo=None)
         ):
@@ -61,7 +61,7 @@ class ForwardAllOverlay:
         condition = ALL_DAY
         if ends_at is not None:
             start = self._clock().astimezone(zone) - timedelta(minutes=1)
-            window = {"startDateTime": _local(start, zone), "endDateTime": _local(ends_at, zone)}
+            window = {"startDateTime": local_text(start, zone), "endDateTime": local_text(ends_at, zone)}
             condition = {
                 "type": "Schedule",
                 "schedule": {"triggers": [{"triggerType": "Range", "ranges": [window]}]},
@@ -89,7 +89,7 @@ class ForwardAllOverlay:
     async def status(self, line: LinkRecord, toggle: ToggleRecord | None, now: datetime) -> Status:
         """Evaluates the schedule: an enabled state outside its range forwards nothing."""
         state = await self._rc.handling.get_state(line.line_id, FAC)
-        zone = await self._zone(line)
+        zone = await extension_zone(self._rc, line)
         local = now.astimezone(zone).replace(tzinfo=None)
         window = _window_now(state, local)
         if not state.get("enabled") or window is False:
@@ -106,21 +106,24 @@ class ForwardAllOverlay:
             return Status("voicemail", None, until, bool(ours))
         return Status("normal")
 
-    async def _zone(self, line: LinkRecord) -> ZoneInfo:
-        ext = await self._rc.get_extension(line.line_id)
-        name = ext.regional_settings.timezone.name if ext.regional_settings else ""
-        try:
-            return ZoneInfo(name or "UTC")
-        except (KeyError, ValueError):
-            return ZoneInfo("UTC")  # ⚠ timezone.name assumed to be an IANA id
+
+async def extension_zone(client: RingCentralClient, line: LinkRecord) -> ZoneInfo:
+    """The extension's own time zone (v2 schedules are in local time); UTC when unknown."""
+    ext = await client.get_extension(line.line_id)
+    name = ext.regional_settings.timezone.name if ext.regional_settings else ""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")  # ⚠ timezone.name assumed to be an IANA id
+
+
+def local_text(moment: datetime, zone: ZoneInfo) -> str:
+    """`moment` as a v2 schedule's local date-time (no offset)."""
+    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _state_part(state: dict[str, Any]) -> dict[str, Any]:
     return {"enabled": state.get("enabled"), "conditions": state.get("conditions", [])}
-
-
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _patch(state_part: dict[str, Any]) -> dict[str, Any]:
