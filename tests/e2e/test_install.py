@@ -14,12 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.devkit.shell.standin import SlackStandIn
 from tests.checkout import ROOT, checkout_files
-from tests.e2e.test_serve_process import free_port, until_healthy
+from tests.e2e.serve import free_port, healthy, start_serve
 from tests.e2e.test_startup import CANARIES
 
 
@@ -163,17 +162,9 @@ async def test_the_installed_serve_answers_healthz(installed: Path, tmp_path: Pa
         DATABASE_URL=f"sqlite:///{tmp_path}/serve.db",
         SWITCHBOARD_PROVIDERS="emulator",
     )
-    process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
-        [str(installed), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(port, env, program=(str(installed),), cwd=tmp_path)
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            await until_healthy(http, attempts=400)
+        async with healthy(port) as http:
             assert (await http.get("/readyz")).status_code == 200
             scraped = await http.get("/metrics")
             assert scraped.status_code == 200

@@ -13,16 +13,16 @@ import subprocess
 import time
 from pathlib import Path
 
-import httpx
+from tests.e2e.serve import (
+    free_port,
+    healthy,
+    post_signed,
+    serve_env,
+    stand_in_with_alice,
+    start_serve,
+    whoami_body,
+)
 
-from bot.devkit.shell import payloads
-from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
-from bot.web import signing
-from tests.e2e.cli import BIN
-from tests.e2e.test_serve_process import free_port, serve_env, until_healthy
-from tests.e2e.test_startup import CANARIES
-
-SECRET = CANARIES["SLACK_SIGNING_SECRET"]
 IDLE = 1000
 
 
@@ -62,23 +62,13 @@ async def closed_within(reader: asyncio.StreamReader, seconds: float) -> bytes |
 
 
 async def test_the_front_holds_against_heads_idle_connections_and_stalls(tmp_path: Path) -> None:
-    slack = SlackStandIn()
-    await slack.start()
-    alice = SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
-    slack.add_user(alice)
+    slack, alice = await stand_in_with_alice()
     port = free_port()
     env = serve_env(tmp_path, slack, SWITCHBOARD_PROVIDERS="emulator", LOG_FORMAT="json")
-    process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
-        [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(port, env, stdout=subprocess.DEVNULL)
     writers: list[asyncio.StreamWriter] = []
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            await until_healthy(http, attempts=400)
+        async with healthy(port) as http:
             started = time.monotonic()
             idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(IDLE)]
             writers += [w for _, w in idle]
@@ -95,16 +85,7 @@ async def test_the_front_holds_against_heads_idle_connections_and_stalls(tmp_pat
 
             # With 1,000 idle connections open, /healthz and Slack's signed requests are served.
             assert (await http.get("/healthz")).status_code == 200
-            body = payloads.slash_command(
-                user_id=alice.id,
-                user_name="alice",
-                command="/switchboard",
-                text="whoami",
-                response_url=slack.response_url(),
-            )
-            answered = await http.post(
-                "/slack/events", content=body, headers=signing.signed_headers(SECRET, body)
-            )
+            answered = await post_signed(http, whoami_body(slack, alice))
             assert answered.status_code == 200
             for _ in range(100):
                 if slack.of("response_url"):

@@ -4,81 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
-from bot.devkit.shell import payloads
-from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
-from bot.web import signing
+from bot.devkit.shell.standin import SlackStandIn
 from tests.e2e.cli import BIN
+from tests.e2e.serve import (
+    free_port,
+    healthy,
+    post_signed,
+    serve_env,
+    stand_in_with_alice,
+    start_serve,
+    whoami_body,
+)
 from tests.e2e.test_startup import CANARIES
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def until_healthy(http: httpx.AsyncClient, *, attempts: int) -> None:
-    """Wait for the process to answer /healthz (it may still be starting). `attempts` is in
-    twentieths of a second, counted by the clock: a loaded CI machine may start it slowly."""
-    deadline = time.monotonic() + max(attempts * 0.05, 60.0)
-    while time.monotonic() < deadline:
-        try:
-            if (await http.get("/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            await asyncio.sleep(0.05)
-    raise AssertionError("serve never answered /healthz")
-
-
-def serve_env(tmp_path: Path, slack: SlackStandIn, **settings: str) -> dict[str, str]:
-    """The environment of a `serve` process: canary secrets, the stand-in, its own database."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SWITCHBOARD_"))}
-    env.update(CANARIES, RINGCENTRAL_SIGNIN_CLIENT_ID="signin-app")  # the secret's own id
-    env.update(SLACK_API_URL=slack.api_url, DATABASE_URL=f"sqlite:///{tmp_path}/serve.db", **settings)
-    return env
-
-
 async def test_serve_answers_and_logs_json_without_secrets(tmp_path: Path) -> None:
-    slack = SlackStandIn()
-    await slack.start()
-    alice = SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
-    slack.add_user(alice)
+    slack, alice = await stand_in_with_alice()
     port = free_port()
     env = serve_env(tmp_path, slack, SWITCHBOARD_PROVIDERS="emulator", LOG_FORMAT="json")
-    process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
-        [str(BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_serve(port, env)
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            await until_healthy(http, attempts=200)
-            body = payloads.slash_command(
-                user_id=alice.id,
-                user_name="alice",
-                command="/switchboard",
-                text="whoami",
-                response_url=slack.response_url(),
-            )
-            secret = CANARIES["SLACK_SIGNING_SECRET"]
-            answered = await http.post(
-                "/slack/events", content=body, headers=signing.signed_headers(secret, body)
-            )
+        async with healthy(port, attempts=200) as http:
+            body = whoami_body(slack, alice)
+            answered = await post_signed(http, body)
             assert answered.status_code == 200
-            forged = await http.post(
-                "/slack/events", content=body, headers=signing.signed_headers("nope", body)
-            )
+            forged = await post_signed(http, body, secret="nope")
             assert forged.status_code == 401
             for _ in range(200):
                 if slack.of("response_url"):
@@ -116,24 +70,16 @@ REAL_PROVIDERS = {
 }
 
 
-LISTEN = ("--host", "127.0.0.1", "--port")
-
-
 async def imported_until_healthy(tmp_path: Path, env: dict[str, str]) -> list[str]:
     """The modules `serve` imported (python -X importtime) by the time /healthz answered."""
     log_path = tmp_path / "stderr.txt"  # -X importtime writes far more than a pipe holds
     port = free_port()
     with log_path.open("w") as log_file:
-        process = subprocess.Popen(  # noqa: ASYNC220 (started once, read after)
-            [sys.executable, "-X", "importtime", "-m", "bot", "serve", *LISTEN, str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-            text=True,
-        )
+        importtime = (sys.executable, "-X", "importtime", "-m", "bot")
+        process = start_serve(port, env, program=importtime, stdout=subprocess.DEVNULL, stderr=log_file)
         try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-                await until_healthy(http, attempts=400)
+            async with healthy(port):
+                pass  # /healthz answered: what is imported by now is what a start needs
         finally:
             process.terminate()
             process.wait(timeout=20)

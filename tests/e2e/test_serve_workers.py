@@ -8,15 +8,18 @@ import signal
 import subprocess
 from pathlib import Path
 
-import httpx
-
-from bot.devkit.shell import payloads
-from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
-from bot.web import signing
+from bot.devkit.shell.standin import SlackStandIn, SlackUser
 from bot.web.workers import SQLITE_REFUSED
 from tests.e2e.cli import BIN
-from tests.e2e.test_serve_process import free_port, serve_env, until_healthy
-from tests.e2e.test_startup import CANARIES
+from tests.e2e.serve import (
+    free_port,
+    healthy,
+    post_signed,
+    serve_env,
+    stand_in_with_alice,
+    start_serve,
+    whoami_body,
+)
 
 
 def children(pid: int) -> list[int]:
@@ -32,25 +35,12 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
-async def ask_whoami(base: str, slack: SlackStandIn, alice: SlackUser) -> str:
+async def ask_whoami(port: int, slack: SlackStandIn, alice: SlackUser) -> str:
     """A signed `/switchboard whoami` on a new connection; the text of its answer."""
     # No keep-alive: every request is a new connection, accepted by whichever worker runs.
-    async with httpx.AsyncClient(
-        base_url=base, timeout=10, limits=httpx.Limits(max_keepalive_connections=0)
-    ) as http:
-        await until_healthy(http, attempts=400)
+    async with healthy(port, keepalive=False) as http:
         before = len(slack.of("response_url"))
-        body = payloads.slash_command(
-            user_id=alice.id,
-            user_name="alice",
-            command="/switchboard",
-            text="whoami",
-            response_url=slack.response_url(),
-        )
-        secret = CANARIES["SLACK_SIGNING_SECRET"]
-        acked = await http.post(
-            "/slack/events", content=body, headers=signing.signed_headers(secret, body)
-        )
+        acked = await post_signed(http, whoami_body(slack, alice))
         assert acked.status_code == 200
     for _ in range(400):
         if len(slack.of("response_url")) > before:
@@ -60,23 +50,14 @@ async def ask_whoami(base: str, slack: SlackStandIn, alice: SlackUser) -> str:
 
 
 async def test_two_workers_each_answer_and_stop_cleanly(tmp_path: Path, postgres_url: str) -> None:
-    slack = SlackStandIn()
-    await slack.start()
-    alice = SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
-    slack.add_user(alice)
+    slack, alice = await stand_in_with_alice()
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = serve_env(tmp_path, slack, SWITCHBOARD_PROVIDERS="emulator")
     env["DATABASE_URL"] = postgres_url  # the workers share it as instances do
     subprocess.run([str(BIN), "db", "upgrade"], env=env, check=True, capture_output=True)  # noqa: ASYNC221
     log_path = tmp_path / "stderr.txt"
     with log_path.open("w") as log_file:
-        parent = subprocess.Popen(  # noqa: ASYNC220 (started once, waited for after)
-            [str(BIN), "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-        )
+        parent = start_serve(port, env, "--workers", "2", stdout=subprocess.DEVNULL, stderr=log_file)
         try:
             for _ in range(200):
                 if len(children(parent.pid)) == 2:
@@ -90,7 +71,7 @@ async def test_two_workers_each_answer_and_stop_cleanly(tmp_path: Path, postgres
                 for pid in frozen:
                     os.kill(pid, signal.SIGSTOP)
                 try:
-                    assert "`102`" in await ask_whoami(base, slack, alice)
+                    assert "`102`" in await ask_whoami(port, slack, alice)
                 finally:
                     for pid in frozen:
                         os.kill(pid, signal.SIGCONT)
