@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,3 +197,21 @@ async def start_configured(
         ringcentral_jwt=jwt,
         **overrides,
     )
+
+
+@asynccontextmanager
+async def two_sharing_slack(database_url: str, url: str) -> AsyncIterator[tuple[Harness, Harness]]:
+    """Two instances of one deployment: one database, one RingCentral app and one Slack
+    workspace (the second calls the first's stand-in), closed in reverse order."""
+    client_id = "client-" + secrets.token_hex(3)
+    first = await start_configured(database_url, url, client_id=client_id)
+    try:
+        second = await start_configured(
+            database_url, url, client_id=client_id, slack_api_url=first.slack.api_url
+        )
+        try:
+            yield first, second
+        finally:
+            await second.close()
+    finally:
+        await first.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +15,7 @@ from bot.oncall.covers import CoverRequests
 from bot.services.actor import Actor
 from bot.store.models import OverrideRow
 from tests.e2e.test_oncall import create_rotation, hotline_forwards_to, this_hour
-from tests.harness import Harness, Reply, start_configured, user_id
+from tests.harness import Harness, Reply, two_sharing_slack, user_id
 
 BOB_MOBILE = "+12125550142"
 THREE = ["alice", "bob", "erin"]
@@ -128,12 +127,7 @@ async def test_two_presses_at_once_on_two_instances_make_one_override(
     postgres_url: str, platform: tuple[RingCentralEmulator, str]
 ) -> None:
     _app, url = platform
-    client_id = "client-" + secrets.token_hex(3)
-    first = await start_configured(postgres_url, url, client_id=client_id)
-    second = await start_configured(
-        postgres_url, url, client_id=client_id, slack_api_url=first.slack.api_url
-    )
-    try:
+    async with two_sharing_slack(postgres_url, url) as (first, second):
         await create_rotation(first, members=[user_id(n) for n in THREE])
         asked = await first.command("alice", "/oncall", "cover for 3h")
         message = request_message(asked.calls)
@@ -149,9 +143,6 @@ async def test_two_presses_at_once_on_two_instances_make_one_override(
         assert [c.args["text"] for c in told] == [
             "Someone else took this one already; thank you all the same."
         ]
-    finally:
-        await second.close()
-        await first.close()
 
 
 async def test_the_app_home_shows_escalation_group_shifts_and_open_requests(bot: Harness) -> None:

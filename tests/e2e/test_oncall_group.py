@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from bot.devkit.ringcentral.app import RingCentralEmulator
 from tests.e2e.test_oncall import create_rotation
 from tests.e2e.test_oncall_escalation import on_call_and_next
-from tests.harness import Harness, start_configured, user_id
+from tests.harness import Harness, two_sharing_slack, user_id
 
 
 def group_of(bot: Harness, handle: str = "support-oncall") -> list[str]:
@@ -93,12 +92,7 @@ async def test_two_instances_update_the_group_once_per_change(
     postgres_url: str, platform: tuple[RingCentralEmulator, str]
 ) -> None:
     _app, url = platform
-    client_id = "client-" + secrets.token_hex(3)
-    first = await start_configured(postgres_url, url, client_id=client_id)
-    second = await start_configured(
-        postgres_url, url, client_id=client_id, slack_api_url=first.slack.api_url
-    )
-    try:
+    async with two_sharing_slack(postgres_url, url) as (first, second):
         await create_rotation(first)
         await first.command("admin", "/oncall", "group support")
         on_call, _ = await on_call_and_next(first)
@@ -114,6 +108,3 @@ async def test_two_instances_update_the_group_once_per_change(
         other = "bob" if on_call == user_id("alice") else "alice"
         await second.command(other, "/oncall", "take for 1h")  # a change made on the other one
         assert group_of(first) == [user_id(other)]
-    finally:
-        await second.close()
-        await first.close()
