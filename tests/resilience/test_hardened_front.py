@@ -66,7 +66,9 @@ async def live(bot: Harness) -> Any:
     return next(iter(pusher.subscriptions.values()))
 
 
-async def test_the_webhook_answers_bad_json_with_400_and_posts_no_card(bot: Harness) -> None:
+async def a_delivered_call(bot: Harness) -> tuple[Any, str, dict[str, str]]:
+    """Alice's calls on and her phone rung once: the notification RingCentral delivered,
+    the webhook's URL and the headers its subscription sends (Slack's calls drained)."""
     subscription = await live(bot)
     await bot.command("alice", "/switchboard", "calls on")
     await bot._rc_app.phone.ring(ALICE_EXT, "+16505550142", "Pat Caller")
@@ -75,6 +77,11 @@ async def test_the_webhook_answers_bad_json_with_400_and_posts_no_card(bot: Harn
     bot.slack.drain()
     url = f"{bot.url}/ringcentral/webhook"
     headers = {"Verification-Token": subscription.token, "Content-Type": "application/json"}
+    return note, url, headers
+
+
+async def test_the_webhook_answers_bad_json_with_400_and_posts_no_card(bot: Harness) -> None:
+    note, url, headers = await a_delivered_call(bot)
     huge = {**note, "body": {**note["body"], "telephonySessionId": "s-huge", "sequence": 10**30}}
     for raw in ("{not json", nested(DEEP), json.dumps({"a": json.loads(nested(40))}), json.dumps(huge)):
         answer = await bot.http.post(url, content=raw, headers=headers)
@@ -167,14 +174,7 @@ async def test_a_notification_the_store_cant_keep_posts_no_card(
 
     bot = await start_harness(postgres_url)
     try:
-        subscription = await live(bot)
-        await bot.command("alice", "/switchboard", "calls on")
-        await bot._rc_app.phone.ring(ALICE_EXT, "+16505550142", "Pat Caller")
-        await bot.runtime.tasks.wait_idle()
-        note = bot._rc_app.pusher.delivered[0]
-        bot.slack.drain()
-        url = f"{bot.url}/ringcentral/webhook"
-        headers = {"Verification-Token": subscription.token, "Content-Type": "application/json"}
+        note, url, headers = await a_delivered_call(bot)
         body = {**note["body"], "telephonySessionId": "s-odd", **field}
         for _ in range(2):  # the same notification again: still nothing
             answer = await bot.http.post(
