@@ -26,7 +26,7 @@ from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.forward.switch import status_text, switch_blocks
 from handlers.forward.views import Meta
 from handlers.shared.home_page import publish_home
-from handlers.shared.windows import fill_window, open_window
+from handlers.shared.windows import open_then_fill
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +36,15 @@ async def open_modal(
 ) -> None:
     """The window opens now (in the listener, after the ack); the list follows by update."""
     meta = Meta(opener=actor.slack_user_id, subject=subject or actor.slack_user_id)
-    view_id = await open_window(
-        runtime, trigger_id, views.loading(meta), user=actor.slack_user_id, tell=tell
+    await open_then_fill(
+        runtime,
+        trigger_id,
+        views.loading(meta),
+        user=actor.slack_user_id,
+        tell=tell,
+        work=lambda view_id: show_list(runtime, actor, meta, view_id),
+        failed=lambda text: views.modal(ViewId.LIST, "Forwarding", [section(text)], meta),
     )
-    if view_id is not None:
-        fill_window(
-            runtime,
-            view_id,
-            show_list(runtime, actor, meta, view_id),
-            lambda text: views.modal(ViewId.LIST, "Forwarding", [section(text)], meta),
-        )
 
 
 async def show_list(

@@ -25,7 +25,7 @@ from handlers.shared import actor_of
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 from handlers.shared.lines import describe_line
 from handlers.shared.sign_in import sign_in_blocks
-from handlers.shared.windows import fill_window, open_window
+from handlers.shared.windows import open_then_fill
 
 LINE, FOOTER = 10, 90
 CONNECT = "home_signin_connect"
@@ -48,14 +48,14 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         await ack()
         actor = actor_of(context)
         # The window first (a trigger lasts 3 s), the sign-in link after its store write.
-        view_id = await open_window(
+        await open_then_fill(
             runtime,
             str(body["trigger_id"]),
             _notice(":hourglass_flowing_sand: Preparing your sign-in link…"),
             user=actor.slack_user_id,
+            work=lambda view_id: _show_link(runtime, actor, view_id),
+            failed=_notice,
         )
-        if view_id is not None:
-            fill_window(runtime, view_id, _show_link(runtime, actor, view_id), _notice)
 
     @app.action(SIGN_IN_LINK)
     async def link_opened(ack: AsyncAck) -> None:

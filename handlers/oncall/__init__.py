@@ -20,7 +20,7 @@ from handlers.oncall import asks, away, calendar, cover, escalate, group, home_s
 from handlers.shared import actor_of, in_background, reply_with
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
-from handlers.shared.windows import fill_window, open_window
+from handlers.shared.windows import open_then_fill
 
 log = logging.getLogger(__name__)
 VERBS = (
@@ -66,16 +66,15 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             name = words[1] if len(words) > 1 else None
             user = actor.slack_user_id
             loading = views.notice(user, ":hourglass_flowing_sand: Opening the rotation form…")
-            view_id = await open_window(
-                runtime, str(command["trigger_id"]), loading, user=user, tell=reply_with(respond)
+            await open_then_fill(
+                runtime,
+                str(command["trigger_id"]),
+                loading,
+                user=user,
+                tell=reply_with(respond),
+                work=lambda view_id: _open_form(runtime, actor, view_id, name),
+                failed=lambda text: views.notice(user, f":warning: {text}"),
             )
-            if view_id is not None:
-                fill_window(
-                    runtime,
-                    view_id,
-                    _open_form(runtime, actor, view_id, name),
-                    lambda text: views.notice(user, f":warning: {text}"),
-                )
             return
         verbs = {
             "take": cover.take,

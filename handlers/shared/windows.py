@@ -69,3 +69,20 @@ def fill_window(
         await runtime.slack.views_update(view_id=view_id, view=failed(text))
 
     runtime.tasks.spawn(work, reply=say)
+
+
+async def open_then_fill(
+    runtime: Runtime,
+    trigger_id: str,
+    loading: View,
+    *,
+    user: str,
+    work: Callable[[str], Coroutine[Any, Any, Any]],
+    failed: Callable[[str], View],
+    tell: Any = None,
+) -> None:
+    """`open_window` with the `loading` view now, then `fill_window` with `work(view_id)`;
+    nothing more when the window didn't open (the person was told)."""
+    view_id = await open_window(runtime, trigger_id, loading, user=user, tell=tell)
+    if view_id is not None:
+        fill_window(runtime, view_id, work(view_id), failed)

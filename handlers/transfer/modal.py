@@ -13,7 +13,7 @@ from bot.errors import UserError, describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.calls import Destination
-from handlers.shared.windows import fill_window, open_window
+from handlers.shared.windows import open_then_fill
 from handlers.transfer import views
 from handlers.transfer.parsing import parse_destination
 from handlers.transfer.views import CALL, DEST, USER, VALUE, Meta
@@ -33,16 +33,15 @@ async def open_modal(
     """The window opens now (in the listener, after the ack: a trigger lasts 3 s); the
     calls are read after, and the form replaces the loading view."""
     meta = Meta(actor.slack_user_id, subject)
-    view_id = await open_window(
-        runtime, trigger_id, views.loading(meta), user=actor.slack_user_id, tell=tell
+    await open_then_fill(
+        runtime,
+        trigger_id,
+        views.loading(meta),
+        user=actor.slack_user_id,
+        tell=tell,
+        work=lambda view_id: _fill(runtime, actor, meta, view_id, destination),
+        failed=lambda text: views.result(meta, text),
     )
-    if view_id is not None:
-        fill_window(
-            runtime,
-            view_id,
-            _fill(runtime, actor, meta, view_id, destination),
-            lambda text: views.result(meta, text),
-        )
 
 
 async def _fill(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, destination: str) -> None:
