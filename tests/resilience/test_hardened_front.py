@@ -20,6 +20,7 @@ from bot.devkit.loopback import LoopbackServer
 from bot.devkit.shell.standin import TEAM_ID
 from bot.web import signing
 from bot.web.protocol import GuardedH11Protocol, protocol_class
+from tests.e2e.test_forward_modal import button
 from tests.harness import Harness, user_id
 
 ALICE_EXT = 2263488004
@@ -94,7 +95,7 @@ async def test_another_workspace_is_refused_whatever_the_view_says(bot: Harness)
     """`view.app_installed_team_id` names us, but team.id, user.team_id or team_id don't."""
     reply = await bot.command("alice", "/forward")
     listing = bot.latest_view(reply)
-    clicked = await bot.click("alice", _button(listing, "forward_add"), view=listing)
+    clicked = await bot.click("alice", button(listing, "forward_add"), view=listing)
     form = {**bot.latest_view(clicked), "app_installed_team_id": TEAM_ID, "team_id": TEAM_ID}
     values = {
         block: {"value": {"type": "plain_text_input", "value": text}}
@@ -125,16 +126,6 @@ async def test_another_workspace_is_refused_whatever_the_view_says(bot: Harness)
     assert saved.body is not None
     assert saved.body["response_action"] == "update"  # ours: saved
     assert bot.rc_faults.count("POST") == posts + 1
-
-
-def _button(view: dict[str, Any], action_id: str) -> dict[str, Any]:
-    for block in view["blocks"]:
-        for element in block.get("elements", []) + (
-            [block["accessory"]] if "accessory" in block else []
-        ):
-            if element.get("action_id") == action_id:
-                return {**element, "block_id": block.get("block_id", "")}
-    raise AssertionError(f"no {action_id} in the view")
 
 
 @pytest.mark.parametrize("parser", ["h11", "httptools"])
