@@ -14,6 +14,7 @@ from bot.devkit.shell.standin import Call
 from bot.oncall.covers import CoverRequests
 from bot.services.actor import Actor
 from bot.store.models import OverrideRow
+from tests.e2e.test_forward_modal import button
 from tests.e2e.test_oncall import create_rotation, hotline_forwards_to, this_hour
 from tests.harness import Harness, Reply, two_sharing_slack, user_id
 
@@ -158,19 +159,7 @@ async def test_the_app_home_shows_escalation_group_shifts_and_open_requests(bot:
     assert "the hotline rings then the next person after 30 s" in text
     assert "group `@support-oncall`" in text
     assert f"<@{user_id('alice')}> asks for cover on *support*" in text
-    button = next(
-        b["accessory"]
-        for b in view["blocks"]
-        if b.get("accessory", {}).get("action_id") == "oncall_cover_take"
-    )
-    body = payloads.block_action(
-        user_id=user_id("bob"),
-        user_name="bob",
-        action=button,
-        response_url=bot.slack.response_url(),
-        view=view,
-    )
-    taken = await bot.signed(body)
+    taken = await bot.click("bob", button(view, "oncall_cover_take"), view=view)
     assert any(c.method == "chat.update" and "covers" in c.args["text"] for c in taken.calls)
     assert request_message(asked.calls).args["channel"] == "C0ONCALL"
     assert await overrides(bot) == 1

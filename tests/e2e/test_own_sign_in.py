@@ -19,6 +19,7 @@ import httpx
 from bot.devkit.shell import browser
 from bot.devkit.shell.standin import SlackUser, slack_id_for
 from bot.scheduler import Scheduler
+from tests.e2e.test_forward_modal import button
 from tests.harness import Harness, start_configured, start_harness, user_id
 
 ALICE_EXT = 2263488004
@@ -347,19 +348,7 @@ async def test_the_app_home_offers_to_connect(bot: Harness) -> None:
 
     reply = await bot.signed(payloads.app_home_opened(user_id("carol")), content_type="application/json")
     home = next(c for c in reply.calls if c.method == "views.publish").args["view"]
-    button = next(
-        b["accessory"]
-        for b in home["blocks"]
-        if b.get("accessory", {}).get("action_id") == "home_signin_connect"
-    )
-    click = payloads.block_action(
-        user_id=user_id("carol"),
-        user_name="carol",
-        action=button,
-        response_url=bot.slack.response_url(),
-        view=home,
-    )
-    opened = await bot.signed(click)
+    opened = await bot.click("carol", button(home, "home_signin_connect"), view=home)
     modal = bot.latest_view(opened)  # opened at once, the link filled in by update
     link = next(e["url"] for b in modal["blocks"] if b["type"] == "actions" for e in b["elements"])
     assert urlparse(link).path == "/ringcentral/oauth/start"
