@@ -37,12 +37,17 @@ def form_values(name: str, members: list[str], **extra: str) -> dict[str, Any]:
 
 
 async def create_rotation(
-    bot: Harness, who: str = "admin", members: list[str] | None = None, **extra: str
+    bot: Harness,
+    who: str = "admin",
+    members: list[str] | None = None,
+    *,
+    name: str = "support",
+    **extra: str,
 ) -> Any:
     opened = await bot.command(who, "/oncall", "create")
     form = bot.latest_view(opened)
     people = members or [user_id("alice"), user_id("bob")]
-    values = form_values("support", people, **extra)
+    values = form_values(name, people, **extra)
     body = payloads.view_submission(user_id=user_id(who), user_name=who, view=form, values=values)
     return await bot.signed(body)
 
@@ -195,14 +200,11 @@ async def test_take_touches_only_the_rotation_taken(bot: Harness) -> None:
     from bot.devkit.in_process import VIRTUAL_NUMBER
 
     await create_rotation(bot)
-    opened = await bot.command("admin", "/oncall", "create")
-    night = form_values(
-        "night", [user_id("carol"), user_id("alice")], hotline=f"smspartner:{VIRTUAL_NUMBER}"
+    night = [user_id("carol"), user_id("alice")]
+    made = await create_rotation(
+        bot, members=night, name="night", hotline=f"smspartner:{VIRTUAL_NUMBER}"
     )
-    body = payloads.view_submission(
-        user_id=user_id("admin"), user_name="admin", view=bot.latest_view(opened), values=night
-    )
-    assert "saved" in outcome(await bot.signed(body))
+    assert "saved" in outcome(made)
     await bot.runtime.handoffs.tick()
     sms = bot.runtime.providers.smspartner_emulator
     assert sms is not None

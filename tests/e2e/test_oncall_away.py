@@ -7,11 +7,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.devkit.in_process import VIRTUAL_NUMBER
-from bot.devkit.shell import payloads
 from bot.domain.schedule import Shift, on_call
 from bot.store import rotations as store
 from bot.store.rotations import RotationRecord
-from tests.e2e.test_oncall import create_rotation, form_values, hotline_forwards_to, outcome
+from tests.e2e.test_oncall import create_rotation, hotline_forwards_to, outcome
 from tests.harness import Harness, user_id
 
 ALICE_MOBILE = "+14155550123"
@@ -20,14 +19,11 @@ CHICAGO = ZoneInfo("America/Chicago")  # erin's Slack time zone
 
 async def two_rotations(bot: Harness) -> tuple[RotationRecord, RotationRecord]:
     await create_rotation(bot, members=[user_id("alice"), user_id("bob"), user_id("erin")])
-    opened = await bot.command("admin", "/oncall", "create")
-    night = form_values(
-        "night", [user_id("carol"), user_id("erin")], hotline=f"smspartner:{VIRTUAL_NUMBER}"
+    night = [user_id("carol"), user_id("erin")]
+    made = await create_rotation(
+        bot, members=night, name="night", hotline=f"smspartner:{VIRTUAL_NUMBER}"
     )
-    body = payloads.view_submission(
-        user_id=user_id("admin"), user_name="admin", view=bot.latest_view(opened), values=night
-    )
-    assert "saved" in outcome(await bot.signed(body))
+    assert "saved" in outcome(made)
     await bot.command("carol", "/oncall", "number +1 650 555 0161")
     await bot.command("erin", "/oncall", "number +1 312 555 0177")
     rotations = {r.name: r for r in await bot.runtime.rotations.rotations()}
