@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from bot.devkit.ringcentral.telephony import CallSession
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
 from bot.store import rotations as rotation_store
@@ -37,6 +38,13 @@ def cards_to(bot: Harness, channel: str) -> list[Call]:
         and "Pat Caller" in str(c.args.get("text"))
         and c.args["channel"] in (channel, "D" + channel[1:])
     ]
+
+
+async def ring_alice(bot: Harness) -> tuple[CallSession, Call]:
+    """Pat calls Alice: the call, and the first card Alice has for it once the work is done."""
+    session = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    return session, cards_to(bot, user_id("alice"))[0]
 
 
 async def test_validation_is_echoed_and_a_wrong_token_refused(bot: Harness) -> None:
@@ -112,9 +120,7 @@ async def press(bot: Harness, who: str, card: Call, button: dict[str, Any]) -> R
 async def test_the_cards_buttons_send_one_request_each_and_only_for_the_owner(bot: Harness) -> None:
     await live(bot)
     await bot.command("alice", "/switchboard", "calls on")
-    first = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
-    await bot.runtime.tasks.wait_idle()
-    card = cards_to(bot, user_id("alice"))[0]
+    first, card = await ring_alice(bot)
     voicemail = _button(card, "call_card_voicemail")
     await press(bot, "bob", card, voicemail)  # not bob's call
     assert first.moves == []
@@ -128,9 +134,7 @@ async def test_the_cards_buttons_send_one_request_each_and_only_for_the_owner(bo
     shown = [c.args["blocks"] for c in pressed.calls if c.method == "chat.update"]
     assert "Sent to voicemail" in str(shown[-1])
     bot.slack.drain()
-    second = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
-    await bot.runtime.tasks.wait_idle()
-    card = cards_to(bot, user_id("alice"))[0]
+    second, card = await ring_alice(bot)
     forward = _button(card, "call_card_forward")
     assert "Forward to my Mobile" in str(forward)
     await press(bot, "alice", card, forward)
@@ -235,9 +239,7 @@ async def test_an_address_that_does_not_echo_the_validation_token_gets_no_subscr
 async def test_the_forward_button_sends_only_to_the_owners_own_numbers(bot: Harness) -> None:
     await live(bot)
     await bot.command("alice", "/switchboard", "calls on")
-    session = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
-    await bot.runtime.tasks.wait_idle()
-    card = cards_to(bot, user_id("alice"))[0]
+    session, card = await ring_alice(bot)
     forward = _button(card, "call_card_forward")
     forged = {**forward, "value": forward["value"].replace("+14155550123", "+14155550100")}
     reply = await press(bot, "alice", card, forged)  # a number the policy allows, not hers
