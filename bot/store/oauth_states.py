@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import Update, delete, update
 
 from bot.store.db import Database
 from bot.store.models import OAuthState
@@ -27,6 +27,16 @@ class PendingSignIn:
 
 def digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _still_usable(key: str, now: datetime) -> Update:
+    """An update of the sign-in whose state hashes to `key`, if not used yet nor expired."""
+    return (
+        update(OAuthState)
+        .where(OAuthState.state_hash == key)
+        .where(OAuthState.used_at.is_(None))
+        .where(OAuthState.expires_at > now)
+    )
 
 
 async def begin(
@@ -70,10 +80,7 @@ async def bind_browser(
     same = OAuthState.browser_hash == previous_hash if previous_hash else None
     async with database.session() as session:
         bound = await session.execute(
-            update(OAuthState)
-            .where(OAuthState.state_hash == key)
-            .where(OAuthState.used_at.is_(None))
-            .where(OAuthState.expires_at > now)
+            _still_usable(key, now)
             .where(free if same is None else free | same)
             .values(browser_hash=browser_hash)
         )
@@ -90,13 +97,7 @@ async def consume(
     """The sign-in the state started, once: a replayed, unknown or expired state gets None."""
     key = digest(state)
     async with database.session() as session:
-        used = await session.execute(
-            update(OAuthState)
-            .where(OAuthState.state_hash == key)
-            .where(OAuthState.used_at.is_(None))
-            .where(OAuthState.expires_at > now)
-            .values(used_at=now)
-        )
+        used = await session.execute(_still_usable(key, now).values(used_at=now))
         if not used.rowcount:  # type: ignore[attr-defined]
             return None
         row = await session.get(OAuthState, key)
