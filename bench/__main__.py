@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.burst import burst_table
 from bench.calls import calls_table
 from bench.capacity import capacity_tables
 from bench.live import live_table
@@ -119,6 +120,7 @@ def main() -> None:
     calls = calls_table()
     logging.disable(logging.WARNING)  # the burst's "try again" sentences are expected, not news
     capacity, capacity_met = capacity_tables()
+    burst, burst_met = burst_table()
     live, live_met = live_table()
     logging.disable(logging.NOTSET)
     grew = (rss_10k - rss_100) / 1024
@@ -128,7 +130,7 @@ def main() -> None:
             "; the server under test on one core, wrk, the Slack stand-in and the emulator on the other"
         )
     goals = all(met for _, met in acks) and slow_met and "| NO |" not in "\n".join(calls) and grew < 5
-    goals = goals and capacity_met and live_met and startup_met and beside_met
+    goals = goals and capacity_met and live_met and startup_met and beside_met and burst_met
     table = "\n".join(
         [
             "# Switchboard benchmarks\n",
@@ -150,6 +152,8 @@ def main() -> None:
             *calls,
             "\n## Capacity inside RingCentral's rate limits\n",
             *capacity,
+            "\n### The 9:00 burst, every part its own process\n",
+            *burst,
             "\n## Live calls: notification to card\n",
             *live,
             "\n## Start-up\n",

@@ -26,15 +26,20 @@ async def serve(port: int, people: int = 0) -> None:
         standin.add_user(SlackUser(slack_id_for(email), f"p{i}", f"Person {i}", email))
     answered = {"count": 0}
     arrived: dict[str, float] = {}  # response id -> when its answer came (time.time())
+    texts: dict[str, str] = {}  # response id -> that first answer's body
 
     async def response(request: Request) -> JSONResponse:
-        await request.body()
+        body = await request.body()
         answered["count"] += 1
-        arrived.setdefault(request.path_params["rid"], time.time())
+        rid = request.path_params["rid"]
+        if rid not in arrived:
+            arrived[rid] = time.time()
+            texts[rid] = body.decode(errors="replace")[:2000]
         return JSONResponse({"ok": True})
 
     async def answered_at(request: Request) -> JSONResponse:
-        return JSONResponse({"at": arrived.get(request.path_params["rid"])})
+        rid = request.path_params["rid"]
+        return JSONResponse({"at": arrived.get(rid), "text": texts.get(rid)})
 
     async def api(request: Request) -> JSONResponse:
         return await standin._api(request)

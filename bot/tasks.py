@@ -12,13 +12,15 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextvars
+import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from bot import metrics
-from bot.context import slack_user_var
+from bot.context import rate_wait_aside, slack_user_var
 from bot.errors import describe, outcome_of
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,11 @@ class TaskRunner:
     back to Slack, and its work runs when a slot is free. Slow providers therefore cost
     queueing time, bounded by the rate limiter's waits, never a "busy" reply while there
     is room in the line.
+
+    Work waiting for a provider's rate budget (up to 5 s for a person) steps aside from its
+    slot meanwhile: in the 9:00 burst, people waiting on the administrator's budget held
+    every slot while connected people, with budget of their own, waited behind them in line.
+    Back from the wait it runs at once (briefly above `limit`), its send already counted.
     """
 
     def __init__(self, *, limit: int, queue_limit: int | None = None) -> None:
@@ -75,6 +82,8 @@ class TaskRunner:
         self._idle.set()
         self._line: collections.deque[_Queued] = collections.deque()
         self._reserved = 0  # admitted requests that haven't spawned yet
+        # running work waiting for rate budget (its waits, counted once): its slot is free
+        self._aside: collections.Counter[int] = collections.Counter()
         self._owners: dict[asyncio.Task[None], str] = {}
         self._by_owner: collections.Counter[str] = collections.Counter()  # tasks + reservations
         self._keys: dict[asyncio.Task[None], str] = {}
@@ -161,7 +170,7 @@ class TaskRunner:
         self._idle.clear()
         queued = _Queued(work, reply, contextvars.copy_context(), owner, key, metrics.current_command())
         metrics.work_started(queued.command)
-        if len(self._tasks) < self.limit and not self._line:
+        if self._room() and not self._line:
             self._start(queued)
         else:
             if reservation is not None and reservation.runner is self:
@@ -174,7 +183,29 @@ class TaskRunner:
         reservation = _holding.get()
         return reservation.ahead if reservation is not None and reservation.runner is self else 0
 
+    def _room(self) -> bool:
+        return len(self._tasks) - len(self._aside) < self.limit
+
+    @asynccontextmanager
+    async def _stepping_aside(self, queued: _Queued) -> AsyncIterator[None]:
+        """While `work` waits for rate budget, its slot runs the next work in line (a work
+        whose own subtasks wait together frees its one slot, not one per wait)."""
+        work = id(queued)  # alive while its context holds this partial
+        self._aside[work] += 1
+        self._start_waiting()
+        try:
+            yield
+        finally:
+            self._aside[work] -= 1
+            if self._aside[work] <= 0:
+                del self._aside[work]
+
+    def _start_waiting(self) -> None:
+        while self._line and self._room():
+            self._start(self._line.popleft())
+
     def _start(self, queued: _Queued) -> None:
+        queued.context.run(rate_wait_aside.set, functools.partial(self._stepping_aside, queued))
         task = asyncio.create_task(
             self._guard(queued.work, queued.reply, queued.command), context=queued.context
         )
@@ -209,8 +240,7 @@ class TaskRunner:
         if owner is not None:
             self._release(owner, self._keys.pop(task, None))
         self._notices.discard(task)
-        while self._line and len(self._tasks) < self.limit:
-            self._start(self._line.popleft())
+        self._start_waiting()
         if not self._tasks and not self._notices and not self._line:
             self._idle.set()
 

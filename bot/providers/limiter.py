@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from bot.context import rate_wait_aside
 from bot.domain.lines import ProviderName
 from bot.providers.errors import RateLimited
 from bot.store import Database, rate_windows
@@ -172,7 +173,12 @@ class RateLimiter:
                     provider=self.provider,
                     status=429 if penalized else None,
                 )
-            await self._sleep(wait)
+            aside = rate_wait_aside.get()
+            if aside is None:
+                await self._sleep(wait)
+            else:
+                async with aside():  # its slot is free for other work meanwhile (bot.tasks)
+                    await self._sleep(wait)
 
     async def penalize(self, token: str, group: str, seconds: float) -> None:
         bucket = self._bucket(token, group)

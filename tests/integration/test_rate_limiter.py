@@ -15,6 +15,7 @@ from bot.providers.limiter import Priority, RateLimiter, priority
 from bot.providers.ringcentral.client import GROUP_LIMITS
 from bot.store import Database
 from bot.store.migrate import upgrade
+from bot.tasks import TaskRunner
 
 
 @dataclass
@@ -211,3 +212,41 @@ async def test_a_person_told_to_wait_for_their_share_waits_at_most_the_window(
     assert caught.value.retry_after == 60
     instances.clock.now += 60  # a window after his first: his share is his again
     assert await instances.first.acquire("admin", "Medium", person="bob") is not None
+
+
+async def test_work_waiting_for_budget_leaves_its_slot_to_the_next_in_line(
+    instances: Instances,
+) -> None:
+    """One slot: a person's request waiting (within the 5 s bound) for the administrator's
+    window must not hold back the work in line behind it (a connected person with budget of
+    their own, in the 9:00 burst); back from its wait, it is sent."""
+    limiter, clock = instances.first, instances.clock
+    assert all(await outcomes(limiter, 40))  # Medium full...
+    clock.now += 59.0  # ...and its oldest place frees in about a second
+    gate = asyncio.Event()
+
+    async def held_sleep(seconds: float) -> None:
+        await gate.wait()
+        clock.now += seconds
+
+    limiter._sleep = held_sleep
+    runner = TaskRunner(limit=1)
+    done: list[str] = []
+
+    async def waits_for_budget() -> None:
+        await limiter.acquire("admin", "Medium")
+        done.append("after its wait")
+
+    async def has_budget() -> None:
+        done.append("next in line")
+
+    assert runner.spawn(waits_for_budget())
+    assert runner.spawn(has_budget())
+    for _ in range(50):
+        if done:
+            break
+        await asyncio.sleep(0.01)
+    assert done == ["next in line"]
+    gate.set()
+    await runner.wait_idle()
+    assert done == ["next in line", "after its wait"]

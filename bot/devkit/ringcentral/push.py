@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
+import ssl
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -39,6 +41,11 @@ DEFAULT_EXPIRES_IN = 604_800
 MAX_WEBHOOK_EXPIRES_IN = 315_360_000
 VALIDATION_TIMEOUT = 3.0
 SESSIONS_FILTER = "/restapi/v1.0/account/~/telephony/sessions"
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
 
 
 def _iso(epoch: float) -> str:
@@ -80,7 +87,11 @@ class Pusher:
     created: int = 0
 
     def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self.transport, timeout=VALIDATION_TIMEOUT)
+        # A new connection per delivery, but one SSL context for all: building one loads the
+        # CA bundle (~10-25 ms of CPU), which at 1,000 pushes a minute held up the emulator
+        return httpx.AsyncClient(
+            transport=self.transport, timeout=VALIDATION_TIMEOUT, verify=_tls_context()
+        )
 
     async def validate(self, address: str) -> Denied | None:
         """RingCentral's check of a new address; the refusal it answers, or None."""
