@@ -18,12 +18,27 @@ from bot.scheduler import Scheduler
 from bot.settings import Settings
 
 
+def scheduler_for(runtime: Runtime) -> Scheduler:
+    """The scheduler, given the services it uses (and no more of the runtime)."""
+    return Scheduler(
+        database=runtime.database,
+        clock=runtime.clock,
+        toggles=runtime.toggles,
+        handoffs=runtime.handoffs,
+        identity=runtime.identity,
+        sign_in=runtime.sign_in,
+        push=runtime.push,
+        notices=runtime.notices,
+        tick_seconds=runtime.settings.switchboard_tick_seconds,
+    )
+
+
 @asynccontextmanager
 async def running(settings: Settings, *, bot_token: str | None = None) -> AsyncIterator[Runtime]:
     runtime = await start_runtime(settings, bot_token=bot_token)
     try:
         await runtime.workspace.get()
-        scheduler = Scheduler(runtime)
+        scheduler = scheduler_for(runtime)
         scheduler.start()
         try:
             yield runtime

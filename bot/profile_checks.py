@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.runtime import Runtime
-from bot.services.identity import ASK_ADMIN
+from bot.services.identity import ASK_ADMIN, Identity
+from bot.services.notifier import Notifier
 from bot.services.profiles import Profile
 
 log = logging.getLogger(__name__)
@@ -22,19 +22,19 @@ RECHECK_EVERY = timedelta(hours=24)
 RECHECKS_PER_TICK = 20
 
 
-async def recheck(runtime: Runtime, profile: Profile) -> int:
+async def recheck(identity: Identity, notifier: Notifier, profile: Profile) -> int:
     """Apply a fresh profile, then the directory; returns how many email links were removed."""
-    removed = await runtime.identity.profile_changed(profile)
+    removed = await identity.profile_changed(profile)
     if removed:
         lines = ", ".join(f"extension `{x.extension_number}`" for x in removed)
-        await runtime.notify(
+        await notifier.post(
             profile.slack_user_id,
             f"Your Slack profile changed, so Switchboard no longer acts on {lines} for you; {ASK_ADMIN}.",
         )
-    reassigned = await runtime.identity.directory_changed(profile)
+    reassigned = await identity.directory_changed(profile)
     if reassigned:
         lines = ", ".join(f"extension `{x.extension_number}`" for x in reassigned)
-        await runtime.notify(
+        await notifier.post(
             profile.slack_user_id,
             f"The phone system no longer gives {lines} your email, so Switchboard no longer acts "
             f"on it for you; {ASK_ADMIN}.",
@@ -42,9 +42,8 @@ async def recheck(runtime: Runtime, profile: Profile) -> int:
     return len(removed) + len(reassigned)
 
 
-async def recheck_due(runtime: Runtime, now: datetime) -> int:
+async def recheck_due(identity: Identity, notifier: Notifier, now: datetime) -> int:
     """Re-read the profiles of email links not checked for RECHECK_EVERY (a few per tick)."""
-    identity = runtime.identity
     due = await identity.due_for_check(before=now - RECHECK_EVERY, limit=RECHECKS_PER_TICK)
     removed = 0
     for slack_user_id in due:
@@ -53,5 +52,5 @@ async def recheck_due(runtime: Runtime, now: datetime) -> int:
         if not profile.found:  # Slack didn't answer: judge again next time, remove nothing
             log.warning("could not re-read a linked profile; will try again")
             continue
-        removed += await recheck(runtime, profile)
+        removed += await recheck(identity, notifier, profile)
     return removed

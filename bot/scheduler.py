@@ -4,6 +4,9 @@ on-call hotlines (bot.oncall.engine); re-check email links and keep own sign-ins
 Rows are leased before work starts (FOR UPDATE SKIP LOCKED on PostgreSQL, BEGIN IMMEDIATE
 on SQLite), so with several instances each revert is done once; a crash mid-way lets the
 lease run out and the next tick repairs it (every revert step is safe to repeat).
+
+It is given the services it uses (`bot.lifecycle.scheduler_for` picks them from the
+runtime), so it never reaches the Slack side: notices go through the `Notifier` port.
 """
 
 from __future__ import annotations
@@ -11,13 +14,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot import profile_checks
 from bot.errors import describe
+from bot.oncall.engine import HandoffEngine
 from bot.providers.limiter import Priority, priority
-from bot.runtime import Runtime
-from bot.store import idempotency
+from bot.services.identity import Identity
+from bot.services.notifier import Notifier
+from bot.services.push import PushKeeper
+from bot.services.sign_in import SignInService
+from bot.services.toggles import ToggleService
+from bot.store import Database, idempotency
 from bot.store import toggles as store
 from bot.store.toggles import ToggleRecord
 
@@ -30,37 +40,63 @@ KEEP_KEYS = timedelta(days=30)
 PURGE_EVERY = timedelta(hours=1)
 
 
+class SchedulerNotices(Notifier, Protocol):
+    async def send_stored(self) -> int:
+        """Send the store's own notices (a migration's) to the admins, once across instances."""
+        ...
+
+
 class Scheduler:
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(
+        self,
+        *,
+        database: Database,
+        clock: Callable[[], datetime],
+        toggles: ToggleService,
+        handoffs: HandoffEngine,
+        identity: Identity,
+        sign_in: SignInService,
+        push: PushKeeper,
+        notices: SchedulerNotices,
+        tick_seconds: float,
+    ) -> None:
+        self._database = database
+        self._clock = clock
+        self._toggles = toggles
+        self._handoffs = handoffs
+        self._identity = identity
+        self._sign_in = sign_in
+        self._push = push
+        self._notices = notices
+        self._tick_seconds = tick_seconds
         self._task: asyncio.Task[None] | None = None
         self._purged_at: datetime | None = None
 
     async def tick(self, now: datetime | None = None) -> int:
         """Revert every due toggle; returns how many this instance handled."""
-        moment = now or self.runtime.clock()
-        due = await store.claim_due(self.runtime.database, now=moment)
+        moment = now or self._clock()
+        due = await store.claim_due(self._database, now=moment)
         for toggle in due:
             await self._revert(toggle, moment)
-        await self.runtime.handoffs.tick(moment)
+        await self._handoffs.tick(moment)
         await self._purge_keys(moment)
-        await profile_checks.recheck_due(self.runtime, moment)
+        await profile_checks.recheck_due(self._identity, self._notices, moment)
         await self._keep_sign_ins(moment)
-        await self.runtime.notices.send_stored()
+        await self._notices.send_stored()
         await self._keep_push()
         return len(due)
 
     async def _keep_sign_ins(self, now: datetime) -> None:
         """Own sign-ins renewed at least daily; a failure waits a tick."""
         try:
-            await self.runtime.sign_in.keep_alive(now)
+            await self._sign_in.keep_alive(now)
         except Exception as exc:
             log.warning("keeping sign-ins alive: %s", describe(exc, log))
 
     async def _keep_push(self) -> None:
         """The push subscription (created, renewed, recreated); a failure waits a tick."""
         try:
-            await self.runtime.push.ensure()
+            await self._push.ensure()
         except Exception as exc:
             log.warning("push subscription: %s", describe(exc, log))
 
@@ -68,18 +104,18 @@ class Scheduler:
         if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:
             return
         self._purged_at = now
-        await idempotency.forget_older_than(self.runtime.database, cutoff=now - KEEP_KEYS)
+        await idempotency.forget_older_than(self._database, cutoff=now - KEEP_KEYS)
 
     async def _revert(self, toggle: ToggleRecord, now: datetime) -> None:
         try:
-            result = await self.runtime.toggles.revert(toggle)
+            result = await self._toggles.revert(toggle)
         except Exception as exc:
             sentence = describe(exc, log)
             retry_at = now + RETRY_BACKOFF * toggle.attempts
-            async with self.runtime.database.session() as session:
+            async with self._database.session() as session:
                 await store.release_lease(session, toggle_id=toggle.id, retry_at=retry_at)
             if toggle.attempts == 1:
-                await self.runtime.notices.revert_failed(
+                await self._notices.revert_failed(
                     toggle.slack_user_id,
                     f"Switchboard couldn't end your call forwarding: {sentence}",
                     toggle.id,
@@ -89,7 +125,7 @@ class Scheduler:
             text = "Your forwarding was changed in the provider's app since Switchboard set it, so I left it as it is."
         else:
             text = "Your calls ring as usual again: the forwarding you set with Switchboard has ended."
-        await self.runtime.notices.post(toggle.slack_user_id, text)
+        await self._notices.post(toggle.slack_user_id, text)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop())
@@ -107,4 +143,4 @@ class Scheduler:
                     await self.tick()
             except Exception:
                 log.exception("scheduler tick failed")
-            await asyncio.sleep(self.runtime.settings.switchboard_tick_seconds)
+            await asyncio.sleep(self._tick_seconds)

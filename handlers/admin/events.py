@@ -20,4 +20,4 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             return
         profile = profile_of(user["id"], user)
         runtime.profiles.remember(profile)
-        runtime.tasks.spawn(profile_checks.recheck(runtime, profile))
+        runtime.tasks.spawn(profile_checks.recheck(runtime.identity, runtime.notices, profile))

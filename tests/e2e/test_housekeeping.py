@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.scheduler import KEEP_KEYS, Scheduler
+from bot.lifecycle import scheduler_for
+from bot.scheduler import KEEP_KEYS
 from bot.store.models import IdempotencyKey
 from tests.harness import Harness
 
@@ -19,7 +20,7 @@ async def keys(bot: Harness) -> int:
 async def test_old_idempotency_keys_are_purged_hourly(bot: Harness) -> None:
     await bot.command("alice", "/forward", "add +1 650 555 0199 Desk")
     assert await keys(bot) == 1
-    scheduler = Scheduler(bot.runtime)
+    scheduler = scheduler_for(bot.runtime)
     now = datetime.now(UTC)
     await scheduler.tick(now + KEEP_KEYS - timedelta(minutes=10))
     assert await keys(bot) == 1  # still young enough

@@ -18,7 +18,7 @@ import httpx
 
 from bot.devkit.shell import browser
 from bot.devkit.shell.standin import SlackUser, slack_id_for
-from bot.scheduler import Scheduler
+from bot.lifecycle import scheduler_for
 from tests.e2e.test_forward_modal import button
 from tests.harness import Harness, start_configured, start_harness, user_id
 
@@ -357,7 +357,7 @@ async def test_the_app_home_offers_to_connect(bot: Harness) -> None:
 async def test_connected_pairs_are_kept_alive_by_the_scheduler(bot: Harness) -> None:
     """A refresh token dies after 7 days unused: the bot refreshes every pair at least daily."""
     await connect(bot, "alice")
-    scheduler = Scheduler(bot.runtime)
+    scheduler = scheduler_for(bot.runtime)
     now = bot.runtime.clock()
     before = bot.rc.refreshes
     await scheduler.tick(now)
@@ -373,7 +373,7 @@ async def test_a_pair_that_dies_anyway_is_told_once_on_the_keep_alive(bot: Harne
     await connect(bot, "alice")
     bot.slack.drain()
     bot.rc.refresh_tokens.clear()  # RingCentral ended the session
-    scheduler = Scheduler(bot.runtime)
+    scheduler = scheduler_for(bot.runtime)
     later = bot.runtime.clock() + timedelta(hours=23)
     await scheduler.tick(later)
     await scheduler.tick(later + timedelta(hours=1))

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from bot.scheduler import Scheduler
+from bot.lifecycle import scheduler_for
 from tests.harness import Harness, start_configured
 
 ALICE = 2263488004
@@ -52,7 +52,7 @@ async def test_revert_survives_a_restart(
     assert len(custom_rules(app)) == 1
     second = await instance(sqlite_url, url, client_id)
     try:
-        handled = await Scheduler(second.runtime).tick(datetime.now(UTC) + timedelta(minutes=31))
+        handled = await scheduler_for(second.runtime).tick(datetime.now(UTC) + timedelta(minutes=31))
         assert handled == 1
         assert custom_rules(app) == []
         assert app.emulator_state.jwt_logins == 1  # the token pair in the store was reused
@@ -68,10 +68,10 @@ async def test_two_instances_race_one_revert(
         await first.command("alice", "/forward", "to mobile for 30m")
         later = datetime.now(UTC) + timedelta(minutes=31)
         handled = await asyncio.gather(
-            Scheduler(first.runtime).tick(later),
-            Scheduler(second.runtime).tick(later),
-            Scheduler(first.runtime).tick(later),
-            Scheduler(second.runtime).tick(later),
+            scheduler_for(first.runtime).tick(later),
+            scheduler_for(second.runtime).tick(later),
+            scheduler_for(first.runtime).tick(later),
+            scheduler_for(second.runtime).tick(later),
         )
         assert sum(handled) == 1
         assert app.faults.count("DELETE", "/answering-rule") == 1

@@ -10,7 +10,7 @@ import pytest
 
 from bot.devkit.ringcentral.routing import effective_routing
 from bot.devkit.shell import payloads
-from bot.scheduler import Scheduler
+from bot.lifecycle import scheduler_for
 from tests.harness import Harness, user_id
 
 ALICE, CAROL = 2263488004, 2263490004
@@ -62,7 +62,7 @@ async def test_new_model_refuses_to_stack_on_forward_all_set_elsewhere(bot: Harn
 async def test_timed_revert_happens_once_and_dms_the_user(bot: Harness) -> None:
     await bot.command("alice", "/forward", "voicemail for 30m")
     assert routing(bot, ALICE)[0] == "voicemail"
-    scheduler = Scheduler(bot.runtime)
+    scheduler = scheduler_for(bot.runtime)
     assert await scheduler.tick(datetime.now(UTC) + timedelta(minutes=10)) == 0
     bot.slack.drain()
     assert await scheduler.tick(datetime.now(UTC) + timedelta(minutes=31)) == 1
@@ -87,7 +87,7 @@ async def test_a_change_made_in_ringcentral_is_left_alone(bot: Harness) -> None:
 async def test_failed_revert_is_retried_and_offers_a_button(bot: Harness) -> None:
     await bot.command("alice", "/forward", "to mobile for 30m")
     bot.rc_faults.add("DELETE /answering-rule=400x1")
-    scheduler = Scheduler(bot.runtime)
+    scheduler = scheduler_for(bot.runtime)
     bot.slack.drain()
     later = datetime.now(UTC) + timedelta(minutes=31)
     assert await scheduler.tick(later) == 1

@@ -104,9 +104,11 @@ async def test_a_deactivated_account_loses_its_email_link_on_the_daily_recheck(b
 
     await bot.command("bob", "/forward", "list")
     bot.slack.add_user(dataclasses.replace(bot.slack.users[user_id("bob")], deleted=True))
-    assert await recheck_due(bot.runtime, bot.runtime.clock()) == 0  # checked just now
+    assert (
+        await recheck_due(bot.runtime.identity, bot.runtime.notices, bot.runtime.clock()) == 0
+    )  # checked just now
     later = bot.runtime.clock() + timedelta(hours=25)
-    assert await recheck_due(bot.runtime, later) == 1
+    assert await recheck_due(bot.runtime.identity, bot.runtime.notices, later) == 1
     assert await lines_of(bot, user_id("bob")) == []
 
 
@@ -261,7 +263,7 @@ async def test_an_extension_given_a_new_email_loses_its_email_link_on_the_daily_
     await bot.command("bob", "/forward", "list")
     bot.rc.extensions[ALICE_EXT].email = "newhire@example.com"
     later = bot.runtime.clock() + timedelta(hours=25)
-    assert await recheck_due(bot.runtime, later) == 1
+    assert await recheck_due(bot.runtime.identity, bot.runtime.notices, later) == 1
     assert await lines_of(bot, user_id("alice")) == []
     assert await lines_of(bot, user_id("bob")) == ["ringcentral:2263489004"]  # still bob's
     assert "aren't linked" in (await bot.command("alice", "/forward", "list")).text
