@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
 
-.PHONY: demo test lint typecheck unit bench serve clean
+.PHONY: demo test test-fast lint typecheck unit bench serve clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: $(TSTAMP)
 
 test: lint
 	$(BIN)/pytest -n 4
+
+# The inner loop (under a minute on 2 cores): units, provider integration and contract tests
+# on SQLite, without the long ones (marked slow: processes, installs, PostgreSQL).
+test-fast: $(TSTAMP)
+	$(BIN)/pytest -n 2 -m "not slow" tests/unit tests/integration tests/contract
 
 bench: $(TSTAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -19,6 +19,26 @@ from tests.throwaway_postgres import ThrowawayPostgres
 POSTGRES_DSN = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 TESTS = Path(__file__).resolve().parent
 REFERENCE = TESTS / "reference"  # public descriptions the tests read, with licences (PROVENANCE.md)
+# Modules whose tests start processes (`switchboard serve`, the CLI, an install): marked slow.
+SPAWNING = {
+    "tests/e2e/test_serve_process.py",
+    "tests/e2e/test_serve_workers.py",
+    "tests/e2e/test_serve_front.py",
+    "tests/e2e/test_emulator_cli.py",
+    "tests/e2e/test_install.py",
+    "tests/e2e/test_startup.py",
+    "tests/e2e/test_misconfiguration.py",
+    "tests/integration/test_reseal.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests (`-m "not slow"` leaves them out, as `make test-fast` does): those
+    starting processes, and those on PostgreSQL (maybe a throwaway server, `postgres_dsn`)."""
+    for item in items:
+        where = item.path.relative_to(TESTS.parent).as_posix()
+        if where in SPAWNING or "postgres_dsn" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 def _postgres_reachable(dsn: str) -> bool:
