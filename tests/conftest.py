@@ -37,7 +37,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     starting processes, and those on PostgreSQL (maybe a throwaway server, `postgres_dsn`)."""
     for item in items:
         where = item.path.relative_to(TESTS.parent).as_posix()
-        if where in SPAWNING or "postgres_dsn" in getattr(item, "fixturenames", ()):
+        callspec = getattr(item, "callspec", None)
+        on_postgres = "postgres_dsn" in getattr(item, "fixturenames", ()) or (
+            callspec is not None and callspec.params.get("database_url") == "postgres"
+        )
+        if where in SPAWNING or on_postgres:
             item.add_marker(pytest.mark.slow)
 
 
