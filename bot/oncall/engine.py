@@ -15,10 +15,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.domain.notices import Message, Name, Person, Verbatim, When, message
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.domain.times import local_time
 from bot.errors import describe
-from bot.mrkdwn import code, date_token, escape, mention
 from bot.oncall.covers import CoverBoard, sweep
 from bot.oncall.groups import GroupKeeper
 from bot.oncall.reminders import ShiftReminders
@@ -256,40 +256,63 @@ class HandoffEngine:
         elif kind == "drift":
             await self._post(
                 rotation.channel,
-                f"The {escape(rotation.name)} hotline was changed outside Switchboard; "
-                f"it forwards to {mention(shift.member)} again.",
+                message(
+                    "The ",
+                    Name(rotation.name),
+                    " hotline was changed outside Switchboard; it forwards to ",
+                    Person(shift.member),
+                    " again.",
+                ),
             )
 
     async def _announce_handoff(
         self, rotation: RotationRecord, shift: Shift, target: str, backup: str = ""
     ) -> None:
         """In the channel, a date token (each reader's own zone); in the DM, the member's zone."""
-        text = (
-            f"{mention(shift.member)} is now on call for *{escape(rotation.name)}* until "
-            f"{date_token(shift.end)}; the hotline {code(rotation.hotline_label)} forwards to {code(shown(target, self._forwarding.region))}"
+        text = message(
+            Person(shift.member),
+            " is now on call for ",
+            Name(rotation.name, strong=True),
+            " until ",
+            When(shift.end),
+            "; the hotline ",
+            Verbatim(rotation.hotline_label),
+            " forwards to ",
+            Verbatim(shown(target, self._forwarding.region)),
         )
         if " " in backup:
             member, number = backup.split(" ", 1)
-            text += f", then after {rotation.ring_seconds} s to {mention(member)} {code(shown(number, self._forwarding.region))} (backup)"
-        text += "."
+            text += message(
+                f", then after {rotation.ring_seconds} s to ",
+                Person(member),
+                " ",
+                Verbatim(shown(number, self._forwarding.region)),
+                " (backup)",
+            )
+        text += message(".")
         if rotation.current_member:
-            text += f" Handed over from {mention(rotation.current_member)}."
+            text += message(" Handed over from ", Person(rotation.current_member), ".")
         await self._post(rotation.channel, text)
         zone = (await self._identity.profile(shift.member)).timezone
         until = local_time(shift.end, zone, self._clock())
-        await self._post(shift.member, f"You are on call for *{escape(rotation.name)}* until {until}.")
+        await self._post(
+            shift.member,
+            message("You are on call for ", Name(rotation.name, strong=True), f" until {until}."),
+        )
         if rotation.current_member and rotation.current_member != shift.member:
             # Given or covered for a while (an override, time off): the hotline comes back.
             after = (await self._shift(rotation, shift.end))[0] if shift.override else None
             if after is not None and after.member == rotation.current_member:
                 zone = (await self._identity.profile(rotation.current_member)).timezone
                 back = local_time(shift.end, zone, self._clock())
-                text = (
-                    f"{mention(shift.member)} has the *{escape(rotation.name)}* hotline until "
-                    f"{back}; it comes back to you then."
+                text = message(
+                    Person(shift.member),
+                    " has the ",
+                    Name(rotation.name, strong=True),
+                    f" hotline until {back}; it comes back to you then.",
                 )
             else:
-                text = f"Your *{escape(rotation.name)}* shift has ended. Thank you!"
+                text = message("Your ", Name(rotation.name, strong=True), " shift has ended. Thank you!")
             await self._post(rotation.current_member, text)
 
     async def _at_risk(self, rotation: RotationRecord, shift: Shift, now: datetime) -> None:
@@ -318,13 +341,22 @@ class HandoffEngine:
         if not seen:
             await self._post(
                 shift.member,
-                f"You are on call for *{escape(rotation.name)}*, but Switchboard has no number for you. "
-                "Add a Mobile forwarding number (`/forward add <number> mobile`) or set one with `/oncall number <number>`.",
+                message(
+                    "You are on call for ",
+                    Name(rotation.name, strong=True),
+                    ", but Switchboard has no number for you. Add a Mobile forwarding number "
+                    "(`/forward add <number> mobile`) or set one with `/oncall number <number>`.",
+                ),
             )
             await self._post(
                 rotation.channel,
-                f":warning: The {escape(rotation.name)} handoff to {mention(shift.member)} is at risk: "
-                "they have no on-call number yet.",
+                message(
+                    ":warning: The ",
+                    Name(rotation.name),
+                    " handoff to ",
+                    Person(shift.member),
+                    " is at risk: they have no on-call number yet.",
+                ),
             )
 
     async def _failed(
@@ -344,9 +376,14 @@ class HandoffEngine:
         if failures == ANNOUNCE_AFTER_FAILURES:
             await self._post(
                 rotation.channel,
-                f":warning: Switchboard keeps failing to hand the {escape(rotation.name)} hotline "
-                f"to {mention(shift.member)}: {sentence} It will keep trying.",
+                message(
+                    ":warning: Switchboard keeps failing to hand the ",
+                    Name(rotation.name),
+                    " hotline to ",
+                    Person(shift.member),
+                    f": {sentence} It will keep trying.",
+                ),
             )
 
-    async def _post(self, channel: str, text: str) -> None:
+    async def _post(self, channel: str, text: Message) -> None:
         await self._notifier.post(channel, text)  # failures are reported by the notifier

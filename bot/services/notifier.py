@@ -9,13 +9,17 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.domain.calls import CallCard
+from bot.domain.notices import Message
 
 CardPlace = tuple[str, str]  # (channel, message ts) of a card once posted
 
 
 class Notifier(Protocol):
-    async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
-        """Deliver `text` to a user id or a channel id; False when it couldn't be."""
+    async def post(
+        self, channel: str, text: str | Message, blocks: list[dict[str, Any]] | None = None
+    ) -> bool:
+        """Deliver `text` (our wording, or a typed `Message` the sender renders) to a user id
+        or a channel id; False when it couldn't be."""
         ...
 
     async def revert_failed(self, slack_user_id: str, text: str, toggle_id: int) -> bool:

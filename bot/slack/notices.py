@@ -16,6 +16,8 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.calls import CallCard
+from bot.domain.notices import Message, Part, Person, Verbatim, When
+from bot.mrkdwn import code, date_token, escape, mention
 from bot.services.notifier import CardPlace
 from bot.slack.actions import RETRY_TOGGLE
 from bot.slack.blocks import actions, button, section
@@ -25,6 +27,23 @@ from bot.store import Database
 from bot.store import notices as notice_store
 
 log = logging.getLogger(__name__)
+
+
+def render(text: str | Message) -> str:
+    """A typed notice from the core as mrkdwn: mentions, date tokens, code spans, bold names."""
+    return text if isinstance(text, str) else "".join(_part(part) for part in text.parts)
+
+
+def _part(part: Part) -> str:
+    if isinstance(part, str):
+        return part  # our own wording, already mrkdwn
+    if isinstance(part, Person):
+        return mention(part.user_id)
+    if isinstance(part, When):
+        return date_token(part.moment)
+    if isinstance(part, Verbatim):
+        return code(part.text)
+    return f"*{escape(part.text)}*" if part.strong else escape(part.text)
 
 
 class Notices:
@@ -44,8 +63,11 @@ class Notices:
         self._alerted: set[str] = set()
         self.region = region  # how numbers on cards are written (SWITCHBOARD_DEFAULT_REGION)
 
-    async def post(self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
+    async def post(
+        self, channel: str, text: str | Message, blocks: list[dict[str, Any]] | None = None
+    ) -> bool:
         """Deliver to a user id (their DM with the app) or a channel; False when it couldn't be."""
+        text = render(text)
         try:  # slack_sdk drops arguments that are None
             await self._slack.chat_postMessage(channel=channel, text=text, blocks=blocks)
         except Exception as exc:

@@ -33,6 +33,16 @@ SLACK_SIDE = ("slack_sdk", "slack_bolt", "bot.slack", "bot.web", "handlers")
 # Core modules that still reach the Slack side through another module (issue 27); none
 # now: the scheduler and the profile checks get the services they use, not the Runtime.
 SLACK_REACHING_DEBT: set[str] = set()
+# Slack's own tokens: the core says who and when (bot.domain.notices), the Slack side writes
+# `<@U…>` and `<!date^…>` (bot.slack.notices.render).
+SLACK_MARKUP = {"mention", "date_token"}
+# Core modules still writing them (issue 27): replies and call cards not yet typed messages.
+MARKUP_DEBT = {
+    "bot.services.told",
+    "bot.services.transfer",
+    "bot.services.change_words",
+    "bot.services.call_cards",
+}
 # Where a provider may be named: its own package (bot/providers/<name>/), the registry that
 # gathers their declarations, the enum itself, the settings' credentials table, dev tools.
 MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.settings", "bot.devkit")
@@ -126,6 +136,25 @@ def core_speaking_slack(root: Path = ROOT) -> dict[str, list[str]]:
     return {k: v for k, v in speaking.items() if v}
 
 
+def core_writing_markup(root: Path = ROOT) -> dict[str, list[str]]:
+    """Core modules that write Slack's own tokens (mentions, date tokens) through bot.mrkdwn."""
+    writing: dict[str, list[str]] = {}
+    for name, path in modules(root).items():
+        if not name.startswith(CORE):
+            continue
+        found = []
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module == "bot.mrkdwn":
+                found += [alias.name for alias in node.names if alias.name in SLACK_MARKUP]
+            elif isinstance(node, ast.ImportFrom) and node.module == "bot":
+                found += [f"bot.{a.name}" for a in node.names if a.name == "mrkdwn"]
+            elif isinstance(node, ast.Import):
+                found += [a.name for a in node.names if a.name == "bot.mrkdwn"]
+        if found:
+            writing[name] = sorted(found)
+    return writing
+
+
 def provider_names_in(tree: ast.AST) -> list[int]:
     """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
     name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
@@ -201,6 +230,12 @@ def test_no_import_cycles() -> None:
     assert cycles == []
 
 
+def test_the_core_writes_no_slack_tokens() -> None:
+    writing = core_writing_markup()
+    assert set(writing) - MARKUP_DEBT == set(), writing
+    assert MARKUP_DEBT - set(writing) == set(), "strike these off MARKUP_DEBT"
+
+
 def test_features_never_import_one_another() -> None:
     assert feature_crossings() == {}
 
@@ -260,6 +295,8 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     )
     # speaks Slack one step away: only a transitive check sees it from bot.services.planted
     (root / "bot" / "planted_helper.py").write_text("import slack_sdk\n")
+    (root / "bot" / "oncall" / "planted.py").write_text("from bot.mrkdwn import code, date_token\n")
+    (root / "bot" / "services" / "planted_too.py").write_text("from bot import mrkdwn\n")
     (root / "handlers" / "shared" / "planted.py").write_text("from handlers.admin import views\n")
     (root / "handlers" / "forward" / "planted.py").write_text("from handlers.shared import planted\n")
     (root / "handlers" / "newfeature").mkdir()
@@ -267,6 +304,8 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
 
     assert naming_providers(root)["bot.services.planted"] == [5]
     assert core_speaking_slack(root)["bot.services.planted"] == ["slack_sdk"]
+    assert core_writing_markup(root)["bot.oncall.planted"] == ["date_token"]
+    assert core_writing_markup(root)["bot.services.planted_too"] == ["bot.mrkdwn"]
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
 
