@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.mrkdwn import code, escape, mention
+from bot.domain.notices import Message, Person, message
+from bot.mrkdwn import code, escape
 from bot.services import change_words as words
 
 SYSTEM = "switchboard"
@@ -33,7 +34,7 @@ class Told:
     line: str
     after: Any
 
-    def text(self, region: str) -> str:
+    def text(self, region: str) -> Message:
         details = self.after if isinstance(self.after, dict) else {}
         kind = details.get("kind")
         target = words.phone(details.get("target"), region)
@@ -46,7 +47,10 @@ class Told:
             line=code(str(details.get("extension") or self.line)),
             caller=escape(str(details.get("with") or "someone")),  # a caller id: text from outside
         )
-        return f"{mention(self.actor)} {what} for you. Ask them, or a Switchboard admin, if that's unexpected."
+        return message(
+            Person(self.actor),
+            f" {what} for you. Ask them, or a Switchboard admin, if that's unexpected.",
+        )
 
 
 def told_about(*, actor: str, subject: str, line: str, action: str, after: Any) -> Told | None:

@@ -100,7 +100,7 @@ class Notices:
         retry = actions(button("Try again now", RETRY_TOGGLE, str(toggle_id), style="primary"))
         return await self.post(slack_user_id, text, [section(text), retry])
 
-    async def tell(self, slack_user_id: str, text: str) -> bool:
+    async def tell(self, slack_user_id: str, text: str | Message) -> bool:
         return await self.post(slack_user_id, text)
 
     async def alert_admins(self, text: str) -> None:

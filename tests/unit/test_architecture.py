@@ -36,9 +36,8 @@ SLACK_REACHING_DEBT: set[str] = set()
 # Slack's own tokens: the core says who and when (bot.domain.notices), the Slack side writes
 # `<@U…>` and `<!date^…>` (bot.slack.notices.render).
 SLACK_MARKUP = {"mention", "date_token"}
-# Core modules still writing them (issue 27): replies and call cards not yet typed messages.
+# Core modules still writing them (issue 27): replies, change words and call cards.
 MARKUP_DEBT = {
-    "bot.services.told",
     "bot.services.transfer",
     "bot.services.change_words",
     "bot.services.call_cards",

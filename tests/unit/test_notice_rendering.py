@@ -34,3 +34,14 @@ def test_a_name_that_is_not_the_subject_is_escaped_but_not_bold() -> None:
 
 def test_plain_text_is_sent_as_written() -> None:
     assert render("Your calls ring as usual again.") == "Your calls ring as usual again."
+
+
+def test_a_change_someone_else_made_is_told_with_their_mention() -> None:
+    from bot.services.told import told_about
+
+    told = told_about(actor="U0ADMIN", subject="U0BOB", line="101", action="unlink", after=None)
+    assert told is not None
+    assert render(told.text("US")) == (
+        "<@U0ADMIN> unlinked your phone line(s) from Switchboard for you. "
+        "Ask them, or a Switchboard admin, if that's unexpected."
+    )
