@@ -335,3 +335,19 @@ async def test_a_card_keeps_the_owners_numbers_until_they_change(bot: Harness) -
     read = numbers_read()
     await card_buttons()
     assert numbers_read() == read + 1  # changed through Switchboard: read afresh
+
+
+async def test_a_card_offers_the_numbers_the_owner_already_listed_without_reading_them(
+    bot: Harness,
+) -> None:
+    """Reads the bot already makes keep a person's numbers warm: after `/forward list`, a
+    call's card has its Forward buttons without a read of the administrator's Light budget."""
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    await bot.command("alice", "/forward", "list")
+    read = sum(n for key, n in bot.rc_faults.requests.items() if key.endswith("/forwarding-number"))
+    _, card = await ring_alice(bot)
+    assert "Forward to my Mobile" in str(card.args["blocks"])
+    assert (
+        sum(n for key, n in bot.rc_faults.requests.items() if key.endswith("/forwarding-number")) == read
+    )
