@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.context import slack_user_var
 from bot.domain.calls import CallCard, state_of
 from bot.domain.lines import LineRef
 from bot.errors import UserError
@@ -210,12 +211,17 @@ class CallCards:
             return ()
         kept = self._forwarding.last_read(line, within=NUMBERS_KEPT)
         if kept is None:
+            # read as the owner: with their own sign-in it spends their own budget, not the
+            # administrator's (the client sends their token only for their own extension)
+            as_owner = slack_user_var.set(owner)
             try:
                 with priority(Priority.PROBE):
                     kept = await self._forwarding.numbers(line)
             except Exception as exc:
                 log.warning("call card: numbers unavailable (%s)", type(exc).__name__)
                 kept = self._forwarding.last_read(line, within=None) or []
+            finally:
+                slack_user_var.reset(as_owner)
         return self._own(kept)[:3]
 
     def _own(self, numbers: list[Number]) -> tuple[tuple[str, str], ...]:
