@@ -44,8 +44,8 @@ class Alternate(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
-async def _run() -> dict[str, float]:
-    done = await world(limiter=True, connected=CONNECTED, rate_limits=True)
+async def _run(connected: float = CONNECTED) -> dict[str, float]:
+    done = await world(limiter=True, connected=connected, rate_limits=True)
     try:
         runtime, url = done.instances[0]
         for instance, _ in done.instances:

@@ -13,7 +13,18 @@ import threading
 _MIN_SECRET_LENGTH = 6
 _secrets: set[str] = set()
 _lock = threading.Lock()
-_pattern: re.Pattern[str] | None = None
+# Each secret filed under its first _MIN_SECRET_LENGTH characters, longest first. One regex
+# alternation of every secret was recompiled on each register (in pure Python): with 1,000
+# people's tokens a register held the event loop 185 ms and the 9:00 burst's acks waited.
+_by_prefix: dict[str, tuple[str, ...]] = {}
+
+
+def forget() -> None:
+    """Drop every registered secret (tests: a fresh process knows none)."""
+    with _lock:
+        _secrets.clear()
+        _by_prefix.clear()
+
 
 # Shapes that are secrets whatever their value (Slack tokens, bearer headers, apiKey fields).
 _SHAPES = re.compile(
@@ -24,21 +35,39 @@ _SHAPES = re.compile(
 
 
 def register(*values: str | None) -> None:
-    global _pattern
     fresh = {v for v in values if v and len(v) >= _MIN_SECRET_LENGTH} - _secrets
     if not fresh:
         return
     with _lock:
         _secrets.update(fresh)
-        ordered = sorted(_secrets, key=len, reverse=True)
-        _pattern = re.compile("|".join(re.escape(s) for s in ordered))
+        for value in fresh:
+            head = value[:_MIN_SECRET_LENGTH]
+            filed = {*_by_prefix.get(head, ()), value}
+            _by_prefix[head] = tuple(sorted(filed, key=len, reverse=True))
+
+
+def _known(text: str) -> str:
+    """`text` with every registered secret replaced, leftmost first and the longest at each
+    place (as an alternation of them, longest first, would)."""
+    by_prefix, width = _by_prefix, _MIN_SECRET_LENGTH
+    if not by_prefix or len(text) < width:
+        return text
+    parts: list[str] = []
+    start = at = 0
+    last = len(text) - width
+    while at <= last:
+        found = by_prefix.get(text[at : at + width])
+        match = next((s for s in found if text.startswith(s, at)), None) if found else None
+        if match is None:
+            at += 1
+            continue
+        parts += (text[start:at], "[redacted]")
+        at = start = at + len(match)
+    return "".join(parts) + text[start:] if parts else text
 
 
 def redact(text: str) -> str:
-    pattern = _pattern
-    if pattern is not None:
-        text = pattern.sub("[redacted]", text)
-    return _SHAPES.sub(_mask_shape, text)
+    return _SHAPES.sub(_mask_shape, _known(text))
 
 
 def _mask_shape(match: re.Match[str]) -> str:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.context import slack_user_var
 from bot.domain.calls import CallCard, state_of
 from bot.domain.lines import LineRef
 from bot.errors import UserError
@@ -25,13 +26,12 @@ from bot.providers.limiter import Priority, priority
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.services import audit, changes
 from bot.services.actor import Actor
-from bot.services.forwarding import ForwardingService
+from bot.services.forwarding import ForwardingService, Number
 from bot.services.identity import Identity
 from bot.services.notifier import Notifier
 from bot.store import Database
 from bot.store import links as link_store
 from bot.store import rotations as rotation_store
-from bot.store.links import LinkRecord
 from bot.store.live_models import CallCardRow, CallOptIn
 
 log = logging.getLogger(__name__)
@@ -75,8 +75,6 @@ class CallCards:
         self._notifier = notifier
         self._forwarding = forwarding
         self._clock = clock
-        # line id → (read at, the line's change count then, its buttons' numbers)
-        self._kept: dict[str, tuple[datetime, int, tuple[tuple[str, str], ...]]] = {}
 
     async def opt(self, slack_user_id: str, *, on: bool) -> None:
         """Cards on or off; turning them on links the person first (by email, the first
@@ -109,7 +107,8 @@ class CallCards:
             raise UserError("That call card isn't yours, so nothing was done.")
         line = await self._forwarding.line(actor, actor.slack_user_id)  # the card's owner's line
         target = self._forwarding.destinations.number(phone) if phone else ""
-        if target and target not in {number for _, number in await self._own(line)}:
+        fresh_numbers = await self._forwarding.numbers(line) if target else []
+        if target and target not in {number for _, number in self._own(fresh_numbers)}:
             raise UserError(NOT_YOURS)
         action = "call.forward" if target else "call.voicemail"
         async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
@@ -199,36 +198,38 @@ class CallCards:
     async def _numbers(self, owner: str) -> tuple[tuple[str, str], ...]:
         """Where the owner may forward a ringing call: their numbers the policy allows.
 
-        Kept per line (NUMBERS_KEPT, or until this instance changes them); read without
-        waiting for rate budget (a card is never held back for its buttons): when RingCentral
-        has no room, the copy kept before (even older) serves, else the card has no buttons.
+        The line's numbers as last read by whatever read them (a listing, the App Home, a
+        change, an earlier card: `ForwardingService.last_read`) serve for NUMBERS_KEPT, or
+        until this instance changes them; else they are read without waiting for rate budget
+        (a card is never held back for its buttons): when RingCentral has no room, the copy
+        read before (even older) serves, else the card has no buttons.
         """
         try:
             line = await self._forwarding.line(Actor(owner, False), owner)
         except Exception as exc:
             log.warning("call card: numbers unavailable (%s)", type(exc).__name__)
             return ()
-        now, changed = self._clock(), self._forwarding.changed.get(line.line_id, 0)
-        kept = self._kept.get(line.line_id)
-        if kept is not None and kept[1] != changed:
-            kept = None
-        if kept is not None and now - kept[0] < NUMBERS_KEPT:
-            return kept[2]
-        try:
-            with priority(Priority.PROBE):
-                numbers = (await self._own(line))[:3]
-        except Exception as exc:
-            log.warning("call card: numbers unavailable (%s)", type(exc).__name__)
-            return kept[2] if kept is not None else ()
-        self._kept[line.line_id] = (now, changed, numbers)
-        return numbers
+        kept = self._forwarding.last_read(line, within=NUMBERS_KEPT)
+        if kept is None:
+            # read as the owner: with their own sign-in it spends their own budget, not the
+            # administrator's (the client sends their token only for their own extension)
+            as_owner = slack_user_var.set(owner)
+            try:
+                with priority(Priority.PROBE):
+                    kept = await self._forwarding.numbers(line)
+            except Exception as exc:
+                log.warning("call card: numbers unavailable (%s)", type(exc).__name__)
+                kept = self._forwarding.last_read(line, within=None) or []
+            finally:
+                slack_user_var.reset(as_owner)
+        return self._own(kept)[:3]
 
-    async def _own(self, line: LinkRecord) -> tuple[tuple[str, str], ...]:
+    def _own(self, numbers: list[Number]) -> tuple[tuple[str, str], ...]:
         """(label, number) of the line's forwarding numbers that calls may go to."""
         allowed = self._forwarding.destinations.allows
         return tuple(
             (n.label, n.phone)
-            for n in await self._forwarding.numbers(line)
+            for n in numbers
             if n.forwarding and n.type != "PhoneLine" and allowed(n.phone)
         )
 

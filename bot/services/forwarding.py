@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.destinations import DestinationPolicy
@@ -131,6 +131,10 @@ class ForwardingService:
         # line id → changes to its numbers made through this instance: a copy of a line's
         # numbers kept elsewhere (a call card's buttons) is stale once this moves
         self.changed: dict[str, int] = {}
+        # line id → (read at, the line's change count before the read, what it found): the
+        # last read of each line's numbers, whatever made it (a listing, the App Home, a
+        # change, the on-call engine, a card), so a card needs no read of its own
+        self._last_read: dict[str, tuple[datetime, int, tuple[Number, ...]]] = {}
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
         """The subject's RingCentral line, after checking the actor may act on it."""
@@ -259,8 +263,22 @@ class ForwardingService:
         return self._rc
 
     async def numbers(self, line: LinkRecord) -> list[Number]:
-        """The numbers of a line the caller was already authorized for."""
-        return [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
+        """The numbers of a line the caller was already authorized for (kept as its last read)."""
+        changed, at = self.changed.get(line.line_id, 0), self._clock()
+        found = [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
+        self._last_read[line.line_id] = (at, changed, tuple(found))
+        return found
+
+    def last_read(self, line: LinkRecord, *, within: timedelta | None) -> list[Number] | None:
+        """The line's numbers as last read here, if no change went through this instance since
+        and (with `within`) the read is that recent; else None. Only ever a suggestion: what
+        acts on a number checks it against a fresh read."""
+        kept = self._last_read.get(line.line_id)
+        if kept is None or kept[1] != self.changed.get(line.line_id, 0):
+            return None
+        if within is not None and self._clock() - kept[0] >= within:
+            return None
+        return list(kept[2])
 
     async def flip_numbers(self, line: LinkRecord) -> list[Number]:
         """The numbers a call on this line may flip to (the caller was authorized for it):

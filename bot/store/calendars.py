@@ -23,7 +23,9 @@ class CalendarFeedRow(Base):
 
     secret_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256, hex
     slack_user_id: Mapped[str] = mapped_column(String(32), index=True)
-    rotation_id: Mapped[int] = mapped_column(Integer, default=0)  # 0: my shifts, all rotations
+    rotation_id: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # 0: my shifts, all rotations
     created_at: Mapped[datetime] = mapped_column(DateTime())
 
 

@@ -27,10 +27,10 @@ class CoverRow(Base):
     asker: Mapped[str] = mapped_column(String(32))
     starts_at: Mapped[datetime] = mapped_column(DateTime())
     ends_at: Mapped[datetime] = mapped_column(DateTime())
-    status: Mapped[str] = mapped_column(String(16), default=OPEN)
-    taken_by: Mapped[str] = mapped_column(String(32), default="")
-    channel: Mapped[str] = mapped_column(String(32), default="")
-    ts: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), default=OPEN, server_default=OPEN)
+    taken_by: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    channel: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    ts: Mapped[str] = mapped_column(String(32), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime())
 
 

@@ -38,9 +38,13 @@ class CallCardRow(Base):
 
     session_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     recipient: Mapped[str] = mapped_column(String(32), primary_key=True)  # user or channel id
-    channel: Mapped[str] = mapped_column(String(32), default="")  # where the message is
-    ts: Mapped[str] = mapped_column(String(32), default="")
-    party_id: Mapped[str] = mapped_column(String(100), default="")  # the party that rang
-    sequence: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str] = mapped_column(String(16), default="")
+    channel: Mapped[str] = mapped_column(
+        String(32), default="", server_default=""
+    )  # where the message is
+    ts: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    party_id: Mapped[str] = mapped_column(
+        String(100), default="", server_default=""
+    )  # the party that rang
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    state: Mapped[str] = mapped_column(String(16), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime())

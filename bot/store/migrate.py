@@ -1,7 +1,10 @@
 """Apply Alembic migrations from inside the running event loop.
 
 A start on a database already at this version's head reads `alembic_version` with one plain
-query and never imports Alembic (a third of `switchboard serve`'s start-up otherwise).
+query and never imports Alembic (a third of `switchboard serve`'s start-up otherwise). An empty
+database is created at head directly from the models and stamped, as Alembic would stamp it
+(tests/integration/test_store.py holds the result equal to the migrations' on SQLite and
+PostgreSQL): a first start skips loading Alembic and replaying every migration.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.store.db import Database
@@ -18,6 +21,7 @@ from bot.store.db import Database
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy import MetaData
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 UPGRADE_HINT = "run `switchboard db upgrade`"
@@ -55,9 +59,44 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(database: Database, revision: str = "head") -> None:
-    if revision == "head" and await recorded_revision(database) == head():
+def _metadata() -> MetaData:
+    """Every table of this version (each module that declares some, imported)."""
+    from bot.store import calendars, covers, live_models, time_off  # noqa: F401
+    from bot.store.models import Base
+
+    return Base.metadata
+
+
+def _create_at_head(connection: Connection) -> bool:
+    """On a database with none of our tables and no `alembic_version`: create the tables at
+    head and stamp it (the table Alembic makes, holding this version's head). False, with
+    nothing done, on any other database."""
+    metadata = _metadata()
+    present = set(inspect(connection).get_table_names())
+    if present & ({"alembic_version"} | set(metadata.tables)):
+        return False
+    metadata.create_all(connection)
+    # Alembic's own version table (alembic/runtime/migration.py, `_version` table):
+    # version_num VARCHAR(32) NOT NULL with the primary key alembic_version_pkc
+    connection.execute(
+        text(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+    )
+    connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head()})
+    return True
+
+
+async def upgrade(database: Database, revision: str = "head", *, direct: bool = True) -> None:
+    """Bring the database to `revision`; an empty one straight to head (`direct`, see above)."""
+    recorded = await recorded_revision(database) if revision == "head" else None
+    if revision == "head" and recorded == head():
         return  # nothing to do: Alembic stays unloaded
+    if revision == "head" and direct and recorded is None:
+        async with database.engine.begin() as conn:
+            if await conn.run_sync(_create_at_head):
+                return
 
     def run(connection: Connection) -> None:
         from alembic import command

@@ -38,7 +38,9 @@ class Link(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(8))  # "email" or "admin"
     created_at: Mapped[datetime] = mapped_column(DateTime())
-    email: Mapped[str] = mapped_column(String(255), default="")  # the Slack email it was made from
+    email: Mapped[str] = mapped_column(
+        String(255), default="", server_default=""
+    )  # the Slack email it was made from
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
 
 

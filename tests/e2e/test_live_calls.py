@@ -335,3 +335,44 @@ async def test_a_card_keeps_the_owners_numbers_until_they_change(bot: Harness) -
     read = numbers_read()
     await card_buttons()
     assert numbers_read() == read + 1  # changed through Switchboard: read afresh
+
+
+async def test_a_card_offers_the_numbers_the_owner_already_listed_without_reading_them(
+    bot: Harness,
+) -> None:
+    """Reads the bot already makes keep a person's numbers warm: after `/forward list`, a
+    call's card has its Forward buttons without a read of the administrator's Light budget."""
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    await bot.command("alice", "/forward", "list")
+    read = sum(n for key, n in bot.rc_faults.requests.items() if key.endswith("/forwarding-number"))
+    _, card = await ring_alice(bot)
+    assert "Forward to my Mobile" in str(card.args["blocks"])
+    assert (
+        sum(n for key, n in bot.rc_faults.requests.items() if key.endswith("/forwarding-number")) == read
+    )
+
+
+async def test_a_signed_in_owners_card_reads_their_numbers_with_their_own_login(bot: Harness) -> None:
+    """A card's read of the owner's numbers spends the owner's own budget when they signed
+    in, not the administrator's Light budget that every other card shares."""
+    from tests.e2e.test_own_sign_in import connect, tokens_of
+
+    await live(bot)
+    await connect(bot, "alice")
+    await bot.command("alice", "/switchboard", "calls on")
+    own = tokens_of(bot, ALICE_EXT)
+    assert own
+
+    def light_reads(tokens: set[str]) -> int:
+        seen = bot._rc_app.buckets._seen
+        return sum(
+            len(t)
+            for (bearer, group), t in seen.items()
+            if group == "Light" and bearer.removeprefix("Bearer ") in tokens
+        )
+
+    before = light_reads(own)
+    _, card = await ring_alice(bot)
+    assert "Forward to my Mobile" in str(card.args["blocks"])
+    assert light_reads(own) > before  # her numbers were read with her own token

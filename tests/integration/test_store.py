@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+import psycopg
+import pytest
+from sqlalchemy import Connection, inspect, text
 
 from bot.domain.lines import ProviderName
 from bot.store import Database, idempotency, migrate
@@ -26,8 +33,9 @@ async def migrated(url: str) -> Database:
 
 
 async def test_migrations_reach_head_and_are_idempotent(database_url: str) -> None:
-    database = await migrated(database_url)
+    database = Database(database_url)
     try:
+        await upgrade(database, direct=False)  # every migration, not the direct creation
         await upgrade(database)
         assert await current_revision(database) == "0008"
         async with database.session() as session:
@@ -120,3 +128,92 @@ def test_head_is_known_without_alembic_and_matches_it() -> None:
     assert migrate.head() == script.get_current_head()
     for revision in script.walk_revisions():
         assert Path(revision.path).name.startswith(f"{revision.revision}_"), revision.path
+
+
+def _options(index: Any) -> str:
+    """An index's dialect options as text (a partial index's WHERE is a TextClause)."""
+    return repr(sorted((k, str(v)) for k, v in (index.get("dialect_options") or {}).items()))
+
+
+def _schema(connection: Connection) -> dict[str, object]:
+    """Everything the inspector sees of each table: columns (type, nullability, default),
+    primary key, indexes (with a partial index's WHERE), unique and check constraints, foreign keys."""
+    found = inspect(connection)
+    schema: dict[str, object] = {}
+    for table in sorted(found.get_table_names()):
+        schema[table] = {
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                for c in found.get_columns(table)
+            ],
+            "pk": found.get_pk_constraint(table),
+            "indexes": sorted(
+                (i["name"] or "", tuple(i["column_names"]), i["unique"], _options(i))
+                for i in found.get_indexes(table)
+            ),
+            "unique": sorted(
+                (u["name"] or "", tuple(u["column_names"])) for u in found.get_unique_constraints(table)
+            ),
+            "checks": sorted(repr(c) for c in found.get_check_constraints(table)),
+            "foreign": sorted(repr(f) for f in found.get_foreign_keys(table)),
+        }
+    schema["alembic_version rows"] = connection.execute(
+        text("SELECT version_num FROM alembic_version")
+    ).all()
+    return schema
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def two_empty_urls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two empty databases of one kind: for SQLite two files, for PostgreSQL two schemas."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+        return
+    dsn = str(request.getfixturevalue("postgres_dsn"))
+    names = [f"sb_{secrets.token_hex(5)}" for _ in range(2)]
+    base = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f"CREATE SCHEMA {name}")
+    try:
+        a, b = (f"{base}?options=-csearch_path%3D{name}" for name in names)
+        yield a, b
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+async def test_an_empty_database_made_at_head_equals_the_migrations(
+    two_empty_urls: tuple[str, str],
+) -> None:
+    """A first start creates the tables from the models and stamps head (no Alembic, no eight
+    migrations replayed): the schema must be the one the migrations build, on both stores."""
+    by_migrations, direct = (Database(url) for url in two_empty_urls)
+    try:
+        await upgrade(by_migrations, direct=False)
+        await upgrade(direct)
+        schemas = []
+        for database in (by_migrations, direct):
+            async with database.engine.connect() as conn:
+                schemas.append(await conn.run_sync(_schema))
+        assert schemas[0] == schemas[1]
+        assert await current_revision(direct) == migrate.head()
+        await upgrade(direct)  # at head: nothing to do
+    finally:
+        await by_migrations.dispose()
+        await direct.dispose()
+
+
+def test_a_first_start_on_an_empty_database_loads_no_alembic(tmp_path: Path) -> None:
+    """The time a first start spent loading Alembic and replaying the migrations is gone."""
+    script = (
+        "import asyncio, sys\n"
+        "from bot.store import Database, migrate\n"
+        f"db = Database('sqlite:///{tmp_path / 'new.db'}')\n"
+        "asyncio.run(migrate.upgrade(db))\n"
+        "asyncio.run(db.dispose())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -18,8 +18,7 @@ KEY = "canary-key-" + "k" * 32
 
 
 def forget_registered_secrets() -> None:
-    redact._secrets.clear()
-    redact._pattern = None
+    redact.forget()
 
 
 @pytest.mark.parametrize(("fmt", "key"), [("text", None), ("json", None), ("text", KEY)])
