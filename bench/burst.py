@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from bench.company import FIRST_ID, PEOPLE, POSTGRES, person
+from bench.company import FIRST_ID, PEOPLE, POSTGRES, link_everyone, person
 from bench.run import BIN, LOAD_CPU, SERVER_CPU, cpu_seconds, free_ports, pinned, wait_http
 from bot.devkit.shell import payloads
 from bot.web import signing
@@ -112,29 +112,15 @@ def _pct(values: list[float], q: float) -> float:
 
 async def _seed(settings_env: dict[str, str], tokens: list[dict[str, Any]]) -> None:
     """A company that has run a while: everyone linked by email, the first ones signed in."""
-    from bot.domain.lines import ProviderName
     from bot.runtime import start_runtime
     from bot.settings import load_settings
-    from bot.store import links as link_store
-    from bot.store.links import LinkRecord
     from bot.store.tokens import TokenPair
 
     settings = load_settings(**{k.lower(): v for k, v in settings_env.items()})
     runtime = await start_runtime(settings, migrate=False)
     try:
         now = datetime.now(UTC)
-        async with runtime.database.session() as session:
-            for i in range(PEOPLE):
-                link = LinkRecord(
-                    person(i),
-                    ProviderName.RINGCENTRAL,
-                    str(FIRST_ID + i),
-                    str(4000 + i),
-                    f"Person {i}",
-                    "email",
-                    f"p{i}@corp.example",
-                )
-                await link_store.save_link(session, link=link, now=now, replace=False)
+        await link_everyone(runtime, now)
         sign_ins = runtime.providers.ringcentral.sign_ins  # type: ignore[union-attr]
         assert sign_ins is not None
         for i, issued in enumerate(tokens):

@@ -131,10 +131,8 @@ async def world(*, limiter: bool, connected: float, rate_limits: bool = True, **
     return done
 
 
-async def _seed_links(done: World, connected: float) -> None:
-    """A company that has run a while: everyone linked by email, `connected` signed in."""
-    runtime = done.instances[0][0]
-    now = datetime.now(UTC)
+async def link_everyone(runtime: Runtime, now: datetime) -> None:
+    """Every person of the company linked by email to their extension."""
     async with runtime.database.session() as session:
         for i in range(PEOPLE):
             link = LinkRecord(
@@ -147,6 +145,13 @@ async def _seed_links(done: World, connected: float) -> None:
                 f"p{i}@corp.example",
             )
             await link_store.save_link(session, link=link, now=now, replace=False)
+
+
+async def _seed_links(done: World, connected: float) -> None:
+    """A company that has run a while: everyone linked by email, `connected` signed in."""
+    runtime = done.instances[0][0]
+    now = datetime.now(UTC)
+    await link_everyone(runtime, now)
     state = done.emulator.emulator_state
     done.connected = int(PEOPLE * connected)
     for i in range(done.connected):
