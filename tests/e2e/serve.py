@@ -32,10 +32,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def until_healthy(http: httpx.AsyncClient, *, attempts: int) -> None:
-    """Wait for the process to answer /healthz (it may still be starting). `attempts` is in
-    twentieths of a second, counted by the clock: a loaded CI machine may start it slowly."""
-    deadline = time.monotonic() + max(attempts * 0.05, 60.0)
+STARTUP_SECONDS = 60.0  # a loaded CI machine may start `serve` slowly
+
+
+async def until_healthy(http: httpx.AsyncClient) -> None:
+    """Wait for the process to answer /healthz (it may still be starting), by the clock."""
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         try:
             if (await http.get("/healthz")).status_code == 200:
@@ -83,15 +85,13 @@ def start_serve(
 
 
 @asynccontextmanager
-async def healthy(
-    port: int, *, attempts: int = 400, keepalive: bool = True
-) -> AsyncIterator[httpx.AsyncClient]:
+async def healthy(port: int, *, keepalive: bool = True) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the process on `port`, once it answers /healthz; without `keepalive`,
     every request opens a new connection."""
     default = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's own
     limits = default if keepalive else httpx.Limits(max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10, limits=limits) as http:
-        await until_healthy(http, attempts=attempts)
+        await until_healthy(http)
         yield http
 
 

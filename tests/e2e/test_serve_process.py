@@ -28,7 +28,7 @@ async def test_serve_answers_and_logs_json_without_secrets(tmp_path: Path) -> No
     env = serve_env(tmp_path, slack, SWITCHBOARD_PROVIDERS="emulator", LOG_FORMAT="json")
     process = start_serve(port, env)
     try:
-        async with healthy(port, attempts=200) as http:
+        async with healthy(port) as http:
             body = whoami_body(slack, alice)
             answered = await post_signed(http, body)
             assert answered.status_code == 200
