@@ -1,4 +1,7 @@
-"""build_app(runtime) -> the Bolt AsyncApp: middleware, the error handler, every feature."""
+"""The Bolt AsyncApp before any feature: admission, middleware and the error handler.
+
+The features (handlers/) sit above this layer; `bot.compose.build_app` registers them.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,6 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.text import plain
 from bot.tasks import BUSY
-from handlers import register_all
 
 log = logging.getLogger("bot.requests")
 MAX_TEXT_CHARS = 2000  # docs/contract.md "Limits at the front"
@@ -117,8 +119,9 @@ class SwitchboardApp(AsyncApp):
         return True
 
 
-def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
-    """The app; signatures are verified by the HTTP front (bot.web.asgi), not by Bolt."""
+def bolt_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
+    """The app with no listener yet; signatures are verified by the HTTP front (bot.web.asgi),
+    not by Bolt."""
     app = SwitchboardApp(
         runtime,
         name="switchboard",  # else Bolt walks the stack with inspect.stack() (0.1-0.4 s at start)
@@ -162,7 +165,6 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         if body.get("response_url"):
             await respond(text=sentence, response_type="ephemeral", replace_original=False)
 
-    register_all(app, runtime)
     return app
 
 

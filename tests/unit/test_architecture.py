@@ -45,6 +45,9 @@ MARKUP_DEBT = {
 # Where a provider may be named: its own package (bot/providers/<name>/), the registry that
 # gathers their declarations, the enum itself, the settings' credentials table, dev tools.
 MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.settings", "bot.devkit")
+# The one module outside handlers/ that registers the features on the Bolt app; the fronts
+# take the assembled app from it, and the Slack layer under the features never sees them.
+COMPOSITION_ROOT = "bot.compose"
 
 
 def features(root: Path = ROOT) -> tuple[str, ...]:
@@ -154,6 +157,31 @@ def core_writing_markup(root: Path = ROOT) -> dict[str, list[str]]:
     return writing
 
 
+def _is_feature(module: str) -> bool:
+    return module == "handlers" or module.startswith("handlers.")
+
+
+def slack_layer_reaching_features(root: Path = ROOT) -> dict[str, list[str]]:
+    """Modules of the Slack layer (bot.slack) that reach a feature, however many steps away."""
+    edges = graph(root)
+    reaching = {
+        name: sorted(t for t in reach(edges, name) if _is_feature(t))
+        for name in edges
+        if name == "bot.slack" or name.startswith("bot.slack.")
+    }
+    return {k: v for k, v in reaching.items() if v}
+
+
+def features_imported_outside_the_root(root: Path = ROOT) -> dict[str, list[str]]:
+    """Modules under bot/ importing a feature directly, other than the composition root."""
+    importing = {
+        name: sorted(t for t in targets if _is_feature(t))
+        for name, targets in graph(root).items()
+        if name.startswith("bot.") and name != COMPOSITION_ROOT
+    }
+    return {k: v for k, v in importing.items() if v}
+
+
 def provider_names_in(tree: ast.AST) -> list[int]:
     """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
     name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
@@ -239,6 +267,12 @@ def test_features_never_import_one_another() -> None:
     assert feature_crossings() == {}
 
 
+def test_only_the_composition_root_registers_the_features() -> None:
+    assert slack_layer_reaching_features() == {}
+    assert features_imported_outside_the_root() == {}
+    assert "handlers" in graph()[COMPOSITION_ROOT]
+
+
 def test_features_are_found_from_the_folders() -> None:
     assert {"admin", "calls", "forward", "home", "oncall", "transfer"} <= set(features())
 
@@ -299,6 +333,10 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     (root / "handlers" / "shared" / "planted.py").write_text("from handlers.admin import views\n")
     (root / "handlers" / "forward" / "planted.py").write_text("from handlers.shared import planted\n")
     (root / "handlers" / "newfeature").mkdir()
+    # the Slack layer registering the features itself, and a front skipping the root
+    (root / "bot" / "slack" / "planted.py").write_text("from bot.slack import planted_step\n")
+    (root / "bot" / "slack" / "planted_step.py").write_text("from handlers import register_all\n")
+    (root / "bot" / "web" / "planted.py").write_text("import handlers.home\n")
     (root / "handlers" / "newfeature" / "__init__.py").write_text("import handlers.transfer\n")
 
     assert naming_providers(root)["bot.services.planted"] == [5]
@@ -307,6 +345,9 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert core_writing_markup(root)["bot.services.planted_too"] == ["bot.mrkdwn"]
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
+    assert "handlers" in slack_layer_reaching_features(root)["bot.slack.planted"]
+    assert features_imported_outside_the_root(root)["bot.web.planted"] == ["handlers.home"]
+    assert features_imported_outside_the_root(root)["bot.slack.planted_step"] == ["handlers"]
 
 
 def test_production_modules_import_dev_tools_only_on_demand() -> None:
