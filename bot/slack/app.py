@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from slack_bolt.response import BoltResponse
 
 from bot import metrics
 from bot.context import command_var, new_request_id, request_id_var, slack_user_var
+from bot.domain.clock import monotonic
 from bot.errors import describe, outcome_of
 from bot.runtime import Runtime
 from bot.services.actor import Actor
@@ -47,14 +47,14 @@ class SwitchboardApp(AsyncApp):
         self.runtime = runtime
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
-        started = time.perf_counter()
+        started = monotonic()
         tasks = self.runtime.tasks
         command = metrics.command_started(str(req.body["command"])) if "command" in req.body else None
         if command is not None:
             refused = self._admit(req.body)
             if refused is not None:
                 metrics.command_acked(command, "refused")
-                metrics.ACK_SECONDS.observe(time.perf_counter() - started)
+                metrics.ACK_SECONDS.observe(monotonic() - started)
                 return _ack_only(refused)
         elif not self._admit_interaction(req.body):
             return BoltResponse(status=200, body="")  # acknowledged, nothing done
@@ -68,10 +68,10 @@ class SwitchboardApp(AsyncApp):
             return response
         finally:
             tasks.offer_room()
-            metrics.ACK_SECONDS.observe(time.perf_counter() - started)
+            metrics.ACK_SECONDS.observe(monotonic() - started)
             if command is not None:
                 metrics.command_acked(command)
-            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            elapsed = round((monotonic() - started) * 1000, 1)
             log.info("%s handled in %.1f ms", command_var.get(), elapsed, extra={"duration_ms": elapsed})
 
     def _admit(self, body: dict[str, Any]) -> str | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from bot.domain import clock
 from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
 from bot.slack.blocks import Block, actions, button, context, message, section
@@ -34,7 +35,7 @@ class Meta:
 
 
 def describe(call: LiveCall, now: datetime | None = None) -> str:
-    minutes = _minutes(call.started, now or datetime.now(UTC))
+    minutes = _minutes(call.started, now or clock.now())
     how_long = f" · {minutes} min" if minutes is not None else ""
     state = "" if call.movable else " · ringing"
     return f"{call.other} · {call.direction.lower()} · {call.provider_name}{how_long}{state}"

@@ -48,6 +48,15 @@ MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.setting
 # The one module outside handlers/ that registers the features on the Bolt app; the fronts
 # take the assembled app from it, and the Slack layer under the features never sees them.
 COMPOSITION_ROOT = "bot.compose"
+# The one clock (`now`, `epoch`, `monotonic`); dev tools keep their own, and a migration is
+# history, written once and run as shipped.
+CLOCK = "bot.domain.clock"
+MAY_READ_THE_TIME = (CLOCK, "bot.devkit", "bot.store.migrations")
+TIME_READINGS = {
+    "datetime": {"now", "utcnow", "today"},
+    "date": {"today"},
+    "time": {"time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"},
+}
 
 
 def features(root: Path = ROOT) -> tuple[str, ...]:
@@ -182,6 +191,36 @@ def features_imported_outside_the_root(root: Path = ROOT) -> dict[str, list[str]
     return {k: v for k, v in importing.items() if v}
 
 
+def time_read_in(tree: ast.AST) -> list[int]:
+    """Lines reading the time themselves: `datetime.now(UTC)`, `time.monotonic` (called or
+    passed on), `from time import perf_counter`."""
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.attr in TIME_READINGS.get(node.value.id, ())
+        ) or (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "time"
+            and any(a.name in TIME_READINGS["time"] for a in node.names)
+        ):
+            found.append(node.lineno)
+    return sorted(found)
+
+
+def reading_the_time(root: Path = ROOT) -> dict[str, list[int]]:
+    """Modules that read the time other than through the one clock."""
+    reading = {}
+    for name, path in modules(root).items():
+        if any(name == a or name.startswith(f"{a}.") for a in MAY_READ_THE_TIME):
+            continue
+        lines = time_read_in(ast.parse(path.read_text()))
+        if lines:
+            reading[name] = lines
+    return reading
+
+
 def provider_names_in(tree: ast.AST) -> list[int]:
     """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
     name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
@@ -273,6 +312,28 @@ def test_only_the_composition_root_registers_the_features() -> None:
     assert "handlers" in graph()[COMPOSITION_ROOT]
 
 
+def test_the_product_has_one_clock() -> None:
+    assert reading_the_time() == {}
+    assert time_read_in(ast.parse((ROOT / "bot" / "domain" / "clock.py").read_text())) != []
+
+
+def test_the_clock_check_sees_each_way_of_reading_the_time() -> None:
+    planted = """
+started = datetime.now(UTC)
+deadline = time.monotonic() + 5
+clock = time.time
+from time import perf_counter
+today = date.today()
+"""
+    assert time_read_in(ast.parse(planted)) == [2, 3, 4, 5, 6]
+    innocent = """
+moment = clock.now()
+later = datetime.fromisoformat(text)
+at = local.time()
+"""
+    assert time_read_in(ast.parse(innocent)) == []
+
+
 def test_features_are_found_from_the_folders() -> None:
     assert {"admin", "calls", "forward", "home", "oncall", "transfer"} <= set(features())
 
@@ -337,6 +398,9 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     (root / "bot" / "slack" / "planted.py").write_text("from bot.slack import planted_step\n")
     (root / "bot" / "slack" / "planted_step.py").write_text("from handlers import register_all\n")
     (root / "bot" / "web" / "planted.py").write_text("import handlers.home\n")
+    (root / "handlers" / "home" / "planted.py").write_text(
+        "import time\n\ndef stamp():\n    return time.time()\n"
+    )
     (root / "handlers" / "newfeature" / "__init__.py").write_text("import handlers.transfer\n")
 
     assert naming_providers(root)["bot.services.planted"] == [5]
@@ -348,6 +412,7 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert "handlers" in slack_layer_reaching_features(root)["bot.slack.planted"]
     assert features_imported_outside_the_root(root)["bot.web.planted"] == ["handlers.home"]
     assert features_imported_outside_the_root(root)["bot.slack.planted_step"] == ["handlers"]
+    assert reading_the_time(root) == {"handlers.home.planted": [4]}
 
 
 def test_production_modules_import_dev_tools_only_on_demand() -> None:
