@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.clock import monotonic
+from bot.domain.notices import Person, message
 from bot.errors import NotLinked, UserError
 from bot.providers.base import Directory, ProviderName
 from bot.providers.errors import ProviderError
@@ -121,7 +122,7 @@ class Identity:
                 self._why_not.get(slack_user_id)
                 or f"You aren't linked to a phone line yet; {ASK_ADMIN}."
             )
-        raise NotLinked(f"<@{slack_user_id}> isn't linked to a phone line yet.")
+        raise NotLinked(message(Person(slack_user_id), " isn't linked to a phone line yet."))
 
     async def _link_by_email(self, slack_user_id: str) -> LinkRecord | None:
         """Link a confirmed full member to the one enabled extension with their email."""
@@ -190,8 +191,13 @@ class Identity:
         displaced = holder if holder and holder != slack_user_id else None
         if displaced and not replace:
             raise UserError(
-                f"That line is linked to <@{displaced}>. To move it, add `replace`: "
-                f"`/switchboard link <@{slack_user_id}> {spec} replace`."
+                message(
+                    "That line is linked to ",
+                    Person(displaced),
+                    ". To move it, add `replace`: `/switchboard link ",
+                    Person(slack_user_id),
+                    f" {spec} replace`.",
+                )
             )
         before = next((snapshot(x) for x in existing if x.provider == link.provider), None)
         if displaced:

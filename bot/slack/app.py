@@ -16,10 +16,11 @@ from slack_bolt.response import BoltResponse
 from bot import metrics
 from bot.context import command_var, new_request_id, request_id_var, slack_user_var
 from bot.domain.clock import monotonic
-from bot.errors import describe, outcome_of
+from bot.errors import outcome_of
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message
+from bot.slack.errors import describe
 from bot.slack.text import plain
 from bot.tasks import BUSY
 

@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain import clock
+from bot.domain.notices import Message
 from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
 from bot.slack.blocks import Block, actions, button, context, message, section
 from bot.slack.blocks import modal as blocks_modal
+from bot.slack.rendering import render
 
 CALLBACK = "transfer_form"
 RESULT = "transfer_result"
@@ -113,8 +115,8 @@ def form(meta: Meta, calls: list[LiveCall], destination: str = "") -> dict[str, 
     return modal(CALLBACK, "Transfer a call", blocks, meta, submit="Transfer")
 
 
-def done_text(text: str) -> str:
-    return f":white_check_mark: {text}"
+def done_text(text: str | Message) -> str:
+    return f":white_check_mark: {render(text)}"
 
 
 def failed_text(text: str) -> str:

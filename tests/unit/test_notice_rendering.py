@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.domain.notices import Name, Person, Verbatim, When, message
-from bot.slack.notices import render
+from bot.slack.rendering import render
 
 
 def test_a_handoff_notice_renders_as_the_engine_used_to_write_it() -> None:
