@@ -1,9 +1,10 @@
 """Notices as typed messages: the core says who, when and what; each sender renders them.
 
-The on-call engine builds a `Message` from parts: our own wording (plain `str`, written as
-is), a person, a moment, an identifier shown verbatim, a name people or providers chose.
-The Slack side (`bot.slack.notices.render`) turns them into mentions, date tokens and
-mrkdwn; an e-mail or SMS sender would render the same message its own way.
+The core (the on-call engine, transfers, call cards, the told DMs, errors about a person)
+builds a `Message` from parts: our own wording (plain `str`, written as is), a person, a
+moment, an identifier shown verbatim, a name people or providers chose. The Slack side
+(`bot.slack.rendering.render`) turns them into mentions, date tokens and mrkdwn; an e-mail
+or SMS sender would render the same message its own way, and a log reads `plain`.
 """
 
 from __future__ import annotations
