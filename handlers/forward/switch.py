@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.errors import describe
 from bot.mrkdwn import code
 from bot.phone import display
 from bot.runtime import Runtime
@@ -16,6 +15,7 @@ from bot.services.forwarding import Number
 from bot.services.overlays import Kind
 from bot.slack.blocks import Block, actions, button, option_text, section
 from bot.slack.blocks import modal as blocks_modal
+from bot.slack.errors import describe
 from handlers.forward.ids import ViewId
 from handlers.forward.quick import QuickToggle
 from handlers.forward.views import Meta, modal

@@ -9,10 +9,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.destinations import DestinationPolicy, Refused
-from bot.errors import UserError, describe
+from bot.errors import UserError
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.calls import Destination
+from bot.slack.errors import describe
+from bot.slack.rendering import render
 from handlers.shared.windows import open_then_fill
 from handlers.transfer import views
 from handlers.transfer.parsing import parse_destination
@@ -113,7 +115,7 @@ def _read(
         try:
             destination = parse_destination(typed, policy)
         except Refused as exc:
-            errors[DEST] = exc.message.replace("`", "")
+            errors[DEST] = render(exc.said).replace("`", "")
         except UserError:
             errors[DEST] = "That isn't a number, an extension or voicemail."
     return ref, destination, errors

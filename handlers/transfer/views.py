@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from bot.domain import clock
+from bot.domain.notices import Message
 from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
 from bot.slack.blocks import Block, actions, button, context, message, section
 from bot.slack.blocks import modal as blocks_modal
+from bot.slack.rendering import render
 
 CALLBACK = "transfer_form"
 RESULT = "transfer_result"
@@ -34,7 +37,7 @@ class Meta:
 
 
 def describe(call: LiveCall, now: datetime | None = None) -> str:
-    minutes = _minutes(call.started, now or datetime.now(UTC))
+    minutes = _minutes(call.started, now or clock.now())
     how_long = f" · {minutes} min" if minutes is not None else ""
     state = "" if call.movable else " · ringing"
     return f"{call.other} · {call.direction.lower()} · {call.provider_name}{how_long}{state}"
@@ -112,8 +115,8 @@ def form(meta: Meta, calls: list[LiveCall], destination: str = "") -> dict[str, 
     return modal(CALLBACK, "Transfer a call", blocks, meta, submit="Transfer")
 
 
-def done_text(text: str) -> str:
-    return f":white_check_mark: {text}"
+def done_text(text: str | Message) -> str:
+    return f":white_check_mark: {render(text)}"
 
 
 def failed_text(text: str) -> str:
