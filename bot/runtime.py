@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import redact
 from bot.destinations import DestinationPolicy
+from bot.domain.capabilities import Capability
 from bot.oncall.engine import HandoffEngine
 from bot.oncall.groups import GroupKeeper
 from bot.oncall.service import RotationService
@@ -133,7 +134,9 @@ async def start_runtime(
             await notices.tell(slack_user_id, change.text(settings.switchboard_default_region))
 
     database.after_commit = tell_after_commit
-    providers = build_providers(settings, database, transports=transports, alert=notices.alert_admins)
+    providers = build_providers(
+        settings, database, transports=transports, alert=notices.alert_admins, clock=utcnow
+    )
     profiles = SlackProfiles(slack)
     workspace = SlackWorkspace(slack)
     virtual_numbers = set(settings.smspartner_numbers) | providers.emulated_numbers
@@ -154,12 +157,12 @@ async def start_runtime(
     forwarding = ForwardingService(
         database=database,
         identity=identity,
-        ringcentral=providers.ringcentral,
+        numbers=providers.forwarding,
         capabilities=providers.capabilities,
         clock=utcnow,
         destinations=destinations,
     )
-    sign_ins = providers.ringcentral.sign_ins if providers.ringcentral else None
+    sign_ins = providers.sign_in
     if sign_ins is not None:
 
         async def tell_expired(slack_user_id: str) -> None:
@@ -169,8 +172,7 @@ async def start_runtime(
     toggles = ToggleService(
         database=database,
         identity=identity,
-        ringcentral=providers.ringcentral,
-        smspartner=providers.smspartner,
+        quick_forward=providers.quick_forward,
         capabilities=providers.capabilities,
         clock=utcnow,
         destinations=destinations,
@@ -222,11 +224,11 @@ async def start_runtime(
             public_url=settings.switchboard_public_url,
             clock=utcnow,
             box=SecretBox(settings.switchboard_secret_key),
-            ringcentral=providers.ringcentral is not None,
+            provider_in_use=bool(providers.capabilities.with_capability(Capability.PERSONAL_SIGN_IN)),
         ),
         push=PushKeeper(
             database=database,
-            ringcentral=providers.ringcentral,
+            push=providers.push,
             public_url=settings.switchboard_public_url,
             clock=utcnow,
             box=SecretBox(settings.switchboard_secret_key),
@@ -236,7 +238,7 @@ async def start_runtime(
             identity=identity,
             notifier=notices,
             forwarding=forwarding,
-            ringcentral=providers.ringcentral,
+            ringing=providers.ringing,
             clock=utcnow,
         ),
         destinations=destinations,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.domain.lines import ProviderName
 from bot.providers.errors import Unavailable
 from bot.providers.http import Kind
 from bot.providers.ringcentral.models import ActiveCallInfo, CallPartyInfo, CallSessionInfo, PresenceInfo
@@ -76,7 +77,10 @@ class PreCallControl:
     `…/reject` is not used: it only stops one device ringing ("Ignore"), the call goes on
     ringing the person's other numbers. Light and not idempotent: sent at most once
     (Kind.CREATE); a 409 means the call already moved on (answered, ended or sent elsewhere).
+    Capability.PRE_CALL_CONTROL (`RingingCalls`, bot/providers/ringing.py).
     """
+
+    provider = ProviderName.RINGCENTRAL
 
     def __init__(self, client: RingCentralClient) -> None:
         self._client = client
