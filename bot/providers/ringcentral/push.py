@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.domain.lines import ProviderName
 from bot.providers.http import Kind
 from bot.providers.push import Subscription
 from bot.providers.ringcentral.models import SubscriptionInfo
-
-if TYPE_CHECKING:
-    from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.ringcentral.requests import Requests
 
 SUBSCRIPTION = "/restapi/v1.0/subscription"
 SESSIONS_FILTER = "/restapi/v1.0/account/~/telephony/sessions"
@@ -25,8 +21,8 @@ class Subscriptions:
 
     provider = ProviderName.RINGCENTRAL
 
-    def __init__(self, client: RingCentralClient) -> None:
-        self._client = client
+    def __init__(self, requests: Requests) -> None:
+        self._requests = requests
 
     async def create(self, *, address: str, token: str, expires_in: int) -> Subscription:
         """Account-wide telephony sessions to `address` (RingCentral validates it first)."""
@@ -35,13 +31,13 @@ class Subscriptions:
             "deliveryMode": {"transportType": "WebHook", "address": address, "verificationToken": token},
             "expiresIn": expires_in,
         }
-        info = await self._client.call(
+        info = await self._requests.call(
             "POST", SUBSCRIPTION, SubscriptionInfo, group="Medium", kind=Kind.CREATE, json=body
         )
         return _subscription(info)
 
     async def renew(self, subscription_id: str) -> Subscription:
-        info = await self._client.call(
+        info = await self._requests.call(
             "POST",
             f"{SUBSCRIPTION}/{subscription_id}/renew",
             SubscriptionInfo,
@@ -51,7 +47,7 @@ class Subscriptions:
         return _subscription(info)
 
     async def read(self, subscription_id: str) -> Subscription:
-        info = await self._client.call(
+        info = await self._requests.call(
             "GET", f"{SUBSCRIPTION}/{subscription_id}", SubscriptionInfo, group="Light"
         )
         return _subscription(info)
