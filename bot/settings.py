@@ -1,9 +1,9 @@
 """Configuration, read once at start-up from the environment (or `.env`).
 
 Every variable of docs/contract.md's configuration table is read here; each provider's are
-declared in its own package (`bot/providers/<name>/settings.py`) and inherited. Secrets are `SecretStr`;
-`load_settings` turns a validation failure into one line that names the variable and
-never its value.
+declared in its own package (`bot/providers/<name>/settings.py`) and inherited. Secrets are
+`SecretStr`; `load_settings` turns a validation failure into one line that names the
+variable and never its value.
 """
 
 from __future__ import annotations
