@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from bot.destinations import DestinationPolicy
 from bot.domain.capabilities import Capabilities, Capability
-from bot.domain.forwarding import EDITABLE as EDITABLE
 from bot.domain.forwarding import Number as Number
 from bot.domain.forwarding import NumberChange
 from bot.domain.lines import ProviderName
