@@ -147,7 +147,7 @@ async def _seed(settings_env: dict[str, str], tokens: list[dict[str, Any]]) -> N
     try:
         now = datetime.now(UTC)
         await link_everyone(runtime, now)
-        sign_ins = runtime.providers.ringcentral.sign_ins  # type: ignore[union-attr]
+        sign_ins = runtime.providers.sign_in
         assert sign_ins is not None
         for i, issued in enumerate(tokens):
             pair = TokenPair(

@@ -164,6 +164,6 @@ async def _seed_links(done: World, connected: float) -> None:
             str(FIRST_ID + i),
         )
         for instance, _ in done.instances:
-            sign_ins = instance.providers.ringcentral.sign_ins  # type: ignore[union-attr]
+            sign_ins = instance.providers.sign_in
             assert sign_ins is not None
             await sign_ins.keep(person(i), pair)

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import redact
 from bot.destinations import DestinationPolicy
+from bot.domain.capabilities import Capability
 from bot.domain.clock import now
 from bot.oncall.engine import HandoffEngine
 from bot.oncall.groups import GroupKeeper
@@ -130,7 +131,9 @@ async def start_runtime(
             await notices.tell(slack_user_id, change.text(settings.switchboard_default_region))
 
     database.after_commit = tell_after_commit
-    providers = build_providers(settings, database, transports=transports, alert=notices.alert_admins)
+    providers = build_providers(
+        settings, database, transports=transports, alert=notices.alert_admins, clock=now
+    )
     profiles = SlackProfiles(slack)
     workspace = SlackWorkspace(slack)
     virtual_numbers = set(settings.smspartner_numbers) | providers.emulated_numbers
@@ -151,12 +154,12 @@ async def start_runtime(
     forwarding = ForwardingService(
         database=database,
         identity=identity,
-        ringcentral=providers.ringcentral,
+        numbers=providers.forwarding,
         capabilities=providers.capabilities,
         clock=now,
         destinations=destinations,
     )
-    sign_ins = providers.ringcentral.sign_ins if providers.ringcentral else None
+    sign_ins = providers.sign_in
     if sign_ins is not None:
 
         async def tell_expired(slack_user_id: str) -> None:
@@ -166,8 +169,7 @@ async def start_runtime(
     toggles = ToggleService(
         database=database,
         identity=identity,
-        ringcentral=providers.ringcentral,
-        smspartner=providers.smspartner,
+        quick_forward=providers.quick_forward,
         capabilities=providers.capabilities,
         clock=now,
         destinations=destinations,
@@ -219,11 +221,11 @@ async def start_runtime(
             public_url=settings.switchboard_public_url,
             clock=now,
             box=SecretBox(settings.switchboard_secret_key),
-            ringcentral=providers.ringcentral is not None,
+            provider_in_use=bool(providers.capabilities.with_capability(Capability.PERSONAL_SIGN_IN)),
         ),
         push=PushKeeper(
             database=database,
-            ringcentral=providers.ringcentral,
+            push=providers.push,
             public_url=settings.switchboard_public_url,
             clock=now,
             box=SecretBox(settings.switchboard_secret_key),
@@ -233,7 +235,7 @@ async def start_runtime(
             identity=identity,
             notifier=notices,
             forwarding=forwarding,
-            ringcentral=providers.ringcentral,
+            ringing=providers.ringing,
             clock=now,
         ),
         destinations=destinations,

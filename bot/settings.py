@@ -1,39 +1,40 @@
 """Configuration, read once at start-up from the environment (or `.env`).
 
-Every variable of docs/contract.md's configuration table lives here. Secrets are `SecretStr`;
-`load_settings` turns a validation failure into one line that names the variable and
-never its value.
+Every variable of docs/contract.md's configuration table is read here; each provider's are
+declared in its own package (`bot/providers/<name>/settings.py`) and inherited. Secrets are
+`SecretStr`; `load_settings` turns a validation failure into one line that names the
+variable and never its value.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.lines import ProviderName
+from bot.providers.ringcentral.settings import RingCentralSettings
+from bot.providers.settings import ConfigError as ConfigError
+from bot.providers.settings import CsvList, ProviderSettings, check_url, split_csv
+from bot.providers.smspartner.settings import SmsPartnerSettings
+from bot.providers.voipnow.settings import VoipNowSettings
 
 # Not a provider: SWITCHBOARD_PROVIDERS=emulator runs every provider's built-in emulator.
 EMULATOR = "emulator"
 
 
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message names it, never its value."""
+# Each provider's variables, declared in its own package (its required ones and secrets too).
+PROVIDER_SETTINGS: dict[ProviderName, type[ProviderSettings]] = {
+    ProviderName.RINGCENTRAL: RingCentralSettings,
+    ProviderName.VOIPNOW: VoipNowSettings,
+    ProviderName.SMSPARTNER: SmsPartnerSettings,
+}
 
 
-def _split_csv(value: object) -> object:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return value
-
-
-CsvList = Annotated[list[str], NoDecode]
-
-
-class Settings(BaseSettings):
+class Settings(RingCentralSettings, VoipNowSettings, SmsPartnerSettings, BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
     slack_bot_token: SecretStr | None = None
@@ -46,22 +47,6 @@ class Settings(BaseSettings):
     switchboard_admins: CsvList = Field(default_factory=list)
     switchboard_default_region: str = "US"
     switchboard_providers: CsvList = Field(default_factory=list)
-
-    ringcentral_server_url: str = "https://platform.ringcentral.com"
-    ringcentral_client_id: str | None = None
-    ringcentral_client_secret: SecretStr | None = None
-    ringcentral_jwt: SecretStr | None = None
-    # The app of personal sign-ins (authorization code): RingCentral gives an app one auth flow.
-    ringcentral_signin_client_id: str | None = None
-    ringcentral_signin_client_secret: SecretStr | None = None
-
-    voipnow_url: str | None = None
-    voipnow_client_id: str | None = None
-    voipnow_client_secret: SecretStr | None = None
-
-    smspartner_url: str = "https://api.smspartner.fr"
-    smspartner_api_key: SecretStr | None = None
-    smspartner_numbers: CsvList = Field(default_factory=list)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -88,13 +73,12 @@ class Settings(BaseSettings):
     @field_validator(
         "switchboard_admins",
         "switchboard_providers",
-        "smspartner_numbers",
         "switchboard_allowed_countries",
         mode="before",
     )
     @classmethod
     def _csv(cls, value: object) -> object:
-        return _split_csv(value)
+        return split_csv(value)
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod
@@ -161,11 +145,10 @@ class Settings(BaseSettings):
                 raise ValueError(f"must name only {', '.join(sorted(known))}")
         return [name.lower() for name in value]
 
-    @field_validator("slack_api_url", "ringcentral_server_url", "smspartner_url", "voipnow_url")
+    @field_validator("slack_api_url")
     @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http:// or https:// URL")
+    def _url(cls, value: str) -> str:
+        check_url(value)
         return value
 
     @field_validator("database_url")
@@ -192,24 +175,9 @@ class Settings(BaseSettings):
             for name in _REQUIRED_CREDENTIALS[provider]:
                 if getattr(self, name) in (None, "", []):
                     raise ConfigError(f"{name.upper()} is required when {provider} is used")
-        pair = ("ringcentral_signin_client_id", "ringcentral_signin_client_secret")
-        given = [name for name in pair if getattr(self, name)]
-        if len(given) == 1:
-            missing = next(name for name in pair if name not in given)
-            raise ConfigError(f"{missing.upper()} is required with {given[0].upper()}")
-        if given and self.ringcentral_signin_client_id == self.ringcentral_client_id:
-            raise ConfigError(  # an app has one auth flow (docs/contract.md "Sign-in that proves ownership")
-                "RINGCENTRAL_SIGNIN_CLIENT_ID must name a second RingCentral app (authorization code), "
-                "not the JWT app of RINGCENTRAL_CLIENT_ID: a RingCentral app has one auth flow"
-            )
+        for section in PROVIDER_SETTINGS.values():
+            section.check(self)
         return self
-
-    @property
-    def signin_app(self) -> tuple[str, SecretStr] | None:
-        """The personal sign-in app's client id and secret, when both are set."""
-        if self.ringcentral_signin_client_id and self.ringcentral_signin_client_secret:
-            return self.ringcentral_signin_client_id, self.ringcentral_signin_client_secret
-        return None
 
     @property
     def providers(self) -> tuple[ProviderName, ...]:
@@ -243,15 +211,14 @@ class Settings(BaseSettings):
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for log redaction."""
+        providers: list[SecretStr | None] = [
+            getattr(self, name) for section in PROVIDER_SETTINGS.values() for name in section.SECRETS
+        ]
         secrets = (
             self.slack_bot_token,
             self.slack_signing_secret,
             self.slack_app_token,
-            self.ringcentral_client_secret,
-            self.ringcentral_jwt,
-            self.ringcentral_signin_client_secret,
-            self.voipnow_client_secret,
-            self.smspartner_api_key,
+            *providers,
             self.switchboard_secret_key,
             self.switchboard_metrics_token,
             *self.previous_secret_keys,
@@ -266,9 +233,7 @@ class Settings(BaseSettings):
 
 
 _REQUIRED_CREDENTIALS: dict[ProviderName, tuple[str, ...]] = {
-    ProviderName.RINGCENTRAL: ("ringcentral_client_id", "ringcentral_client_secret", "ringcentral_jwt"),
-    ProviderName.VOIPNOW: ("voipnow_url", "voipnow_client_id", "voipnow_client_secret"),
-    ProviderName.SMSPARTNER: ("smspartner_api_key", "smspartner_numbers"),
+    name: section.REQUIRED for name, section in PROVIDER_SETTINGS.items()
 }
 
 

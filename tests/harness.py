@@ -89,9 +89,9 @@ class Harness:
 
     @property
     def _rc_app(self) -> RingCentralEmulator:
-        app = self.runtime.providers.ringcentral_emulator
-        assert app is not None
-        return app
+        emulators = self.runtime.providers.emulators
+        assert emulators is not None
+        return emulators.ringcentral
 
     async def post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
         return await self.http.post(f"{self.url}/slack/events", content=body, headers=headers)

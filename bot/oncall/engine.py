@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.domain.forwarding import Ladder
 from bot.domain.notices import Message, Name, Person, Verbatim, When, message, plain
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.domain.times import local_time
@@ -27,7 +28,6 @@ from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
 from bot.services.notifier import Notifier
-from bot.services.overlays import Ladder
 from bot.services.toggles import ToggleService
 from bot.store import Database
 from bot.store import rotations as store

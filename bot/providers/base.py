@@ -8,6 +8,11 @@ from typing import Protocol
 from bot.domain.capabilities import Declaration
 from bot.domain.lines import ProviderName
 from bot.providers.calls import LiveCalls
+from bot.providers.forwarding import ForwardingNumbers
+from bot.providers.push import PushSubscriptions
+from bot.providers.quick_forward import QuickForward
+from bot.providers.ringing import RingingCalls
+from bot.providers.sign_in import PersonalSignIn
 
 __all__ = ["Adapter", "Directory", "DirectoryEntry", "Probe", "ProviderName"]
 
@@ -58,8 +63,19 @@ class Probe(Protocol):
 @dataclass(frozen=True, slots=True)
 class Adapter:
     """A provider in use: what its package declares its lines can do, its client, and the
-    capability objects it brings (None where it declares no such capability)."""
+    capability objects it brings (None where it brings no such capability). Each provider's
+    package builds its own (`bot/providers/<name>/adapter.py`)."""
 
     declaration: Declaration
     client: Probe
+    directory: Directory | None = None  # Capability.DIRECTORY
     live_calls: LiveCalls | None = None  # Capability.CALL_CONTROL
+    forwarding: ForwardingNumbers | None = None  # Capability.FORWARDING_NUMBERS
+    quick_forward: QuickForward | None = None  # Capability.QUICK_FORWARD (and RING_IN_ORDER)
+    push: PushSubscriptions | None = None  # Capability.PUSH
+    ringing: RingingCalls | None = None  # Capability.PRE_CALL_CONTROL
+    sign_in: PersonalSignIn | None = None  # Capability.PERSONAL_SIGN_IN (when its app is set)
+
+    @property
+    def name(self) -> ProviderName:
+        return self.declaration.name

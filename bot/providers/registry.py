@@ -1,42 +1,49 @@
-"""Build the configured provider clients once per process (one httpx client each)."""
+"""The registry: each provider in use by name, with its declaration, its client and the
+capability objects it brings (`Adapter`), built once per process (one httpx client each)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import httpx
 from pydantic import SecretStr
 
 from bot.domain.capabilities import Capabilities, Capability, Declaration
+from bot.domain.clock import now
 from bot.providers.base import Adapter, Directory, Probe, ProviderName
 from bot.providers.calls import LiveCalls
+from bot.providers.forwarding import ForwardingNumbers
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.limiter import RateLimiter
+from bot.providers.push import PushSubscriptions
+from bot.providers.quick_forward import QuickForward
+from bot.providers.ringcentral import adapter as ringcentral_adapter
 from bot.providers.ringcentral import declaration as ringcentral
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
-from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.providers.ringcentral.sign_ins import SignIns
 from bot.providers.ringcentral.specs import RingCentralSpec
+from bot.providers.ringing import RingingCalls
+from bot.providers.sign_in import PersonalSignIn
+from bot.providers.smspartner import adapter as smspartner_adapter
 from bot.providers.smspartner import declaration as smspartner
 from bot.providers.smspartner.client import SmsPartnerClient
 from bot.providers.smspartner.specs import SmsPartnerSpec
 from bot.providers.specs import LineSpec
+from bot.providers.voipnow import adapter as voipnow_adapter
 from bot.providers.voipnow import declaration as voipnow
 from bot.providers.voipnow.client import VoipNowClient
-from bot.providers.voipnow.live_calls import VoipNowLiveCalls
 from bot.providers.voipnow.specs import VoipNowSpec
 from bot.settings import Settings
 from bot.store import Database
 from bot.store.sealed import SecretBox
 
 if TYPE_CHECKING:  # dev tools: imported only when the built-in emulator is in use
-    from bot.devkit.ringcentral.app import RingCentralEmulator
-    from bot.devkit.smspartner import SmsPartnerEmulator
-    from bot.devkit.voipnow import VoipNowEmulator
+    from bot.devkit.in_process import Emulators
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +62,7 @@ BARE_SPEC = next(n for n, d in DECLARATIONS.items() if Capability.DIRECTORY in d
 KNOWN = Capabilities(DECLARATIONS.values())  # how lines are named, whichever providers run
 
 Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem
+Clock = Callable[[], datetime]
 
 CONNECT_TIMEOUT = 5.0
 RINGCENTRAL_RETRY_AFTER_DEFAULT = 60.0  # docs/design.md: RingCentral's Retry-After default; others 30 s
@@ -66,42 +74,48 @@ EMULATOR_SIGNIN_APP = ("emulator-signin", SecretStr("emulator"))
 
 @dataclass
 class Providers:
-    ringcentral: RingCentralClient | None = None
-    voipnow: VoipNowClient | None = None
-    ringcentral_emulator: RingCentralEmulator | None = None
-    voipnow_emulator: VoipNowEmulator | None = None
-    smspartner: SmsPartnerClient | None = None
-    smspartner_emulator: SmsPartnerEmulator | None = None
+    """Each provider in use, by name (services ask it for a capability, never a name)."""
+
+    adapters: dict[ProviderName, Adapter] = field(default_factory=dict)
+    emulators: Emulators | None = None  # dev only: the built-in emulators, when in use
     emulated_numbers: frozenset[str] = frozenset()  # virtual numbers the emulator seeds
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @property
     def directory(self) -> Directory | None:
-        return self.ringcentral
-
-    @property
-    def adapters(self) -> dict[ProviderName, Adapter]:
-        """The registry: each provider in use, by name, with its declared capabilities."""
-        found = {}
-        if self.ringcentral is not None:
-            found[ProviderName.RINGCENTRAL] = Adapter(
-                ringcentral.DECLARATION,
-                self.ringcentral,
-                live_calls=RingCentralLiveCalls(self.ringcentral),
-            )
-        if self.voipnow is not None:
-            found[ProviderName.VOIPNOW] = Adapter(
-                voipnow.DECLARATION, self.voipnow, live_calls=VoipNowLiveCalls(self.voipnow)
-            )
-        if self.smspartner is not None:
-            found[ProviderName.SMSPARTNER] = Adapter(smspartner.DECLARATION, self.smspartner)
-        return found
+        """Capability.DIRECTORY: the directory people are linked through by email."""
+        return next((a.directory for a in self.adapters.values() if a.directory), None)
 
     @property
     def live_calls(self) -> dict[ProviderName, LiveCalls]:
         """Capability.CALL_CONTROL of each provider in use that brings it."""
+        return {n: a.live_calls for n, a in self.adapters.items() if a.live_calls is not None}
+
+    @property
+    def forwarding(self) -> dict[ProviderName, ForwardingNumbers]:
+        """Capability.FORWARDING_NUMBERS of each provider in use that brings it."""
+        return {n: a.forwarding for n, a in self.adapters.items() if a.forwarding is not None}
+
+    @property
+    def quick_forward(self) -> dict[ProviderName, QuickForward]:
+        """Capability.QUICK_FORWARD of each provider in use that brings it."""
         adapters = self.adapters.items()
-        return {name: a.live_calls for name, a in adapters if a.live_calls is not None}
+        return {n: a.quick_forward for n, a in adapters if a.quick_forward is not None}
+
+    @property
+    def push(self) -> PushSubscriptions | None:
+        """Capability.PUSH: the one push subscription the deployment keeps."""
+        return next((a.push for a in self.adapters.values() if a.push), None)
+
+    @property
+    def ringing(self) -> RingingCalls | None:
+        """Capability.PRE_CALL_CONTROL of the provider whose calls are pushed."""
+        return next((a.ringing for a in self.adapters.values() if a.push and a.ringing), None)
+
+    @property
+    def sign_in(self) -> PersonalSignIn | None:
+        """Capability.PERSONAL_SIGN_IN, when its sign-in app is set."""
+        return next((a.sign_in for a in self.adapters.values() if a.sign_in), None)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -111,8 +125,7 @@ class Providers:
     @property
     def probes(self) -> list[Probe]:
         """Every configured client, for /readyz and `switchboard check`."""
-        clients: list[Probe | None] = [self.ringcentral, self.voipnow, self.smspartner]
-        return [client for client in clients if client is not None]
+        return [a.client for a in self.adapters.values()]
 
     async def aclose(self) -> None:
         for client in self._clients:
@@ -130,9 +143,10 @@ def build_providers(
     *,
     transports: dict[ProviderName, httpx.AsyncBaseTransport] | None = None,
     alert: Alert | None = None,
+    clock: Clock = now,
 ) -> Providers:
     """Clients for every provider in SWITCHBOARD_PROVIDERS; `emulator` runs them in-process."""
-    builder = _Builder(settings, database, dict(transports or {}), alert)
+    builder = _Builder(settings, database, dict(transports or {}), alert, clock)
     if settings.uses_emulator:
         log.warning("*** Using the built-in provider EMULATOR: no real phones are touched. ***")
         return builder.emulated()
@@ -146,11 +160,13 @@ class _Builder:
         database: Database,
         transports: dict[ProviderName, httpx.AsyncBaseTransport],
         alert: Alert | None,
+        clock: Clock,
     ) -> None:
         self.settings = settings
         self.database = database
         self.transports = transports
         self.alert = alert
+        self.clock = clock
         self.providers = Providers()
 
     def emulated(self) -> Providers:
@@ -158,23 +174,23 @@ class _Builder:
 
         apps = in_process.start_emulators(rate_limits=self.settings.switchboard_emulator_rate_limits)
         found = self.providers
-        found.ringcentral_emulator, found.voipnow_emulator = apps.ringcentral, apps.voipnow
-        found.smspartner_emulator = apps.smspartner
+        found.emulators = apps
         found.emulated_numbers = frozenset({in_process.VIRTUAL_NUMBER})
         for name, transport in apps.transports().items():
             self.transports.setdefault(name, transport)
         urls = in_process.URLS
-        found.ringcentral = self._ringcentral(
+        rc = self._ringcentral(
             urls[ProviderName.RINGCENTRAL],
             "emulator",
             SecretStr("emulator"),
             SecretStr(EMULATOR_IDENTITY),
             EMULATOR_SIGNIN_APP,
         )
-        found.voipnow = self._voipnow(urls[ProviderName.VOIPNOW], "emulator", SecretStr("emulator"))
-        found.smspartner = self._smspartner(
-            urls[ProviderName.SMSPARTNER], SecretStr(in_process.SMSPARTNER_KEY)
-        )
+        vn = self._voipnow(urls[ProviderName.VOIPNOW], "emulator", SecretStr("emulator"))
+        sp = self._smspartner(urls[ProviderName.SMSPARTNER], SecretStr(in_process.SMSPARTNER_KEY))
+        self._use(ringcentral_adapter.adapter(rc, self.clock))
+        self._use(voipnow_adapter.adapter(vn))
+        self._use(smspartner_adapter.adapter(sp, self.database, self.clock))
         return found
 
     def configured(self) -> Providers:
@@ -183,24 +199,28 @@ class _Builder:
             assert s.ringcentral_client_id
             assert s.ringcentral_client_secret
             assert s.ringcentral_jwt
-            self.providers.ringcentral = self._ringcentral(
+            rc = self._ringcentral(
                 s.ringcentral_server_url,
                 s.ringcentral_client_id,
                 s.ringcentral_client_secret,
                 s.ringcentral_jwt,
                 s.signin_app,
             )
+            self._use(ringcentral_adapter.adapter(rc, self.clock))
         if ProviderName.VOIPNOW in s.providers:
             assert s.voipnow_url
             assert s.voipnow_client_id
             assert s.voipnow_client_secret
-            self.providers.voipnow = self._voipnow(
-                s.voipnow_url, s.voipnow_client_id, s.voipnow_client_secret
-            )
+            vn = self._voipnow(s.voipnow_url, s.voipnow_client_id, s.voipnow_client_secret)
+            self._use(voipnow_adapter.adapter(vn))
         if ProviderName.SMSPARTNER in s.providers:
             assert s.smspartner_api_key
-            self.providers.smspartner = self._smspartner(s.smspartner_url, s.smspartner_api_key)
+            sp = self._smspartner(s.smspartner_url, s.smspartner_api_key)
+            self._use(smspartner_adapter.adapter(sp, self.database, self.clock))
         return self.providers
+
+    def _use(self, adapter: Adapter) -> None:
+        self.providers.adapters[adapter.name] = adapter
 
     def _http(
         self, name: ProviderName, url: str, limits: dict[str, int], retry_after: float

@@ -24,7 +24,7 @@ from bot.errors import UserError
 from bot.phone import shown
 from bot.providers.errors import NotFound, Rejected
 from bot.providers.limiter import Priority, priority
-from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.ringing import RingingCalls
 from bot.services import audit, changes
 from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService, Number
@@ -67,10 +67,10 @@ class CallCards:
         notifier: Notifier,
         identity: Identity,
         forwarding: ForwardingService,
-        ringcentral: RingCentralClient | None,
+        ringing: RingingCalls | None,
         clock: Callable[[], datetime],
     ) -> None:
-        self._rc = ringcentral
+        self._ringing = ringing  # Capability.PRE_CALL_CONTROL of the provider whose calls push
         self._identity = identity
         self._database = database
         self._notifier = notifier
@@ -106,7 +106,7 @@ class CallCards:
         """
         async with self._database.session() as session:
             row = await session.get(CallCardRow, (session_id, actor.slack_user_id))
-        if row is None or row.party_id != party_id or self._rc is None:
+        if row is None or row.party_id != party_id or self._ringing is None:
             raise UserError("That call card isn't yours, so nothing was done.")
         line = await self._forwarding.line(actor, actor.slack_user_id)  # the card's owner's line
         target = self._forwarding.destinations.number(phone) if phone else ""
@@ -119,9 +119,9 @@ class CallCards:
                 return message()
             try:
                 if target:
-                    await self._rc.ringing.forward(session_id, party_id, target)
+                    await self._ringing.forward(session_id, party_id, target)
                 else:
-                    await self._rc.ringing.voicemail(session_id, party_id, line.line_id)
+                    await self._ringing.voicemail(session_id, party_id, line.line_id)
             except NotFound:
                 raise UserError(MOVED_ON) from None
             except Rejected as exc:
@@ -178,7 +178,9 @@ class CallCards:
     async def _recipients(
         self, extension_id: str, card: CallCard, answered_at: str = ""
     ) -> list[tuple[str, CallCard]]:
-        provider = RingCentralClient.provider  # the cards come from RingCentral's push
+        if self._ringing is None:
+            return []
+        provider = self._ringing.provider  # the cards come from that provider's push
         line = str(LineRef(provider, extension_id))
         found: list[tuple[str, CallCard]] = []
         async with self._database.session() as session:

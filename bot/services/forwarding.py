@@ -7,21 +7,21 @@ else (the provider holds the state), and the truth told after an uncertain answe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.destinations import DestinationPolicy
 from bot.domain.capabilities import Capabilities, Capability
+from bot.domain.forwarding import Number as Number
+from bot.domain.forwarding import NumberChange
+from bot.domain.lines import ProviderName
 from bot.errors import Unsupported, UserError
 from bot.mrkdwn import code, escape
 from bot.phone import InvalidNumber, to_e164
 from bot.providers.coalesce import RECENT_READ_SECONDS, recent_reads
-from bot.providers.ringcentral.client import RingCentralClient
-from bot.providers.ringcentral.handling import Model
-from bot.providers.ringcentral.models import ForwardingNumberInfo
+from bot.providers.forwarding import ForwardingNumbers
 from bot.services import audit, changes
 from bot.services.actor import Actor
 from bot.services.identity import Identity
@@ -31,37 +31,9 @@ from bot.store.links import LinkRecord
 MAX_NUMBERS = 10
 MAX_LABEL = 60
 TYPE_WORDS = {"mobile": "Mobile", "home": "Home", "work": "Work"}
-EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
 NO_RINGCENTRAL = "Forwarding numbers live on RingCentral, and this line isn't a RingCentral extension."
 # What a window shows may be a read this many seconds old (a change of our own shows at once).
 SHOWN_WITHIN_SECONDS = round(RECENT_READ_SECONDS)
-
-
-@dataclass(frozen=True)
-class Number:
-    id: str
-    label: str
-    type: str
-    phone: str
-    flip: str | None
-    forwarding: bool
-    flipping: bool
-
-    @property
-    def editable(self) -> bool:
-        return self.type in EDITABLE
-
-    @classmethod
-    def of(cls, info: ForwardingNumberInfo) -> Number:
-        return cls(
-            id=info.id,
-            label=info.label or info.type,
-            type=info.type,
-            phone=info.phone_number,
-            flip=info.flip_number,
-            forwarding="CallForwarding" in info.features,
-            flipping="CallFlip" in info.features,
-        )
 
 
 @dataclass(frozen=True)
@@ -116,14 +88,14 @@ class ForwardingService:
         *,
         database: Database,
         identity: Identity,
-        ringcentral: RingCentralClient | None,
+        numbers: Mapping[ProviderName, ForwardingNumbers],
         capabilities: Capabilities,
         clock: Callable[[], datetime],
         destinations: DestinationPolicy,
     ) -> None:
         self._database = database
         self._identity = identity
-        self._rc = ringcentral
+        self._numbers = dict(numbers)  # Capability.FORWARDING_NUMBERS of each provider in use
         self.capabilities = capabilities
         self._clock = clock
         self.destinations = destinations
@@ -137,11 +109,11 @@ class ForwardingService:
         self._last_read: dict[str, tuple[datetime, int, tuple[Number, ...]]] = {}
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
-        """The subject's RingCentral line, after checking the actor may act on it."""
+        """The subject's line that keeps forwarding numbers, after checking the actor may act on it."""
         actor.require_for(subject)
         lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
         line = self.line_of(lines)
-        if line is None or self._rc is None:
+        if line is None or line.provider not in self._numbers:
             raise Unsupported(NO_RINGCENTRAL)
         return line
 
@@ -177,10 +149,7 @@ class ForwardingService:
                 raise UserError(
                     f"You already have {MAX_NUMBERS} numbers, RingCentral's limit; remove one first."
                 )
-            info = await self._client.forwarding.create(
-                line.line_id, phone_number=e164, type=kind, label=clean_label
-            )
-        made = Number.of(info)
+            made = await self._kept(line).add(line, phone=e164, type=kind, label=clean_label)
         await self._audit(actor, line, "forwarding.add", None, made)
         return Change("forwarding.add", line, after=made, numbers=[*numbers, made])
 
@@ -196,15 +165,15 @@ class ForwardingService:
         seen: list[Number] | None = None,
     ) -> Change:
         """`seen`: the line's numbers this same request just read (saves reading them again)."""
-        wanted: dict[str, Any] = {}
+        wanted = NumberChange()
         new_label: str | None = None
         if phone:
-            wanted["phoneNumber"] = self.parse_number(phone)
+            wanted = replace(wanted, phone=self.parse_number(phone))
         if label is not None and label.strip():
             kind, new_label = kind_and_label(label)
             if new_label is None:
-                wanted["type"] = kind  # a type word: the person asked for that type
-        if not wanted and new_label is None:
+                wanted = replace(wanted, type=kind)  # a type word: the person asked for that type
+        if wanted == NumberChange() and new_label is None:
             raise UserError("Give a new number or a new label.")
         line = await self.line(actor, subject)
         async with self._change(key, "forwarding.edit", line) as replay:
@@ -215,9 +184,8 @@ class ForwardingService:
             if new_label is not None:
                 if current.type in NAMED_BY_TYPE:  # a label change keeps the type
                     raise UserError(KEEPS_ITS_NAME.format(type=current.type))
-                wanted["label"] = new_label
-            info = await self._client.forwarding.update(line.line_id, current.id, changes=wanted)
-        updated = Number.of(info)
+                wanted = replace(wanted, label=new_label)
+            updated = await self._kept(line).update(line, current.id, wanted)
         await self._audit(actor, line, "forwarding.edit", current, updated)
         after = [updated if n.id == current.id else n for n in numbers]
         return Change("forwarding.edit", line, before=current, after=updated, numbers=after)
@@ -231,7 +199,7 @@ class ForwardingService:
                 return replay
             numbers = seen if seen is not None else await self.numbers(line)
             current = self._editable(numbers, number_id)
-            await self._client.forwarding.delete(line.line_id, current.id)
+            await self._kept(line).remove(line, current.id)
         await self._audit(actor, line, "forwarding.remove", current, None)
         after = [n for n in numbers if n.id != current.id]
         return Change("forwarding.remove", line, before=current, numbers=after)
@@ -256,16 +224,17 @@ class ForwardingService:
 
     # -- internals --------------------------------------------------------------------
 
-    @property
-    def _client(self) -> RingCentralClient:
-        if self._rc is None:
+    def _kept(self, line: LinkRecord) -> ForwardingNumbers:
+        """The forwarding numbers of the line's provider (asked of the registry, by provider)."""
+        found = self._numbers.get(line.provider)
+        if found is None:
             raise Unsupported(NO_RINGCENTRAL)
-        return self._rc
+        return found
 
     async def numbers(self, line: LinkRecord) -> list[Number]:
         """The numbers of a line the caller was already authorized for (kept as its last read)."""
         changed, at = self.changed.get(line.line_id, 0), self._clock()
-        found = [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
+        found = await self._kept(line).numbers(line)
         self._last_read[line.line_id] = (at, changed, tuple(found))
         return found
 
@@ -282,23 +251,9 @@ class ForwardingService:
 
     async def flip_numbers(self, line: LinkRecord) -> list[Number]:
         """The numbers a call on this line may flip to (the caller was authorized for it):
-        on an upgraded extension from the v2 call-flip-numbers API, where the migration guide
-        moves them; else the forwarding numbers (v1 lists flip digits there)."""
-        client = self._client
-        if await client.handling.model(line.line_id) is not Model.NEW:
-            return await self.numbers(line)
-        return [
-            Number(
-                id=str(r.get("id") or ""),
-                label=str(r.get("label") or r.get("type") or ""),
-                type=str(r.get("type") or ""),
-                phone=str(r.get("phoneNumber") or ""),
-                flip=str(r["flipNumber"]) if r.get("flipNumber") else None,
-                forwarding=False,
-                flipping=True,
-            )
-            for r in await client.handling.call_flip_numbers(line.line_id)
-        ]
+        the provider's own list, else the forwarding numbers."""
+        flips = await self._kept(line).flip_numbers(line)
+        return flips if flips is not None else await self.numbers(line)
 
     @staticmethod
     def _editable(numbers: list[Number], number_id: str) -> Number:

@@ -1,4 +1,4 @@
-"""The deployment's one RingCentral push subscription, kept alive across instances.
+"""The deployment's one push subscription (RingCentral's, the provider with Capability.PUSH), kept alive across instances.
 
 At every scheduler tick an instance takes the store's named lock and looks at the one row:
 none yet → create (RingCentral validates our webhook first); expiring within RENEW_AHEAD →
@@ -19,14 +19,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.providers.errors import NotFound, ProviderError
-from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.push import PushSubscriptions
 from bot.store import Database
 from bot.store.live_models import PushSubscription
 from bot.store.sealed import PLAIN, SecretBox
 
 log = logging.getLogger(__name__)
 
-NAME = RingCentralClient.provider.value  # the subscription row: push is RingCentral's
 WEBHOOK_PATH = "/ringcentral/webhook"
 # 7 days. A WebHook subscription may live up to 315,360,000 s (10 years, the OpenAPI
 # description's UpdateSubscriptionRequest); a week, renewed a day ahead and read back every
@@ -41,7 +40,7 @@ class PushKeeper:
         self,
         *,
         database: Database,
-        ringcentral: RingCentralClient | None,
+        push: PushSubscriptions | None,
         public_url: str | None,
         clock: Callable[[], datetime],
         box: SecretBox = PLAIN,
@@ -49,7 +48,8 @@ class PushKeeper:
         renew_ahead: timedelta = RENEW_AHEAD,
     ) -> None:
         self._database = database
-        self._rc = ringcentral
+        self._push = push
+        self._name = push.provider.value if push else ""  # the subscription's row: its provider
         self._clock = clock
         self._box = box
         self.public_url = (public_url or "").rstrip("/")
@@ -61,8 +61,8 @@ class PushKeeper:
 
     @property
     def enabled(self) -> bool:
-        """Push needs RingCentral and a public URL (Socket Mode deployments poll instead)."""
-        return self._rc is not None and bool(self.public_url)
+        """Push needs a provider with push and a public URL (Socket Mode deployments poll instead)."""
+        return self._push is not None and bool(self.public_url)
 
     @property
     def address(self) -> str:
@@ -75,7 +75,7 @@ class PushKeeper:
         now = self._clock()
         async with self._mutex():
             async with self._database.session() as session:
-                row = await session.get(PushSubscription, NAME)
+                row = await session.get(PushSubscription, self._name)
                 known = _Known.of(row, self._box) if row is not None else None
             if known is None or known.address != self.address:
                 done, known = "created", await self._create()
@@ -102,15 +102,15 @@ class PushKeeper:
             if self._database.is_sqlite:
                 yield
                 return
-            async with self._database.locked(f"push:{NAME}"):
+            async with self._database.locked(f"push:{self._name}"):
                 yield
 
     async def _save(self, known: _Known) -> None:
         # A write after a read: BEGIN IMMEDIATE on SQLite (WAL refuses to upgrade a stale read).
-        async with self._database.locked(f"push-row:{NAME}") as session:
-            row = await session.get(PushSubscription, NAME)
+        async with self._database.locked(f"push-row:{self._name}") as session:
+            row = await session.get(PushSubscription, self._name)
             if row is None:
-                row = PushSubscription(name=NAME)
+                row = PushSubscription(name=self._name)
                 session.add(row)
             row.subscription_id, row.address = known.subscription_id, known.address
             row.verification_token = self._box.seal(known.token)
@@ -122,36 +122,34 @@ class PushKeeper:
             return False
         if self._token is None:
             async with self._database.session() as session:
-                row = await session.get(PushSubscription, NAME)
+                row = await session.get(PushSubscription, self._name)
                 self._token = self._box.open(row.verification_token) if row is not None else None
         return self._token is not None and hmac.compare_digest(token, self._token)
 
     async def _create(self) -> _Known:
-        assert self._rc is not None
+        assert self._push is not None
         token = secrets.token_urlsafe(32)
-        info = await self._rc.subscriptions.create(
-            address=self.address, token=token, expires_in=self.expires_in
-        )
-        return _Known(info.id, token, self.address, info.expiration_time)
+        info = await self._push.create(address=self.address, token=token, expires_in=self.expires_in)
+        return _Known(info.id, token, self.address, info.expires_at)
 
     async def _renew(self, known: _Known) -> tuple[str, _Known]:
-        assert self._rc is not None
+        assert self._push is not None
         try:
-            info = await self._rc.subscriptions.renew(known.subscription_id)
+            info = await self._push.renew(known.subscription_id)
         except NotFound:
             return "recreated", await self._create()
-        return "renewed", replace(known, expires_at=info.expiration_time)
+        return "renewed", replace(known, expires_at=info.expires_at)
 
     async def _check(self, known: _Known) -> tuple[str, _Known]:
-        assert self._rc is not None
+        assert self._push is not None
         try:
-            info = await self._rc.subscriptions.read(known.subscription_id)
+            info = await self._push.read(known.subscription_id)
         except NotFound:
             return "recreated", await self._create()
         except ProviderError as exc:
             log.warning("push subscription: check failed (%s)", type(exc).__name__)
             return "kept", known
-        if info.status != "Active":
+        if not info.active:
             return "recreated", await self._create()
         return "kept", known
 

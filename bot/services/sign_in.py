@@ -28,8 +28,7 @@ from urllib.parse import urlencode, urlsplit
 from bot.domain.capabilities import Capability, cannot
 from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
-from bot.providers.ringcentral.models import ExtensionInfo
-from bot.providers.ringcentral.sign_ins import SignIns
+from bot.providers.sign_in import PersonalSignIn, SignedInLine
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
 from bot.services.identity import Identity
@@ -106,7 +105,7 @@ class Opened:
     path: str = COOKIE_PATH
 
 
-def not_yours(extension: ExtensionInfo) -> str:
+def not_yours(extension: SignedInLine) -> str:
     return (
         f"That RingCentral login (extension {extension.extension_number}) doesn't have the email "
         "of your Slack profile, so nothing was linked; sign in to RingCentral as yourself."
@@ -131,17 +130,18 @@ class SignInService:
         *,
         database: Database,
         identity: Identity,
-        sign_ins: SignIns | None,
+        sign_ins: PersonalSignIn | None,
         public_url: str | None,
         clock: Callable[[], datetime],
         box: SecretBox = PLAIN,
-        ringcentral: bool | None = None,
+        provider_in_use: bool | None = None,
     ) -> None:
         self._database = database
         self._identity = identity
         self._sign_ins = sign_ins
-        # RingCentral in use (with or without a sign-in app); by default, when there is one
-        self._ringcentral = sign_ins is not None if ringcentral is None else ringcentral
+        # a provider with personal sign-in in use (with or without a sign-in app); by
+        # default, when there is one
+        self._provider_in_use = sign_ins is not None if provider_in_use is None else provider_in_use
         self.public_url = (public_url or "").rstrip("/")  # SWITCHBOARD_PUBLIC_URL
         self._clock = clock
         self._box = box
@@ -164,7 +164,7 @@ class SignInService:
 
     def unavailable(self) -> str | None:
         """Why `/switchboard connect` can't work in this deployment, or None."""
-        if self._sign_ins is None and self._ringcentral:
+        if self._sign_ins is None and self._provider_in_use:
             return NOT_SET_UP
         if self._sign_ins is None:
             return "Connecting your own login needs RingCentral, which this deployment doesn't use."
@@ -255,7 +255,7 @@ class SignInService:
             pair = await self._sign_ins.exchange(
                 code=code, verifier=pending.verifier, redirect_uri=self.redirect_uri
             )
-            extension = await self._sign_ins.extension_of(user, pair)
+            extension = await self._sign_ins.line_of(user, pair)
         except Rejected:
             raise SignInRefused(CODE_REFUSED, user) from None
         except ProviderError as exc:
@@ -264,11 +264,11 @@ class SignInService:
         link = LinkRecord(
             slack_user_id=user,
             provider=self._sign_ins.provider,
-            line_id=str(extension.id),
+            line_id=extension.line_id,
             extension_number=extension.extension_number,
             display_name=extension.name,
             source="signin",
-            email=extension.contact.email.lower(),
+            email=extension.email.lower(),
         )
         try:
             await self._check_owner(user, extension)
@@ -321,12 +321,12 @@ class SignInService:
         profile = await self._identity.profile(slack_user_id)
         return profile.may_link_by_email(await self._identity.workspace.get())
 
-    async def _check_owner(self, user: str, extension: ExtensionInfo) -> None:
+    async def _check_owner(self, user: str, extension: SignedInLine) -> None:
         """The person still may connect, and the extension has their confirmed Slack email."""
         if not await self._may_connect(user, fresh=True):
             raise SignInRefused(MAY_NOT_CONNECT, user)
         email = (await self._identity.profile(user)).email or ""
-        if not email or email.strip().lower() != extension.contact.email.strip().lower():
+        if not email or email.strip().lower() != extension.email.strip().lower():
             log.warning("sign-in refused: the extension's email is not the Slack user's")
             raise SignInRefused(not_yours(extension), user)
 

@@ -1,6 +1,7 @@
 """The quick toggle: "forward all my calls there (for 2 h)", off, voicemail, status, reverts.
 
-The provider part is an overlay the bot owns (see `overlays`); this module picks the line,
+The provider part is an overlay the bot owns, brought by the line's provider
+(`QuickForward`, bot/providers/quick_forward.py, asked of the registry); this module picks the line,
 keeps the toggle row (what to restore and when), audits, and is idempotent. A timed revert
 is done by the scheduler through `revert()`, exactly once (rows are leased).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,20 +18,14 @@ from datetime import datetime, timedelta
 from bot.destinations import DestinationPolicy
 from bot.domain.capabilities import Capabilities, Capability
 from bot.domain.clock import monotonic
-from bot.domain.lines import LineRef
+from bot.domain.forwarding import Kind, Ladder, Reverted, Status
+from bot.domain.lines import LineRef, ProviderName
 from bot.errors import Unsupported, UserError
 from bot.providers.coalesce import recent_reads
-from bot.providers.ringcentral.client import RingCentralClient
-from bot.providers.ringcentral.handling import Model
-from bot.providers.smspartner.client import SmsPartnerClient
+from bot.providers.quick_forward import Applied, LadderOverlay, Overlay, QuickForward
 from bot.services import audit, changes
 from bot.services.actor import Actor
 from bot.services.identity import Identity
-from bot.services.overlays import Applied, Kind, Ladder, LadderOverlay, Overlay, Reverted, Status
-from bot.services.overlays.rc_inorder import InOrderOverlay
-from bot.services.overlays.rc_legacy import LegacyRuleOverlay
-from bot.services.overlays.rc_new import ForwardAllOverlay
-from bot.services.overlays.smspartner import VirtualNumberOverlay
 from bot.store import Database, line_locks
 from bot.store import rotations as rotation_store
 from bot.store import toggles as store
@@ -63,8 +58,7 @@ class ToggleService:
         *,
         database: Database,
         identity: Identity,
-        ringcentral: RingCentralClient | None,
-        smspartner: SmsPartnerClient | None,
+        quick_forward: Mapping[ProviderName, QuickForward],
         capabilities: Capabilities,
         clock: Callable[[], datetime],
         destinations: DestinationPolicy,
@@ -73,13 +67,8 @@ class ToggleService:
         self._destinations = destinations
         self._identity = identity
         self._clock = clock
-        self._legacy = LegacyRuleOverlay(ringcentral, clock) if ringcentral else None
-        self._new = ForwardAllOverlay(ringcentral, clock) if ringcentral else None
-        self._inorder = InOrderOverlay(ringcentral, clock) if ringcentral else None
-        self._rc = ringcentral
+        self._quick = dict(quick_forward)  # Capability.QUICK_FORWARD of each provider in use
         self._capabilities = capabilities
-        self._sp = VirtualNumberOverlay(smspartner, database, clock) if smspartner else None
-        self._sp_provider = smspartner.provider if smspartner else None
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
         """The subject's line for the quick toggle; a rotation's hotline is refused (it owns it)."""
@@ -103,7 +92,7 @@ class ToggleService:
             toggle = await store.active_for(session, line=line.ref)
         overlay = await self.overlay(line)
         if toggle is not None:
-            overlay = self._overlay_of(toggle, overlay)
+            overlay = self._overlay_of(line, toggle, overlay)
         return await overlay.status(line, toggle, self._clock())
 
     def can_ring_in_order(self, line: LinkRecord) -> bool:
@@ -113,26 +102,24 @@ class ToggleService:
     async def ladder_overlay(self, line: LinkRecord) -> LadderOverlay:
         if not self.can_ring_in_order(line):
             raise Unsupported("This hotline's provider can't ring a backup after the on-call person.")
-        assert self._rc is not None
-        assert self._legacy is not None
-        assert self._inorder is not None
-        model = await self._rc.handling.model(line.line_id)
-        return self._inorder if model is Model.NEW else self._legacy
+        ladder = await self._quick_of(line).ladder(line)
+        if ladder is None:
+            raise Unsupported(self._capabilities.cannot(Capability.RING_IN_ORDER, [line]))
+        return ladder
 
-    def _overlay_of(self, toggle: ToggleRecord, fallback: Overlay) -> Overlay:
+    def _overlay_of(self, line: LinkRecord, toggle: ToggleRecord, fallback: Overlay) -> Overlay:
         """The overlay that wrote a toggle (an escalation on an upgraded account has its own)."""
-        if toggle.model == InOrderOverlay.model and self._inorder is not None:
-            return self._inorder
-        return fallback
+        return self._quick_of(line).keeper_of(toggle) or fallback
 
     async def overlay(self, line: LinkRecord) -> Overlay:
-        if self._sp is not None and line.provider is self._sp_provider:
-            return self._sp
-        assert self._rc is not None
-        assert self._legacy is not None
-        assert self._new is not None
-        model = await self._rc.handling.model(line.line_id)
-        return self._new if model is Model.NEW else self._legacy
+        return await self._quick_of(line).overlay(line)
+
+    def _quick_of(self, line: LinkRecord) -> QuickForward:
+        """The quick toggle of the line's provider (asked of the registry, by provider)."""
+        found = self._quick.get(line.provider)
+        if found is None:
+            raise Unsupported(self._capabilities.cannot(Capability.QUICK_FORWARD, [line]))
+        return found
 
     async def turn_on(
         self,
@@ -247,7 +234,7 @@ class ToggleService:
     async def revert(self, toggle: ToggleRecord) -> Reverted:
         """Revert one toggle (the scheduler's way in); raises when the provider fails."""
         line = await self._line_of(toggle)
-        overlay = self._overlay_of(toggle, await self.overlay(line))
+        overlay = self._overlay_of(line, toggle, await self.overlay(line))
         async with self._one_at_a_time(line):
             current = await self.get(toggle.id)
             if current is None or current.status != store.ACTIVE:
@@ -283,7 +270,9 @@ class ToggleService:
             active = await store.active_for(session, line=line.ref)
         if active is None:
             return None
-        result = await self._overlay_of(active, overlay).revert(line, active, by=actor.slack_user_id)
+        result = await self._overlay_of(line, active, overlay).revert(
+            line, active, by=actor.slack_user_id
+        )
         await self._close(active, result, actor=actor.slack_user_id)
         return result
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.capabilities import Capability
+from bot.domain.forwarding import Status
 from bot.errors import UserError
 from bot.mrkdwn import code
 from bot.phone import display
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import Ambiguous, Number
-from bot.services.overlays import Status
 from bot.services.toggles import ToggleResult
 from bot.slack.blocks import message
 from bot.slack.respond import Respond

@@ -7,12 +7,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.domain.forwarding import Kind
 from bot.mrkdwn import code
 from bot.phone import display
 from bot.runtime import Runtime
 from bot.services.actor import NOT_ADMIN, Actor
 from bot.services.forwarding import Number
-from bot.services.overlays import Kind
 from bot.slack.blocks import Block, actions, button, option_text, section
 from bot.slack.blocks import modal as blocks_modal
 from bot.slack.errors import describe

@@ -76,7 +76,7 @@ async def exercise_handling(client: RingCentralClient) -> None:
 async def test_client_traffic_matches_the_spec(sqlite_url: str) -> None:
     recorder = Recorder()
     async with wired(sqlite_url, socket=False) as rc:
-        rc.client._http.client.event_hooks["response"].append(recorder)
+        rc.client.requests._http.client.event_hooks["response"].append(recorder)
         await exercise(rc.client)
     seen = {check_exchange(request, response) for request, response in recorder.exchanges}
     assert {

@@ -14,15 +14,16 @@ import httpx
 import pytest
 
 from bot.domain.capabilities import Capability
+from bot.domain.forwarding import Status
 from bot.domain.lines import ProviderName
 from bot.providers.errors import NotFound
 from bot.providers.registry import DECLARATIONS, SPECS
 from bot.providers.smspartner.client import ALREADY, DISABLED
 from bot.providers.specs import SpecContext
 from bot.services.calls import CallFinder
-from bot.services.overlays import Status
 from bot.store.links import LinkRecord
 from tests.harness import Harness, user_id
+from tests.providers import emulators, ringcentral_client, smspartner_client
 
 Exercise = Callable[[Harness], Awaitable[None]]
 ALICE_EXT = "102"  # the seeded RingCentral company (bot/devkit/ringcentral/company.json)
@@ -69,7 +70,7 @@ async def rc_call_flip(bot: Harness) -> None:
 
 
 async def rc_pre_call_control(bot: Harness) -> None:
-    client = bot.runtime.providers.ringcentral
+    client = ringcentral_client(bot.runtime)
     assert client is not None
     with pytest.raises(NotFound):  # the emulator's own answer for a call that isn't ringing
         await client.ringing.voicemail("no-such-session", "p-1", (await _alice(bot)).line_id)
@@ -81,8 +82,8 @@ async def rc_push(bot: Harness) -> None:
 
 
 async def rc_personal_sign_in(bot: Harness) -> None:
-    client = bot.runtime.providers.ringcentral
-    emulator = bot.runtime.providers.ringcentral_emulator
+    client = ringcentral_client(bot.runtime)
+    emulator = emulators(bot.runtime).ringcentral
     assert client is not None
     assert client.sign_ins is not None
     assert emulator is not None
@@ -103,7 +104,7 @@ async def vn_call_control(bot: Harness) -> None:
 
 
 async def sp_quick_forward(bot: Harness) -> None:
-    client = bot.runtime.providers.smspartner
+    client = smspartner_client(bot.runtime)
     number = next(iter(bot.runtime.providers.emulated_numbers))
     assert client is not None
     code = await client.set_forward(number, DISABLED)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.devkit.shell import payloads
 from tests.harness import Harness, user_id
+from tests.providers import emulators
 
 HOTLINE_EXT = 2263496004  # "Support Hotline", extension 200
 
@@ -206,7 +207,7 @@ async def test_take_touches_only_the_rotation_taken(bot: Harness) -> None:
     )
     assert "saved" in outcome(made)
     await bot.runtime.handoffs.tick()
-    sms = bot.runtime.providers.smspartner_emulator
+    sms = emulators(bot.runtime).smspartner
     assert sms is not None
     await bot.command("carol", "/oncall", "number +1 650 555 0161")  # night is due a check
     before = sum(sms.faults.requests.values())

@@ -13,6 +13,7 @@ from bot.domain.schedule import on_call, timeline
 from bot.store import rotations as store
 from tests.e2e.test_oncall import HOTLINE_EXT, create_rotation
 from tests.harness import Harness, user_id
+from tests.providers import ringcentral_client
 
 ALICE_MOBILE, BOB_MOBILE, ERIN_OTHER = "+14155550123", "+12125550142", "+13125550177"
 NUMBERS = {user_id("alice"): ALICE_MOBILE, user_id("bob"): BOB_MOBILE, user_id("erin"): ERIN_OTHER}
@@ -177,7 +178,7 @@ async def test_the_emulator_refuses_ringing_in_order_where_ringcentral_does(bot:
     """Forward-all-calls takes only "Terminate"; a ringing custom rule needs the app groups."""
     from bot.providers.errors import Rejected
 
-    client = bot.runtime.providers.ringcentral
+    client = ringcentral_client(bot.runtime)
     assert client is not None
     bot.rc.extensions[HOTLINE_EXT].call_handling = "new"
     ext_id = str(HOTLINE_EXT)

@@ -21,6 +21,7 @@ from bot.devkit.shell.standin import SlackUser, slack_id_for
 from bot.lifecycle import scheduler_for
 from tests.e2e.test_forward_modal import button
 from tests.harness import Harness, start_configured, start_harness, user_id
+from tests.providers import emulators
 
 ALICE_EXT = 2263488004
 BOB_EXT = 2263489004
@@ -41,7 +42,7 @@ async def connect(
     return await browser.follow(
         url,
         email=email or f"{who}@example.com",
-        emulator=bot.runtime.providers.ringcentral_emulator,
+        emulator=emulators(bot.runtime).ringcentral,
         bot=in_browser or bot.http,
         bot_url=bot.url,
     )

@@ -14,6 +14,7 @@ from bot.devkit.ringcentral.routing import effective_routing
 from bot.providers.errors import Rejected
 from bot.web import signing
 from tests.harness import Harness
+from tests.providers import ringcentral_client
 
 
 @pytest.mark.parametrize("signed", [False, True])
@@ -95,7 +96,7 @@ async def test_the_forward_all_state_is_seeded_with_its_daily_default_and_refuse
     bot: Harness,
 ) -> None:
     assert fac_state(bot)["conditions"][0]["schedule"]["triggers"] == [ALL_DAY]
-    client = bot.runtime.providers.ringcentral
+    client = ringcentral_client(bot.runtime)
     assert client is not None
     for conditions in ([], [{"type": "Schedule", "schedule": {"triggers": []}}], [ALL_DAY, ALL_DAY]):
         with pytest.raises(Rejected) as refused:
@@ -142,14 +143,14 @@ async def test_a_weekly_schedule_is_read_by_its_weekday(bot: Harness, today: boo
 async def test_a_webhook_subscription_lives_up_to_ten_years_and_no_longer(bot: Harness) -> None:
     """expiresIn: 1 to 315360000 s for WebHook (the OpenAPI description's
     UpdateSubscriptionRequest); Switchboard asks for a week and renews it."""
-    client = bot.runtime.providers.ringcentral
+    client = ringcentral_client(bot.runtime)
     assert client is not None
     address = f"{bot.url}/ringcentral/webhook"
     with pytest.raises(Rejected) as refused:
         await client.subscriptions.create(address=address, token="t", expires_in=315_360_001)
     assert refused.value.code == "CMN-101"
     longest = await client.subscriptions.create(address=address, token="t", expires_in=315_360_000)
-    assert longest.expiration_time > datetime.now(UTC) + timedelta(days=3649)
+    assert longest.expires_at > datetime.now(UTC) + timedelta(days=3649)
 
 
 async def test_an_upgraded_account_flips_to_its_v2_call_flip_numbers(bot: Harness) -> None:

@@ -18,6 +18,7 @@ from bot.devkit.shell.standin import Channel, Fault
 from bot.manifest import MANIFEST
 from tests.e2e.test_oncall import form_values, outcome
 from tests.harness import Harness, user_id
+from tests.providers import emulators
 
 ROOT = Path(__file__).resolve().parents[2]
 # The bot scopes each Web API method the code calls needs (Slack's method reference).
@@ -78,7 +79,7 @@ async def test_a_typed_email_reaches_smspartner_as_an_address(bot: Harness) -> N
     await bot.command("admin", "/switchboard", f"link <@{dave}|dave> smspartner:+33612345678")
     reply = await bot.command("dave", "/forward", "voicemail <mailto:a@example.com|a@example.com>")
     assert "All calls now go to voicemail" in reply.text
-    sms = bot.runtime.providers.smspartner_emulator
+    sms = emulators(bot.runtime).smspartner
     assert sms is not None
     assert sms.emulator_state.numbers["+33612345678"].param == "a@example.com"
 

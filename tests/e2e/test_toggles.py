@@ -12,6 +12,7 @@ from bot.devkit.ringcentral.routing import effective_routing
 from bot.devkit.shell import payloads
 from bot.lifecycle import scheduler_for
 from tests.harness import Harness, user_id
+from tests.providers import emulators
 
 ALICE, CAROL = 2263488004, 2263490004
 TEAM = "+33612345678"
@@ -135,7 +136,7 @@ async def link_team_number(bot: Harness, number: str = TEAM) -> None:
 
 async def test_smspartner_on_change_status_off(bot: Harness) -> None:
     await link_team_number(bot)
-    app = bot.runtime.providers.smspartner_emulator
+    app = emulators(bot.runtime).smspartner
     assert app is not None
     state = app.emulator_state.numbers[TEAM]
     on = await bot.command("dave", "/forward", "to +33 6 99 88 77 66")
@@ -167,7 +168,7 @@ async def test_smspartner_on_change_status_off(bot: Harness) -> None:
 )
 async def test_smspartner_error_codes_become_sentences(bot: Harness, code: int, sentence: str) -> None:
     await link_team_number(bot)
-    app = bot.runtime.providers.smspartner_emulator
+    app = emulators(bot.runtime).smspartner
     assert app is not None
     fault = app.faults.add("POST /v1/vn/callforward=400")
     fault.body = {"success": False, "code": code, "message": "echo of apiKey=emulator"}

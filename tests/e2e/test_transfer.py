@@ -9,6 +9,7 @@ import pytest
 from bot.devkit.shell import payloads
 from bot.devkit.voipnow import VoipNowEmulator
 from tests.harness import Harness, user_id
+from tests.providers import emulators
 
 SESSION = "s-a7f3c1e2d4b5"
 
@@ -18,7 +19,7 @@ def rc_moves(bot: Harness) -> list[dict[str, object]]:
 
 
 def vn(bot: Harness) -> VoipNowEmulator:
-    app = bot.runtime.providers.voipnow_emulator
+    app = emulators(bot.runtime).voipnow
     assert app is not None
     return app
 

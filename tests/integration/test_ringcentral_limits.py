@@ -19,7 +19,7 @@ async def test_a_burst_against_the_real_limits_gets_no_429(sqlite_url: str) -> N
 
         async def read(n: int) -> bool:
             try:
-                await rc.client.send(
+                await rc.client.requests.send(
                     "GET",
                     f"/restapi/v1.0/account/~/extension/{ALICE}",
                     group="Light",
@@ -47,14 +47,14 @@ async def test_a_short_retry_after_is_waited_out_and_the_request_answered(sqlite
     emulator.faults.add(f"GET /extension/{ALICE}=429:2x1")
     async with wired(sqlite_url, emulator=emulator, budget=True) as rc:
         started = time.monotonic()
-        answer = await rc.client.send(
+        answer = await rc.client.requests.send(
             "GET", f"/restapi/v1.0/account/~/extension/{ALICE}", group="Light", kind=Kind.READ
         )
         waited = time.monotonic() - started
         assert answer.status_code == 200
         assert 1.9 <= waited < 4.0  # the penalty, then the send
         assert emulator.faults.count("GET", f"/extension/{ALICE}") == 2
-        again = await rc.client.send(  # the group is usable again at once
+        again = await rc.client.requests.send(  # the group is usable again at once
             "GET", f"/restapi/v1.0/account/~/extension/{ALICE}", group="Light", kind=Kind.READ
         )
         assert again.status_code == 200

@@ -8,6 +8,7 @@ import pytest
 
 from bot.devkit.faults import Fault
 from tests.harness import Harness, start_harness, user_id
+from tests.providers import emulators
 
 FAULTS = {
     "latency beyond the timeout": None,
@@ -86,7 +87,7 @@ async def test_transfer_is_never_doubled(quick: Harness, fault: str | None) -> N
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
 async def test_voipnow_transfer_faults(quick: Harness, fault: str | None) -> None:
     await quick.command("admin", "/switchboard", f"link <@{user_id('dave')}> voipnow:12/0003*210")
-    app = quick.runtime.providers.voipnow_emulator
+    app = emulators(quick.runtime).voipnow
     assert app is not None
     inject(app.faults, "PUT", "/uapi/phoneCalls", fault)
     reply = await quick.command("dave", "/transfer", "0003*024")
@@ -97,7 +98,7 @@ async def test_voipnow_transfer_faults(quick: Harness, fault: str | None) -> Non
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
 async def test_smspartner_callforward_faults(quick: Harness, fault: str | None) -> None:
     await quick.command("admin", "/switchboard", f"link <@{user_id('dave')}> smspartner:+33612345678")
-    app = quick.runtime.providers.smspartner_emulator
+    app = emulators(quick.runtime).smspartner
     assert app is not None
     inject(app.faults, "POST", "/v1/vn/callforward", fault)
     reply = await quick.command("dave", "/forward", "to +33 6 99 88 77 66")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.harness import Harness
+from tests.providers import emulators
 
 
 async def test_expired_token_is_refreshed_once_mid_session(bot: Harness) -> None:
@@ -26,7 +27,7 @@ async def test_voipnow_token_revoked_mid_session(bot: Harness) -> None:
     from tests.harness import user_id
 
     await bot.command("admin", "/switchboard", f"link <@{user_id('dave')}> voipnow:12/0003*210")
-    app = bot.runtime.providers.voipnow_emulator
+    app = emulators(bot.runtime).voipnow
     assert app is not None
     await bot.command("dave", "/transfer", "")  # the window lists calls: a token is issued
     assert app.emulator_state.token_grants == 1

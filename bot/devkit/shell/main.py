@@ -120,7 +120,8 @@ async def _session(
     app = build_asgi(runtime, signing_secret=secret)
     if not runtime.sign_in.public_url:
         runtime.sign_in.public_url = BOT_URL  # the shell's browser reaches the callback in-process
-    emulator = runtime.providers.ringcentral_emulator
+    emulators = runtime.providers.emulators
+    emulator = emulators.ringcentral if emulators else None
     if emulator is not None and not runtime.push.public_url:
         emulator.pusher.transport = httpx.ASGITransport(app=app)  # pushes reach the bot in-process
         runtime.push.public_url = BOT_URL
@@ -143,13 +144,12 @@ async def load_directory(runtime: Runtime, standin: SlackStandIn) -> None:
     standin.add_channel(Channel(payloads.SHELL_CHANNEL, "shell"))  # where lines are typed
     directory = runtime.providers.directory
     people = [(p.email, p.name, p.timezone) for p in await directory.list_people()] if directory else []
-    voipnow = (
-        runtime.providers.voipnow_emulator
-    )  # VoipNow has no directory; its emulator knows its people
+    emulators = runtime.providers.emulators
+    voipnow = emulators.voipnow if emulators else None  # no directory; its emulator knows its people
     if voipnow is not None:
         people += [(e.email, e.name, None) for e in voipnow.emulator_state.extensions.values()]
     # RingCentral's extension list carries no time zones; the built-in emulator knows them.
-    rc = runtime.providers.ringcentral_emulator
+    rc = emulators.ringcentral if emulators else None
     zones = {e.email: e.timezone for e in rc.emulator_state.extensions.values()} if rc else {}
     for email, name, timezone in people:
         standin.add_user(

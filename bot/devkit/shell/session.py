@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from bot import phone
+from bot.devkit.in_process import Emulators
 from bot.devkit.shell import browser, payloads
 from bot.devkit.shell.render import Clickable, Renderer, Screen
 from bot.devkit.shell.standin import Channel, SlackStandIn, SlackUser
@@ -60,6 +61,10 @@ class ShellSession:
         self.clickables: list[Clickable] = []
         self.open_view: dict[str, Any] | None = None
         self._home_wanted = False
+
+    @property
+    def _emulators(self) -> Emulators | None:
+        return self.runtime.providers.emulators
 
     @property
     def prompt(self) -> str:
@@ -124,7 +129,7 @@ class ShellSession:
                 await browser.follow(
                     str(target.action["url"]),
                     email=self.user.email,
-                    emulator=self.runtime.providers.ringcentral_emulator,
+                    emulator=self._emulators.ringcentral if self._emulators else None,
                     bot=self.http,
                     bot_url=BOT_URL,
                 )
@@ -145,7 +150,7 @@ class ShellSession:
         arg, _, answerer = arg.partition(" answered by ")
         who, _, caller = arg.partition(" from ")
         target = who.strip().lstrip("@")
-        emulator = self.runtime.providers.ringcentral_emulator
+        emulator = self._emulators.ringcentral if self._emulators else None
         if emulator is None:
             self.write("Only the built-in emulator can ring a phone.")
             return

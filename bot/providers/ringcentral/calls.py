@@ -6,12 +6,12 @@ re-reads the session to learn what happened.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.domain.lines import ProviderName
 from bot.providers.errors import Unavailable
 from bot.providers.http import Kind
 from bot.providers.ringcentral.models import ActiveCallInfo, CallPartyInfo, CallSessionInfo, PresenceInfo
 from bot.providers.ringcentral.paths import ACCOUNT
+from bot.providers.ringcentral.requests import Requests
 
 TRANSFER_TARGETS = ("phoneNumber", "extensionNumber", "extensionId", "voicemail", "parkOrbit")
 MOVABLE = frozenset({"Answered", "Hold"})
@@ -21,24 +21,22 @@ def _session_path(session_id: str) -> str:
     return f"{ACCOUNT}/telephony/sessions/{session_id}"
 
 
-if TYPE_CHECKING:
-    from bot.providers.ringcentral.client import RingCentralClient
-
-
 class CallControl:
-    def __init__(self, client: RingCentralClient) -> None:
-        self._client = client
+    def __init__(self, requests: Requests) -> None:
+        self._requests = requests
 
     async def active_calls(self, extension_id: str) -> list[ActiveCallInfo]:
         """Calls now, from presence with detailed telephony state (not the Heavy active-calls)."""
         path = f"{ACCOUNT}/extension/{extension_id}/presence"
-        presence = await self._client.call(
+        presence = await self._requests.call(
             "GET", path, PresenceInfo, group="Light", params={"detailedTelephonyState": "true"}
         )
         return [c for c in presence.active_calls if c.telephony_status != "NoCall"]
 
     async def session(self, session_id: str) -> CallSessionInfo:
-        return await self._client.call("GET", _session_path(session_id), CallSessionInfo, group="Light")
+        return await self._requests.call(
+            "GET", _session_path(session_id), CallSessionInfo, group="Light"
+        )
 
     async def transfer(self, session_id: str, party_id: str, target: dict[str, str]) -> CallPartyInfo:
         """Blind transfer to exactly one of TRANSFER_TARGETS; sent at most once."""
@@ -46,7 +44,7 @@ class CallControl:
         if len(keys) != 1 or len(target) != 1:
             raise ValueError("a transfer needs exactly one target")
         path = f"{_session_path(session_id)}/parties/{party_id}/transfer"
-        return await self._client.call(
+        return await self._requests.call(
             "POST", path, CallPartyInfo, group="Light", kind=Kind.CREATE, json=target
         )
 
@@ -57,7 +55,9 @@ class CallControl:
         only "Call flip id"."""
         path = f"{_session_path(session_id)}/parties/{party_id}/flip"
         flip = flip_id if flip_id.startswith("*") else f"*{flip_id}"
-        await self._client.send("POST", path, group="Light", kind=Kind.CREATE, json={"callFlipId": flip})
+        await self._requests.send(
+            "POST", path, group="Light", kind=Kind.CREATE, json={"callFlipId": flip}
+        )
 
     async def moved(self, session_id: str, party_id: str) -> bool:
         """After an uncertain transfer/flip: did our party leave Answered/Hold?"""
@@ -76,10 +76,13 @@ class PreCallControl:
     `…/reject` is not used: it only stops one device ringing ("Ignore"), the call goes on
     ringing the person's other numbers. Light and not idempotent: sent at most once
     (Kind.CREATE); a 409 means the call already moved on (answered, ended or sent elsewhere).
+    Capability.PRE_CALL_CONTROL (`RingingCalls`, bot/providers/ringing.py).
     """
 
-    def __init__(self, client: RingCentralClient) -> None:
-        self._client = client
+    provider = ProviderName.RINGCENTRAL
+
+    def __init__(self, requests: Requests) -> None:
+        self._requests = requests
 
     async def forward(self, session_id: str, party_id: str, phone_number: str) -> None:
         await self._forward(session_id, party_id, {"phoneNumber": phone_number})
@@ -90,4 +93,4 @@ class PreCallControl:
 
     async def _forward(self, session_id: str, party_id: str, target: dict[str, str]) -> None:
         path = f"{_session_path(session_id)}/parties/{party_id}/forward"
-        await self._client.send("POST", path, group="Light", kind=Kind.CREATE, json=target)
+        await self._requests.send("POST", path, group="Light", kind=Kind.CREATE, json=target)

@@ -7,32 +7,29 @@ sent once more only if the state is not yet what we asked; DELETE answering 404 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.providers.errors import NotFound, Unavailable
 from bot.providers.http import Kind
 from bot.providers.ringcentral.models import ForwardingNumberInfo, ForwardingNumberList
 from bot.providers.ringcentral.paths import ACCOUNT, PER_PAGE
+from bot.providers.ringcentral.requests import Requests
 
 
 def _base(extension_id: str) -> str:
     return f"{ACCOUNT}/extension/{extension_id}/forwarding-number"
 
 
-if TYPE_CHECKING:
-    from bot.providers.ringcentral.client import RingCentralClient
-
-
 class ForwardingNumbers:
-    def __init__(self, client: RingCentralClient) -> None:
-        self._client = client
+    def __init__(self, requests: Requests) -> None:
+        self._requests = requests
 
     async def list(self, extension_id: str) -> list[ForwardingNumberInfo]:
         """Every page (Light); usually one call."""
         records: list[ForwardingNumberInfo] = []
         page = 1
         while True:
-            result = await self._client.call(
+            result = await self._requests.call(
                 "GET",
                 _base(extension_id),
                 ForwardingNumberList,
@@ -46,7 +43,7 @@ class ForwardingNumbers:
 
     async def get(self, extension_id: str, number_id: str) -> ForwardingNumberInfo:
         path = f"{_base(extension_id)}/{number_id}"
-        return await self._client.call("GET", path, ForwardingNumberInfo, group="Light")
+        return await self._requests.call("GET", path, ForwardingNumberInfo, group="Light")
 
     async def create(
         self, extension_id: str, *, phone_number: str, type: str, label: str | None
@@ -55,7 +52,7 @@ class ForwardingNumbers:
         if label and type == "Other":
             body["label"] = label
         try:
-            return await self._client.call(
+            return await self._requests.call(
                 "POST",
                 _base(extension_id),
                 ForwardingNumberInfo,
@@ -78,7 +75,7 @@ class ForwardingNumbers:
         path = f"{_base(extension_id)}/{number_id}"
         for attempt in (1, 2):
             try:
-                return await self._client.call(
+                return await self._requests.call(
                     "PUT", path, ForwardingNumberInfo, group="Medium", kind=Kind.WRITE, json=changes
                 )
             except Unavailable as exc:
@@ -93,7 +90,7 @@ class ForwardingNumbers:
         path = f"{_base(extension_id)}/{number_id}"
         for attempt in (1, 2):
             try:
-                await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
+                await self._requests.send("DELETE", path, group="Medium", kind=Kind.WRITE)
                 return
             except NotFound:
                 return  # already gone: done

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.providers.errors import NotFound, Unavailable
 from bot.providers.http import Kind
 from bot.providers.ringcentral.models import FeatureList
 from bot.providers.ringcentral.paths import ACCOUNT
+from bot.providers.ringcentral.requests import Requests
 
 FEATURE = "NewCallHandlingAndForwarding"
 V2 = "/restapi/v2/accounts/~/extensions"
 
 Json = dict[str, Any]
-
-if TYPE_CHECKING:
-    from bot.providers.ringcentral.client import RingCentralClient
 
 
 class Model(enum.StrEnum):
@@ -31,15 +29,15 @@ class Model(enum.StrEnum):
 
 
 class CallHandling:
-    def __init__(self, client: RingCentralClient) -> None:
-        self._client = client
+    def __init__(self, requests: Requests) -> None:
+        self._requests = requests
         self._models: dict[str, Model] = {}
 
     async def model(self, extension_id: str, *, fresh: bool = False) -> Model:
         """The feature check (Medium), cached per extension; `fresh` re-detects."""
         if fresh or extension_id not in self._models:
             path = f"{ACCOUNT}/extension/{extension_id}/features"
-            features = await self._client.call(
+            features = await self._requests.call(
                 "GET", path, FeatureList, group="Medium", params={"featureId": FEATURE}
             )
             new = any(
@@ -58,13 +56,13 @@ class CallHandling:
 
     async def list_rules(self, extension_id: str, *, type: str | None = None) -> list[Json]:
         params = {"type": type, "view": "Detailed"} if type else {"view": "Detailed"}
-        body = await self._client.call_json(
+        body = await self._requests.call_json(
             "GET", self._rules(extension_id), group="Medium", params=params
         )
         return list(body.get("records", []))
 
     async def get_rule(self, extension_id: str, rule_id: str) -> Json:
-        return await self._client.call_json(
+        return await self._requests.call_json(
             "GET", f"{self._rules(extension_id)}/{rule_id}", group="Light"
         )
 
@@ -92,7 +90,7 @@ class CallHandling:
         """POST once (never resent); after an uncertain answer, look among `find()` for
         the rule with the same (unique) `key`, else re-raise."""
         try:
-            return await self._client.call_json(
+            return await self._requests.call_json(
                 "POST", path, group="Medium", kind=Kind.CREATE, json=rule
             )
         except Unavailable as exc:
@@ -107,7 +105,7 @@ class CallHandling:
         """DELETE; 404 means already gone. After an uncertain answer, `still_there()`
         (a read that raises NotFound once it is gone) decides whether to send it again."""
         try:
-            await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
+            await self._requests.send("DELETE", path, group="Medium", kind=Kind.WRITE)
         except NotFound:
             return
         except Unavailable as exc:
@@ -117,7 +115,7 @@ class CallHandling:
                 await still_there()
             except NotFound:
                 return
-            await self._client.send("DELETE", path, group="Medium", kind=Kind.WRITE)
+            await self._requests.send("DELETE", path, group="Medium", kind=Kind.WRITE)
 
     # -- v2 comm-handling ---------------------------------------------------------------
 
@@ -126,31 +124,33 @@ class CallHandling:
         `flipNumber`): the v2 API the migration guide moves them to
         (https://developers.ringcentral.com/guide/voice/call-routing/user-call-handling/migration-guide)."""
         path = f"{V2}/{extension_id}/call-flip-numbers"
-        body = await self._client.call_json("GET", path, group="Light")
+        body = await self._requests.call_json("GET", path, group="Light")
         return [r for r in body.get("records", []) if isinstance(r, dict)]
 
     def _v2(self, extension_id: str) -> str:
         return f"{V2}/{extension_id}/comm-handling"
 
     async def get_state(self, extension_id: str, state_id: str) -> Json:
-        return await self._client.call_json(
+        return await self._requests.call_json(
             "GET", f"{self._v2(extension_id)}/states/{state_id}", group="Medium"
         )
 
     async def patch_state(self, extension_id: str, state_id: str, changes: Json) -> Json:
         path = f"{self._v2(extension_id)}/states/{state_id}"
-        return await self._client.call_json("PATCH", path, group="Medium", kind=Kind.WRITE, json=changes)
+        return await self._requests.call_json(
+            "PATCH", path, group="Medium", kind=Kind.WRITE, json=changes
+        )
 
     async def get_state_rule(self, extension_id: str, state_id: str) -> Json:
         path = f"{self._v2(extension_id)}/voice/state-rules/{state_id}"
-        return await self._client.call_json("GET", path, group="Medium")
+        return await self._requests.call_json("GET", path, group="Medium")
 
     async def put_state_rule_dispatching(
         self, extension_id: str, state_id: str, dispatching: Json
     ) -> Json:
         """PATCH that behaves like PUT: always send the whole `dispatching`."""
         path = f"{self._v2(extension_id)}/voice/state-rules/{state_id}"
-        return await self._client.call_json(
+        return await self._requests.call_json(
             "PATCH", path, group="Medium", kind=Kind.WRITE, json={"dispatching": dispatching}
         )
 
@@ -160,12 +160,12 @@ class CallHandling:
         return f"{self._v2(extension_id)}/voice/interaction-rules"
 
     async def list_interaction_rules(self, extension_id: str) -> list[Json]:
-        body = await self._client.call_json("GET", self._interaction(extension_id), group="Medium")
+        body = await self._requests.call_json("GET", self._interaction(extension_id), group="Medium")
         return list(body.get("records", []))
 
     async def get_interaction_rule(self, extension_id: str, rule_id: str) -> Json:
         path = f"{self._interaction(extension_id)}/{rule_id}"
-        return await self._client.call_json("GET", path, group="Medium")
+        return await self._requests.call_json("GET", path, group="Medium")
 
     async def create_interaction_rule(self, extension_id: str, rule: Json) -> Json:
         """POST once; after an uncertain answer, find it again by its (unique) name."""

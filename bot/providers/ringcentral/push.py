@@ -2,43 +2,52 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.domain.lines import ProviderName
 from bot.providers.http import Kind
+from bot.providers.push import Subscription
 from bot.providers.ringcentral.models import SubscriptionInfo
-
-if TYPE_CHECKING:
-    from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.ringcentral.requests import Requests
 
 SUBSCRIPTION = "/restapi/v1.0/subscription"
 SESSIONS_FILTER = "/restapi/v1.0/account/~/telephony/sessions"
 
 
-class Subscriptions:
-    def __init__(self, client: RingCentralClient) -> None:
-        self._client = client
+def _subscription(info: SubscriptionInfo) -> Subscription:
+    return Subscription(info.id, info.status == "Active", info.expiration_time)
 
-    async def create(self, *, address: str, token: str, expires_in: int) -> SubscriptionInfo:
+
+class Subscriptions:
+    """Capability.PUSH on RingCentral (`PushSubscriptions`, bot/providers/push.py)."""
+
+    provider = ProviderName.RINGCENTRAL
+
+    def __init__(self, requests: Requests) -> None:
+        self._requests = requests
+
+    async def create(self, *, address: str, token: str, expires_in: int) -> Subscription:
         """Account-wide telephony sessions to `address` (RingCentral validates it first)."""
         body = {
             "eventFilters": [SESSIONS_FILTER],
             "deliveryMode": {"transportType": "WebHook", "address": address, "verificationToken": token},
             "expiresIn": expires_in,
         }
-        return await self._client.call(
+        info = await self._requests.call(
             "POST", SUBSCRIPTION, SubscriptionInfo, group="Medium", kind=Kind.CREATE, json=body
         )
+        return _subscription(info)
 
-    async def renew(self, subscription_id: str) -> SubscriptionInfo:
-        return await self._client.call(
+    async def renew(self, subscription_id: str) -> Subscription:
+        info = await self._requests.call(
             "POST",
             f"{SUBSCRIPTION}/{subscription_id}/renew",
             SubscriptionInfo,
             group="Light",
             kind=Kind.REPEATABLE,
         )
+        return _subscription(info)
 
-    async def read(self, subscription_id: str) -> SubscriptionInfo:
-        return await self._client.call(
+    async def read(self, subscription_id: str) -> Subscription:
+        info = await self._requests.call(
             "GET", f"{SUBSCRIPTION}/{subscription_id}", SubscriptionInfo, group="Light"
         )
+        return _subscription(info)

@@ -10,7 +10,7 @@ request is about that person's own extension; everything else keeps the admin to
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -25,6 +25,7 @@ from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.errors import error_for
 from bot.providers.ringcentral.models import ExtensionInfo
 from bot.providers.ringcentral.paths import ACCOUNT
+from bot.providers.sign_in import Expired, SignedInLine
 from bot.store import Database
 from bot.store import tokens as token_store
 from bot.store.models import ProviderToken
@@ -38,9 +39,6 @@ REVOKE_PATH = "/restapi/oauth/revoke"
 # Another instance's connect or disconnect is seen within this long; this instance's at once.
 KNOWN_FOR_SECONDS = 60.0
 
-Expired = Callable[[str], Awaitable[None]]  # tells the person to connect again
-
-
 ACCOUNT_PREFIX = "ringcentral-user:"
 
 
@@ -49,6 +47,8 @@ def account_of(slack_user_id: str) -> str:
 
 
 class SignIns:
+    """Capability.PERSONAL_SIGN_IN on RingCentral (`PersonalSignIn`, bot/providers/sign_in.py)."""
+
     provider = ProviderName.RINGCENTRAL  # whose lines a person's own sign-in acts on
 
     def __init__(
@@ -93,7 +93,7 @@ class SignIns:
         }
         return await self._manager("ringcentral-user:pending").grant(form)
 
-    async def extension_of(self, slack_user_id: str, pair: TokenPair) -> ExtensionInfo:
+    async def line_of(self, slack_user_id: str, pair: TokenPair) -> SignedInLine:
         """The extension the new token belongs to (`GET …/extension/~` with that token)."""
         request = self._http.client.build_request("GET", f"{ACCOUNT}/extension/~")
         request.headers["Authorization"] = f"Bearer {pair.access_token}"
@@ -103,11 +103,17 @@ class SignIns:
         if response.status_code >= 400:
             raise error_for(response)
         try:
-            return ExtensionInfo.model_validate_json(response.content)
+            extension = ExtensionInfo.model_validate_json(response.content)
         except ValidationError:
             raise ProviderError(
                 "unexpected ExtensionInfo payload", provider=ProviderName.RINGCENTRAL
             ) from None
+        return SignedInLine(
+            line_id=str(extension.id),
+            extension_number=extension.extension_number,
+            name=extension.name,
+            email=extension.contact.email,
+        )
 
     async def keep(self, slack_user_id: str, pair: TokenPair) -> None:
         account = account_of(slack_user_id)

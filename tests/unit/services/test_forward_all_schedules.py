@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.overlays.rc_new import _active_now_or_later, _window_now
+from bot.providers.ringcentral.quick_forward.forward_all import _active_now_or_later, _window_now
 
 TUESDAY_NOON = datetime(2026, 12, 1, 12, 0)  # naive: the user's local time
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from bot.destinations import DestinationPolicy
 from bot.domain.lines import ProviderName
 from bot.domain.schedule import Override
-from bot.services.overlays.rc_legacy import LegacyRuleOverlay
-from bot.services.overlays.rc_new import ForwardAllOverlay
+from bot.providers.ringcentral.quick_forward.forward_all import ForwardAllOverlay
+from bot.providers.ringcentral.quick_forward.legacy import LegacyRuleOverlay
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 from tests.integration.rc import ALICE, wired

@@ -20,6 +20,8 @@ from bot.oncall.service import RotationService
 from bot.oncall.validation import RotationSpec
 from bot.providers.ringcentral import declaration as ringcentral_declaration
 from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
+from bot.providers.ringcentral.numbers import RingCentralNumbers
+from bot.providers.ringcentral.quick_forward import RingCentralQuickForward
 from bot.services.actor import Actor
 from bot.services.calls import CallFinder, Destination
 from bot.services.forwarding import ForwardingService
@@ -88,7 +90,7 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
         forwarding = ForwardingService(
             database=rc.database,
             identity=identity,
-            ringcentral=rc.client,
+            numbers={ProviderName.RINGCENTRAL: RingCentralNumbers(rc.client)},
             capabilities=ringcentral_only,
             clock=clock,
             destinations=policy,
@@ -96,8 +98,7 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
         toggles = ToggleService(
             database=rc.database,
             identity=identity,
-            ringcentral=rc.client,
-            smspartner=None,
+            quick_forward={ProviderName.RINGCENTRAL: RingCentralQuickForward(rc.client, clock)},
             capabilities=ringcentral_only,
             clock=clock,
             destinations=policy,

@@ -17,12 +17,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.domain.clock import now
+from bot.domain.forwarding import Kind, Ladder, Reverted, Status
 from bot.domain.lines import owned_by_rotation
 from bot.errors import Unsupported
 from bot.providers.errors import NotFound
+from bot.providers.quick_forward import Applied
 from bot.providers.ringcentral.client import RingCentralClient
-from bot.services.overlays import Applied, Kind, Ladder, Reverted, Status
-from bot.services.overlays.rc_new import ForwardAllOverlay, extension_zone, local_text
+from bot.providers.ringcentral.quick_forward.forward_all import (
+    ForwardAllOverlay,
+    extension_zone,
+    local_text,
+)
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.domain.forwarding import Kind, Reverted, Status
+from bot.providers.quick_forward import Applied, LadderOverlay, Overlay
 from bot.providers.smspartner.client import DISABLED, FORWARD, VOICEMAIL, SmsPartnerClient
-from bot.services.overlays import Applied, Kind, Reverted, Status
 from bot.store import Database
 from bot.store import toggles as store
 from bot.store.links import LinkRecord
@@ -74,3 +75,21 @@ class VirtualNumberOverlay:
         now = self._clock()
         async with self._database.session() as session:
             await store.remember_set(session, number=number, type=kind, param=param, by=by, now=now)
+
+
+class SmsPartnerQuickForward:
+    """Capability.QUICK_FORWARD on SMSPartner: one overlay; no ringing in order."""
+
+    def __init__(
+        self, client: SmsPartnerClient, database: Database, clock: Callable[[], datetime]
+    ) -> None:
+        self._overlay = VirtualNumberOverlay(client, database, clock)
+
+    async def overlay(self, line: LinkRecord) -> Overlay:
+        return self._overlay
+
+    async def ladder(self, line: LinkRecord) -> LadderOverlay | None:
+        return None
+
+    def keeper_of(self, toggle: ToggleRecord) -> Overlay | None:
+        return None

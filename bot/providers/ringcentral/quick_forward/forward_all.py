@@ -17,9 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import now
+from bot.domain.forwarding import Kind, Reverted, Status
 from bot.errors import UserError
+from bot.providers.quick_forward import Applied
 from bot.providers.ringcentral.client import RingCentralClient
-from bot.services.overlays import Applied, Kind, Reverted, Status
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 

@@ -18,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.domain.clock import now
+from bot.domain.forwarding import Kind, Ladder, Reverted, Status
 from bot.domain.lines import owned_by_rotation
 from bot.providers.errors import NotFound
+from bot.providers.quick_forward import Applied
 from bot.providers.ringcentral.client import RingCentralClient
-from bot.services.overlays import Applied, Kind, Ladder, Reverted, Status
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
 

@@ -1,0 +1,28 @@
+"""Capability.FORWARDING_NUMBERS: a line's forwarding numbers, listed and changed.
+
+Each provider that keeps them implements `ForwardingNumbers` in its own package; the registry
+carries it on the provider's `Adapter`. A create is never resent once sent (docs/design.md).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain.forwarding import Number, NumberChange
+from bot.store.links import LinkRecord
+
+
+class ForwardingNumbers(Protocol):
+    async def numbers(self, line: LinkRecord) -> list[Number]: ...
+
+    async def flip_numbers(self, line: LinkRecord) -> list[Number] | None:
+        """The numbers a call on this line may flip to; None: its forwarding numbers."""
+        ...
+
+    async def add(self, line: LinkRecord, *, phone: str, type: str, label: str | None) -> Number: ...
+
+    async def update(self, line: LinkRecord, number_id: str, change: NumberChange) -> Number: ...
+
+    async def remove(self, line: LinkRecord, number_id: str) -> None:
+        """Done when the number is gone (already gone counts)."""
+        ...
