@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.capabilities import Capability
+from bot.domain.records import LinkRecord
 from bot.errors import UserError
 from bot.mrkdwn import code
 from bot.phone import display
@@ -15,7 +16,6 @@ from bot.services.overlays import Status
 from bot.services.toggles import ToggleResult
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
-from bot.store.links import LinkRecord
 from handlers.shared.home_page import publish_home
 from handlers.shared.when import ends_at, local_time, split_when
 

@@ -6,14 +6,13 @@ import json
 from datetime import datetime
 from typing import Any
 
+from bot.domain.records import Away, RotationRecord
 from bot.domain.schedule import Shift
 from bot.mrkdwn import code, escape, mention
 from bot.oncall.service import Now
 from bot.oncall.validation import RotationSpec
 from bot.slack.blocks import Block, section
 from bot.slack.blocks import modal as modal_view
-from bot.store.rotations import RotationRecord
-from bot.store.time_off import Away
 from handlers.shared.when import local_time
 
 CALLBACK = "oncall_rotation_form"

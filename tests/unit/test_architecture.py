@@ -1,7 +1,7 @@
 """The arrows point one way: fronts → Slack features → services → (providers | store) → domain.
 
 Read from the source (deferred imports count, `TYPE_CHECKING` imports don't) and followed
-transitively: no import cycle, no feature reaching another, no core module reaching Slack, no
+transitively: no import cycle, no feature reaching another or the store, no core module reaching Slack, no
 dev tool on the production path, and no module outside a provider's own package naming a
 provider (services, the engine and the features ask `bot/domain/capabilities.py` instead).
 Each rule is a function of the source tree, so the tests below also plant a violation in a
@@ -154,6 +154,17 @@ def core_writing_markup(root: Path = ROOT) -> dict[str, list[str]]:
     return writing
 
 
+def features_reaching_the_store(root: Path = ROOT) -> dict[str, list[str]]:
+    """Slack features importing the store directly: the records they show live in
+    bot.domain.records; reads and writes go through the services."""
+    reaching = {
+        name: sorted(t for t in targets if t == "bot.store" or t.startswith("bot.store."))
+        for name, targets in graph(root).items()
+        if name.startswith("handlers")
+    }
+    return {k: v for k, v in reaching.items() if v}
+
+
 def provider_names_in(tree: ast.AST) -> list[int]:
     """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
     name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
@@ -239,6 +250,10 @@ def test_features_never_import_one_another() -> None:
     assert feature_crossings() == {}
 
 
+def test_features_never_import_the_store() -> None:
+    assert features_reaching_the_store() == {}
+
+
 def test_features_are_found_from_the_folders() -> None:
     assert {"admin", "calls", "forward", "home", "oncall", "transfer"} <= set(features())
 
@@ -298,6 +313,9 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     (root / "bot" / "services" / "planted_too.py").write_text("from bot import mrkdwn\n")
     (root / "handlers" / "shared" / "planted.py").write_text("from handlers.admin import views\n")
     (root / "handlers" / "forward" / "planted.py").write_text("from handlers.shared import planted\n")
+    (root / "handlers" / "oncall" / "planted.py").write_text(
+        "from bot.store.rotations import RotationRecord\nimport bot.store.links\n"
+    )
     (root / "handlers" / "newfeature").mkdir()
     (root / "handlers" / "newfeature" / "__init__.py").write_text("import handlers.transfer\n")
 
@@ -307,6 +325,10 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert core_writing_markup(root)["bot.services.planted_too"] == ["bot.mrkdwn"]
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
+    assert features_reaching_the_store(root)["handlers.oncall.planted"] == [
+        "bot.store.links",
+        "bot.store.rotations",
+    ]
 
 
 def test_production_modules_import_dev_tools_only_on_demand() -> None:
