@@ -14,7 +14,8 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
 from handlers.admin import audit_text, views
-from handlers.shared import actor_of, in_background, split_mention
+from handlers.shared import actor_of, split_mention
+from handlers.shared.background import in_background
 from handlers.shared.suggest import did_you_mean
 
 DEFAULT_AUDIT_ROWS = 10

@@ -17,7 +17,8 @@ from handlers.forward import views
 from handlers.forward.modal import open_modal
 from handlers.forward.parsing import number_and_label, words_of
 from handlers.forward.quick import QuickToggle
-from handlers.shared import actor_of, in_background, reply_with, split_mention
+from handlers.shared import actor_of, reply_with, split_mention
+from handlers.shared.background import in_background
 from handlers.shared.home_page import publish_home
 from handlers.shared.suggest import did_you_mean
 

@@ -17,7 +17,8 @@ from bot.slack.blocks import message, metadata
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
 from handlers.oncall import asks, away, calendar, cover, escalate, group, home_section, views
-from handlers.shared import actor_of, in_background, reply_with
+from handlers.shared import actor_of, reply_with
+from handlers.shared.background import in_background
 from handlers.shared.home_page import home_page
 from handlers.shared.suggest import did_you_mean
 from handlers.shared.windows import open_then_fill

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
 from bot.slack.errors import error_code
+from handlers.shared.background import in_window, run_after_ack
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,7 @@ def fill_window(
     """Run `work` (which `views.update`s the window) in the background line; when it can't
     run or fails, the window shows `failed(sentence)` instead of loading for ever."""
 
-    async def say(text: str) -> None:
-        await runtime.slack.views_update(view_id=view_id, view=failed(text))
-
-    runtime.tasks.spawn(work, reply=say)
+    run_after_ack(runtime, work, tell=in_window(runtime, view_id, failed))
 
 
 async def open_then_fill(

@@ -14,7 +14,8 @@ from bot.services.calls import Destination
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
 from bot.slack.text import read_back
-from handlers.shared import actor_of, in_background, reply_with
+from handlers.shared import actor_of, reply_with
+from handlers.shared.background import in_background
 from handlers.transfer import views
 from handlers.transfer.modal import open_modal
 from handlers.transfer.parsing import USAGE, parse_destination
