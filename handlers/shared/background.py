@@ -3,7 +3,9 @@ asked is always told why in one sentence (docs/contract.md), where they asked.
 
 `run_after_ack(runtime, work, tell=...)` is the one way a listener starts background work;
 `tell` says where the sentence goes: the command's reply (`reply_with`), the window the
-person is in (`in_window`), a DM (`by_dm`) or the channel the press came from (`in_channel`).
+person is in (`in_window`), their App Home (`on_home`), a DM (`by_dm`) or the channel the
+press came from (`in_channel`). Only an event nobody asked for (a profile Slack pushes) has
+no one to tell (`nobody_asked`): its failure is logged, as every failure is.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from bot.runtime import Runtime
-from bot.slack.blocks import Block
+from bot.slack.blocks import Block, home, section
 from bot.slack.respond import Respond
 from handlers.shared import PROGRESS, PROGRESS_AFTER_SECONDS, reply_with
 
@@ -59,6 +61,19 @@ def in_window(runtime: Runtime, view_id: str, failed: Callable[[str], Block]) ->
         await runtime.slack.views_update(view_id=view_id, view=failed(text))
 
     return tell
+
+
+def on_home(runtime: Runtime, user: str) -> Tell:
+    """The App Home the person opened says why it can't show."""
+
+    async def tell(text: str) -> None:
+        await runtime.slack.views_publish(user_id=user, view=home([section(f":hourglass: {text}")]))
+
+    return tell
+
+
+async def nobody_asked(text: str) -> None:
+    """For work no person asked for: the runner has logged the failure; nobody waits for it."""
 
 
 def in_channel(runtime: Runtime, channel: str, user: str) -> Tell:
