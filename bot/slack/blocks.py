@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 Block = dict[str, Any]
@@ -162,15 +161,6 @@ def modal(
     if submit:
         view["submit"] = {"type": "plain_text", "text": submit[:24]}
     return view
-
-
-def metadata(raw: object) -> dict[str, object]:
-    """A view's private_metadata as a dict; anything else (forged, garbled) is empty."""
-    try:
-        loaded = json.loads(str(raw or "{}"))
-    except ValueError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
 
 
 def sections_of_lines(lines: list[str], *, most_sections: int = 20) -> list[Block]:

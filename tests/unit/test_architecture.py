@@ -1,7 +1,8 @@
 """The arrows point one way: fronts → Slack features → services → (providers | store) → domain.
 
 Read from the source (deferred imports count, `TYPE_CHECKING` imports don't) and followed
-transitively: no import cycle, no feature reaching another or the store, no core module reaching Slack, no
+transitively: no import cycle, no feature reaching another or the store (nor writing Block Kit
+by hand: bot/slack/blocks.py builds it), no core module reaching Slack, no
 dev tool on the production path, and no module outside a provider's own package naming a
 provider (services, the engine and the features ask `bot/domain/capabilities.py` instead).
 Each rule is a function of the source tree, so the tests below also plant a violation in a
@@ -165,6 +166,26 @@ def features_reaching_the_store(root: Path = ROOT) -> dict[str, list[str]]:
     return {k: v for k, v in reaching.items() if v}
 
 
+def block_kit_literals_in(tree: ast.AST) -> list[int]:
+    """Lines with a dict literal holding a "type" key: Block Kit written by hand."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        and any(isinstance(k, ast.Constant) and k.value == "type" for k in node.keys)
+    )
+
+
+def features_writing_block_kit(root: Path = ROOT) -> dict[str, list[int]]:
+    """Feature modules writing Block Kit as dict literals (bot/slack/blocks.py builds it)."""
+    writing = {
+        name: block_kit_literals_in(ast.parse(path.read_text()))
+        for name, path in modules(root).items()
+        if name.startswith("handlers")
+    }
+    return {k: v for k, v in writing.items() if v}
+
+
 def provider_names_in(tree: ast.AST) -> list[int]:
     """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
     name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
@@ -254,6 +275,20 @@ def test_features_never_import_the_store() -> None:
     assert features_reaching_the_store() == {}
 
 
+def test_features_build_block_kit_through_one_layer() -> None:
+    assert features_writing_block_kit() == {}
+
+
+def test_the_block_kit_check_sees_a_literal_at_any_depth() -> None:
+    planted = """
+view = {"type": "home", "blocks": blocks}
+label = dict(text={"type": "plain_text", "text": "Call"})
+ok = {"text": plain_text("Call"), "value": "x"}
+kind = view.get("type") == "modal"
+"""
+    assert block_kit_literals_in(ast.parse(planted)) == [2, 3]
+
+
 def test_features_are_found_from_the_folders() -> None:
     assert {"admin", "calls", "forward", "home", "oncall", "transfer"} <= set(features())
 
@@ -316,6 +351,9 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     (root / "handlers" / "oncall" / "planted.py").write_text(
         "from bot.store.rotations import RotationRecord\nimport bot.store.links\n"
     )
+    (root / "handlers" / "transfer" / "planted.py").write_text(
+        "def picker(options):\n    return {'type': 'radio_buttons', 'options': options}\n"
+    )
     (root / "handlers" / "newfeature").mkdir()
     (root / "handlers" / "newfeature" / "__init__.py").write_text("import handlers.transfer\n")
 
@@ -325,6 +363,7 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert core_writing_markup(root)["bot.services.planted_too"] == ["bot.mrkdwn"]
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
+    assert features_writing_block_kit(root) == {"handlers.transfer.planted": [2]}
     assert features_reaching_the_store(root)["handlers.oncall.planted"] == [
         "bot.store.links",
         "bot.store.rotations",
