@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import field_validator
+
 from bot.domain.records import Away, RotationRecord
 from bot.domain.schedule import Shift
 from bot.mrkdwn import code, escape, mention
@@ -99,6 +101,11 @@ class RotationForm(Form):
     handoff: Text = ""
     timezone: Text = ""
     channel: Text = ""
+
+    @field_validator("shift_length")
+    @classmethod
+    def _one_when_empty(cls, typed: str) -> str:
+        return typed or "1"
 
 
 def _input(block_id: str, label: str, element: Block, optional: bool = False) -> Block:
