@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-Block = dict[str, Any]
+Block = dict[str, Any]  # a block, an element or a composition object, as Slack's JSON
+View = dict[str, Any]  # a modal or the App Home, as views.open/update/publish take it
 SECTION_TEXT = 3000  # Slack's limit on a section's text
 OPTION_TEXT = 75  # ... and on an option's
 
@@ -133,7 +134,7 @@ def input_block(block_id: str, label: str, element: Block, *, optional: bool | N
     return block
 
 
-def home(blocks: list[Block]) -> Block:
+def home(blocks: list[Block]) -> View:
     """The App Home view."""
     return {"type": "home", "blocks": blocks}
 
@@ -148,7 +149,7 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
 
 def modal(
     callback: str, title: str, blocks: list[Block], metadata: str, submit: str | None = None
-) -> Block:
+) -> View:
     """A modal view; `metadata` travels back in private_metadata (re-checked on submit)."""
     view: Block = {
         "type": "modal",

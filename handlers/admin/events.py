@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot import profile_checks
 from bot.runtime import Runtime
 from bot.slack.profiles import profile_of
+from handlers.shared import Payload
 from handlers.shared.background import nobody_asked, run_after_ack
 
 
@@ -17,7 +17,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.event("user_change")(partial(user_changed, runtime))
 
 
-async def user_changed(runtime: Runtime, ack: AsyncAck, event: dict[str, Any]) -> None:
+async def user_changed(runtime: Runtime, ack: AsyncAck, event: Payload) -> None:
     await ack()
     user = event.get("user")
     if not isinstance(user, dict) or not isinstance(user.get("id"), str):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
@@ -18,7 +17,7 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import Block, button, section
 from bot.slack.call_cards import FORWARD, VOICEMAIL, read_value
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
 from handlers.shared.background import by_dm, run_after_ack
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 
@@ -37,8 +36,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 async def pressed(
     runtime: Runtime,
     ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
+    body: Payload,
+    action: Payload,
     context: AsyncBoltContext,
 ) -> None:
     await ack()
@@ -52,9 +51,7 @@ async def pressed(
     run_after_ack(runtime, _act(runtime, actor, found, key), tell=tell)
 
 
-async def switched(
-    runtime: Runtime, ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext
-) -> None:
+async def switched(runtime: Runtime, ack: AsyncAck, action: Payload, context: AsyncBoltContext) -> None:
     await ack()
     actor = actor_of(context)
     on = action.get("value") == "on"

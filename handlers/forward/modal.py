@@ -22,13 +22,13 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import MAX_LABEL, Change, Listing
 from bot.slack.actions import RETRY_TOGGLE
-from bot.slack.blocks import section
+from bot.slack.blocks import View, section
 from bot.slack.respond import Respond
 from handlers.forward import views
 from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.forward.switch import status_text, switch_blocks
 from handlers.forward.views import Meta, NumberForm
-from handlers.shared import actor_of, reply_with
+from handlers.shared import Payload, actor_of, reply_with
 from handlers.shared.background import in_window, run_after_ack
 from handlers.shared.home_page import publish_home
 from handlers.shared.listeners import meta_of, opened_by_them
@@ -89,7 +89,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.view(ViewId.REMOVE.value, middleware=window)(partial(remove_confirmed, runtime))
 
 
-def _failed(meta: Meta) -> Callable[[str], dict[str, Any]]:
+def _failed(meta: Meta) -> Callable[[str], View]:
     """What the window says when its work can't run or fails."""
     return lambda text: views.modal(ViewId.LIST, "Forwarding", [section(f":warning: {text}")], meta)
 
@@ -99,15 +99,13 @@ def _in_window(runtime: Runtime, view_id: str, meta: Meta, work: Coroutine[Any, 
 
 
 async def open_from_home(
-    runtime: Runtime, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext
 ) -> None:
     await ack()
     await open_modal(runtime, actor_of(context), str(body["trigger_id"]))
 
 
-async def add_clicked(
-    runtime: Runtime, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
-) -> None:
+async def add_clicked(runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext) -> None:
     await ack()
     meta, view_id = meta_of(context, Meta), str(body["view"]["id"])
     view = views.form(meta, number=None, region=runtime.forwarding.region)
@@ -117,8 +115,8 @@ async def add_clicked(
 async def user_picked(
     runtime: Runtime,
     ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
+    body: Payload,
+    action: Payload,
     context: AsyncBoltContext,
 ) -> None:
     await ack()
@@ -130,8 +128,8 @@ async def user_picked(
 async def row_menu(
     runtime: Runtime,
     ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
+    body: Payload,
+    action: Payload,
     context: AsyncBoltContext,
 ) -> None:
     await ack()
@@ -141,7 +139,7 @@ async def row_menu(
 
 
 async def form_submitted(
-    runtime: Runtime, ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
+    runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext
 ) -> None:
     meta = meta_of(context, Meta)
     form = NumberForm.of(view)
@@ -157,7 +155,7 @@ async def form_submitted(
 
 
 async def remove_confirmed(
-    runtime: Runtime, ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
+    runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext
 ) -> None:
     meta = meta_of(context, Meta)
     await ack(response_action="update", view=views.saving(meta))
@@ -263,7 +261,7 @@ def register_retry(app: AsyncApp, runtime: Runtime) -> None:
 async def retry(
     runtime: Runtime,
     ack: AsyncAck,
-    action: dict[str, Any],
+    action: Payload,
     respond: Respond,
     context: AsyncBoltContext,
 ) -> None:

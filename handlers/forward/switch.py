@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
@@ -17,6 +16,7 @@ from bot.services.forwarding import Number
 from bot.services.overlays import Kind
 from bot.slack.blocks import (
     Block,
+    View,
     actions,
     button,
     input_block,
@@ -30,7 +30,7 @@ from bot.slack.blocks import modal as blocks_modal
 from handlers.forward.ids import ViewId
 from handlers.forward.quick import QuickToggle
 from handlers.forward.views import Meta, modal
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
 from handlers.shared.background import by_dm, in_window, run_after_ack
 from handlers.shared.forms import Form, Text
 from handlers.shared.home_page import publish_home
@@ -60,7 +60,7 @@ def switch_blocks(status_text: str, subject: str, *, on: bool) -> list[Block]:
     return [section(f"*Forward all calls*: {status_text}"), actions(*buttons)]
 
 
-def toggle_form(meta: Meta, numbers: list[Number], region: str, now: str = "") -> dict[str, Any]:
+def toggle_form(meta: Meta, numbers: list[Number], region: str, now: str = "") -> View:
     """What `/forward to` offers: a number (one of mine, or typed), voicemail, how long or
     until when; with the current state on top."""
     targets = [
@@ -82,15 +82,15 @@ def _typed(block_id: str, label: str, hint: str) -> Block:
     return input_block(block_id, label, text_input(VALUE, placeholder=hint), optional=True)
 
 
-def modal_view(meta: Meta, blocks: list[Block]) -> dict[str, Any]:
+def modal_view(meta: Meta, blocks: list[Block]) -> View:
     return blocks_modal(FORM, "Forward all calls", blocks, meta.dump(), submit="Turn on")
 
 
-def notice(meta: Meta, text: str) -> dict[str, Any]:
+def notice(meta: Meta, text: str) -> View:
     return modal(ViewId.SAVING, "Forward all calls", [section(text)], meta)
 
 
-def _select(block_id: str, label: str, options: list[dict[str, Any]], initial: dict[str, Any]) -> Block:
+def _select(block_id: str, label: str, options: list[Block], initial: Block) -> Block:
     return input_block(block_id, label, static_select(VALUE, options, initial))
 
 
@@ -122,8 +122,8 @@ class ToggleForm(Form):
 async def open_form(
     runtime: Runtime,
     ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
+    body: Payload,
+    action: Payload,
     context: AsyncBoltContext,
 ) -> None:
     """The window opens now, loading (from the App Home: a trigger lasts 3 s); the form
@@ -151,8 +151,8 @@ async def open_form(
 async def turn_off(
     runtime: Runtime,
     ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
+    body: Payload,
+    action: Payload,
     context: AsyncBoltContext,
 ) -> None:
     await ack()
@@ -168,9 +168,7 @@ async def turn_off(
     run_after_ack(runtime, _off(runtime, actor, subject, key, view), tell=tell)
 
 
-async def submitted(
-    runtime: Runtime, ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
-) -> None:
+async def submitted(runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext) -> None:
     meta = meta_of(context, Meta)
     form = ToggleForm.of(view)
     duration = f"until {form.typed_until}" if form.typed_until else form.duration
@@ -223,7 +221,7 @@ async def _on(
     await publish_home(runtime, meta.subject)
 
 
-async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: dict[str, Any]) -> None:
+async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: Payload) -> None:
     if not actor.may_act_for(subject):  # a forged button value: refused before any read
         await runtime.notify(actor.slack_user_id, f":warning: {NOT_ADMIN}")
         return

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.mrkdwn import code, escape, mention
 from bot.phone import display
 from bot.services.forwarding import SHOWN_WITHIN_SECONDS, Change, Listing, Number
 from bot.slack.blocks import (
     Block,
+    View,
     actions,
     button,
     context,
@@ -87,23 +86,23 @@ def choices(message: str, numbers: list[Number], region: str) -> str:
 
 def modal(
     callback: ViewId, heading: str, blocks: list[Block], meta: Meta, submit: str | None = None
-) -> dict[str, Any]:
+) -> View:
     return blocks_modal(callback.value, heading, blocks, meta.dump(), submit)
 
 
-def loading(meta: Meta) -> dict[str, Any]:
+def loading(meta: Meta) -> View:
     return modal(
         ViewId.LOADING, "Forwarding", [section(":hourglass_flowing_sand: Loading your numbers…")], meta
     )
 
 
-def saving(meta: Meta) -> dict[str, Any]:
+def saving(meta: Meta) -> View:
     return modal(ViewId.SAVING, "Forwarding", [section(":hourglass_flowing_sand: Saving…")], meta)
 
 
 def list_modal(
     listing: Listing, meta: Meta, region: str, *, notice: str = "", admin: bool = False
-) -> dict[str, Any]:
+) -> View:
     blocks: list[Block] = []
     if notice:
         blocks.append(context(notice))
@@ -135,7 +134,7 @@ def _row_menu(number: Number) -> Block:
 
 def form(
     meta: Meta, *, number: Number | None, region: str, error: tuple[str, str] | None = None
-) -> dict[str, Any]:
+) -> View:
     """The add (number None) or edit form; `error` is (field, sentence) from the provider."""
     phone_initial = display(number.phone, region) if number else None
     label_initial = (
@@ -165,7 +164,7 @@ def _input(block: BlockId, label: str, hint: str, initial: str | None, *, option
     return input_block(block.value, label, element, optional=optional)
 
 
-def confirm_remove(meta: Meta, number: Number, region: str) -> dict[str, Any]:
+def confirm_remove(meta: Meta, number: Number, region: str) -> View:
     text = f"Remove {describe(number, region)}?\nCalls will no longer be forwarded there."
     return modal(ViewId.REMOVE, "Remove number", [section(text)], meta, submit="Remove")
 

@@ -7,7 +7,6 @@ added to the page when that feature registers.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
@@ -22,7 +21,7 @@ from bot.slack.blocks import (
     modal,
     section,
 )
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
 from handlers.shared.background import on_home, run_after_ack
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 from handlers.shared.lines import describe_line
@@ -43,16 +42,14 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.action(SIGN_IN_LINK)(link_opened)
 
 
-async def home_opened(runtime: Runtime, event: dict[str, Any]) -> None:
+async def home_opened(runtime: Runtime, event: Payload) -> None:
     if event.get("tab", "home") != "home":
         return
     user = str(event["user"])
     run_after_ack(runtime, publish_home(runtime, user), tell=on_home(runtime, user))
 
 
-async def connect(
-    runtime: Runtime, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
-) -> None:
+async def connect(runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext) -> None:
     await ack()
     actor = actor_of(context)
     # The window first (a trigger lasts 3 s), the sign-in link after its store write.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
@@ -18,7 +17,7 @@ from bot.slack.blocks import message
 from bot.slack.channels import cannot_post_in
 from bot.slack.respond import Respond
 from handlers.oncall import asks, away, calendar, cover, escalate, group, home_section, views
-from handlers.shared import actor_of, reply_with
+from handlers.shared import Payload, actor_of, reply_with
 from handlers.shared.background import in_background, in_window, run_after_ack
 from handlers.shared.home_page import home_page
 from handlers.shared.listeners import admins_only, opened_by_them
@@ -58,7 +57,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 async def oncall(
     runtime: Runtime,
     ack: AsyncAck,
-    command: dict[str, Any],
+    command: Payload,
     respond: Respond,
     context: AsyncBoltContext,
 ) -> None:
@@ -104,9 +103,7 @@ async def oncall(
     in_background(runtime, respond, work(runtime, actor, rest, respond))
 
 
-async def saved(
-    runtime: Runtime, ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
-) -> None:
+async def saved(runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext) -> None:
     """The rotation form, from the admin who opened it (the listener middleware checked both)."""
     form = views.RotationForm.of(view)
     if not form.shift_length.isdigit():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
@@ -21,7 +20,7 @@ from bot.slack.cover_cards import TAKE, card
 from bot.slack.errors import error_code, why_undeliverable
 from bot.slack.respond import Respond
 from handlers.oncall.span import span, split_span
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
 from handlers.shared.background import Tell, in_channel, run_after_ack
 from handlers.shared.when import ends_at, local_time, split_when
 
@@ -43,8 +42,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 async def pressed(
     runtime: Runtime,
     ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
+    body: Payload,
+    action: Payload,
     context: AsyncBoltContext,
 ) -> None:
     """The "Take it" button of a cover request: the store decides who was first; the presser is told."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import field_validator
 
@@ -14,6 +13,7 @@ from bot.oncall.service import Now
 from bot.oncall.validation import RotationSpec
 from bot.slack.blocks import (
     Block,
+    View,
     conversations_select,
     input_block,
     multi_users_select,
@@ -123,7 +123,7 @@ def rotation_form(
     *,
     typed: RotationSpec | None = None,
     error: str | None = None,
-) -> dict[str, Any]:
+) -> View:
     """The form: empty, an existing rotation's, or as typed again with `error` on top."""
     spec = typed or (_spec_of(existing) if existing else None)
     shift_types = [option(v, v) for v in ("hourly", "daily", "weekly")]
@@ -172,7 +172,7 @@ def _spec_of(rotation: RotationRecord) -> RotationSpec:
     )
 
 
-def notice(opener: str, text: str) -> dict[str, Any]:
+def notice(opener: str, text: str) -> View:
     """The modal while saving, and once saved."""
     return modal_view(
         CALLBACK + "_done", "On-call rotation", [section(text)], RotationMeta(opener=opener).dump()

@@ -13,6 +13,8 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
 
+Payload = dict[str, Any]  # what Slack sent: a request's body, an action, a submitted view, an event
+
 
 def actor_of(context: AsyncBoltContext) -> Actor:
     actor = context.get("actor")

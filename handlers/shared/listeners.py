@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Self, TypeVar
+from typing import Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def opened_by_them(meta_type: type[ViewMeta]) -> Middleware:
     request acknowledged and dropped when the person acting didn't open that window."""
 
     async def opened_by_them(
-        body: dict[str, Any], context: AsyncBoltContext, next: Next
+        body: Payload, context: AsyncBoltContext, next: Next
     ) -> BoltResponse | None:
         view = body.get("view")
         meta = meta_type.load(view.get("private_metadata") if isinstance(view, dict) else None)

@@ -18,6 +18,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
+from bot.slack.blocks import View
 from bot.slack.errors import error_code
 from handlers.shared.background import in_window, run_after_ack
 
@@ -29,8 +30,6 @@ LATE = frozenset({"expired_trigger_id", "trigger_expired"})
 USED = frozenset({"exchanged_trigger_id", "trigger_exchanged"})
 TOO_LATE = "Slack closed that window before it could open; please try again."
 NOT_OPENED = "Slack couldn't open that window; please try again."
-
-View = dict[str, Any]
 
 
 async def open_window(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.runtime import Runtime
 from bot.slack.call_cards import TRANSFER
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
 from handlers.transfer import modal
 from handlers.transfer.commands import TransferCommand
 
@@ -21,7 +20,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 
 async def from_a_call_card(
-    runtime: Runtime, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext
 ) -> None:
     """An answered call's card: the transfer window, on the presser's own calls only."""
     await ack()

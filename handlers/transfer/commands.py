@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
 from bot.errors import UserError
@@ -14,7 +12,7 @@ from bot.services.calls import Destination
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
 from bot.slack.text import read_back
-from handlers.shared import actor_of, reply_with
+from handlers.shared import Payload, actor_of, reply_with
 from handlers.shared.background import in_background
 from handlers.transfer import views
 from handlers.transfer.modal import open_modal
@@ -27,7 +25,7 @@ class TransferCommand:
         self.service = runtime.transfers
 
     async def handle(
-        self, ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
+        self, ack: AsyncAck, command: Payload, respond: Respond, context: AsyncBoltContext
     ) -> None:
         actor = actor_of(context)
         text = str(command.get("text") or "").strip()

@@ -13,7 +13,7 @@ from bot.errors import UserError, describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.calls import Destination
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
 from handlers.shared.background import in_window, run_after_ack
 from handlers.shared.listeners import meta_of, opened_by_them
 from handlers.shared.windows import open_then_fill
@@ -64,8 +64,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 async def pick(
     runtime: Runtime,
     ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
+    body: Payload,
+    action: Payload,
     context: AsyncBoltContext,
 ) -> None:
     """ "Choose the call…" under `/transfer <destination>` when several calls are live:
@@ -78,9 +78,7 @@ async def pick(
     await open_modal(runtime, actor_of(context), trigger, chosen.subject, destination=chosen.to)
 
 
-async def submitted(
-    runtime: Runtime, ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
-) -> None:
+async def submitted(runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext) -> None:
     meta = meta_of(context, Meta)
     ref, destination, errors = _read(TransferForm.of(view), runtime.destinations)
     if errors:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -12,6 +11,7 @@ from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
 from bot.slack.blocks import (
     Block,
+    View,
     actions,
     button,
     context,
@@ -82,13 +82,11 @@ def _minutes(started: str, now: datetime) -> int | None:
     return max(0, int((now - began).total_seconds() // 60))
 
 
-def modal(
-    callback: str, title: str, blocks: list[Block], meta: Meta, submit: str | None = None
-) -> dict[str, Any]:
+def modal(callback: str, title: str, blocks: list[Block], meta: Meta, submit: str | None = None) -> View:
     return blocks_modal(callback, title, blocks, meta.dump(), submit)
 
 
-def pick_message(count: int, subject: str, destination: str, whose: str) -> dict[str, Any]:
+def pick_message(count: int, subject: str, destination: str, whose: str) -> View:
     """Several live calls: a button whose own trigger opens the picker (the command's may
     have expired while the calls were read)."""
     text = f"{whose} {count} live calls; choose the one to transfer to {escape(destination)}."
@@ -96,15 +94,15 @@ def pick_message(count: int, subject: str, destination: str, whose: str) -> dict
     return message(text, [section(text), actions(button(PICK_LABEL, PICK, value, style="primary"))])
 
 
-def loading(meta: Meta) -> dict[str, Any]:
+def loading(meta: Meta) -> View:
     return modal(RESULT, "Transfer", [section(":hourglass_flowing_sand: Looking for your calls…")], meta)
 
 
-def result(meta: Meta, text: str) -> dict[str, Any]:
+def result(meta: Meta, text: str) -> View:
     return modal(RESULT, "Transfer", [section(text)], meta)
 
 
-def form(meta: Meta, calls: list[LiveCall], destination: str = "") -> dict[str, Any]:
+def form(meta: Meta, calls: list[LiveCall], destination: str = "") -> View:
     if not calls:
         return result(meta, "No call to transfer right now. Calls show here while they are connected.")
     options = [option(describe(c), c.ref[:150]) for c in calls]
