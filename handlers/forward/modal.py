@@ -28,7 +28,7 @@ from handlers.forward import views
 from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.forward.switch import status_text, switch_blocks
 from handlers.forward.views import Meta, NumberForm
-from handlers.shared import Payload, actor_of, reply_with
+from handlers.shared import Payload, Tell, actor_of, reply_with
 from handlers.shared.background import in_window, run_after_ack
 from handlers.shared.home_page import publish_home
 from handlers.shared.listeners import meta_of, opened_by_them
@@ -38,7 +38,12 @@ log = logging.getLogger(__name__)
 
 
 async def open_modal(
-    runtime: Runtime, actor: Actor, trigger_id: str, subject: str | None = None, *, tell: Any = None
+    runtime: Runtime,
+    actor: Actor,
+    trigger_id: str,
+    subject: str | None = None,
+    *,
+    tell: Tell | None = None,
 ) -> None:
     """The window opens now (in the listener, after the ack); the list follows by update."""
     meta = Meta(opener=actor.slack_user_id, subject=subject or actor.slack_user_id)

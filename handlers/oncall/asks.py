@@ -20,8 +20,8 @@ from bot.slack.cover_cards import TAKE, card
 from bot.slack.errors import error_code, why_undeliverable
 from bot.slack.respond import Respond
 from handlers.oncall.span import span, split_span
-from handlers.shared import Payload, actor_of
-from handlers.shared.background import Tell, in_channel, run_after_ack
+from handlers.shared import Payload, Tell, actor_of
+from handlers.shared.background import in_channel, run_after_ack
 from handlers.shared.when import ends_at, local_time, split_when
 
 log = logging.getLogger(__name__)

@@ -3,6 +3,7 @@ work: handlers.shared.background; window checks: handlers.shared.listeners)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
@@ -13,6 +14,7 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
 
+Tell = Callable[[str], Awaitable[Any]]  # says one sentence to the person, where they asked
 Payload = dict[str, Any]  # what Slack sent: a request's body, an action, a submitted view, an event
 
 
@@ -29,7 +31,7 @@ def actor_for(runtime: Runtime, user_id: str) -> Actor:
     return Actor(slack_user_id=user_id, is_admin=runtime.is_admin(user_id))
 
 
-def reply_with(respond: Respond) -> Any:
+def reply_with(respond: Respond) -> Tell:
     async def reply(text: str) -> None:
         await respond(**message(text), replace_original=False)
 

@@ -11,15 +11,13 @@ no one to tell (`nobody_asked`): its failure is logged, as every failure is.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.runtime import Runtime
 from bot.slack.blocks import Block, home, section
 from bot.slack.respond import Respond
-from handlers.shared import PROGRESS, PROGRESS_AFTER_SECONDS, reply_with
-
-Tell = Callable[[str], Awaitable[Any]]
+from handlers.shared import PROGRESS, PROGRESS_AFTER_SECONDS, Tell, reply_with
 
 
 def run_after_ack(runtime: Runtime, work: Coroutine[Any, Any, Any], *, tell: Tell) -> bool:

@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.runtime import Runtime
 from bot.slack.blocks import View
 from bot.slack.errors import error_code
+from handlers.shared import Tell
 from handlers.shared.background import in_window, run_after_ack
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ NOT_OPENED = "Slack couldn't open that window; please try again."
 
 
 async def open_window(
-    runtime: Runtime, trigger_id: str, view: View, *, user: str, tell: Any = None
+    runtime: Runtime, trigger_id: str, view: View, *, user: str, tell: Tell | None = None
 ) -> str | None:
     """`views.open` now (call it in the listener, after `ack`); the view id, or None.
 
@@ -76,7 +77,7 @@ async def open_then_fill(
     user: str,
     work: Callable[[str], Coroutine[Any, Any, Any]],
     failed: Callable[[str], View],
-    tell: Any = None,
+    tell: Tell | None = None,
 ) -> None:
     """`open_window` with the `loading` view now, then `fill_window` with `work(view_id)`;
     nothing more when the window didn't open (the person was told)."""

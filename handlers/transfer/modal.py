@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
@@ -13,7 +12,7 @@ from bot.errors import UserError, describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.calls import Destination
-from handlers.shared import Payload, actor_of
+from handlers.shared import Payload, Tell, actor_of
 from handlers.shared.background import in_window, run_after_ack
 from handlers.shared.listeners import meta_of, opened_by_them
 from handlers.shared.windows import open_then_fill
@@ -31,7 +30,7 @@ async def open_modal(
     subject: str,
     *,
     destination: str = "",
-    tell: Any = None,
+    tell: Tell | None = None,
 ) -> None:
     """The window opens now (in the listener, after the ack: a trigger lasts 3 s); the
     calls are read after, and the form replaces the loading view."""
