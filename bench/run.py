@@ -171,10 +171,15 @@ def wrk(url: str, script: Path, connections: int, seconds: int | None = None) ->
     }
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time a process has used so far (user + system), from /proc."""
+def cpu_seconds(pid: int, *, children: bool = False) -> float:
+    """CPU time a process has used so far (user + system), from /proc; with `children`, its
+    live child processes' too (a `serve --workers N` parent and its workers)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if not children:
+        return own
+    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return own + sum(cpu_seconds(int(kid), children=True) for kid in kids)
 
 
 def rss_kb(pid: int) -> int:

@@ -74,8 +74,8 @@ def slow_table() -> tuple[list[str], bool]:
     return [
         f"wrk's {USERS} connections ask without pause: each batch of slots is held for the provider's "
         "latency; all of wrk's asks are one person's, so most are told at once that their own "
-        "three commands are still in progress (measured before admission stopped waiting for a "
-        "slot: then 0.25 s, now never). The answers column is measured apart, with "
+        "three commands are still in progress; nothing waits for a slot at admission. The "
+        "answers column is measured apart, with "
         f"{USERS} users who each wait for their answer before asking again.\n",
         f"| provider latency | ack p50 / p99 / max ms (wrk, {USERS} connections) | busy acks "
         f"| answer p50 / slowest ({USERS} users, ask → answer) | met |",

@@ -1,10 +1,15 @@
-"""Domain errors, and the one place any error becomes the sentence a person reads."""
+"""Domain errors, and the one place any error becomes the sentence a person reads.
+
+The sentence is a typed message (`bot.domain.notices`): an error about a person names them
+as a `Person`, and the sender renders it (`bot.slack.errors.describe` for Slack).
+"""
 
 from __future__ import annotations
 
 import logging
 
 from bot.context import current_request_id
+from bot.domain.notices import Message, message, plain
 from bot.providers.errors import (
     AuthError,
     NotFound,
@@ -16,11 +21,11 @@ from bot.providers.errors import (
 
 
 class UserError(Exception):
-    """Something the person can fix; `message` is one sentence for them."""
+    """Something the person can fix; `said` is one sentence for them."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, sentence: str | Message) -> None:
+        super().__init__(plain(sentence))
+        self.said = message(sentence) if isinstance(sentence, str) else sentence
 
 
 class NotLinked(UserError):
@@ -66,13 +71,13 @@ def outcome_of(exc: BaseException) -> str:
     return "error"
 
 
-def describe(exc: BaseException, log: logging.Logger) -> str:
-    """Log the error as it deserves and return the sentence to show."""
+def said(exc: BaseException, log: logging.Logger) -> Message:
+    """Log the error as it deserves and return the sentence to show (or `plain` to log)."""
     if isinstance(exc, UserError):
-        return exc.message
+        return exc.said
     if isinstance(exc, ProviderError):
         log.warning("provider error %s", exc.log_fields())
-        return provider_sentence(exc)
+        return message(provider_sentence(exc))
     ref = current_request_id()
     log.error("unexpected error (ref %s)", ref, exc_info=exc)
-    return f"Something went wrong (ref {ref})."
+    return message(f"Something went wrong (ref {ref}).")

@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+GROUP = re.compile(r"^<!subteam\^[A-Z0-9]+\|@?([^>]+)>$")
 
 
 def escape(text: str) -> str:
@@ -27,6 +28,12 @@ def mention(slack_user_id: str) -> str:
 
 def parse_mention(token: str) -> str | None:
     match = MENTION.match(token.strip())
+    return match.group(1) if match else None
+
+
+def parse_group(token: str) -> str | None:
+    """The handle in Slack's `<!subteam^S123|@support-oncall>`, as written after the `@`."""
+    match = GROUP.match(token.strip())
     return match.group(1) if match else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import redact
 from bot.destinations import DestinationPolicy
+from bot.domain.clock import now
 from bot.oncall.engine import HandoffEngine
 from bot.oncall.groups import GroupKeeper
 from bot.oncall.service import RotationService
@@ -45,10 +46,6 @@ from bot.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(eq=False)  # identity: a runtime is a key for its App Home page
 class Runtime:
     settings: Settings
@@ -69,7 +66,7 @@ class Runtime:
     notices: Notices
     profiles: SlackProfiles
     workspace: SlackWorkspace
-    clock: Callable[[], datetime] = utcnow
+    clock: Callable[[], datetime] = now
     admins: set[str] = field(default_factory=set)
     responder: Responder = field(default_factory=Responder)
 
@@ -125,7 +122,7 @@ async def start_runtime(
         ],
     )
     notices = Notices(
-        slack, settings.switchboard_admins, database, utcnow, region=settings.switchboard_default_region
+        slack, settings.switchboard_admins, database, now, region=settings.switchboard_default_region
     )
 
     async def tell_after_commit(told: list[tuple[str, Told]]) -> None:
@@ -146,7 +143,7 @@ async def start_runtime(
         directory=providers.directory,
         profiles=profiles,
         workspace=workspace,
-        clock=utcnow,
+        clock=now,
         region=settings.switchboard_default_region,
         providers=frozenset(settings.providers),
         virtual_numbers=frozenset(virtual_numbers),
@@ -156,7 +153,7 @@ async def start_runtime(
         identity=identity,
         ringcentral=providers.ringcentral,
         capabilities=providers.capabilities,
-        clock=utcnow,
+        clock=now,
         destinations=destinations,
     )
     sign_ins = providers.ringcentral.sign_ins if providers.ringcentral else None
@@ -172,7 +169,7 @@ async def start_runtime(
         ringcentral=providers.ringcentral,
         smspartner=providers.smspartner,
         capabilities=providers.capabilities,
-        clock=utcnow,
+        clock=now,
         destinations=destinations,
     )
     return Runtime(
@@ -192,14 +189,14 @@ async def start_runtime(
                 region=settings.switchboard_default_region,
             ),
             forwarding=forwarding,
-            clock=utcnow,
+            clock=now,
             confirm_delay=settings.switchboard_retry_scale,
         ),
         toggles=toggles,
         rotations=RotationService(
             database=database,
             identity=identity,
-            clock=utcnow,
+            clock=now,
             destinations=destinations,
             virtual_numbers=frozenset(virtual_numbers),
             toggles=toggles,
@@ -210,9 +207,9 @@ async def start_runtime(
             forwarding=forwarding,
             identity=identity,
             notifier=notices,
-            clock=utcnow,
+            clock=now,
             drift_check=timedelta(seconds=settings.switchboard_drift_check_seconds),
-            groups=GroupKeeper(database=database, port=SlackUserGroups(slack), clock=utcnow),
+            groups=GroupKeeper(database=database, port=SlackUserGroups(slack), clock=now),
             cover_board=SlackCoverBoard(slack),
         ),
         sign_in=SignInService(
@@ -220,7 +217,7 @@ async def start_runtime(
             identity=identity,
             sign_ins=sign_ins,
             public_url=settings.switchboard_public_url,
-            clock=utcnow,
+            clock=now,
             box=SecretBox(settings.switchboard_secret_key),
             ringcentral=providers.ringcentral is not None,
         ),
@@ -228,7 +225,7 @@ async def start_runtime(
             database=database,
             ringcentral=providers.ringcentral,
             public_url=settings.switchboard_public_url,
-            clock=utcnow,
+            clock=now,
             box=SecretBox(settings.switchboard_secret_key),
         ),
         cards=CallCards(
@@ -237,7 +234,7 @@ async def start_runtime(
             notifier=notices,
             forwarding=forwarding,
             ringcentral=providers.ringcentral,
-            clock=utcnow,
+            clock=now,
         ),
         destinations=destinations,
         notices=notices,

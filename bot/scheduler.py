@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot import profile_checks
-from bot.errors import describe
+from bot.domain.notices import message, plain
+from bot.errors import said
 from bot.oncall.engine import HandoffEngine
 from bot.providers.limiter import Priority, priority
 from bot.services.identity import Identity
@@ -91,14 +92,14 @@ class Scheduler:
         try:
             await self._sign_in.keep_alive(now)
         except Exception as exc:
-            log.warning("keeping sign-ins alive: %s", describe(exc, log))
+            log.warning("keeping sign-ins alive: %s", plain(said(exc, log)))
 
     async def _keep_push(self) -> None:
         """The push subscription (created, renewed, recreated); a failure waits a tick."""
         try:
             await self._push.ensure()
         except Exception as exc:
-            log.warning("push subscription: %s", describe(exc, log))
+            log.warning("push subscription: %s", plain(said(exc, log)))
 
     async def _purge_keys(self, now: datetime) -> None:
         if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:
@@ -110,14 +111,14 @@ class Scheduler:
         try:
             result = await self._toggles.revert(toggle)
         except Exception as exc:
-            sentence = describe(exc, log)
+            sentence = said(exc, log)
             retry_at = now + RETRY_BACKOFF * toggle.attempts
             async with self._database.session() as session:
                 await store.release_lease(session, toggle_id=toggle.id, retry_at=retry_at)
             if toggle.attempts == 1:
                 await self._notices.revert_failed(
                     toggle.slack_user_id,
-                    f"Switchboard couldn't end your call forwarding: {sentence}",
+                    message("Switchboard couldn't end your call forwarding: ", sentence),
                     toggle.id,
                 )
             return

@@ -21,7 +21,8 @@ from typing import Any
 
 from bot import metrics
 from bot.context import rate_wait_aside, slack_user_var
-from bot.errors import describe, outcome_of
+from bot.errors import outcome_of
+from bot.slack.errors import describe
 
 log = logging.getLogger(__name__)
 

@@ -1,15 +1,18 @@
 """Notices as typed messages: the core says who, when and what; each sender renders them.
 
-The on-call engine builds a `Message` from parts: our own wording (plain `str`, written as
-is), a person, a moment, an identifier shown verbatim, a name people or providers chose.
-The Slack side (`bot.slack.notices.render`) turns them into mentions, date tokens and
-mrkdwn; an e-mail or SMS sender would render the same message its own way.
+The core (the on-call engine, transfers, call cards, the told DMs, errors about a person)
+builds a `Message` from parts: our own wording (plain `str`, written as is), a person, a
+moment, an identifier shown verbatim, a name people or providers chose. The Slack side
+(`bot.slack.rendering.render`) turns them into mentions, date tokens and mrkdwn; an e-mail
+or SMS sender would render the same message its own way, and a log reads `plain`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from string import Formatter
 
 
 @dataclass(frozen=True)
@@ -52,5 +55,44 @@ class Message:
         return Message(self.parts + other.parts)
 
 
-def message(*parts: Part) -> Message:
-    return Message(parts)
+def message(*parts: Part | Message) -> Message:
+    """A message of these parts; a `Message` among them is spliced in, part by part."""
+    flat: list[Part] = []
+    for part in parts:
+        flat.extend(part.parts if isinstance(part, Message) else (part,))
+    return Message(tuple(flat))
+
+
+def join(separator: str, messages: Iterable[Message]) -> Message:
+    """The messages one after another, `separator` (our wording) between each two."""
+    parts: list[Part | Message] = []
+    for said in messages:
+        parts += [separator, said] if parts else [said]
+    return message(*parts)
+
+
+def fill(template: str, **values: Part | Message) -> Message:
+    """Our wording with `{name}` fields filled by parts: `fill("linked {line}", line=Verbatim(x))`."""
+    parts: list[Part | Message] = []
+    for text, field, _, _ in Formatter().parse(template):
+        parts.append(text)
+        if field is not None:
+            parts.append(values[field])
+    return message(*(part for part in parts if part != ""))
+
+
+def plain(text: str | Message) -> str:
+    """The words without formatting, for a log: a person as their id, a moment in UTC."""
+    if isinstance(text, str):
+        return text
+    return "".join(_plain(part) for part in text.parts)
+
+
+def _plain(part: Part) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Person):
+        return part.user_id
+    if isinstance(part, When):
+        return part.moment.astimezone(UTC).strftime("%a %d %b %H:%M UTC")
+    return part.text

@@ -15,10 +15,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.domain.notices import Message, Name, Person, Verbatim, When, message
+from bot.domain.notices import Message, Name, Person, Verbatim, When, message, plain
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.domain.times import local_time
-from bot.errors import describe
+from bot.errors import said
 from bot.oncall.covers import CoverBoard, sweep
 from bot.oncall.groups import GroupKeeper
 from bot.oncall.reminders import ShiftReminders
@@ -212,7 +212,7 @@ class HandoffEngine:
                 else:
                     await self._toggles.ring_in_order(SYSTEM, line, ladder, until=None, key=key)
         except Exception as exc:
-            await self._failed(rotation, shift, now, describe(exc, log))
+            await self._failed(rotation, shift, now, said(exc, log))
             return 0
         await self._record(rotation, shift, target, now, changed=not in_place, backup=backup)
         return 0 if in_place else 1
@@ -360,7 +360,7 @@ class HandoffEngine:
             )
 
     async def _failed(
-        self, rotation: RotationRecord, shift: Shift, now: datetime, sentence: str
+        self, rotation: RotationRecord, shift: Shift, now: datetime, sentence: Message
     ) -> None:
         failures = rotation.failures + 1
         async with self._database.session() as session:
@@ -372,7 +372,7 @@ class HandoffEngine:
                 failures=failures,
                 next_try_at=now + backoff(failures),
             )
-        log.warning("rotation %s: apply failed (%d): %s", rotation.name, failures, sentence)
+        log.warning("rotation %s: apply failed (%d): %s", rotation.name, failures, plain(sentence))
         if failures == ANNOUNCE_AFTER_FAILURES:
             await self._post(
                 rotation.channel,
@@ -381,7 +381,9 @@ class HandoffEngine:
                     Name(rotation.name),
                     " hotline to ",
                     Person(shift.member),
-                    f": {sentence} It will keep trying.",
+                    ": ",
+                    sentence,
+                    " It will keep trying.",
                 ),
             )
 

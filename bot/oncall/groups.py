@@ -15,7 +15,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from bot.errors import UserError, describe
+from bot.domain.notices import plain
+from bot.errors import UserError, said
+from bot.mrkdwn import parse_group, parse_mention
 from bot.services import audit
 from bot.services.actor import Actor
 from bot.store import Database
@@ -40,11 +42,10 @@ def default_handle(rotation: RotationRecord) -> str:
 
 
 def read_handle(text: str) -> str:
-    """`@support-oncall`, `support-oncall`, or Slack's `<!subteam^S123|@support-oncall>`."""
-    if re.fullmatch(r"<@[UW][A-Z0-9]+(\|[^>]*)?>", text.strip()):
+    """`@support-oncall`, `support-oncall`, or Slack's user group token (`bot.mrkdwn.parse_group`)."""
+    if parse_mention(text):
         raise UserError("That's a person; give the group a handle of its own (e.g. `@support-oncall`).")
-    found = re.fullmatch(r"<!subteam\^[A-Z0-9]+\|@?([^>]+)>", text.strip())
-    handle = (found.group(1) if found else text.strip()).lstrip("@").lower()
+    handle = (parse_group(text) or text.strip()).lstrip("@").lower()
     if not HANDLE.match(handle):
         raise UserError(
             "A user group handle is one word of letters, digits, `.`, `-` or `_` (e.g. `@support-oncall`)."
@@ -101,7 +102,7 @@ class GroupKeeper:
         try:
             await self._port.set_members(rotation.group_id, [member])
         except Exception as exc:
-            log.warning("rotation %s: user group not updated: %s", rotation.name, describe(exc, log))
+            log.warning("rotation %s: user group not updated: %s", rotation.name, plain(said(exc, log)))
             await store.claim_group(self._database, rotation_id=rotation.id, was=member, now_member=was)
             return False
         return True

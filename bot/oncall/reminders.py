@@ -11,9 +11,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.domain.notices import plain
 from bot.domain.schedule import Override, Shift, on_call
 from bot.domain.times import local_time
-from bot.errors import describe
+from bot.errors import said
 from bot.mrkdwn import code, escape
 from bot.phone import shown
 from bot.services.identity import Identity
@@ -68,7 +69,7 @@ class ShiftReminders:
         try:
             number = await self._number_of(shift.member)
         except Exception as exc:
-            log.warning("reminder: couldn't read the on-call number: %s", describe(exc, log))
+            log.warning("reminder: couldn't read the on-call number: %s", plain(said(exc, log)))
             number = None
         if number is None:
             return (

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.destinations import DestinationPolicy
+from bot.domain.notices import Person, message
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.errors import UserError
 from bot.oncall.calendar import CalendarFeeds
@@ -197,14 +198,21 @@ class RotationService:
         on call, until their shift ends by default); admins anyone's."""
         self._require_member_or_admin(actor, rotation)
         if to not in rotation.schedule.members:
-            raise UserError(f"<@{to}> isn't a member of `{rotation.name}`; only members can be on call.")
+            raise UserError(
+                message(
+                    Person(to), f" isn't a member of `{rotation.name}`; only members can be on call."
+                )
+            )
         if to == actor.slack_user_id:
             raise UserError("To take the hotline yourself, use `/oncall take`.")
         state = await self.now(rotation)
         if not actor.is_admin and state.current.member != actor.slack_user_id:
             raise UserError(
-                f"You can give only your own time, and <@{state.current.member}> is on call for "
-                f"`{rotation.name}` now; ask them, or an admin."
+                message(
+                    "You can give only your own time, and ",
+                    Person(state.current.member),
+                    f" is on call for `{rotation.name}` now; ask them, or an admin.",
+                )
             )
         return await self._override(actor, rotation, to, until, state, "rotation.give")
 
@@ -248,7 +256,9 @@ class RotationService:
         if not MIN_RING <= ring_seconds <= MAX_RING:
             raise UserError(f"The ring time is {MIN_RING} to {MAX_RING} seconds (e.g. `after 20s`).")
         if to not in ("", "next") and to not in rotation.schedule.members:
-            raise UserError(f"<@{to}> isn't a member of `{rotation.name}`; the backup must be one.")
+            raise UserError(
+                message(Person(to), f" isn't a member of `{rotation.name}`; the backup must be one.")
+            )
         if to and not self._toggles.can_ring_in_order(rotation.line):
             raise UserError(
                 f"The `{rotation.name}` hotline's provider can't ring a backup after the on-call "

@@ -47,7 +47,9 @@ class LiveCall:
     @property
     def other(self) -> str:
         number = shown(self.other_number, self.region)
-        return f"{self.other_name} ({number})" if self.other_name else number
+        return (
+            f"{self.other_name} at {number}" if self.other_name else number
+        )  # one pair of parentheses at most
 
 
 class LiveCalls(Protocol):

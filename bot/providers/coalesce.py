@@ -17,11 +17,12 @@ reads, the handoff engine, reverts, typed `list`/`status`) every read goes to th
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Generic, TypeVar
+
+from bot.domain.clock import monotonic
 
 T = TypeVar("T")
 
@@ -80,7 +81,7 @@ class Recent(Generic[T]):
         *,
         seconds: float = RECENT_READ_SECONDS,
         kept: int = RECENT_READS_KEPT,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = monotonic,
     ) -> None:
         self._seconds = seconds
         self._kept = kept

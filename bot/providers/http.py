@@ -21,13 +21,13 @@ import asyncio
 import enum
 import logging
 import random
-import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
 import httpx
 
 from bot import metrics
+from bot.domain.clock import monotonic
 from bot.domain.lines import ProviderName
 from bot.providers.coalesce import InFlight, Recent, reusing
 from bot.providers.errors import RateLimited, Unavailable
@@ -82,7 +82,7 @@ class ProviderHttp:
         policy: RetryPolicy,
         limiter: RateLimiter,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = monotonic,
     ) -> None:
         self.client = client
         self.provider = provider
@@ -147,7 +147,7 @@ class ProviderHttp:
     async def _send(
         self, request: httpx.Request, *, kind: Kind, group: str, account: str, person: str | None
     ) -> httpx.Response:
-        started = time.monotonic()
+        started = monotonic()
         for attempt in range(1, self.policy.tries + 1):
             last = attempt == self.policy.tries or self._out_of_time(started)
             try:  # the penalty and the person's share are checked here
@@ -195,7 +195,7 @@ class ProviderHttp:
         raise AssertionError("unreachable")
 
     def _out_of_time(self, started: float) -> bool:
-        return time.monotonic() - started > self.policy.total_seconds * max(self.policy.scale, 0.01)
+        return monotonic() - started > self.policy.total_seconds * max(self.policy.scale, 0.01)
 
     async def _note_429(self, response: httpx.Response, group: str, account: str) -> None:
         seconds = retry_after_seconds(response, self.policy.default_retry_after)

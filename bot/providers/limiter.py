@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import math
-import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 import httpx
 
 from bot.context import rate_wait_aside
+from bot.domain.clock import epoch
 from bot.domain.lines import ProviderName
 from bot.providers.errors import RateLimited
 from bot.store import Database, rate_windows
@@ -84,7 +84,7 @@ class RateLimiter:
         enabled: bool = True,
         person_wait: float = PERSON_WAIT_SECONDS,
         person_share: float = PERSON_SHARE,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = epoch,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.provider = provider

@@ -4,7 +4,8 @@ A person who opted in (`/switchboard calls on`) gets a DM when a call rings at t
 extension; a rotation's channel gets a card when its hotline rings. Each card is one row
 per (session, recipient) holding its message and the last `sequence` shown, updated under
 a per-card lock, so a repeated or out-of-order notification never posts twice or moves a
-card backwards. A hotline call that ends unanswered DMs whoever is on call.
+card backwards. A hotline call that ends unanswered DMs whoever is on call. What they are
+told is a typed message (`bot.domain.notices`) the Slack side renders.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Any
 from bot.context import slack_user_var
 from bot.domain.calls import CallCard, state_of
 from bot.domain.lines import LineRef
+from bot.domain.notices import Message, Name, Person, Verbatim, message
 from bot.errors import UserError
-from bot.mrkdwn import code, escape, mention
 from bot.phone import shown
 from bot.providers.errors import NotFound, Rejected
 from bot.providers.limiter import Priority, priority
@@ -92,7 +93,9 @@ class CallCards:
         async with self._database.session() as session:
             return await session.get(CallOptIn, slack_user_id) is not None
 
-    async def act(self, actor: Actor, *, session_id: str, party_id: str, phone: str, key: str) -> str:
+    async def act(
+        self, actor: Actor, *, session_id: str, party_id: str, phone: str, key: str
+    ) -> Message:
         """A card's button: to voicemail (no `phone`) or forward to `phone`; the sentence.
 
         Only the person the card was posted to may press it (checked against the stored
@@ -113,7 +116,7 @@ class CallCards:
         action = "call.forward" if target else "call.voicemail"
         async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
             if not fresh:
-                return ""
+                return message()
             try:
                 if target:
                     await self._rc.ringing.forward(session_id, party_id, target)
@@ -137,9 +140,9 @@ class CallCards:
                 now=self._clock(),
             )
         return (
-            f"Sent to {code(shown(target, self._forwarding.region))}."
+            message("Sent to ", Verbatim(shown(target, self._forwarding.region)), ".")
             if target
-            else "Sent to voicemail."
+            else message("Sent to voicemail.")
         )
 
     async def notified(self, note: dict[str, Any]) -> int:
@@ -252,32 +255,45 @@ class CallCards:
             if placed is not None:
                 row.channel, row.ts = placed
         if card.rotation and card.answered_by and before != "answered" and card.on_call:
-            who = escape(card.caller_name or "someone")
+            who = message(Name(card.caller_name or "someone"))
             if card.caller_number:
-                who += " " + code(shown(card.caller_number, self._forwarding.region))
+                who += message(" ", Verbatim(shown(card.caller_number, self._forwarding.region)))
             await self._notifier.post(
                 card.on_call,
-                f"You missed a call on the *{escape(card.rotation)}* hotline from {who}; "
-                f"{mention(card.answered_by)} (backup) answered it.",
+                message(
+                    "You missed a call on the ",
+                    Name(card.rotation, strong=True),
+                    " hotline from ",
+                    who,
+                    "; ",
+                    Person(card.answered_by),
+                    " (backup) answered it.",
+                ),
             )
         if card.rotation and card.unanswered and before not in ("missed", "voicemail") and card.on_call:
             await self._notifier.post(card.on_call, self._missed(card))
         return 1
 
-    def _missed(self, card: CallCard) -> str:
+    def _missed(self, card: CallCard) -> Message:
         """The on-call person's DM about a missed hotline call: call back only a number
         calls may be sent to (a one-ring scam wants a call back to a premium number)."""
-        who = escape(card.caller_name or "someone")
-        where = f":warning: You missed a call on the *{escape(card.rotation)}* hotline from {who}"
+        where = message(
+            ":warning: You missed a call on the ",
+            Name(card.rotation, strong=True),
+            " hotline from ",
+            Name(card.caller_name or "someone"),
+        )
         if not card.caller_number:
-            return f"{where} (no number shown)."
-        number = code(shown(card.caller_number, self._forwarding.region))
+            return message(where, " (no number shown).")
+        number = Verbatim(shown(card.caller_number, self._forwarding.region))
         if not self._forwarding.destinations.allows(card.caller_number):
-            return (
-                f"{where} {number}. It is a premium-rate or unsafe number, so don't call it back "
-                "from a company phone."
+            return message(
+                where,
+                " ",
+                number,
+                ". It is a premium-rate or unsafe number, so don't call it back from a company phone.",
             )
-        return f"{where} {number}; call them back."
+        return message(where, " ", number, "; call them back.")
 
 
 def _forwarded_to(parties: list[Any], extension_id: str) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.domain.clock import monotonic
+from bot.domain.notices import Person, message
 from bot.errors import NotLinked, UserError
 from bot.providers.base import Directory, ProviderName
 from bot.providers.errors import ProviderError
@@ -96,14 +97,14 @@ class Identity:
         another instance sees an admin's change within that many seconds.
         """
         cached = self._links.get(slack_user_id)
-        if cached and time.monotonic() - cached[0] < LINK_CACHE_SECONDS:
+        if cached and monotonic() - cached[0] < LINK_CACHE_SECONDS:
             return cached[1]
         async with self._database.session() as session:
             found = await link_store.links_of(session, slack_user_id=slack_user_id)
             blocked = await link_store.is_unlinked(session, slack_user_id=slack_user_id)
         if found or blocked or self._directory is None:
             if found:
-                self._links[slack_user_id] = (time.monotonic(), found)
+                self._links[slack_user_id] = (monotonic(), found)
             return found
         auto = await self._link_by_email(slack_user_id)
         return [auto] if auto else []
@@ -121,7 +122,7 @@ class Identity:
                 self._why_not.get(slack_user_id)
                 or f"You aren't linked to a phone line yet; {ASK_ADMIN}."
             )
-        raise NotLinked(f"<@{slack_user_id}> isn't linked to a phone line yet.")
+        raise NotLinked(message(Person(slack_user_id), " isn't linked to a phone line yet."))
 
     async def _link_by_email(self, slack_user_id: str) -> LinkRecord | None:
         """Link a confirmed full member to the one enabled extension with their email."""
@@ -190,8 +191,13 @@ class Identity:
         displaced = holder if holder and holder != slack_user_id else None
         if displaced and not replace:
             raise UserError(
-                f"That line is linked to <@{displaced}>. To move it, add `replace`: "
-                f"`/switchboard link <@{slack_user_id}> {spec} replace`."
+                message(
+                    "That line is linked to ",
+                    Person(displaced),
+                    ". To move it, add `replace`: `/switchboard link ",
+                    Person(slack_user_id),
+                    f" {spec} replace`.",
+                )
             )
         before = next((snapshot(x) for x in existing if x.provider == link.provider), None)
         if displaced:
@@ -258,12 +264,12 @@ class Identity:
         if self._directory is None:
             return []
         last = self._read_back.get(profile.slack_user_id)
-        if last is not None and time.monotonic() - last < DIRECTORY_RECHECK_GAP_SECONDS:
+        if last is not None and monotonic() - last < DIRECTORY_RECHECK_GAP_SECONDS:
             return []
         async with self._database.session() as session:
             links = await link_store.links_of(session, slack_user_id=profile.slack_user_id)
         if any(x.source == "email" for x in links):
-            self._read_back[profile.slack_user_id] = time.monotonic()
+            self._read_back[profile.slack_user_id] = monotonic()
         email = (profile.email or "").strip().lower()
         stale: list[LinkRecord] = []
         for x in links:

@@ -22,7 +22,7 @@ class Notifier(Protocol):
         or a channel id; False when it couldn't be."""
         ...
 
-    async def revert_failed(self, slack_user_id: str, text: str, toggle_id: int) -> bool:
+    async def revert_failed(self, slack_user_id: str, text: str | Message, toggle_id: int) -> bool:
         """Tell the owner a timed revert failed, offering to try again now."""
         ...
 

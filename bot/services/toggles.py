@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.destinations import DestinationPolicy
 from bot.domain.capabilities import Capabilities, Capability
+from bot.domain.clock import monotonic
 from bot.domain.lines import LineRef
 from bot.errors import Unsupported, UserError
 from bot.providers.coalesce import recent_reads
@@ -260,12 +260,12 @@ class ToggleService:
     async def _one_at_a_time(self, line: LinkRecord) -> AsyncIterator[None]:
         """Changes to one line's forwarding, one at a time across instances (docs/contract.md "Trust")."""
         holder = secrets.token_hex(8)
-        deadline = time.monotonic() + LINE_WAIT_SECONDS
+        deadline = monotonic() + LINE_WAIT_SECONDS
         pause = 0.02
         while not await line_locks.try_acquire(
             self._database, line=line.ref, holder=holder, now=self._clock(), lease=LINE_LEASE
         ):
-            if time.monotonic() > deadline:
+            if monotonic() > deadline:
                 raise UserError(LINE_BUSY)
             await asyncio.sleep(pause)
             pause = min(0.25, pause * 2)

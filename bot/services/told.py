@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.notices import Message, Person, message
-from bot.mrkdwn import code, escape
+from bot.domain.notices import Message, Name, Person, Verbatim, fill, message
 from bot.services import change_words as words
 
 SYSTEM = "switchboard"
@@ -37,19 +36,25 @@ class Told:
     def text(self, region: str) -> Message:
         details = self.after if isinstance(self.after, dict) else {}
         kind = details.get("kind")
-        target = words.phone(details.get("target"), region)
-        forwarding = f"forwarding to {target}" if kind == "forward" else ""
-        what = WHAT[self.action].format(
+        if kind == "forward":
+            forwarding = message("forwarding to ", words.phone(details.get("target"), region))
+        else:
+            forwarding = message(
+                "voicemail for every call" if kind == "voicemail" else "call forwarding"
+            )
+        what = fill(
+            WHAT[self.action],
             number=words.phone(details.get("phone"), region),
-            kind=forwarding
-            or ("voicemail for every call" if kind == "voicemail" else "call forwarding"),
+            kind=forwarding,
             to=words.destination(details, region),
-            line=code(str(details.get("extension") or self.line)),
-            caller=escape(str(details.get("with") or "someone")),  # a caller id: text from outside
+            line=Verbatim(str(details.get("extension") or self.line)),
+            caller=Name(str(details.get("with") or "someone")),  # a caller id: text from outside
         )
         return message(
             Person(self.actor),
-            f" {what} for you. Ask them, or a Switchboard admin, if that's unexpected.",
+            " ",
+            what,
+            " for you. Ask them, or a Switchboard admin, if that's unexpected.",
         )
 
 

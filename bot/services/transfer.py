@@ -2,6 +2,7 @@
 
 A transfer is sent at most once. After an uncertain answer the call is read again: gone
 means it moved; still there means we say we couldn't confirm, and the person decides.
+What it says is a typed message (`bot.domain.notices`); the Slack side writes the mentions.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.domain.capabilities import Capability
+from bot.domain.notices import Message, Name, Person, Verbatim, fill, join, message
 from bot.errors import Unsupported, UserError
-from bot.mrkdwn import code, escape, mention
 from bot.phone import display
 from bot.providers.errors import NotFound, Unavailable
 from bot.services import audit, changes
@@ -34,7 +35,7 @@ RINGING = "That call isn't answered yet; a transfer works once it's connected (o
 
 @dataclass(frozen=True)
 class Outcome:
-    text: str
+    text: Message
     replayed: bool = False
 
 
@@ -81,10 +82,10 @@ class TransferService:
             )
         if not call.movable:
             raise UserError(RINGING)
-        target, destination = await self._target(call, destination)
+        target, destination, label = await self._target(call, destination)
         async with changes.claimed(self._database, self._clock, key=key, action="transfer") as fresh:
             if not fresh:
-                return Outcome("", replayed=True)
+                return Outcome(message(), replayed=True)
             settled = False
             try:
                 settled = await self._finder.move(call, destination, target)
@@ -96,15 +97,24 @@ class TransferService:
         confirmed = settled or await self._gone(call, settle=True)
         await self._audit(actor, call, destination)
         whose = (
-            "your"
+            message("your")
             if call.line.slack_user_id == actor.slack_user_id
-            else f"<@{call.line.slack_user_id}>'s"
+            else message(Person(call.line.slack_user_id), "'s")
         )
-        caller = escape(call.other)  # the provider's caller id: text, never markup
-        text = f"Transferred {whose} call with {caller} to {destination.label}."
+        caller = Name(call.other)  # the provider's caller id: text, never markup
         if not confirmed:
-            text = f"Transfer of {whose} call with {caller} to {destination.label} requested; the provider is still connecting it."
-        return Outcome(text)
+            return Outcome(
+                message(
+                    "Transfer of ",
+                    whose,
+                    " call with ",
+                    caller,
+                    " to ",
+                    label,
+                    " requested; the provider is still connecting it.",
+                )
+            )
+        return Outcome(message("Transferred ", whose, " call with ", caller, " to ", label, "."))
 
     def _cannot_flip(self, call: LiveCall) -> str:
         flips = self._finder.capabilities.with_capability(Capability.CALL_FLIP)
@@ -113,19 +123,22 @@ class TransferService:
         owners = " or ".join(name.display for name in flips)
         return f"Call flip is a {owners} feature; this call is on {call.provider_name}."
 
-    async def _target(self, call: LiveCall, destination: Destination) -> tuple[str, Destination]:
-        """What the provider needs for this destination on this call's line (and a better label)."""
+    async def _target(
+        self, call: LiveCall, destination: Destination
+    ) -> tuple[str, Destination, Message]:
+        """What the provider needs for this destination on this call's line, and how the
+        answer names it (the Slack side's label, or a better one)."""
         if destination.kind == "user" and destination.value == call.line.slack_user_id:
             raise UserError(OWN_LINE)
         if destination.kind == "extension":
             found = await self._finder.extension(call.line, destination.value)
             if found is None:
                 raise UserError(
-                    NO_EXTENSION.format(typed=code(destination.value), provider=call.provider_name)
+                    fill(NO_EXTENSION, typed=Verbatim(destination.value), provider=call.provider_name)
                 )
             if found == call.line.extension_number:
                 raise UserError(OWN_LINE)
-            return found, replace(destination, value=found)
+            return found, replace(destination, value=found), message(destination.label)
         if destination.kind == "number" and destination.value in await self._finder.own_numbers(
             call.line
         ):
@@ -135,13 +148,13 @@ class TransferService:
             same = next((x for x in lines if x.provider == call.line.provider), None)
             if same is None:
                 raise UserError(
-                    f"{destination.label} has no {call.provider_name} line to take the call."
+                    message(destination.label, f" has no {call.provider_name} line to take the call.")
                 )
-            label = f"{mention(destination.value)} (ext {code(same.extension_number)})"
+            label = message(Person(destination.value), " (ext ", Verbatim(same.extension_number), ")")
             declared = self._finder.capabilities.of(call.provider)
             by_id = declared is not None and declared.colleague_by_line_id
             target = same.line_id if by_id else same.extension_number
-            return target, replace(destination, label=label)
+            return target, destination, label
         if destination.kind == "flip":
             if not self._finder.capabilities.can(call, Capability.CALL_FLIP):
                 raise Unsupported(self._cannot_flip(call))
@@ -150,17 +163,22 @@ class TransferService:
                 number = self._forwarding.resolve(numbers, destination.value)
             except Ambiguous as exc:
                 flippable = [n for n in exc.candidates if n.flip] or [n for n in numbers if n.flip]
-                names = ", ".join(f"{code(n.label)} ({n.flip})" for n in flippable) or "none yet"
+                names = join(", ", (message(Verbatim(n.label), f" ({n.flip})") for n in flippable))
                 raise UserError(
-                    f"No forwarding number is called {code(destination.value[:40])}; yours with a "
-                    f"flip digit: {names}."
+                    message(
+                        "No forwarding number is called ",
+                        Verbatim(destination.value[:40]),
+                        "; yours with a flip digit: ",
+                        names if flippable else "none yet",
+                        ".",
+                    )
                 ) from None
             if not number.flip:
-                raise UserError(f"{escape(number.label)} has no flip digit.")
+                raise UserError(message(Name(number.label), " has no flip digit."))
             self._forwarding.destinations.e164(number.phone)
             shown = display(number.phone, self._forwarding.region)
-            return number.flip, replace(destination, label=f"{escape(number.label)} {code(shown)}")
-        return destination.value, destination
+            return number.flip, destination, message(Name(number.label), " ", Verbatim(shown))
+        return destination.value, destination, message(destination.label)
 
     async def _gone(self, call: LiveCall, *, settle: bool = False) -> bool:
         """Has the call left the line? With `settle`, look again once after a pause."""

@@ -1,10 +1,12 @@
-"""build_app(runtime) -> the Bolt AsyncApp: middleware, the error handler, every feature."""
+"""The Bolt AsyncApp before any feature: admission, middleware and the error handler.
+
+The features (handlers/) sit above this layer; `bot.compose.build_app` registers them.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,13 +15,14 @@ from slack_bolt.response import BoltResponse
 
 from bot import metrics
 from bot.context import command_var, new_request_id, request_id_var, slack_user_var
-from bot.errors import describe, outcome_of
+from bot.domain.clock import monotonic
+from bot.errors import outcome_of
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message
+from bot.slack.errors import describe
 from bot.slack.text import plain
 from bot.tasks import BUSY
-from handlers import register_all
 
 log = logging.getLogger("bot.requests")
 MAX_TEXT_CHARS = 2000  # docs/contract.md "Limits at the front"
@@ -45,14 +48,14 @@ class SwitchboardApp(AsyncApp):
         self.runtime = runtime
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
-        started = time.perf_counter()
+        started = monotonic()
         tasks = self.runtime.tasks
         command = metrics.command_started(str(req.body["command"])) if "command" in req.body else None
         if command is not None:
             refused = self._admit(req.body)
             if refused is not None:
                 metrics.command_acked(command, "refused")
-                metrics.ACK_SECONDS.observe(time.perf_counter() - started)
+                metrics.ACK_SECONDS.observe(monotonic() - started)
                 return _ack_only(refused)
         elif not self._admit_interaction(req.body):
             return BoltResponse(status=200, body="")  # acknowledged, nothing done
@@ -66,10 +69,10 @@ class SwitchboardApp(AsyncApp):
             return response
         finally:
             tasks.offer_room()
-            metrics.ACK_SECONDS.observe(time.perf_counter() - started)
+            metrics.ACK_SECONDS.observe(monotonic() - started)
             if command is not None:
                 metrics.command_acked(command)
-            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            elapsed = round((monotonic() - started) * 1000, 1)
             log.info("%s handled in %.1f ms", command_var.get(), elapsed, extra={"duration_ms": elapsed})
 
     def _admit(self, body: dict[str, Any]) -> str | None:
@@ -117,8 +120,9 @@ class SwitchboardApp(AsyncApp):
         return True
 
 
-def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
-    """The app; signatures are verified by the HTTP front (bot.web.asgi), not by Bolt."""
+def bolt_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
+    """The app with no listener yet; signatures are verified by the HTTP front (bot.web.asgi),
+    not by Bolt."""
     app = SwitchboardApp(
         runtime,
         name="switchboard",  # else Bolt walks the stack with inspect.stack() (0.1-0.4 s at start)
@@ -162,7 +166,6 @@ def build_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncAp
         if body.get("response_url"):
             await respond(text=sentence, response_type="ephemeral", replace_original=False)
 
-    register_all(app, runtime)
     return app
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 Block = dict[str, Any]  # a block, an element or a composition object, as Slack's JSON
 View = dict[str, Any]  # a modal or the App Home, as views.open/update/publish take it
+MessagePayload = dict[str, Any]  # the arguments of respond() or chat.postEphemeral
 SECTION_TEXT = 3000  # Slack's limit on a section's text
 OPTION_TEXT = 75  # ... and on an option's
 
@@ -139,9 +140,9 @@ def home(blocks: list[Block]) -> View:
     return {"type": "home", "blocks": blocks}
 
 
-def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
+def message(text: str, blocks: list[Block] | None = None) -> MessagePayload:
     """Arguments for respond()/chat.postEphemeral: `text` is the notification fallback."""
-    payload: dict[str, Any] = {"text": text, "response_type": "ephemeral"}
+    payload: MessagePayload = {"text": text, "response_type": "ephemeral"}
     if blocks:
         payload["blocks"] = blocks
     return payload

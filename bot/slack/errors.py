@@ -6,7 +6,12 @@ HTTP 429 after `Retry-After`, connection errors); what still fails lands here.
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk.errors import SlackApiError
+
+from bot.errors import said
+from bot.slack.rendering import render
 
 INVITE = "invite the app with `/invite @Switchboard`"
 # error code → why a message couldn't be delivered, as a clause for a sentence
@@ -33,3 +38,8 @@ def error_code(exc: BaseException) -> str:
 
 def why_undeliverable(code: str) -> str:
     return UNDELIVERABLE.get(code, f"Slack answered `{code}`")
+
+
+def describe(exc: BaseException, log: logging.Logger) -> str:
+    """Log the error as it deserves (`bot.errors.said`) and return the sentence as mrkdwn."""
+    return render(said(exc, log))

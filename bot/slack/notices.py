@@ -16,34 +16,17 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.calls import CallCard
-from bot.domain.notices import Message, Part, Person, Verbatim, When
-from bot.mrkdwn import code, date_token, escape, mention
+from bot.domain.notices import Message
 from bot.services.notifier import CardPlace
 from bot.slack.actions import RETRY_TOGGLE
 from bot.slack.blocks import actions, button, section
 from bot.slack.call_cards import card_kwargs
 from bot.slack.errors import ABOUT_A_PERSON, error_code, why_undeliverable
+from bot.slack.rendering import render
 from bot.store import Database
 from bot.store import notices as notice_store
 
 log = logging.getLogger(__name__)
-
-
-def render(text: str | Message) -> str:
-    """A typed notice from the core as mrkdwn: mentions, date tokens, code spans, bold names."""
-    return text if isinstance(text, str) else "".join(_part(part) for part in text.parts)
-
-
-def _part(part: Part) -> str:
-    if isinstance(part, str):
-        return part  # our own wording, already mrkdwn
-    if isinstance(part, Person):
-        return mention(part.user_id)
-    if isinstance(part, When):
-        return date_token(part.moment)
-    if isinstance(part, Verbatim):
-        return code(part.text)
-    return f"*{escape(part.text)}*" if part.strong else escape(part.text)
 
 
 class Notices:
@@ -96,7 +79,8 @@ class Notices:
             return place
         return str(answer.get("channel") or recipient), str(answer.get("ts") or "")
 
-    async def revert_failed(self, slack_user_id: str, text: str, toggle_id: int) -> bool:
+    async def revert_failed(self, slack_user_id: str, text: str | Message, toggle_id: int) -> bool:
+        text = render(text)
         retry = actions(button("Try again now", RETRY_TOGGLE, str(toggle_id), style="primary"))
         return await self.post(slack_user_id, text, [section(text), retry])
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.domain.clock import monotonic
 from bot.services.profiles import Profile
 
 PROFILE_TTL_SECONDS = 300.0
@@ -41,19 +41,19 @@ class SlackProfiles:
 
     async def profile(self, slack_user_id: str) -> Profile:
         cached = self._cache.get(slack_user_id)
-        if cached and time.monotonic() - cached[0] < PROFILE_TTL_SECONDS:
+        if cached and monotonic() - cached[0] < PROFILE_TTL_SECONDS:
             return cached[1]
         try:
             response = await self._client.users_info(user=slack_user_id)
         except SlackApiError:
             return Profile(slack_user_id, name=slack_user_id, email=None, timezone=None)
         found = profile_of(slack_user_id, dict(response.get("user") or {}))
-        self._cache[slack_user_id] = (time.monotonic(), found)
+        self._cache[slack_user_id] = (monotonic(), found)
         return found
 
     def remember(self, profile: Profile) -> None:
         """A profile Slack just pushed (`user_change`): fresher than any cached one."""
-        self._cache[profile.slack_user_id] = (time.monotonic(), profile)
+        self._cache[profile.slack_user_id] = (monotonic(), profile)
 
     def forget(self, slack_user_id: str) -> None:
         self._cache.pop(slack_user_id, None)

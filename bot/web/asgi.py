@@ -14,8 +14,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot import metrics
+from bot.compose import build_app
 from bot.runtime import Runtime
-from bot.slack.app import build_app
 from bot.web import calendar_feed, oauth_callback, ringcentral_webhook, signing
 from bot.web.bodies import read_capped
 from bot.web.payload_guard import is_well_formed, raw_for_bolt

@@ -25,10 +25,11 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-import time
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from bot.domain.clock import monotonic
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class _Evictions:
 
     def note(self) -> None:
         self.count += 1
-        now = time.monotonic()
+        now = monotonic()
         if now - self.logged_at >= 60.0:
             log.warning(
                 "over %d connections waiting for a request: closed the oldest (%d so far)",

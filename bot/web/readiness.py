@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.clock import monotonic
 from bot.providers.errors import RateLimited
 from bot.providers.limiter import Priority, priority
 from bot.runtime import Runtime
@@ -35,11 +35,11 @@ class Readiness:
     async def failing(self) -> dict[str, str]:
         """Components failing at the last check (re-checked when older than 30 s)."""
         async with self._lock:
-            if time.monotonic() - self._checked_at >= MAX_AGE_SECONDS:
+            if monotonic() - self._checked_at >= MAX_AGE_SECONDS:
                 self._degraded = {}
                 with priority(Priority.PROBE):  # never waits for, or spends into, a penalty
                     self._failing = await self._check()
-                self._checked_at = time.monotonic()
+                self._checked_at = monotonic()
             return dict(self._failing)
 
     @property

@@ -7,10 +7,11 @@ is an integer of at most 12 digits (a 5,000-digit one made `int()` raise inside 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 
 from slack_sdk.signature import Clock, SignatureVerifier
+
+from bot.domain.clock import epoch
 
 MAX_AGE_SECONDS = 60 * 5
 MAX_TIMESTAMP_DIGITS = 12
@@ -48,7 +49,7 @@ def is_valid(
     headers: Mapping[str, str],
     body: bytes,
     *,
-    now: Callable[[], float] = time.time,
+    now: Callable[[], float] = epoch,
 ) -> bool:
     """False for a missing or wrong signature, and for a missing, non-integer or stale timestamp."""
     if not has_headers(headers):
@@ -59,7 +60,7 @@ def is_valid(
 
 def signed_headers(secret: str, body: bytes, *, timestamp: int | None = None) -> dict[str, str]:
     """Headers Slack would send with `body` (used by the shell and tests)."""
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    stamp = str(int(epoch()) if timestamp is None else timestamp)
     return {
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": sign(secret, stamp, body),

@@ -9,11 +9,11 @@ import signal
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot import logs
+from bot.compose import build_app
 from bot.gc_tuning import settle_garbage_collector
 from bot.lifecycle import running
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.slack.app import build_app
 
 log = logging.getLogger(__name__)
 

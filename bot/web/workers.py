@@ -25,6 +25,7 @@ from types import FrameType
 from sqlalchemy.engine import make_url
 
 from bot import logs
+from bot.domain.clock import monotonic
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class Workers:
         # our own interpreter and arguments, nothing from outside
         proc = subprocess.Popen(self._command, pass_fds=(self._sock.fileno(),))  # noqa: S603
         log.info("worker %d started", proc.pid)
-        return proc, time.monotonic()
+        return proc, monotonic()
 
     def stop(self, signum: int, _frame: FrameType | None) -> None:
         """SIGTERM or SIGINT: every worker is asked to finish (uvicorn's graceful shutdown)."""
@@ -97,7 +98,7 @@ class Workers:
                 code = proc.poll()
                 if code is None or self.stopping:
                     continue
-                if time.monotonic() - started < CRASH_LOOP_SECONDS:
+                if monotonic() - started < CRASH_LOOP_SECONDS:
                     log.error(
                         "worker %d stopped at start (exit %d); stopping the others", proc.pid, code
                     )
@@ -111,11 +112,11 @@ class Workers:
 
     def _wait(self) -> int:
         """Every worker's exit: 0 when all shut down cleanly."""
-        deadline = time.monotonic() + STOP_SECONDS
+        deadline = monotonic() + STOP_SECONDS
         worst = 0
         for proc, _ in self.procs:
             try:
-                code = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                code = proc.wait(timeout=max(0.1, deadline - monotonic()))
             except subprocess.TimeoutExpired:
                 log.error("worker %d did not stop within %.0f s; killed", proc.pid, STOP_SECONDS)
                 proc.kill()

@@ -10,6 +10,7 @@ from bot.domain.records import AuditRecord
 from bot.domain.times import local_time
 from bot.mrkdwn import code, escape, mention
 from bot.services import change_words as words
+from bot.slack.rendering import render
 
 
 def _who(slack_id: str) -> str:
@@ -21,7 +22,7 @@ def _forwarding(value: Any, when: Callable[[str], str], region: str) -> str:
         return "forwarding"
     kind = value.get("kind")
     what = (
-        f"forwarding to {words.phone(value.get('target'), region)}"
+        f"forwarding to {render(words.phone(value.get('target'), region))}"
         if kind == "forward"
         else "voicemail for every call"
     )
@@ -45,14 +46,14 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
     had: dict[str, Any] = before if isinstance(before, dict) else {}
 
     def moved() -> str:
-        return f"moved a call with {words.phone(had.get('with'), region)} to {words.destination(got, region)}"
+        return f"moved a call with {render(words.phone(had.get('with'), region))} to {render(words.destination(got, region))}"
 
     named: dict[str, Callable[[], str]] = {
-        "forwarding.add": lambda: f"added {words.number(after, region)}",
+        "forwarding.add": lambda: f"added {render(words.number(after, region))}",
         "forwarding.edit": lambda: (
-            f"changed {words.number(before, region)} → {words.number(after, region)}"
+            f"changed {render(words.number(before, region))} → {render(words.number(after, region))}"
         ),
-        "forwarding.remove": lambda: f"removed {words.number(before, region)}",
+        "forwarding.remove": lambda: f"removed {render(words.number(before, region))}",
         "toggle.on": lambda: f"turned on {_forwarding(after, when, region)}",
         "toggle.off": lambda: (
             f"turned off {_forwarding(before, when, region)} ({escape(str(got.get('result', 'done')))})"
@@ -60,19 +61,20 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
         "transfer": moved,
         "transfer.for": moved,
         "call.voicemail": lambda: "sent a ringing call to voicemail",
-        "call.forward": lambda: f"sent a ringing call to {words.destination(got, region)}",
+        "call.forward": lambda: f"sent a ringing call to {render(words.destination(got, region))}",
         "link.admin": lambda: (
-            f"linked {words.extension(after)}" + (f" (was {words.extension(before)})" if before else "")
+            f"linked {render(words.extension(after))}"
+            + (f" (was {render(words.extension(before))})" if before else "")
         ),
-        "link.email": lambda: f"linked {words.extension(after)} by Slack email",
-        "link.signin": lambda: f"signed in to RingCentral as {words.extension(after)}",
-        "unlink": lambda: f"unlinked {words.extension(before)}",
-        "unlink.profile": lambda: f"unlinked {words.extension(before)} (Slack profile changed)",
+        "link.email": lambda: f"linked {render(words.extension(after))} by Slack email",
+        "link.signin": lambda: f"signed in to RingCentral as {render(words.extension(after))}",
+        "unlink": lambda: f"unlinked {render(words.extension(before))}",
+        "unlink.profile": lambda: f"unlinked {render(words.extension(before))} (Slack profile changed)",
         "unlink.replaced": lambda: (
-            f"moved {words.extension(before)} to {_who(str(got.get('moved_to', '')))}"
+            f"moved {render(words.extension(before))} to {_who(str(got.get('moved_to', '')))}"
         ),
         "unlink.directory": lambda: (
-            f"unlinked {words.extension(before)} (its email changed at the provider)"
+            f"unlinked {render(words.extension(before))} (its email changed at the provider)"
         ),
         "rotation.save": lambda: f"saved rotation {code(str(got.get('name', '?')))}",
         "rotation.delete": lambda: f"deleted rotation {code(str(had.get('name', '?')))}",
@@ -101,11 +103,13 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
         "oncall.away.cancel": lambda: "cancelled their time off",
         "oncall.calendar": lambda: "asked for a calendar feed of the shifts",
         "oncall.calendar.reset": lambda: "gave the calendar feed a new address",
-        "oncall.number": lambda: f"set the on-call number to {words.phone(got.get('number'), region)}",
+        "oncall.number": lambda: (
+            f"set the on-call number to {render(words.phone(got.get('number'), region))}"
+        ),
         "signin.disconnect": lambda: "disconnected their own RingCentral sign-in",
     }
     describe = named.get(entry.action)
-    return describe() if describe else words.unnamed(entry.action)
+    return describe() if describe else render(words.unnamed(entry.action))
 
 
 def row(

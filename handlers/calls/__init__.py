@@ -12,11 +12,12 @@ from functools import partial
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.errors import describe
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import Block, button, section
 from bot.slack.call_cards import FORWARD, VOICEMAIL, read_value
+from bot.slack.errors import describe
+from bot.slack.rendering import render
 from handlers.shared import Payload, actor_of
 from handlers.shared.background import by_dm, run_after_ack
 from handlers.shared.home_page import HomeHints, home_page, publish_home
@@ -80,8 +81,10 @@ async def _home_section(runtime: Runtime, user_id: str, _hints: HomeHints) -> li
 async def _act(runtime: Runtime, actor: Actor, found: tuple[str, str, str], key: str) -> None:
     session_id, party_id, phone = found
     try:
-        said = await runtime.cards.act(
-            actor, session_id=session_id, party_id=party_id, phone=phone, key=key
+        said = render(
+            await runtime.cards.act(
+                actor, session_id=session_id, party_id=party_id, phone=phone, key=key
+            )
         )
     except Exception as exc:
         said = f":warning: {describe(exc, log)}"

@@ -11,6 +11,7 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import Ambiguous, Change, Number
 from bot.slack.blocks import message
+from bot.slack.rendering import render
 from bot.slack.respond import Respond
 from bot.slack.text import read_back
 from handlers.forward import views
@@ -70,7 +71,9 @@ class ForwardCommand:
         try:
             await work(actor, subject, rest, key, respond)
         except Ambiguous as exc:
-            await respond(**message(views.choices(exc.message, exc.candidates, self.service.region)))
+            await respond(
+                **message(views.choices(render(exc.said), exc.candidates, self.service.region))
+            )
 
     async def _list(
         self, actor: Actor, subject: str, rest: list[str], _key: str, respond: Respond

@@ -16,13 +16,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.destinations import DestinationPolicy
-from bot.errors import UserError, describe
+from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import MAX_LABEL, Change, Listing
 from bot.slack.actions import RETRY_TOGGLE
 from bot.slack.blocks import View, section
+from bot.slack.errors import describe
+from bot.slack.rendering import render
 from bot.slack.respond import Respond
 from handlers.forward import views
 from handlers.forward.ids import ActionId, BlockId, ViewId
@@ -197,7 +199,7 @@ async def _save(
         else:
             change = await service.add(actor, meta.subject, phone=phone, label=label, key=key)
     except (UserError, Rejected) as exc:
-        sentence = exc.message if isinstance(exc, UserError) else exc.user_message
+        sentence = render(exc.said) if isinstance(exc, UserError) else exc.user_message
         field = BlockId.LABEL if "label" in sentence.lower() else BlockId.PHONE
         current = None
         if meta.number:
@@ -252,7 +254,7 @@ def _local_errors(
         try:
             policy.number(phone)
         except UserError as exc:
-            errors[BlockId.PHONE.value] = exc.message.replace("`", "")
+            errors[BlockId.PHONE.value] = render(exc.said).replace("`", "")
     if label and len(label) > MAX_LABEL:
         errors[BlockId.LABEL.value] = f"A label can be {MAX_LABEL} characters at most."
     return errors

@@ -7,7 +7,6 @@ from functools import partial
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.errors import describe
 from bot.mrkdwn import code
 from bot.phone import display
 from bot.runtime import Runtime
@@ -27,6 +26,7 @@ from bot.slack.blocks import (
     text_input,
 )
 from bot.slack.blocks import modal as blocks_modal
+from bot.slack.errors import describe
 from handlers.forward.ids import ViewId
 from handlers.forward.quick import QuickToggle
 from handlers.forward.views import Meta, modal

@@ -7,7 +7,8 @@ from functools import partial
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
-from bot.errors import UserError, describe
+from bot.domain import notices
+from bot.errors import UserError
 from bot.mrkdwn import code
 from bot.oncall.validation import RotationSpec
 from bot.phone import display
@@ -15,6 +16,7 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.channels import cannot_post_in
+from bot.slack.errors import describe
 from bot.slack.respond import Respond
 from handlers.oncall import asks, away, calendar, cover, escalate, group, home_section, views
 from handlers.shared import Payload, actor_of, reply_with
@@ -158,7 +160,9 @@ async def _who(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond
     except UserError as exc:
         if not rest:
             raise
-        raise UserError(f"{exc.message}\n{did_you_mean(rest[0], VERBS)}{views.USAGE}") from None
+        raise UserError(
+            notices.message(exc.said, f"\n{did_you_mean(rest[0], VERBS)}{views.USAGE}")
+        ) from None
     state = await runtime.rotations.now(rotation)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone
     await respond(**message(views.now_text(state, zone, runtime.clock())))

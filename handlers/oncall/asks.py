@@ -10,14 +10,14 @@ from functools import partial
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import UserError, describe
+from bot.errors import UserError
 from bot.mrkdwn import escape, mention
 from bot.oncall.covers import Pressed
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.cover_cards import TAKE, card
-from bot.slack.errors import error_code, why_undeliverable
+from bot.slack.errors import describe, error_code, why_undeliverable
 from bot.slack.respond import Respond
 from handlers.oncall.span import span, split_span
 from handlers.shared import Payload, Tell, actor_of

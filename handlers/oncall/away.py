@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from bot.errors import UserError, describe
+from bot.errors import UserError
 from bot.mrkdwn import date_token, mention
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message
+from bot.slack.errors import describe
 from bot.slack.respond import Respond
 from handlers.oncall.span import span, split_span
 from handlers.shared.when import local_time

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.errors import UserError, describe
+from bot.errors import UserError
 from bot.mrkdwn import code, mention
 from bot.oncall.service import DEFAULT_RING
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message
+from bot.slack.errors import describe
 from bot.slack.respond import Respond
 from handlers.shared import split_mention
 

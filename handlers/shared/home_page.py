@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.errors import describe
 from bot.runtime import Runtime
 from bot.slack.blocks import Block, context, home, section
+from bot.slack.errors import describe
 
 log = logging.getLogger(__name__)
 REMEMBERED_SECTIONS = 20_000  # last good section per person, for when a provider can't answer

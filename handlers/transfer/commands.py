@@ -10,6 +10,7 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.calls import Destination
 from bot.slack.blocks import message
+from bot.slack.rendering import render
 from bot.slack.respond import Respond
 from bot.slack.text import read_back
 from handlers.shared import Payload, actor_of, reply_with
@@ -38,7 +39,7 @@ class TransferCommand:
         try:
             subject, destination, raw = self._parse(actor, text)
         except UserError as exc:
-            await ack(**message(exc.message))
+            await ack(**message(render(exc.said)))
             return
         await ack()
         in_background(

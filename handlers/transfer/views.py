@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from bot.domain import clock
+from bot.domain.notices import Message
 from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
 from bot.slack.blocks import (
     Block,
+    MessagePayload,
     View,
     actions,
     button,
@@ -24,6 +27,7 @@ from bot.slack.blocks import (
     users_select,
 )
 from bot.slack.blocks import modal as blocks_modal
+from bot.slack.rendering import render
 from handlers.shared.forms import Form, Text
 from handlers.shared.listeners import ViewMeta
 
@@ -68,7 +72,7 @@ class Picked(BaseModel):
 
 
 def describe(call: LiveCall, now: datetime | None = None) -> str:
-    minutes = _minutes(call.started, now or datetime.now(UTC))
+    minutes = _minutes(call.started, now or clock.now())
     how_long = f" · {minutes} min" if minutes is not None else ""
     state = "" if call.movable else " · ringing"
     return f"{call.other} · {call.direction.lower()} · {call.provider_name}{how_long}{state}"
@@ -86,7 +90,7 @@ def modal(callback: str, title: str, blocks: list[Block], meta: Meta, submit: st
     return blocks_modal(callback, title, blocks, meta.dump(), submit)
 
 
-def pick_message(count: int, subject: str, destination: str, whose: str) -> View:
+def pick_message(count: int, subject: str, destination: str, whose: str) -> MessagePayload:
     """Several live calls: a button whose own trigger opens the picker (the command's may
     have expired while the calls were read)."""
     text = f"{whose} {count} live calls; choose the one to transfer to {escape(destination)}."
@@ -119,8 +123,8 @@ def form(meta: Meta, calls: list[LiveCall], destination: str = "") -> View:
     return modal(CALLBACK, "Transfer a call", blocks, meta, submit="Transfer")
 
 
-def done_text(text: str) -> str:
-    return f":white_check_mark: {text}"
+def done_text(text: str | Message) -> str:
+    return f":white_check_mark: {render(text)}"
 
 
 def failed_text(text: str) -> str:

@@ -57,6 +57,30 @@ async def test_the_stand_in_refuses_a_late_and_a_reused_trigger() -> None:
         await slack.stop()
 
 
+async def test_the_stand_in_updates_only_a_view_it_knows_at_its_current_hash() -> None:
+    """views.update: `not_found` for an unknown view, `hash_conflict` for a stale hash
+    (https://docs.slack.dev/reference/methods/views.update)."""
+    slack = SlackStandIn()
+    await slack.start()
+    client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
+    view: dict[str, Any] = {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": []}
+    try:
+        opened = (await client.views_open(trigger_id=payloads.trigger_id(), view=view))["view"]
+
+        async def refusal(**kwargs: str) -> str:
+            with pytest.raises(SlackApiError) as caught:
+                await client.views_update(view=view, **kwargs)
+            return str(caught.value.response["error"])
+
+        assert await refusal(view_id="VNEVER0001") == "not_found"
+        updated = await client.views_update(view=view, view_id=opened["id"], hash=opened["hash"])
+        assert updated["view"]["id"] == opened["id"]
+        assert await refusal(view_id=opened["id"], hash=opened["hash"]) == "hash_conflict"
+        assert (await client.views_update(view=view, view_id=opened["id"]))["ok"]  # no hash: last wins
+    finally:
+        await slack.stop()
+
+
 def views_opened(reply: Reply) -> list[dict[str, Any]]:
     return [c.result or {} for c in reply.calls if c.method == "views.open"]
 

@@ -41,7 +41,7 @@ async def test_ringcentral_transfer_destinations(
 ) -> None:
     presence_reads = bot.rc_faults.count("GET", "/presence")
     reply = await bot.command("alice", "/transfer", text)
-    assert f"Transferred your call with Jordan Lee ((408) 555-0111) to {confirmation}" in reply.text
+    assert f"Transferred your call with Jordan Lee at (408) 555-0111 to {confirmation}" in reply.text
     moves = rc_moves(bot)
     assert len(moves) == 1
     # RingCentral's 200 settles it: the call is found once and not looked for again.

@@ -35,17 +35,30 @@ SLACK_SIDE = ("slack_sdk", "slack_bolt", "bot.slack", "bot.web", "handlers")
 # now: the scheduler and the profile checks get the services they use, not the Runtime.
 SLACK_REACHING_DEBT: set[str] = set()
 # Slack's own tokens: the core says who and when (bot.domain.notices), the Slack side writes
-# `<@U…>` and `<!date^…>` (bot.slack.notices.render).
+# `<@U…>` and `<!date^…>` (bot.slack.rendering.render), whether through bot.mrkdwn's helpers
+# or typed out in a string.
 SLACK_MARKUP = {"mention", "date_token"}
-# Core modules still writing them (issue 27): replies, change words and call cards.
-MARKUP_DEBT = {
-    "bot.services.transfer",
-    "bot.services.change_words",
-    "bot.services.call_cards",
-}
+SLACK_TOKENS = ("<@", "<!", "<#")
+# Core modules still writing them (issue 27); none now: transfer replies, change words, call
+# cards and the errors about a person are typed messages.
+MARKUP_DEBT: set[str] = set()
+# A migration is history, written once and run as shipped (its notice to the admins included).
+MIGRATIONS = "bot.store.migrations"
 # Where a provider may be named: its own package (bot/providers/<name>/), the registry that
 # gathers their declarations, the enum itself, the settings' credentials table, dev tools.
 MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.settings", "bot.devkit")
+# The one module outside handlers/ that registers the features on the Bolt app; the fronts
+# take the assembled app from it, and the Slack layer under the features never sees them.
+COMPOSITION_ROOT = "bot.compose"
+# The one clock (`now`, `epoch`, `monotonic`); dev tools keep their own, and a migration is
+# history, written once and run as shipped.
+CLOCK = "bot.domain.clock"
+MAY_READ_THE_TIME = (CLOCK, "bot.devkit", MIGRATIONS)
+TIME_READINGS = {
+    "datetime": {"now", "utcnow", "today"},
+    "date": {"today"},
+    "time": {"time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns"},
+}
 
 
 def features(root: Path = ROOT) -> tuple[str, ...]:
@@ -136,14 +149,40 @@ def core_speaking_slack(root: Path = ROOT) -> dict[str, list[str]]:
     return {k: v for k, v in speaking.items() if v}
 
 
+def _docstrings(tree: ast.AST) -> set[int]:
+    """Strings that stand alone as statements (docstrings): they document, never say."""
+    return {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+
+
+def tokens_typed_in(tree: ast.AST) -> list[int]:
+    """Lines with Slack's tokens typed in a string or an f-string's text (`<@`, `<!`, `<#`)."""
+    documenting = _docstrings(tree)
+    return sorted(
+        {
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in documenting
+            and any(token in node.value for token in SLACK_TOKENS)
+        }
+    )
+
+
 def core_writing_markup(root: Path = ROOT) -> dict[str, list[str]]:
-    """Core modules that write Slack's own tokens (mentions, date tokens) through bot.mrkdwn."""
+    """Core modules that write Slack's own tokens (mentions, date tokens), through bot.mrkdwn
+    or typed in a string (a line number, then)."""
     writing: dict[str, list[str]] = {}
     for name, path in modules(root).items():
-        if not name.startswith(CORE):
+        if not name.startswith(CORE) or name.startswith(MIGRATIONS):
             continue
-        found = []
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        found = [f"line {n}" for n in tokens_typed_in(tree)]
+        for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "bot.mrkdwn":
                 found += [alias.name for alias in node.names if alias.name in SLACK_MARKUP]
             elif isinstance(node, ast.ImportFrom) and node.module == "bot":
@@ -153,6 +192,61 @@ def core_writing_markup(root: Path = ROOT) -> dict[str, list[str]]:
         if found:
             writing[name] = sorted(found)
     return writing
+
+
+def _is_feature(module: str) -> bool:
+    return module == "handlers" or module.startswith("handlers.")
+
+
+def slack_layer_reaching_features(root: Path = ROOT) -> dict[str, list[str]]:
+    """Modules of the Slack layer (bot.slack) that reach a feature, however many steps away."""
+    edges = graph(root)
+    reaching = {
+        name: sorted(t for t in reach(edges, name) if _is_feature(t))
+        for name in edges
+        if name == "bot.slack" or name.startswith("bot.slack.")
+    }
+    return {k: v for k, v in reaching.items() if v}
+
+
+def features_imported_outside_the_root(root: Path = ROOT) -> dict[str, list[str]]:
+    """Modules under bot/ importing a feature directly, other than the composition root."""
+    importing = {
+        name: sorted(t for t in targets if _is_feature(t))
+        for name, targets in graph(root).items()
+        if name.startswith("bot.") and name != COMPOSITION_ROOT
+    }
+    return {k: v for k, v in importing.items() if v}
+
+
+def time_read_in(tree: ast.AST) -> list[int]:
+    """Lines reading the time themselves: `datetime.now(UTC)`, `time.monotonic` (called or
+    passed on), `from time import perf_counter`."""
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.attr in TIME_READINGS.get(node.value.id, ())
+        ) or (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "time"
+            and any(a.name in TIME_READINGS["time"] for a in node.names)
+        ):
+            found.append(node.lineno)
+    return sorted(found)
+
+
+def reading_the_time(root: Path = ROOT) -> dict[str, list[int]]:
+    """Modules that read the time other than through the one clock."""
+    reading = {}
+    for name, path in modules(root).items():
+        if any(name == a or name.startswith(f"{a}.") for a in MAY_READ_THE_TIME):
+            continue
+        lines = time_read_in(ast.parse(path.read_text()))
+        if lines:
+            reading[name] = lines
+    return reading
 
 
 def features_reaching_the_store(root: Path = ROOT) -> dict[str, list[str]]:
@@ -267,8 +361,47 @@ def test_the_core_writes_no_slack_tokens() -> None:
     assert MARKUP_DEBT - set(writing) == set(), "strike these off MARKUP_DEBT"
 
 
+def test_the_token_check_sees_strings_and_f_strings_but_not_docstrings() -> None:
+    planted = '''
+"""Mentions look like `<@U123>`."""
+who = f"<@{user}>'s call"
+where = "<#" + channel + ">"
+everyone = "<!channel>"
+fine = f"{name} & co (<tier 1>)"
+'''
+    assert tokens_typed_in(ast.parse(planted)) == [3, 4, 5]
+
+
 def test_features_never_import_one_another() -> None:
     assert feature_crossings() == {}
+
+
+def test_only_the_composition_root_registers_the_features() -> None:
+    assert slack_layer_reaching_features() == {}
+    assert features_imported_outside_the_root() == {}
+    assert "handlers" in graph()[COMPOSITION_ROOT]
+
+
+def test_the_product_has_one_clock() -> None:
+    assert reading_the_time() == {}
+    assert time_read_in(ast.parse((ROOT / "bot" / "domain" / "clock.py").read_text())) != []
+
+
+def test_the_clock_check_sees_each_way_of_reading_the_time() -> None:
+    planted = """
+started = datetime.now(UTC)
+deadline = time.monotonic() + 5
+clock = time.time
+from time import perf_counter
+today = date.today()
+"""
+    assert time_read_in(ast.parse(planted)) == [2, 3, 4, 5, 6]
+    innocent = """
+moment = clock.now()
+later = datetime.fromisoformat(text)
+at = local.time()
+"""
+    assert time_read_in(ast.parse(innocent)) == []
 
 
 def test_features_never_import_the_store() -> None:
@@ -346,6 +479,12 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     (root / "bot" / "planted_helper.py").write_text("import slack_sdk\n")
     (root / "bot" / "oncall" / "planted.py").write_text("from bot.mrkdwn import code, date_token\n")
     (root / "bot" / "services" / "planted_too.py").write_text("from bot import mrkdwn\n")
+    (root / "bot" / "oncall" / "planted_typed.py").write_text(
+        '"""Writes `<@U…>` (a docstring may say so)."""\n\n'
+        "def who(user):\n"
+        '    return f"<@{user}> is on call"\n\n'
+        'HERE = "<!here> the hotline is down"\n'
+    )
     (root / "handlers" / "shared" / "planted.py").write_text("from handlers.admin import views\n")
     (root / "handlers" / "forward" / "planted.py").write_text("from handlers.shared import planted\n")
     (root / "handlers" / "oncall" / "planted.py").write_text(
@@ -355,12 +494,20 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
         "def picker(options):\n    return {'type': 'radio_buttons', 'options': options}\n"
     )
     (root / "handlers" / "newfeature").mkdir()
+    # the Slack layer registering the features itself, and a front skipping the root
+    (root / "bot" / "slack" / "planted.py").write_text("from bot.slack import planted_step\n")
+    (root / "bot" / "slack" / "planted_step.py").write_text("from handlers import register_all\n")
+    (root / "bot" / "web" / "planted.py").write_text("import handlers.home\n")
+    (root / "handlers" / "home" / "planted.py").write_text(
+        "import time\n\ndef stamp():\n    return time.time()\n"
+    )
     (root / "handlers" / "newfeature" / "__init__.py").write_text("import handlers.transfer\n")
 
     assert naming_providers(root)["bot.services.planted"] == [5]
     assert core_speaking_slack(root)["bot.services.planted"] == ["slack_sdk"]
     assert core_writing_markup(root)["bot.oncall.planted"] == ["date_token"]
     assert core_writing_markup(root)["bot.services.planted_too"] == ["bot.mrkdwn"]
+    assert core_writing_markup(root)["bot.oncall.planted_typed"] == ["line 4", "line 6"]
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
     assert features_writing_block_kit(root) == {"handlers.transfer.planted": [2]}
@@ -368,6 +515,10 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
         "bot.store.links",
         "bot.store.rotations",
     ]
+    assert "handlers" in slack_layer_reaching_features(root)["bot.slack.planted"]
+    assert features_imported_outside_the_root(root)["bot.web.planted"] == ["handlers.home"]
+    assert features_imported_outside_the_root(root)["bot.slack.planted_step"] == ["handlers"]
+    assert reading_the_time(root) == {"handlers.home.planted": [4]}
 
 
 def test_production_modules_import_dev_tools_only_on_demand() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.domain.notices import Name, Person, Verbatim, When, message
-from bot.slack.notices import render
+from bot.slack.rendering import render
 
 
 def test_a_handoff_notice_renders_as_the_engine_used_to_write_it() -> None:
@@ -45,3 +45,36 @@ def test_a_change_someone_else_made_is_told_with_their_mention() -> None:
         "<@U0ADMIN> unlinked your phone line(s) from Switchboard for you. "
         "Ask them, or a Switchboard admin, if that's unexpected."
     )
+
+
+def test_a_told_transfer_fills_its_wording_with_typed_parts() -> None:
+    from bot.services.told import told_about
+
+    after = {"kind": "user", "value": "U0CAROL", "with": "<Acme> & co"}
+    told = told_about(actor="U0ADMIN", subject="U0BOB", line="101", action="transfer.for", after=after)
+    assert told is not None
+    assert render(told.text("US")) == (
+        "<@U0ADMIN> moved your live call with &lt;Acme&gt; &amp; co to <@U0CAROL> for you. "
+        "Ask them, or a Switchboard admin, if that's unexpected."
+    )
+
+
+def test_an_error_about_a_person_is_rendered_by_the_slack_side_and_logged_plainly() -> None:
+    import logging
+
+    from bot.domain.notices import plain
+    from bot.errors import UserError, said
+    from bot.slack.errors import describe
+
+    error = UserError(message(Person("U0BOB"), " isn't linked to a phone line yet."))
+    assert describe(error, logging.getLogger("test")) == "<@U0BOB> isn't linked to a phone line yet."
+    assert plain(said(error, logging.getLogger("test"))) == "U0BOB isn't linked to a phone line yet."
+    assert str(error) == "U0BOB isn't linked to a phone line yet."
+
+
+def test_fill_and_join_keep_our_wording_around_the_parts() -> None:
+    from bot.domain.notices import fill, join
+
+    names = join(", ", [message(Verbatim("Desk")), message(Verbatim("Cell"), " (2)")])
+    assert render(fill("flip digits: {names}.", names=names)) == "flip digits: `Desk`, `Cell` (2)."
+    assert render(join(", ", [])) == ""

@@ -39,6 +39,25 @@ TRIGGER_LIFETIME = 3.0
 TRIGGER_METHODS = frozenset({"views.open", "views.push"})
 
 
+def refuse_update(views: dict[str, dict[str, Any]], args: dict[str, Any]) -> str | None:
+    """Slack's refusals of views.update (https://docs.slack.dev/reference/methods/views.update):
+    exactly one of view_id and external_id names the view; `not_found` when "the given
+    view_id or external_id doesn't exist"; `hash_conflict` when "the provided hash doesn't
+    match the current stored value"."""
+    view_id, external_id = str(args.get("view_id") or ""), str(args.get("external_id") or "")
+    if bool(view_id) == bool(external_id):
+        return "invalid_arguments"
+    found = views.get(view_id) or next(
+        (v for v in views.values() if external_id and v.get("external_id") == external_id), None
+    )
+    if found is None:
+        return "not_found"
+    wanted = str(args.get("hash") or "")
+    if wanted and wanted != found.get("hash"):
+        return "hash_conflict"
+    return None
+
+
 @dataclass
 class TriggerBook:
     """The trigger ids Slack handed out with interactions, when, and which were exchanged.
@@ -291,6 +310,13 @@ class SlackStandIn:
             )
             if refused:
                 return {"ok": False, "error": refused}
+        if method == "views.update":
+            if refused := refuse_update(self.views, args):
+                return {"ok": False, "error": refused}
+            named = str(args.get("external_id") or "")
+            args["view_id"] = args.get("view_id") or next(
+                k for k, v in self.views.items() if v.get("external_id") == named
+            )
         if method.startswith("views."):
             return {"ok": True, "view": self._store_view(method, args)}
         if method.startswith("usergroups."):

@@ -18,11 +18,12 @@ import asyncio
 import base64
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pydantic import SecretStr, ValidationError
 
 from bot import redact
+from bot.domain.clock import now
 from bot.domain.lines import ProviderName
 from bot.providers.errors import AuthError, ProviderError, Rejected, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
@@ -52,7 +53,7 @@ class TokenManager:
         client_id: str,
         client_secret: SecretStr,
         jwt: SecretStr | None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = now,
         on_rejected: Callable[[str], Awaitable[None]] | None = None,
         box: SecretBox = PLAIN,
         account: str | None = None,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import time
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from bot.context import slack_user_var
+from bot.domain.clock import monotonic
 from bot.providers.base import DirectoryEntry, ProviderName
 from bot.providers.errors import NotFound, ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
@@ -85,7 +85,7 @@ class RingCentralClient:
 
         One page of `listExtensionPhoneNumbers` (Light; 100 records: a person has a few).
         """
-        now = time.monotonic()
+        now = monotonic()
         kept = self._own_numbers.get(extension_id)
         if kept is not None and now - kept[0] <= DIRECTORY_TTL_SECONDS:
             return kept[1]
@@ -137,7 +137,7 @@ class RingCentralClient:
     # -- plumbing ---------------------------------------------------------------------
 
     async def _cached_directory(self) -> list[ExtensionInfo]:
-        now = time.monotonic()
+        now = monotonic()
         if self._directory is None or now - self._directory[0] > DIRECTORY_TTL_SECONDS:
             self._directory = (now, await self.list_extensions())
         return self._directory[1]

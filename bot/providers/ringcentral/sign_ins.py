@@ -10,14 +10,14 @@ request is about that person's own extension; everything else keeps the admin to
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from pydantic import SecretStr, ValidationError
 from sqlalchemy import delete
 
+from bot.domain.clock import monotonic, now
 from bot.domain.lines import ProviderName
 from bot.providers.errors import ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
@@ -60,7 +60,7 @@ class SignIns:
         client_id: str,
         client_secret: SecretStr,
         box: SecretBox = PLAIN,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = now,
     ) -> None:
         self._http = http
         self._database = database
@@ -115,19 +115,19 @@ class SignIns:
             await token_store.write(
                 session, account=account, pair=pair, now=self._clock(), box=self._box
             )
-        self._known[slack_user_id] = (time.monotonic(), self._manager(account), pair.owner_id)
+        self._known[slack_user_id] = (monotonic(), self._manager(account), pair.owner_id)
 
     async def tokens_for(self, slack_user_id: str) -> tuple[TokenManager, str] | None:
         """The person's own tokens and extension id, when they are connected."""
         known = self._known.get(slack_user_id)
-        if known is None or time.monotonic() - known[0] > KNOWN_FOR_SECONDS:
+        if known is None or monotonic() - known[0] > KNOWN_FOR_SECONDS:
             account = account_of(slack_user_id)
             async with self._database.session() as session:
                 pair = await token_store.read(session, account=account, box=self._box)
             manager = self._manager(account) if pair is not None else None
             if known is not None and known[1] is not None and pair is not None:
                 manager = known[1]  # keep the one holding the fresh pair in memory
-            known = (time.monotonic(), manager, pair.owner_id if pair else "")
+            known = (monotonic(), manager, pair.owner_id if pair else "")
             self._known[slack_user_id] = known
         return (known[1], known[2]) if known[1] is not None else None
 
@@ -202,7 +202,7 @@ class SignIns:
         async with self._database.locked(account) as session:
             pair = await token_store.read(session, account=account, box=self._box)
             result = await session.execute(delete(ProviderToken).where(ProviderToken.account == account))
-        self._known[slack_user_id] = (time.monotonic(), None, "")
+        self._known[slack_user_id] = (monotonic(), None, "")
         return pair, bool(result.rowcount)  # type: ignore[attr-defined]
 
     def _manager(self, account: str) -> TokenManager:

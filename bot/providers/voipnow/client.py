@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from bot import redact
+from bot.domain.clock import monotonic
 from bot.providers.base import ProviderName
 from bot.providers.errors import AuthError, ProviderError, Rejected
 from bot.providers.http import Kind, ProviderHttp
@@ -106,7 +106,7 @@ class VoipNowClient:
         """
         if not EXTENSION.match(extension):
             return False
-        now = time.monotonic()
+        now = monotonic()
         if self._known.get(extension, 0.0) > now:
             return True
         path = f"/uapi/phoneCalls/@owner/{extension}"
@@ -157,11 +157,11 @@ class VoipNowClient:
 
     async def _access_token(self) -> str:
         current = self._token
-        if current and current[1] - RENEW_AHEAD_SECONDS > time.monotonic():
+        if current and current[1] - RENEW_AHEAD_SECONDS > monotonic():
             return current[0]
         async with self._lock:
             current = self._token
-            if current and current[1] - RENEW_AHEAD_SECONDS > time.monotonic():
+            if current and current[1] - RENEW_AHEAD_SECONDS > monotonic():
                 return current[0]
             form = {
                 "client_id": self._client_id,
@@ -180,5 +180,5 @@ class VoipNowClient:
                 )
             answer = TokenAnswer.model_validate_json(response.content)
             redact.register(answer.access_token)
-            self._token = (answer.access_token, time.monotonic() + answer.expires_in)
+            self._token = (answer.access_token, monotonic() + answer.expires_in)
             return answer.access_token

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.domain.clock import now
 from bot.domain.lines import owned_by_rotation
 from bot.errors import Unsupported
 from bot.providers.errors import NotFound
@@ -34,9 +35,7 @@ APP_GROUPS = ("AllMobileRingTarget", "AllDesktopRingTarget")  # mandatory, switc
 class InOrderOverlay:
     model = "rc-new-ladder"
 
-    def __init__(
-        self, client: RingCentralClient, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, client: RingCentralClient, clock: Callable[[], datetime] = now) -> None:
         self._rc = client
         self._clock = clock
         self._fac = ForwardAllOverlay(client, clock)

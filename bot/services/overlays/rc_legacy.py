@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.domain.clock import now
 from bot.domain.lines import owned_by_rotation
 from bot.providers.errors import NotFound
 from bot.providers.ringcentral.client import RingCentralClient
@@ -40,9 +41,7 @@ def _iso(moment: datetime) -> str:
 class LegacyRuleOverlay:
     model = "rc-legacy"
 
-    def __init__(
-        self, client: RingCentralClient, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, client: RingCentralClient, clock: Callable[[], datetime] = now) -> None:
         self._rc = client
         self._clock = clock
 

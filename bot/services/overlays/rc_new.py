@@ -16,6 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.clock import now
 from bot.errors import UserError
 from bot.providers.ringcentral.client import RingCentralClient
 from bot.services.overlays import Applied, Kind, Reverted, Status
@@ -36,9 +37,7 @@ ALREADY_ON = "Forward all calls is already on in RingCentral; turn it off there 
 class ForwardAllOverlay:
     model = "rc-new"
 
-    def __init__(
-        self, client: RingCentralClient, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, client: RingCentralClient, clock: Callable[[], datetime] = now) -> None:
         self._rc = client
         self._clock = clock
 

@@ -15,6 +15,7 @@ import pytest
 from bot.destinations import DestinationPolicy
 from bot.domain.capabilities import Capabilities
 from bot.domain.lines import ProviderName
+from bot.domain.notices import plain
 from bot.oncall.service import RotationService
 from bot.oncall.validation import RotationSpec
 from bot.providers.ringcentral import declaration as ringcentral_declaration
@@ -166,7 +167,7 @@ async def test_transfer_to_voicemail_is_audited_once(services: Services) -> None
     outcome = await services.transfers.transfer(
         actor, calls[0], Destination("voicemail", "", "voicemail"), key="x1"
     )
-    assert "Transferred your call" in outcome.text
+    assert "Transferred your call" in plain(outcome.text)
     async with services.rc.database.session() as session:
         rows = await audit_store.recent(session, limit=10)
     assert [r.action for r in rows].count("transfer") == 1
