@@ -280,6 +280,23 @@ def features_writing_block_kit(root: Path = ROOT) -> dict[str, list[int]]:
     return {k: v for k, v in writing.items() if v}
 
 
+def features_spawning_silently(root: Path = ROOT) -> dict[str, list[int]]:
+    """Feature modules starting background work themselves (`….spawn(…)`) rather than through
+    handlers.shared.background, which always says where a failure is told."""
+    spawning = {
+        name: sorted(
+            node.lineno
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "spawn"
+        )
+        for name, path in modules(root).items()
+        if name.startswith("handlers") and name != "handlers.shared.background"
+    }
+    return {k: v for k, v in spawning.items() if v}
+
+
 def provider_names_in(tree: ast.AST) -> list[int]:
     """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
     name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
@@ -412,6 +429,10 @@ def test_features_build_block_kit_through_one_layer() -> None:
     assert features_writing_block_kit() == {}
 
 
+def test_features_start_background_work_through_one_helper() -> None:
+    assert features_spawning_silently() == {}
+
+
 def test_the_block_kit_check_sees_a_literal_at_any_depth() -> None:
     planted = """
 view = {"type": "home", "blocks": blocks}
@@ -491,7 +512,8 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
         "from bot.store.rotations import RotationRecord\nimport bot.store.links\n"
     )
     (root / "handlers" / "transfer" / "planted.py").write_text(
-        "def picker(options):\n    return {'type': 'radio_buttons', 'options': options}\n"
+        "def picker(options):\n    return {'type': 'radio_buttons', 'options': options}\n\n"
+        "def later(runtime, work):\n    runtime.tasks.spawn(work)\n"
     )
     (root / "handlers" / "newfeature").mkdir()
     # the Slack layer registering the features itself, and a front skipping the root
@@ -511,6 +533,7 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
     assert features_writing_block_kit(root) == {"handlers.transfer.planted": [2]}
+    assert features_spawning_silently(root) == {"handlers.transfer.planted": [5]}
     assert features_reaching_the_store(root)["handlers.oncall.planted"] == [
         "bot.store.links",
         "bot.store.rotations",
