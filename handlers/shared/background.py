@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.runtime import Runtime
-from bot.slack.blocks import Block, home, section
+from bot.slack.blocks import View, home, section
 from bot.slack.respond import Respond
 from handlers.shared import PROGRESS, PROGRESS_AFTER_SECONDS, Tell, reply_with
 
@@ -52,7 +52,7 @@ def by_dm(runtime: Runtime, user: str) -> Tell:
     return tell
 
 
-def in_window(runtime: Runtime, view_id: str, failed: Callable[[str], Block]) -> Tell:
+def in_window(runtime: Runtime, view_id: str, failed: Callable[[str], View]) -> Tell:
     """The window shows `failed(sentence)` instead of waiting for ever."""
 
     async def tell(text: str) -> None:
