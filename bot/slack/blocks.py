@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-Block = dict[str, Any]
+Block = dict[str, Any]  # a block, an element or a composition object, as Slack's JSON
+View = dict[str, Any]  # a modal or the App Home, as views.open/update/publish take it
+MessagePayload = dict[str, Any]  # the arguments of respond() or chat.postEphemeral
+SECTION_TEXT = 3000  # Slack's limit on a section's text
+OPTION_TEXT = 75  # ... and on an option's
 
 
 def header(text: str) -> Block:
@@ -58,9 +61,88 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
     return block
 
 
-def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
+def plain_text(text: str) -> Block:
+    return {"type": "plain_text", "text": text}
+
+
+def option(text: str, value: str) -> Block:
+    """One choice of a select, radio buttons or an overflow menu (text within 75 characters)."""
+    return {"text": plain_text(text[:OPTION_TEXT]), "value": value}
+
+
+def text_input(action_id: str, *, placeholder: str | None = None, initial: str | None = None) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": action_id}
+    if placeholder:
+        element["placeholder"] = plain_text(placeholder[:150])
+    if initial:
+        element["initial_value"] = initial
+    return element
+
+
+def static_select(action_id: str, options: list[Block], initial: Block | None = None) -> Block:
+    element: Block = {"type": "static_select", "action_id": action_id, "options": options}
+    if initial is not None:
+        element["initial_option"] = initial
+    return element
+
+
+def radio_buttons(action_id: str, options: list[Block], initial: Block | None = None) -> Block:
+    element: Block = {"type": "radio_buttons", "action_id": action_id, "options": options}
+    if initial is not None:
+        element["initial_option"] = initial
+    return element
+
+
+def overflow(action_id: str, options: list[Block]) -> Block:
+    return {"type": "overflow", "action_id": action_id, "options": options}
+
+
+def users_select(action_id: str, *, initial: str | None = None, placeholder: str | None = None) -> Block:
+    element: Block = {"type": "users_select", "action_id": action_id}
+    if initial:
+        element["initial_user"] = initial
+    if placeholder:
+        element["placeholder"] = plain_text(placeholder[:150])
+    return element
+
+
+def multi_users_select(action_id: str, initial: list[str] | None = None) -> Block:
+    element: Block = {"type": "multi_users_select", "action_id": action_id}
+    if initial:
+        element["initial_users"] = list(initial)
+    return element
+
+
+def conversations_select(action_id: str, initial: str | None = None) -> Block:
+    """A channel picker, the current conversation chosen when none is given."""
+    element: Block = {
+        "type": "conversations_select",
+        "action_id": action_id,
+        "default_to_current_conversation": True,
+    }
+    if initial:
+        element["initial_conversation"] = initial
+    return element
+
+
+def input_block(block_id: str, label: str, element: Block, *, optional: bool | None = None) -> Block:
+    """A form field; `optional` is left out (Slack: required) unless given."""
+    block: Block = {"type": "input", "block_id": block_id}
+    if optional is not None:
+        block["optional"] = optional
+    block["label"] = plain_text(label)
+    block["element"] = element
+    return block
+
+
+def home(blocks: list[Block]) -> View:
+    """The App Home view."""
+    return {"type": "home", "blocks": blocks}
+
+
+def message(text: str, blocks: list[Block] | None = None) -> MessagePayload:
     """Arguments for respond()/chat.postEphemeral: `text` is the notification fallback."""
-    payload: dict[str, Any] = {"text": text, "response_type": "ephemeral"}
+    payload: MessagePayload = {"text": text, "response_type": "ephemeral"}
     if blocks:
         payload["blocks"] = blocks
     return payload
@@ -68,7 +150,7 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
 
 def modal(
     callback: str, title: str, blocks: list[Block], metadata: str, submit: str | None = None
-) -> Block:
+) -> View:
     """A modal view; `metadata` travels back in private_metadata (re-checked on submit)."""
     view: Block = {
         "type": "modal",
@@ -81,19 +163,6 @@ def modal(
     if submit:
         view["submit"] = {"type": "plain_text", "text": submit[:24]}
     return view
-
-
-def metadata(raw: object) -> dict[str, object]:
-    """A view's private_metadata as a dict; anything else (forged, garbled) is empty."""
-    try:
-        loaded = json.loads(str(raw or "{}"))
-    except ValueError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-SECTION_TEXT = 3000  # Slack's limit on a section's text
-OPTION_TEXT = 75  # ... and on an option's
 
 
 def sections_of_lines(lines: list[str], *, most_sections: int = 20) -> list[Block]:

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from dataclasses import asdict, fields
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.records import AuditRecord as AuditRecord  # re-exported: store callers keep it
 from bot.store.models import AuditEntry
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    at: datetime
-    actor: str
-    subject: str
-    line: str
-    action: str
-    before: Any
-    after: Any
-    request_id: str
-
 
 _FIELDS = [f.name for f in fields(AuditRecord)]
 

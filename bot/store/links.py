@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.lines import LineRef, ProviderName
+from bot.domain.lines import ProviderName
+from bot.domain.records import LinkRecord as LinkRecord  # re-exported: store callers keep it
 from bot.store.models import DirectoryMiss, Link, Unlinked
-
-
-@dataclass(frozen=True, slots=True)
-class LinkRecord:
-    slack_user_id: str
-    provider: ProviderName
-    line_id: str
-    extension_number: str
-    display_name: str
-    source: str
-    email: str = ""  # for an email link, the Slack email it was made from
-
-    @property
-    def ref(self) -> str:
-        """`provider:line_id`, how audit rows, toggles and rotations name a line."""
-        return str(self.line)
-
-    @property
-    def line(self) -> LineRef:
-        return LineRef(self.provider, self.line_id)
-
-    def on(self, provider: ProviderName) -> bool:
-        return self.provider is provider
-
-    @property
-    def is_admin_link(self) -> bool:
-        return self.source == "admin"
 
 
 def _record(row: Link) -> LinkRecord:

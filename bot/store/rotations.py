@@ -2,64 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.lines import LineRef, rotation_owner
+from bot.domain.records import RotationRecord as RotationRecord  # re-exported: store callers keep it
 from bot.domain.schedule import Override, Rotation, timeline
 from bot.store import time_off as time_off_store
 from bot.store.db import Database
-from bot.store.links import LinkRecord
 from bot.store.models import HandoffRow, OncallNumber, OverrideRow, RotationMember, RotationRow
 
 LEASE = timedelta(seconds=60)
 CHANGED = "?"
-
-
-@dataclass(frozen=True)
-class RotationRecord:
-    id: int
-    name: str
-    hotline: str
-    hotline_label: str
-    channel: str
-    schedule: Rotation
-    current_member: str
-    current_target: str
-    failures: int
-    next_try_at: datetime | None
-    checked_at: datetime | None = None  # when the hotline was last read back
-    escalate_to: str = ""  # "": ring the on-call person alone; "next"; or a member's Slack id
-    ring_seconds: int = 20
-    current_backup: str = ""  # "<member> <number>" the hotline rings second, as last applied
-    group_handle: str = ""  # the Slack user group holding who is on call ("" none)
-    group_id: str = ""
-    group_member: str = ""  # whom Switchboard last put in it
-
-    @property
-    def backup_member(self) -> str:
-        return self.current_backup.split(" ")[0] if " " in self.current_backup else ""
-
-    @property
-    def backup_number(self) -> str:
-        return self.current_backup.split(" ")[1] if " " in self.current_backup else ""
-
-    @property
-    def line(self) -> LinkRecord:
-        """The hotline as a line the toggle overlays can act on (owned by the rotation)."""
-        ref = LineRef.parse(self.hotline)
-        return LinkRecord(
-            rotation_owner(self.id),
-            ref.provider,
-            ref.line_id,
-            self.hotline_label,
-            self.name,
-            "admin",
-        )
 
 
 def _record(row: RotationRow, members: list[str]) -> RotationRecord:

@@ -6,13 +6,13 @@ schedule change, another person's time off or a cancellation never leaves a stal
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, String, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.domain.records import Away as Away  # re-exported: store callers keep it
 from bot.store.models import Base
 from bot.store.types import UtcDateTime as DateTime
 
@@ -25,13 +25,6 @@ class TimeOffRow(Base):
     starts_at: Mapped[datetime] = mapped_column(DateTime())
     ends_at: Mapped[datetime] = mapped_column(DateTime())
     created_at: Mapped[datetime] = mapped_column(DateTime())
-
-
-@dataclass(frozen=True)
-class Away:
-    member: str
-    start: datetime
-    end: datetime
 
 
 async def add(

@@ -12,7 +12,8 @@ from handlers.admin.commands import SwitchboardCommand
 def register(app: AsyncApp, runtime: Runtime) -> None:
     app.command("/switchboard")(SwitchboardCommand(runtime).handle)
     events.register(app, runtime)
+    app.action(views.SIGN_IN_LINK)(sign_in_link_opened)
 
-    @app.action(views.SIGN_IN_LINK)
-    async def sign_in_link_opened(ack: AsyncAck) -> None:
-        await ack()  # a link button: Slack opens the URL and tells the app, which only acks
+
+async def sign_in_link_opened(ack: AsyncAck) -> None:
+    await ack()  # a link button: Slack opens the URL and tells the app, which only acks

@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.domain.records import AuditRecord
 from bot.domain.times import local_time
 from bot.mrkdwn import code, escape, mention
 from bot.services import change_words as words
 from bot.slack.rendering import render
-from bot.store.audit import AuditRecord
 
 
 def _who(slack_id: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
 from bot.errors import UserError
@@ -14,7 +12,8 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
 from handlers.admin import audit_text, views
-from handlers.shared import actor_of, in_background, split_mention
+from handlers.shared import Payload, actor_of, split_mention
+from handlers.shared.background import in_background
 from handlers.shared.suggest import did_you_mean
 
 DEFAULT_AUDIT_ROWS = 10
@@ -31,7 +30,7 @@ class SwitchboardCommand:
         self.runtime = runtime
 
     async def handle(
-        self, ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
+        self, ack: AsyncAck, command: Payload, respond: Respond, context: AsyncBoltContext
     ) -> None:
         words = str(command.get("text") or "").split()
         verb = words[0].lower() if words else "help"

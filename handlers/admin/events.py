@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot import profile_checks
 from bot.runtime import Runtime
 from bot.slack.profiles import profile_of
+from handlers.shared import Payload
+from handlers.shared.background import nobody_asked, run_after_ack
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    @app.event("user_change")
-    async def user_changed(ack: AsyncAck, event: dict[str, Any]) -> None:
-        await ack()
-        user = event.get("user")
-        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
-            return
-        profile = profile_of(user["id"], user)
-        runtime.profiles.remember(profile)
-        runtime.tasks.spawn(profile_checks.recheck(runtime.identity, runtime.notices, profile))
+    app.event("user_change")(partial(user_changed, runtime))
+
+
+async def user_changed(runtime: Runtime, ack: AsyncAck, event: Payload) -> None:
+    await ack()
+    user = event.get("user")
+    if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+        return
+    profile = profile_of(user["id"], user)
+    runtime.profiles.remember(profile)
+    work = profile_checks.recheck(runtime.identity, runtime.notices, profile)
+    run_after_ack(runtime, work, tell=nobody_asked)

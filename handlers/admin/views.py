@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.records import LinkRecord
 from bot.mrkdwn import mention
 from bot.services.identity import ASK_ADMIN
 from bot.slack.blocks import (
@@ -11,7 +12,6 @@ from bot.slack.blocks import (
     section,
     sections_of_lines,
 )
-from bot.store.links import LinkRecord
 from handlers.shared.lines import describe_line
 from handlers.shared.sign_in import OFFER, sign_in_blocks
 

@@ -8,7 +8,7 @@ two clicks on one rendered button send one request.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from functools import partial
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
@@ -18,7 +18,8 @@ from bot.slack.blocks import Block, button, section
 from bot.slack.call_cards import FORWARD, VOICEMAIL, read_value
 from bot.slack.errors import describe
 from bot.slack.rendering import render
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
+from handlers.shared.background import by_dm, run_after_ack
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 
 log = logging.getLogger(__name__)
@@ -27,28 +28,36 @@ HOME_ORDER = 80
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    async def pressed(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        await ack()
-        actor = actor_of(context)
-        found = read_value(action.get("value"))
-        if found is None:
-            return
-        container = body.get("container") or {}
-        key = f"{container.get('message_ts', '')}:{action.get('action_id')}:{action.get('value')}"
-        runtime.tasks.spawn(_act(runtime, actor, found, key))
-
-    app.action(VOICEMAIL)(pressed)
-    app.action(FORWARD)(pressed)
+    app.action(VOICEMAIL)(partial(pressed, runtime))
+    app.action(FORWARD)(partial(pressed, runtime))
     home_page(runtime).add(HOME_ORDER, _home_section)
+    app.action(SWITCH)(partial(switched, runtime))
 
-    @app.action(SWITCH)
-    async def switched(ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext) -> None:
-        await ack()
-        actor = actor_of(context)
-        on = action.get("value") == "on"
-        runtime.tasks.spawn(_switch(runtime, actor, on=on))
+
+async def pressed(
+    runtime: Runtime,
+    ack: AsyncAck,
+    body: Payload,
+    action: Payload,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    actor = actor_of(context)
+    found = read_value(action.get("value"))
+    if found is None:
+        return
+    container = body.get("container") or {}
+    key = f"{container.get('message_ts', '')}:{action.get('action_id')}:{action.get('value')}"
+    tell = by_dm(runtime, actor.slack_user_id)
+    run_after_ack(runtime, _act(runtime, actor, found, key), tell=tell)
+
+
+async def switched(runtime: Runtime, ack: AsyncAck, action: Payload, context: AsyncBoltContext) -> None:
+    await ack()
+    actor = actor_of(context)
+    on = action.get("value") == "on"
+    tell = by_dm(runtime, actor.slack_user_id)
+    run_after_ack(runtime, _switch(runtime, actor, on=on), tell=tell)
 
 
 async def _switch(runtime: Runtime, actor: Actor, *, on: bool) -> None:

@@ -18,7 +18,8 @@ from handlers.forward import views
 from handlers.forward.modal import open_modal
 from handlers.forward.parsing import number_and_label, words_of
 from handlers.forward.quick import QuickToggle
-from handlers.shared import actor_of, in_background, reply_with, split_mention
+from handlers.shared import Payload, actor_of, reply_with, split_mention
+from handlers.shared.background import in_background
 from handlers.shared.home_page import publish_home
 from handlers.shared.suggest import did_you_mean
 
@@ -30,7 +31,7 @@ class ForwardCommand:
         self.quick = QuickToggle(runtime)
 
     async def handle(
-        self, ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
+        self, ack: AsyncAck, command: Payload, respond: Respond, context: AsyncBoltContext
     ) -> None:
         actor = actor_of(context)
         words = words_of(str(command.get("text") or ""))

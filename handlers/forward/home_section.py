@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.domain.capabilities import Capability
 from bot.runtime import Runtime
-from bot.services.actor import Actor
 from bot.slack.blocks import Block, actions, button, section
 from handlers.forward.ids import ActionId
 from handlers.forward.switch import status_text, switch_blocks
 from handlers.forward.views import describe as describe_number
+from handlers.shared import actor_for
 from handlers.shared.home_page import HomeHints
 
 ORDER = 30
@@ -18,7 +18,7 @@ async def numbers_section(runtime: Runtime, user_id: str, hints: HomeHints) -> l
     lines = await runtime.identity.lines_of(user_id)
     if not runtime.providers.capabilities.able(lines, Capability.FORWARDING_NUMBERS):
         return []
-    actor = Actor(user_id, runtime.is_admin(user_id))
+    actor = actor_for(runtime, user_id)
     numbers = hints.numbers
     if numbers is None:
         numbers = (await runtime.forwarding.listing(actor, user_id, recent=True)).numbers

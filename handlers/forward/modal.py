@@ -9,9 +9,11 @@ a notice, or the form again with the provider's reason under the field.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.destinations import DestinationPolicy
 from bot.errors import UserError
@@ -20,21 +22,30 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.forwarding import MAX_LABEL, Change, Listing
 from bot.slack.actions import RETRY_TOGGLE
-from bot.slack.blocks import section
+from bot.slack.blocks import View, section
 from bot.slack.errors import describe
 from bot.slack.rendering import render
+from bot.slack.respond import Respond
 from handlers.forward import views
 from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.forward.switch import status_text, switch_blocks
-from handlers.forward.views import Meta
+from handlers.forward.views import Meta, NumberForm
+from handlers.shared import Payload, Tell, actor_of, reply_with
+from handlers.shared.background import in_window, run_after_ack
 from handlers.shared.home_page import publish_home
+from handlers.shared.listeners import meta_of, opened_by_them
 from handlers.shared.windows import open_then_fill
 
 log = logging.getLogger(__name__)
 
 
 async def open_modal(
-    runtime: Runtime, actor: Actor, trigger_id: str, subject: str | None = None, *, tell: Any = None
+    runtime: Runtime,
+    actor: Actor,
+    trigger_id: str,
+    subject: str | None = None,
+    *,
+    tell: Tell | None = None,
 ) -> None:
     """The window opens now (in the listener, after the ack); the list follows by update."""
     meta = Meta(opener=actor.slack_user_id, subject=subject or actor.slack_user_id)
@@ -75,78 +86,88 @@ async def show_list(
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    service = runtime.forwarding
+    window = [opened_by_them(Meta)]
+    app.action(ActionId.OPEN.value)(partial(open_from_home, runtime))
+    app.action(ActionId.ADD.value, middleware=window)(partial(add_clicked, runtime))
+    app.action(ActionId.PICK_USER.value, middleware=window)(partial(user_picked, runtime))
+    app.action(ActionId.ROW.value, middleware=window)(partial(row_menu, runtime))
+    app.view(ViewId.ADD.value, middleware=window)(partial(form_submitted, runtime))
+    app.view(ViewId.EDIT.value, middleware=window)(partial(form_submitted, runtime))
+    app.view(ViewId.REMOVE.value, middleware=window)(partial(remove_confirmed, runtime))
 
-    def actor_meta(body: dict[str, Any]) -> tuple[Actor, Meta] | None:
-        """The actor and the view's metadata; None when someone else submits a view they didn't open."""
-        user = str(body["user"]["id"])
-        try:
-            meta = Meta.load(str(body["view"].get("private_metadata", "")))
-        except (ValueError, KeyError, TypeError):
-            return None
-        if meta.opener != user:
-            log.warning("view from %s opened by %s: ignored", user, meta.opener)
-            return None
-        return Actor(user, runtime.is_admin(user)), meta
 
-    @app.action(ActionId.OPEN.value)
-    async def open_from_home(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
-        user = str(body["user"]["id"])
-        await open_modal(runtime, Actor(user, runtime.is_admin(user)), str(body["trigger_id"]))
+def _failed(meta: Meta) -> Callable[[str], View]:
+    """What the window says when its work can't run or fails."""
+    return lambda text: views.modal(ViewId.LIST, "Forwarding", [section(f":warning: {text}")], meta)
 
-    @app.action(ActionId.ADD.value)
-    async def add_clicked(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
-        found = actor_meta(body)
-        if found:
-            view = views.form(found[1], number=None, region=service.region)
-            runtime.tasks.spawn(runtime.slack.views_update(view_id=body["view"]["id"], view=view))
 
-    @app.action(ActionId.PICK_USER.value)
-    async def user_picked(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        found = actor_meta(body)
-        if found:
-            actor, meta = found
-            chosen = Meta(opener=meta.opener, subject=str(action.get("selected_user") or meta.subject))
-            runtime.tasks.spawn(show_list(runtime, actor, chosen, str(body["view"]["id"])))
+def _in_window(runtime: Runtime, view_id: str, meta: Meta, work: Coroutine[Any, Any, Any]) -> None:
+    run_after_ack(runtime, work, tell=in_window(runtime, view_id, _failed(meta)))
 
-    @app.action(ActionId.ROW.value)
-    async def row_menu(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        found = actor_meta(body)
-        if found:
-            verb, _, number_id = str(action.get("selected_option", {}).get("value", "")).partition(":")
-            runtime.tasks.spawn(_row(runtime, *found, verb, number_id, str(body["view"]["id"])))
 
-    @app.view(ViewId.ADD.value)
-    @app.view(ViewId.EDIT.value)
-    async def form_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        found = actor_meta(body)
-        if found is None:
-            await ack()
-            return
-        actor, meta = found
-        phone, label = _values(view)
-        errors = _local_errors(phone, label, service.destinations, editing=bool(meta.number))
-        if errors:
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack(response_action="update", view=views.saving(meta))
-        key = f"{view['id']}:{view.get('hash', '')}"
-        runtime.tasks.spawn(_save(runtime, actor, meta, view["id"], phone, label, key))
+async def open_from_home(
+    runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext
+) -> None:
+    await ack()
+    await open_modal(runtime, actor_of(context), str(body["trigger_id"]))
 
-    @app.view(ViewId.REMOVE.value)
-    async def remove_confirmed(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        found = actor_meta(body)
-        if found is None:
-            await ack()
-            return
-        actor, meta = found
-        await ack(response_action="update", view=views.saving(meta))
-        key = f"{view['id']}:{view.get('hash', '')}"
-        runtime.tasks.spawn(_remove(runtime, actor, meta, view["id"], key))
+
+async def add_clicked(runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext) -> None:
+    await ack()
+    meta, view_id = meta_of(context, Meta), str(body["view"]["id"])
+    view = views.form(meta, number=None, region=runtime.forwarding.region)
+    _in_window(runtime, view_id, meta, runtime.slack.views_update(view_id=view_id, view=view))
+
+
+async def user_picked(
+    runtime: Runtime,
+    ack: AsyncAck,
+    body: Payload,
+    action: Payload,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    meta, view_id = meta_of(context, Meta), str(body["view"]["id"])
+    chosen = Meta(opener=meta.opener, subject=str(action.get("selected_user") or meta.subject))
+    _in_window(runtime, view_id, chosen, show_list(runtime, actor_of(context), chosen, view_id))
+
+
+async def row_menu(
+    runtime: Runtime,
+    ack: AsyncAck,
+    body: Payload,
+    action: Payload,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    meta, view_id = meta_of(context, Meta), str(body["view"]["id"])
+    verb, _, number_id = str(action.get("selected_option", {}).get("value", "")).partition(":")
+    _in_window(runtime, view_id, meta, _row(runtime, actor_of(context), meta, verb, number_id, view_id))
+
+
+async def form_submitted(
+    runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext
+) -> None:
+    meta = meta_of(context, Meta)
+    form = NumberForm.of(view)
+    phone, label = form.phone, form.label or None
+    errors = _local_errors(phone, label, runtime.destinations, editing=bool(meta.number))
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack(response_action="update", view=views.saving(meta))
+    key, view_id = f"{view['id']}:{view.get('hash', '')}", str(view["id"])
+    work = _save(runtime, actor_of(context), meta, view_id, phone, label, key)
+    _in_window(runtime, view_id, meta, work)
+
+
+async def remove_confirmed(
+    runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext
+) -> None:
+    meta = meta_of(context, Meta)
+    await ack(response_action="update", view=views.saving(meta))
+    key, view_id = f"{view['id']}:{view.get('hash', '')}", str(view["id"])
+    _in_window(runtime, view_id, meta, _remove(runtime, actor_of(context), meta, view_id, key))
 
 
 async def _row(
@@ -158,7 +179,7 @@ async def _row(
     if number is None:
         await show_list(runtime, actor, meta, view_id, notice="That number is no longer there.")
         return
-    chosen = Meta(meta.opener, meta.subject, number.id)
+    chosen = Meta(opener=meta.opener, subject=meta.subject, number=number.id)
     if verb == "remove":
         view = views.confirm_remove(chosen, number, service.region)
     else:
@@ -212,7 +233,7 @@ async def _done(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, change
     await show_list(
         runtime,
         actor,
-        Meta(meta.opener, meta.subject),
+        Meta(opener=meta.opener, subject=meta.subject),
         view_id,
         notice,
         known=change,
@@ -223,17 +244,6 @@ async def _done(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, change
         await publish_home(
             runtime, meta.subject, numbers=change.numbers, status=status if own else None, status_on=on
         )
-
-
-def _values(view: dict[str, Any]) -> tuple[str, str | None]:
-    values = view.get("state", {}).get("values", {})
-
-    def read(block: BlockId) -> str:
-        return str(
-            (values.get(block.value, {}).get(ActionId.VALUE.value) or {}).get("value") or ""
-        ).strip()
-
-    return read(BlockId.PHONE), read(BlockId.LABEL) or None
 
 
 def _local_errors(
@@ -252,17 +262,22 @@ def _local_errors(
 
 def register_retry(app: AsyncApp, runtime: Runtime) -> None:
     """The "Try again now" button of a failed timed revert."""
-
-    @app.action(RETRY_TOGGLE)
-    async def retry(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
-        await ack()
-        user = str(body["user"]["id"])
-        runtime.tasks.spawn(
-            _retry(runtime, Actor(user, runtime.is_admin(user)), str(action.get("value", "")), respond)
-        )
+    app.action(RETRY_TOGGLE)(partial(retry, runtime))
 
 
-async def _retry(runtime: Runtime, actor: Actor, raw_id: str, respond: Any) -> None:
+async def retry(
+    runtime: Runtime,
+    ack: AsyncAck,
+    action: Payload,
+    respond: Respond,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    work = _retry(runtime, actor_of(context), str(action.get("value", "")), respond)
+    run_after_ack(runtime, work, tell=reply_with(respond))
+
+
+async def _retry(runtime: Runtime, actor: Actor, raw_id: str, respond: Respond) -> None:
     toggle = await runtime.toggles.get(int(raw_id)) if raw_id.isdigit() else None
     if toggle is None or toggle.status != "active":
         await respond(text="That forwarding has already ended.", replace_original=True)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.domain.capabilities import Capability
 from bot.domain.forwarding import Status
+from bot.domain.records import LinkRecord
 from bot.errors import UserError
 from bot.mrkdwn import code
 from bot.phone import display
@@ -15,7 +16,6 @@ from bot.services.forwarding import Ambiguous, Number
 from bot.services.toggles import ToggleResult
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
-from bot.store.links import LinkRecord
 from handlers.shared.home_page import publish_home
 from handlers.shared.when import ends_at, local_time, split_when
 
@@ -78,16 +78,13 @@ class QuickToggle:
         if rest:
             raise UserError("Usage: `/forward status [@user]`.")
         line, status = await self.toggles.status(actor, subject)
-        await respond(**message(await self.describe(actor, line, status)))
+        await respond(**message(await self.describe(actor.slack_user_id, line, status)))
 
-    async def describe(self, actor: Actor, line: LinkRecord, status: Status) -> str:
-        whose = (
-            "Your calls"
-            if line.slack_user_id == actor.slack_user_id
-            else f"<@{line.slack_user_id}>'s calls"
-        )
+    async def describe(self, viewer: str, line: LinkRecord, status: Status) -> str:
+        """Where `line`'s calls go, as `viewer` reads it (their words, their time zone)."""
+        whose = "Your calls" if line.slack_user_id == viewer else f"<@{line.slack_user_id}>'s calls"
         now = self.runtime.clock()
-        zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
+        zone = (await self.runtime.identity.profile(viewer)).timezone
         if status.mode == "normal":
             text = f"{whose} ring as usual."
         else:
@@ -163,6 +160,6 @@ class QuickToggle:
         status = None  # read back: what the provider's app set is left there, not known here
         if result.reverted != "changed":
             now = Status(mode=result.kind or "normal", target=result.target or None, until=result.until)
-            status = await self.describe(Actor(owner, False), result.line, now)
+            status = await self.describe(owner, result.line, now)
         on = result.kind is not None or result.reverted == "changed"
         await publish_home(self.runtime, owner, numbers=numbers, status=status, status_on=on)

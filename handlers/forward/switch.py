@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from functools import partial
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.domain.forwarding import Kind
 from bot.mrkdwn import code
@@ -13,13 +13,28 @@ from bot.phone import display
 from bot.runtime import Runtime
 from bot.services.actor import NOT_ADMIN, Actor
 from bot.services.forwarding import Number
-from bot.slack.blocks import Block, actions, button, option_text, section
+from bot.slack.blocks import (
+    Block,
+    View,
+    actions,
+    button,
+    input_block,
+    option,
+    option_text,
+    section,
+    static_select,
+    text_input,
+)
 from bot.slack.blocks import modal as blocks_modal
 from bot.slack.errors import describe
 from handlers.forward.ids import ViewId
 from handlers.forward.quick import QuickToggle
 from handlers.forward.views import Meta, modal
+from handlers.shared import Payload, actor_of
+from handlers.shared.background import by_dm, in_window, run_after_ack
+from handlers.shared.forms import Form, Text
 from handlers.shared.home_page import publish_home
+from handlers.shared.listeners import meta_of, opened_by_them
 from handlers.shared.when import ends_at, local_time
 from handlers.shared.windows import fill_window, open_window
 
@@ -45,18 +60,14 @@ def switch_blocks(status_text: str, subject: str, *, on: bool) -> list[Block]:
     return [section(f"*Forward all calls*: {status_text}"), actions(*buttons)]
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
-
-
-def toggle_form(meta: Meta, numbers: list[Number], region: str, now: str = "") -> dict[str, Any]:
+def toggle_form(meta: Meta, numbers: list[Number], region: str, now: str = "") -> View:
     """What `/forward to` offers: a number (one of mine, or typed), voicemail, how long or
     until when; with the current state on top."""
     targets = [
-        _option(option_text(n.label, display(n.phone, region)), n.phone) for n in numbers if n.forwarding
+        option(option_text(n.label, display(n.phone, region)), n.phone) for n in numbers if n.forwarding
     ]
-    targets.append(_option("Voicemail", "voicemail"))
-    durations = [_option(text, value or "off") for text, value in DURATIONS]
+    targets.append(option("Voicemail", "voicemail"))
+    durations = [option(text, value or "off") for text, value in DURATIONS]
     blocks: list[Block] = [section(f"*Now*: {now}")] if now else []
     blocks += [
         _select(TARGET, "Send all my calls to", targets, targets[0]),
@@ -68,123 +79,106 @@ def toggle_form(meta: Meta, numbers: list[Number], region: str, now: str = "") -
 
 
 def _typed(block_id: str, label: str, hint: str) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": True,
-        "label": {"type": "plain_text", "text": label},
-        "element": {
-            "type": "plain_text_input",
-            "action_id": VALUE,
-            "placeholder": {"type": "plain_text", "text": hint[:150]},
-        },
-    }
+    return input_block(block_id, label, text_input(VALUE, placeholder=hint), optional=True)
 
 
-def modal_view(meta: Meta, blocks: list[Block]) -> dict[str, Any]:
+def modal_view(meta: Meta, blocks: list[Block]) -> View:
     return blocks_modal(FORM, "Forward all calls", blocks, meta.dump(), submit="Turn on")
 
 
-def notice(meta: Meta, text: str) -> dict[str, Any]:
+def notice(meta: Meta, text: str) -> View:
     return modal(ViewId.SAVING, "Forward all calls", [section(text)], meta)
 
 
-def _select(block_id: str, label: str, options: list[dict[str, Any]], initial: dict[str, Any]) -> Block:
-    element = {
-        "type": "static_select",
-        "action_id": VALUE,
-        "options": options,
-        "initial_option": initial,
-    }
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": {"type": "plain_text", "text": label},
-        "element": element,
-    }
+def _select(block_id: str, label: str, options: list[Block], initial: Block) -> Block:
+    return input_block(block_id, label, static_select(VALUE, options, initial))
 
 
 async def status_text(runtime: Runtime, actor: Actor, subject: str) -> tuple[str, bool]:
     """The forwarding state in words, and whether something is on (unknown counts as on)."""
     try:
         line, status = await runtime.toggles.status(actor, subject, recent=True)
-        return await QuickToggle(runtime).describe(actor, line, status), status.mode != "normal"
+        described = await QuickToggle(runtime).describe(actor.slack_user_id, line, status)
+        return described, status.mode != "normal"
     except Exception as exc:
         return describe(exc, log), True
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    def who(body: dict[str, Any]) -> Actor:
-        user = str(body["user"]["id"])
-        return Actor(user, runtime.is_admin(user))
+    app.action(OPEN)(partial(open_form, runtime))
+    app.action(OFF)(partial(turn_off, runtime))
+    app.view(FORM, middleware=[opened_by_them(Meta)])(partial(submitted, runtime))
 
-    @app.action(OPEN)
-    async def open_form(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        """The window opens now, loading (from the App Home: a trigger lasts 3 s); the form
-        follows by update once the provider has answered. Pressed inside the /forward
-        window, that window turns into the form."""
-        await ack()
-        actor = who(body)
-        meta = Meta(actor.slack_user_id, str(action.get("value") or actor.slack_user_id))
-        current = body.get("view") or {}
-        if current.get("type") == "modal":
-            view_id: str | None = str(current["id"])
-        else:
-            view_id = await open_window(
-                runtime, str(body["trigger_id"]), notice(meta, LOADING), user=actor.slack_user_id
-            )
-        if view_id is not None:
-            fill_window(
-                runtime,
-                view_id,
-                _fill(runtime, actor, meta, view_id),
-                lambda text: notice(meta, f":warning: {text}"),
-            )
 
-    @app.action(OFF)
-    async def turn_off(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: Any
-    ) -> None:
-        await ack()
-        actor = who(body)
-        subject = str(action.get("value") or actor.slack_user_id)
-        view = body.get("view") or {}
-        key = f"{view.get('id', '')}:{view.get('hash', '')}:{OFF}:{subject}"
-        runtime.tasks.spawn(_off(runtime, actor, subject, key, view))
+class ToggleForm(Form):
+    """The "Forward all calls" form as submitted: a number typed or chosen, for how long."""
 
-    @app.view(FORM)
-    async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        actor = who(body)
-        try:
-            meta = Meta.load(str(view.get("private_metadata", "")))
-        except (ValueError, KeyError, TypeError):
-            meta = None
-        if meta is None or meta.opener != actor.slack_user_id:
-            await ack()
-            return
-        values = view.get("state", {}).get("values", {})
+    target: Text = ""
+    typed_number: Text = ""
+    duration: Text = ""
+    typed_until: Text = ""
 
-        def chosen(block: str) -> str:
-            element = values.get(block, {}).get(VALUE) or {}
-            typed = str(element.get("value") or "").strip()
-            return typed or str((element.get("selected_option") or {}).get("value") or "")
 
-        typed_until = chosen(TYPED_UNTIL)
-        duration = f"until {typed_until}" if typed_until else chosen(DURATION)
-
-        await ack(response_action="update", view=notice(meta, "Saving…"))
-        key = f"{view['id']}:{view.get('hash', '')}"
-        runtime.tasks.spawn(
-            _on(
-                runtime,
-                actor,
-                meta,
-                str(view["id"]),
-                chosen(TYPED_NUMBER) or chosen(TARGET),
-                duration,
-                key,
-            )
+async def open_form(
+    runtime: Runtime,
+    ack: AsyncAck,
+    body: Payload,
+    action: Payload,
+    context: AsyncBoltContext,
+) -> None:
+    """The window opens now, loading (from the App Home: a trigger lasts 3 s); the form
+    follows by update once the provider has answered. Pressed inside the /forward
+    window, that window turns into the form."""
+    await ack()
+    actor = actor_of(context)
+    meta = Meta(opener=actor.slack_user_id, subject=str(action.get("value") or actor.slack_user_id))
+    current = body.get("view") or {}
+    if current.get("type") == "modal":
+        view_id: str | None = str(current["id"])
+    else:
+        view_id = await open_window(
+            runtime, str(body["trigger_id"]), notice(meta, LOADING), user=actor.slack_user_id
         )
+    if view_id is not None:
+        fill_window(
+            runtime,
+            view_id,
+            _fill(runtime, actor, meta, view_id),
+            lambda text: notice(meta, f":warning: {text}"),
+        )
+
+
+async def turn_off(
+    runtime: Runtime,
+    ack: AsyncAck,
+    body: Payload,
+    action: Payload,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    actor = actor_of(context)
+    subject = str(action.get("value") or actor.slack_user_id)
+    view = body.get("view") or {}
+    key = f"{view.get('id', '')}:{view.get('hash', '')}:{OFF}:{subject}"
+    if view.get("type") == "modal":
+        meta = Meta(opener=actor.slack_user_id, subject=subject)
+        tell = in_window(runtime, str(view["id"]), lambda text: notice(meta, f":warning: {text}"))
+    else:
+        tell = by_dm(runtime, actor.slack_user_id)
+    run_after_ack(runtime, _off(runtime, actor, subject, key, view), tell=tell)
+
+
+async def submitted(runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext) -> None:
+    meta = meta_of(context, Meta)
+    form = ToggleForm.of(view)
+    duration = f"until {form.typed_until}" if form.typed_until else form.duration
+    await ack(response_action="update", view=notice(meta, "Saving…"))
+    key, view_id = f"{view['id']}:{view.get('hash', '')}", str(view["id"])
+    work = _on(
+        runtime, actor_of(context), meta, view_id, form.typed_number or form.target, duration, key
+    )
+    tell = in_window(runtime, view_id, lambda text: notice(meta, f":warning: {text}"))
+    run_after_ack(runtime, work, tell=tell)
 
 
 async def _fill(runtime: Runtime, actor: Actor, meta: Meta, view_id: str) -> None:
@@ -227,7 +221,7 @@ async def _on(
     await publish_home(runtime, meta.subject)
 
 
-async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: dict[str, Any]) -> None:
+async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: Payload) -> None:
     if not actor.may_act_for(subject):  # a forged button value: refused before any read
         await runtime.notify(actor.slack_user_id, f":warning: {NOT_ADMIN}")
         return
@@ -243,7 +237,7 @@ async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: dic
         text = f":warning: {describe(exc, log)}"
     if view.get("type") == "modal":
         await runtime.slack.views_update(
-            view_id=view["id"], view=notice(Meta(actor.slack_user_id, subject), text)
+            view_id=view["id"], view=notice(Meta(opener=actor.slack_user_id, subject=subject), text)
         )
     await publish_home(runtime, subject)
     if view.get("type") != "modal":

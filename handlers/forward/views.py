@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import Any
-
 from bot.mrkdwn import code, escape, mention
 from bot.phone import display
 from bot.services.forwarding import SHOWN_WITHIN_SECONDS, Change, Listing, Number
-from bot.slack.blocks import Block, actions, button, context, section
+from bot.slack.blocks import (
+    Block,
+    View,
+    actions,
+    button,
+    context,
+    input_block,
+    option,
+    overflow,
+    section,
+    text_input,
+    users_select,
+)
 from bot.slack.blocks import modal as blocks_modal
 from handlers.forward.ids import ActionId, BlockId, ViewId
+from handlers.shared.forms import Form, Text
+from handlers.shared.listeners import ViewMeta
 
 USAGE = "\n".join(
     [
@@ -27,21 +37,18 @@ USAGE = "\n".join(
 )
 
 
-@dataclass(frozen=True)
-class Meta:
+class Meta(ViewMeta):
     """private_metadata of every /forward view: who opened it, whose line, which number."""
 
-    opener: str
     subject: str
     number: str = ""
 
-    def dump(self) -> str:
-        return json.dumps({"opener": self.opener, "subject": self.subject, "number": self.number})
 
-    @classmethod
-    def load(cls, raw: str) -> Meta:
-        data = json.loads(raw or "{}")
-        return cls(str(data["opener"]), str(data["subject"]), str(data.get("number", "")))
+class NumberForm(Form):
+    """The add and edit forms as submitted."""
+
+    phone: Text = ""
+    label: Text = ""
 
 
 def describe(number: Number, region: str) -> str:
@@ -79,23 +86,23 @@ def choices(message: str, numbers: list[Number], region: str) -> str:
 
 def modal(
     callback: ViewId, heading: str, blocks: list[Block], meta: Meta, submit: str | None = None
-) -> dict[str, Any]:
+) -> View:
     return blocks_modal(callback.value, heading, blocks, meta.dump(), submit)
 
 
-def loading(meta: Meta) -> dict[str, Any]:
+def loading(meta: Meta) -> View:
     return modal(
         ViewId.LOADING, "Forwarding", [section(":hourglass_flowing_sand: Loading your numbers…")], meta
     )
 
 
-def saving(meta: Meta) -> dict[str, Any]:
+def saving(meta: Meta) -> View:
     return modal(ViewId.SAVING, "Forwarding", [section(":hourglass_flowing_sand: Saving…")], meta)
 
 
 def list_modal(
     listing: Listing, meta: Meta, region: str, *, notice: str = "", admin: bool = False
-) -> dict[str, Any]:
+) -> View:
     blocks: list[Block] = []
     if notice:
         blocks.append(context(notice))
@@ -107,14 +114,10 @@ def list_modal(
     add = button("Add a number", ActionId.ADD.value, meta.subject, style="primary")
     elements: list[Block] = [add]
     if admin:
-        elements.append(
-            {
-                "type": "users_select",
-                "action_id": ActionId.PICK_USER.value,
-                "initial_user": meta.subject,
-                "placeholder": {"type": "plain_text", "text": "Manage someone's numbers"},
-            }
+        picker = users_select(
+            ActionId.PICK_USER.value, initial=meta.subject, placeholder="Manage someone's numbers"
         )
+        elements.append(picker)
     blocks.append(actions(*elements, block_id=BlockId.PICKER.value))
     blocks.append(
         context(
@@ -125,25 +128,13 @@ def list_modal(
 
 
 def _row_menu(number: Number) -> Block:
-    return {
-        "type": "overflow",
-        "action_id": ActionId.ROW.value,
-        "options": [
-            {
-                "text": {"type": "plain_text", "text": f"Edit {number.label}"[:75]},
-                "value": f"edit:{number.id}",
-            },
-            {
-                "text": {"type": "plain_text", "text": f"Remove {number.label}"[:75]},
-                "value": f"remove:{number.id}",
-            },
-        ],
-    }
+    edit = option(f"Edit {number.label}", f"edit:{number.id}")
+    return overflow(ActionId.ROW.value, [edit, option(f"Remove {number.label}", f"remove:{number.id}")])
 
 
 def form(
     meta: Meta, *, number: Number | None, region: str, error: tuple[str, str] | None = None
-) -> dict[str, Any]:
+) -> View:
     """The add (number None) or edit form; `error` is (field, sentence) from the provider."""
     phone_initial = display(number.phone, region) if number else None
     label_initial = (
@@ -169,23 +160,11 @@ def form(
 
 
 def _input(block: BlockId, label: str, hint: str, initial: str | None, *, optional: bool) -> Block:
-    element: Block = {
-        "type": "plain_text_input",
-        "action_id": ActionId.VALUE.value,
-        "placeholder": {"type": "plain_text", "text": hint},
-    }
-    if initial:
-        element["initial_value"] = initial
-    return {
-        "type": "input",
-        "block_id": block.value,
-        "optional": optional,
-        "label": {"type": "plain_text", "text": label},
-        "element": element,
-    }
+    element = text_input(ActionId.VALUE.value, placeholder=hint, initial=initial)
+    return input_block(block.value, label, element, optional=optional)
 
 
-def confirm_remove(meta: Meta, number: Number, region: str) -> dict[str, Any]:
+def confirm_remove(meta: Meta, number: Number, region: str) -> View:
     text = f"Remove {describe(number, region)}?\nCalls will no longer be forwarded there."
     return modal(ViewId.REMOVE, "Remove number", [section(text)], meta, submit="Remove")
 

@@ -6,7 +6,7 @@ added to the page when that feature registers.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
@@ -21,7 +21,8 @@ from bot.slack.blocks import (
     modal,
     section,
 )
-from handlers.shared import actor_of
+from handlers.shared import Payload, actor_of
+from handlers.shared.background import on_home, run_after_ack
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 from handlers.shared.lines import describe_line
 from handlers.shared.sign_in import sign_in_blocks
@@ -36,30 +37,34 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     page = home_page(runtime)
     page.add(LINE, _line)
     page.add(FOOTER, _footer)
+    app.event("app_home_opened")(partial(home_opened, runtime))
+    app.action(CONNECT)(partial(connect, runtime))
+    app.action(SIGN_IN_LINK)(link_opened)
 
-    @app.event("app_home_opened")
-    async def home_opened(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        runtime.tasks.spawn(publish_home(runtime, str(event["user"])))
 
-    @app.action(CONNECT)
-    async def connect(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        await ack()
-        actor = actor_of(context)
-        # The window first (a trigger lasts 3 s), the sign-in link after its store write.
-        await open_then_fill(
-            runtime,
-            str(body["trigger_id"]),
-            _notice(":hourglass_flowing_sand: Preparing your sign-in link…"),
-            user=actor.slack_user_id,
-            work=lambda view_id: _show_link(runtime, actor, view_id),
-            failed=_notice,
-        )
+async def home_opened(runtime: Runtime, event: Payload) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    user = str(event["user"])
+    run_after_ack(runtime, publish_home(runtime, user), tell=on_home(runtime, user))
 
-    @app.action(SIGN_IN_LINK)
-    async def link_opened(ack: AsyncAck) -> None:
-        await ack()  # Slack opens the URL itself
+
+async def connect(runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext) -> None:
+    await ack()
+    actor = actor_of(context)
+    # The window first (a trigger lasts 3 s), the sign-in link after its store write.
+    await open_then_fill(
+        runtime,
+        str(body["trigger_id"]),
+        _notice(":hourglass_flowing_sand: Preparing your sign-in link…"),
+        user=actor.slack_user_id,
+        work=lambda view_id: _show_link(runtime, actor, view_id),
+        failed=_notice,
+    )
+
+
+async def link_opened(ack: AsyncAck) -> None:
+    await ack()  # Slack opens the URL itself
 
 
 def _sign_in_modal(url: str) -> Block:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from functools import partial
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
@@ -14,13 +14,15 @@ from bot.oncall.validation import RotationSpec
 from bot.phone import display
 from bot.runtime import Runtime
 from bot.services.actor import Actor
-from bot.slack.blocks import message, metadata
+from bot.slack.blocks import message
 from bot.slack.channels import cannot_post_in
 from bot.slack.errors import describe
 from bot.slack.respond import Respond
 from handlers.oncall import asks, away, calendar, cover, escalate, group, home_section, views
-from handlers.shared import actor_of, in_background, reply_with
+from handlers.shared import Payload, actor_of, reply_with
+from handlers.shared.background import in_background, in_window, run_after_ack
 from handlers.shared.home_page import home_page
+from handlers.shared.listeners import admins_only, opened_by_them
 from handlers.shared.suggest import did_you_mean
 from handlers.shared.windows import open_then_fill
 
@@ -49,68 +51,74 @@ ADMINS_ONLY = (
 def register(app: AsyncApp, runtime: Runtime) -> None:
     home_page(runtime).add(home_section.ORDER, home_section.shifts_section)
     asks.register(app, runtime)
+    app.command("/oncall")(partial(oncall, runtime))
+    checks = [opened_by_them(views.RotationMeta), admins_only("name", ADMINS_ONLY)]
+    app.view(views.CALLBACK, middleware=checks)(partial(saved, runtime))
 
-    @app.command("/oncall")
-    async def oncall(
-        ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
-    ) -> None:
-        actor = actor_of(context)
-        words = str(command.get("text") or "").split()
-        verb = words[0].lower() if words else ""
-        if verb in ("help", "?"):
-            await ack(**message(views.USAGE))
-            return
-        if verb in ("create", "delete") and not actor.is_admin:
-            await ack(**message(ADMINS_ONLY))  # before any form is filled in
-            return
-        await ack()
-        if verb == "create":  # the window opens now (a trigger lasts 3 s); the form follows
-            name = words[1] if len(words) > 1 else None
-            user = actor.slack_user_id
-            loading = views.notice(user, ":hourglass_flowing_sand: Opening the rotation form…")
-            await open_then_fill(
-                runtime,
-                str(command["trigger_id"]),
-                loading,
-                user=user,
-                tell=reply_with(respond),
-                work=lambda view_id: _open_form(runtime, actor, view_id, name),
-                failed=lambda text: views.notice(user, f":warning: {text}"),
-            )
-            return
-        verbs = {
-            "take": cover.take,
-            "release": cover.release,
-            "give": cover.give,
-            "schedule": _schedule,
-            "number": _number,
-            "delete": _delete,
-            "escalate": escalate.escalate,
-            "group": group.group,
-            "calendar": calendar.calendar,
-            "cover": asks.ask,
-            "away": away.away,
-        }
-        work = verbs.get(verb, _who)
-        rest = words[1:] if verb in verbs else words
-        in_background(runtime, respond, work(runtime, actor, rest, respond))
 
-    @app.view(views.CALLBACK)
-    async def saved(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user = str(body["user"]["id"])
-        if metadata(view.get("private_metadata")).get("opener") != user:
-            await ack()
-            return
-        values = views.form_values(view)
-        if not runtime.is_admin(user):  # checked in the ack: no I/O before it
-            await ack(response_action="errors", errors={"name": ADMINS_ONLY})
-            return
-        if not values["shift_length"].isdigit():
-            await ack(response_action="errors", errors={"shift_length": "A whole number, e.g. 1."})
-            return
-        spec = RotationSpec(**{**values, "shift_length": int(values["shift_length"])})
-        await ack(response_action="update", view=views.notice(user, "Saving…"))
-        runtime.tasks.spawn(_save(runtime, Actor(user, True), spec, str(view["id"])))
+async def oncall(
+    runtime: Runtime,
+    ack: AsyncAck,
+    command: Payload,
+    respond: Respond,
+    context: AsyncBoltContext,
+) -> None:
+    actor = actor_of(context)
+    words = str(command.get("text") or "").split()
+    verb = words[0].lower() if words else ""
+    if verb in ("help", "?"):
+        await ack(**message(views.USAGE))
+        return
+    if verb in ("create", "delete") and not actor.is_admin:
+        await ack(**message(ADMINS_ONLY))  # before any form is filled in
+        return
+    await ack()
+    if verb == "create":  # the window opens now (a trigger lasts 3 s); the form follows
+        name = words[1] if len(words) > 1 else None
+        user = actor.slack_user_id
+        loading = views.notice(user, ":hourglass_flowing_sand: Opening the rotation form…")
+        await open_then_fill(
+            runtime,
+            str(command["trigger_id"]),
+            loading,
+            user=user,
+            tell=reply_with(respond),
+            work=lambda view_id: _open_form(runtime, actor, view_id, name),
+            failed=lambda text: views.notice(user, f":warning: {text}"),
+        )
+        return
+    verbs = {
+        "take": cover.take,
+        "release": cover.release,
+        "give": cover.give,
+        "schedule": _schedule,
+        "number": _number,
+        "delete": _delete,
+        "escalate": escalate.escalate,
+        "group": group.group,
+        "calendar": calendar.calendar,
+        "cover": asks.ask,
+        "away": away.away,
+    }
+    work = verbs.get(verb, _who)
+    rest = words[1:] if verb in verbs else words
+    in_background(runtime, respond, work(runtime, actor, rest, respond))
+
+
+async def saved(runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext) -> None:
+    """The rotation form, from the admin who opened it (the listener middleware checked both)."""
+    form = views.RotationForm.of(view)
+    if not form.shift_length.isdigit():
+        await ack(response_action="errors", errors={"shift_length": "A whole number, e.g. 1."})
+        return
+    spec = RotationSpec(**{**form.model_dump(), "shift_length": int(form.shift_length)})
+    actor = actor_of(context)
+    await ack(response_action="update", view=views.notice(actor.slack_user_id, "Saving…"))
+    view_id = str(view["id"])
+    failed = in_window(
+        runtime, view_id, lambda text: views.notice(actor.slack_user_id, f":warning: {text}")
+    )
+    run_after_ack(runtime, _save(runtime, actor, spec, view_id), tell=failed)
 
 
 async def _save(runtime: Runtime, actor: Actor, spec: RotationSpec, view_id: str) -> None:

@@ -5,7 +5,7 @@ override (the store decides, across instances), the message says who covers, bot
 from __future__ import annotations
 
 import logging
-from typing import Any
+from functools import partial
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
@@ -20,7 +20,8 @@ from bot.slack.cover_cards import TAKE, card
 from bot.slack.errors import describe, error_code, why_undeliverable
 from bot.slack.respond import Respond
 from handlers.oncall.span import span, split_span
-from handlers.shared import actor_of
+from handlers.shared import Payload, Tell, actor_of
+from handlers.shared.background import in_channel, run_after_ack
 from handlers.shared.when import ends_at, local_time, split_when
 
 log = logging.getLogger(__name__)
@@ -35,17 +36,25 @@ SAID = {
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    @app.action(TAKE)
-    async def pressed(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        await ack()
-        actor = actor_of(context)
-        value = str(action.get("value") or "")
-        if not value.isdigit():
-            return
-        channel = str((body.get("channel") or {}).get("id") or "")
-        runtime.tasks.spawn(_take(runtime, actor, int(value), channel))
+    app.action(TAKE)(partial(pressed, runtime))
+
+
+async def pressed(
+    runtime: Runtime,
+    ack: AsyncAck,
+    body: Payload,
+    action: Payload,
+    context: AsyncBoltContext,
+) -> None:
+    """The "Take it" button of a cover request: the store decides who was first; the presser is told."""
+    await ack()
+    actor = actor_of(context)
+    value = str(action.get("value") or "")
+    if not value.isdigit():
+        return
+    channel = str((body.get("channel") or {}).get("id") or "")
+    tell = in_channel(runtime, channel, actor.slack_user_id)
+    run_after_ack(runtime, _take(runtime, actor, int(value), tell), tell=tell)
 
 
 async def ask(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
@@ -102,26 +111,26 @@ async def _cancel(runtime: Runtime, actor: Actor, rest: list[str], respond: Resp
     await respond(**message(f"Cancelled {len(ended)} cover request{'s' if len(ended) > 1 else ''}."))
 
 
-async def _take(runtime: Runtime, actor: Actor, cover_id: int, channel: str) -> None:
+async def _take(runtime: Runtime, actor: Actor, cover_id: int, tell: Tell) -> None:
     try:
         pressed = await runtime.rotations.covers.take(actor, cover_id)
     except Exception as exc:
-        await _tell(runtime, actor, channel, f":warning: {describe(exc, log)}")
+        await tell(f":warning: {describe(exc, log)}")
         return
-    await _after(runtime, actor, channel, pressed)
+    await _after(runtime, pressed, tell)
 
 
-async def _after(runtime: Runtime, actor: Actor, channel: str, pressed: Pressed) -> None:
+async def _after(runtime: Runtime, pressed: Pressed, tell: Tell) -> None:
     cover, rotation = pressed.cover, pressed.rotation
     if pressed.outcome == "not-member":
         assert rotation is not None
-        await _tell(runtime, actor, channel, f"Only members of `{rotation.name}` can take it.")
+        await tell(f"Only members of `{rotation.name}` can take it.")
         return
     if pressed.outcome != "taken":
         if pressed.outcome in ("expired", "cancelled") and cover and rotation and cover.ts:
             text, blocks = card(rotation, cover, state=pressed.outcome)
             await runtime.slack.chat_update(channel=cover.channel, ts=cover.ts, text=text, blocks=blocks)
-        await _tell(runtime, actor, channel, SAID[pressed.outcome])
+        await tell(SAID[pressed.outcome])
         return
     assert cover is not None
     assert rotation is not None
@@ -151,10 +160,3 @@ async def _after(runtime: Runtime, actor: Actor, channel: str, pressed: Pressed)
         await runtime.handoffs.reconcile_now(rotation.id)
     except Exception as exc:  # the scheduler tries again within a tick
         log.warning("cover not applied at once: %s", describe(exc, log))
-
-
-async def _tell(runtime: Runtime, actor: Actor, channel: str, text: str) -> None:
-    if channel:
-        await runtime.slack.chat_postEphemeral(channel=channel, user=actor.slack_user_id, text=text)
-    else:
-        await runtime.notify(actor.slack_user_id, text)

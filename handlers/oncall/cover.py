@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.domain.records import RotationRecord
 from bot.errors import UserError
 from bot.mrkdwn import mention
 from bot.runtime import Runtime
@@ -11,7 +12,6 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.errors import describe
 from bot.slack.respond import Respond
-from bot.store.rotations import RotationRecord
 from handlers.shared import split_mention
 from handlers.shared.when import ends_at, local_time, split_when
 

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
+from pydantic import field_validator
+
+from bot.domain.records import Away, RotationRecord
 from bot.domain.schedule import Shift
 from bot.mrkdwn import code, escape, mention
 from bot.oncall.service import Now
 from bot.oncall.validation import RotationSpec
-from bot.slack.blocks import Block, section
+from bot.slack.blocks import (
+    Block,
+    View,
+    conversations_select,
+    input_block,
+    multi_users_select,
+    option,
+    section,
+    static_select,
+    text_input,
+)
 from bot.slack.blocks import modal as modal_view
-from bot.store.rotations import RotationRecord
-from bot.store.time_off import Away
+from handlers.shared.forms import Form, Text, Texts
+from handlers.shared.listeners import ViewMeta
 from handlers.shared.when import local_time
 
 CALLBACK = "oncall_rotation_form"
@@ -75,27 +86,34 @@ def schedule_text(
     return text
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": {"type": "plain_text", "text": label},
-        "element": {**element, "action_id": VALUE},
-    }
+class RotationMeta(ViewMeta):
+    """private_metadata of the rotation window: who opened it (nothing else travels)."""
 
 
-def _text(initial: str = "", hint: str = "") -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input"}
-    if initial:
-        element["initial_value"] = initial
-    if hint:
-        element["placeholder"] = {"type": "plain_text", "text": hint}
-    return element
+class RotationForm(Form):
+    """The rotation window as submitted (its fields are RotationSpec's, `shift_length` as typed)."""
+
+    name: Text = ""
+    hotline: Text = ""
+    members: Texts = []
+    shift_type: Text = ""
+    shift_length: Text = "1"
+    handoff: Text = ""
+    timezone: Text = ""
+    channel: Text = ""
+
+    @field_validator("shift_length")
+    @classmethod
+    def _one_when_empty(cls, typed: str) -> str:
+        return typed or "1"
 
 
-def _option(value: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": value}, "value": value}
+def _input(block_id: str, label: str, element: Block, optional: bool = False) -> Block:
+    return input_block(block_id, label, element, optional=optional)
+
+
+def _text(initial: str = "", hint: str = "") -> Block:
+    return text_input(VALUE, placeholder=hint or None, initial=initial or None)
 
 
 def rotation_form(
@@ -105,17 +123,13 @@ def rotation_form(
     *,
     typed: RotationSpec | None = None,
     error: str | None = None,
-) -> dict[str, Any]:
+) -> View:
     """The form: empty, an existing rotation's, or as typed again with `error` on top."""
     spec = typed or (_spec_of(existing) if existing else None)
-    shift_types = [_option(v) for v in ("hourly", "daily", "weekly")]
+    shift_types = [option(v, v) for v in ("hourly", "daily", "weekly")]
     kind = spec.shift_type if spec and spec.shift_type in ("hourly", "daily", "weekly") else "weekly"
-    members: dict[str, Any] = {"type": "multi_users_select"}
-    if spec and spec.members:
-        members["initial_users"] = list(spec.members)
-    channel: dict[str, Any] = {"type": "conversations_select", "default_to_current_conversation": True}
-    if spec and spec.channel:
-        channel["initial_conversation"] = spec.channel
+    members = multi_users_select(VALUE, list(spec.members) if spec else None)
+    channel = conversations_select(VALUE, spec.channel if spec else None)
     blocks: list[Block] = [section(f":warning: {error}")] if error else []
     blocks += [
         _input("name", "Name (one word)", _text(spec.name if spec else "", "support")),
@@ -128,7 +142,7 @@ def rotation_form(
         _input(
             "shift_type",
             "Shifts",
-            {"type": "static_select", "options": shift_types, "initial_option": _option(kind)},
+            static_select(VALUE, shift_types, option(kind, kind)),
         ),
         _input(
             "shift_length",
@@ -140,7 +154,7 @@ def rotation_form(
         _input("channel", "Channel for handoff notices", channel),
     ]
     return modal_view(
-        CALLBACK, "On-call rotation", blocks, json.dumps({"opener": opener}), submit="Save"
+        CALLBACK, "On-call rotation", blocks, RotationMeta(opener=opener).dump(), submit="Save"
     )
 
 
@@ -158,26 +172,8 @@ def _spec_of(rotation: RotationRecord) -> RotationSpec:
     )
 
 
-def notice(opener: str, text: str) -> dict[str, Any]:
+def notice(opener: str, text: str) -> View:
     """The modal while saving, and once saved."""
     return modal_view(
-        CALLBACK + "_done", "On-call rotation", [section(text)], json.dumps({"opener": opener})
+        CALLBACK + "_done", "On-call rotation", [section(text)], RotationMeta(opener=opener).dump()
     )
-
-
-def form_values(view: dict[str, Any]) -> dict[str, Any]:
-    values = view.get("state", {}).get("values", {})
-
-    def field(block: str) -> dict[str, Any]:
-        return dict(values.get(block, {}).get(VALUE) or {})
-
-    return {
-        "name": str(field("name").get("value") or "").strip(),
-        "hotline": str(field("hotline").get("value") or "").strip(),
-        "members": [str(u) for u in field("members").get("selected_users") or []],
-        "shift_type": str((field("shift_type").get("selected_option") or {}).get("value") or ""),
-        "shift_length": str(field("shift_length").get("value") or "1").strip(),
-        "handoff": str(field("handoff").get("value") or "").strip(),
-        "timezone": str(field("timezone").get("value") or "").strip(),
-        "channel": str(field("channel").get("selected_conversation") or ""),
-    }

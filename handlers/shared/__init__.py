@@ -1,9 +1,9 @@
-"""Helpers every handler uses: the actor, background work with a reply, argument parsing."""
+"""Helpers every handler uses: the actor, a command's reply, argument parsing (background
+work: handlers.shared.background; window checks: handlers.shared.listeners)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
@@ -14,6 +14,9 @@ from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.respond import Respond
 
+Tell = Callable[[str], Awaitable[Any]]  # says one sentence to the person, where they asked
+Payload = dict[str, Any]  # what Slack sent: a request's body, an action, a submitted view, an event
+
 
 def actor_of(context: AsyncBoltContext) -> Actor:
     actor = context.get("actor")
@@ -22,7 +25,13 @@ def actor_of(context: AsyncBoltContext) -> Actor:
     return actor
 
 
-def reply_with(respond: Respond) -> Any:
+def actor_for(runtime: Runtime, user_id: str) -> Actor:
+    """The actor for what is built for a person outside a request of theirs (their App Home,
+    refreshed after anyone's change); a request's own actor comes from `actor_of`."""
+    return Actor(slack_user_id=user_id, is_admin=runtime.is_admin(user_id))
+
+
+def reply_with(respond: Respond) -> Tell:
     async def reply(text: str) -> None:
         await respond(**message(text), replace_original=False)
 
@@ -31,25 +40,6 @@ def reply_with(respond: Respond) -> Any:
 
 PROGRESS_AFTER_SECONDS = 1.5  # docs/contract.md: an answer or a progress line within 2 s
 PROGRESS = "Working on it: the phone system is taking a moment. The answer follows here."
-
-
-def in_background(runtime: Runtime, respond: Respond, work: Coroutine[Any, Any, Any]) -> None:
-    """Run provider work after the ack; failures reach the user as one sentence. When the
-    answer takes longer than PROGRESS_AFTER_SECONDS, a progress line comes first."""
-
-    async def later() -> None:
-        await asyncio.sleep(PROGRESS_AFTER_SECONDS)
-        await respond.progress(PROGRESS)
-
-    async def run() -> None:
-        notice = asyncio.create_task(later())
-        try:
-            await work
-        finally:
-            notice.cancel()
-
-    if not runtime.tasks.spawn(run(), reply=reply_with(respond)):
-        work.close()  # refused (the user was told): it never ran
 
 
 def split_mention(words: list[str]) -> tuple[str | None, list[str]]:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.runtime import Runtime
-from bot.slack.blocks import Block, context, section
+from bot.slack.blocks import Block, context, home, section
 from bot.slack.errors import describe
 
 log = logging.getLogger(__name__)
@@ -94,4 +94,4 @@ async def publish_home(
     """The App Home of `user_id`, read fresh (on open and after every change)."""
     hints = HomeHints(numbers, status, status_on)
     blocks = await home_page(runtime).blocks(runtime, user_id, hints)
-    await runtime.slack.views_publish(user_id=user_id, view={"type": "home", "blocks": blocks})
+    await runtime.slack.views_publish(user_id=user_id, view=home(blocks))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.domain.capabilities import LineKind
+from bot.domain.records import LinkRecord
 from bot.mrkdwn import code, escape
 from bot.phone import shown
 from bot.providers.registry import KNOWN
-from bot.store.links import LinkRecord
 
 HOW_LINKED = {"admin": "linked by an admin", "signin": "linked when you signed in to RingCentral"}
 

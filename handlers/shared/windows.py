@@ -18,7 +18,10 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Runtime
+from bot.slack.blocks import View
 from bot.slack.errors import error_code
+from handlers.shared import Tell
+from handlers.shared.background import in_window, run_after_ack
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +32,9 @@ USED = frozenset({"exchanged_trigger_id", "trigger_exchanged"})
 TOO_LATE = "Slack closed that window before it could open; please try again."
 NOT_OPENED = "Slack couldn't open that window; please try again."
 
-View = dict[str, Any]
-
 
 async def open_window(
-    runtime: Runtime, trigger_id: str, view: View, *, user: str, tell: Any = None
+    runtime: Runtime, trigger_id: str, view: View, *, user: str, tell: Tell | None = None
 ) -> str | None:
     """`views.open` now (call it in the listener, after `ack`); the view id, or None.
 
@@ -65,10 +66,7 @@ def fill_window(
     """Run `work` (which `views.update`s the window) in the background line; when it can't
     run or fails, the window shows `failed(sentence)` instead of loading for ever."""
 
-    async def say(text: str) -> None:
-        await runtime.slack.views_update(view_id=view_id, view=failed(text))
-
-    runtime.tasks.spawn(work, reply=say)
+    run_after_ack(runtime, work, tell=in_window(runtime, view_id, failed))
 
 
 async def open_then_fill(
@@ -79,7 +77,7 @@ async def open_then_fill(
     user: str,
     work: Callable[[str], Coroutine[Any, Any, Any]],
     failed: Callable[[str], View],
-    tell: Any = None,
+    tell: Tell | None = None,
 ) -> None:
     """`open_window` with the `loading` view now, then `fill_window` with `work(view_id)`;
     nothing more when the window didn't open (the person was told)."""

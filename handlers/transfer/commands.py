@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
 from bot.errors import UserError
@@ -15,7 +13,8 @@ from bot.slack.blocks import message
 from bot.slack.rendering import render
 from bot.slack.respond import Respond
 from bot.slack.text import read_back
-from handlers.shared import actor_of, in_background, reply_with
+from handlers.shared import Payload, actor_of, reply_with
+from handlers.shared.background import in_background
 from handlers.transfer import views
 from handlers.transfer.modal import open_modal
 from handlers.transfer.parsing import USAGE, parse_destination
@@ -27,7 +26,7 @@ class TransferCommand:
         self.service = runtime.transfers
 
     async def handle(
-        self, ack: AsyncAck, command: dict[str, Any], respond: Respond, context: AsyncBoltContext
+        self, ack: AsyncAck, command: Payload, respond: Respond, context: AsyncBoltContext
     ) -> None:
         actor = actor_of(context)
         text = str(command.get("text") or "").strip()

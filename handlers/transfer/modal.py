@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
+from functools import partial
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.destinations import DestinationPolicy, Refused
 from bot.errors import UserError
@@ -15,10 +14,13 @@ from bot.services.actor import Actor
 from bot.services.calls import Destination
 from bot.slack.errors import describe
 from bot.slack.rendering import render
+from handlers.shared import Payload, Tell, actor_of
+from handlers.shared.background import in_window, run_after_ack
+from handlers.shared.listeners import meta_of, opened_by_them
 from handlers.shared.windows import open_then_fill
 from handlers.transfer import views
 from handlers.transfer.parsing import parse_destination
-from handlers.transfer.views import CALL, DEST, USER, VALUE, Meta
+from handlers.transfer.views import CALL, DEST, Meta, Picked, TransferForm
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +32,11 @@ async def open_modal(
     subject: str,
     *,
     destination: str = "",
-    tell: Any = None,
+    tell: Tell | None = None,
 ) -> None:
     """The window opens now (in the listener, after the ack: a trigger lasts 3 s); the
     calls are read after, and the form replaces the loading view."""
-    meta = Meta(actor.slack_user_id, subject)
+    meta = Meta(opener=actor.slack_user_id, subject=subject)
     await open_then_fill(
         runtime,
         trigger_id,
@@ -56,53 +58,47 @@ async def _fill(runtime: Runtime, actor: Actor, meta: Meta, view_id: str, destin
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    @app.action(views.PICK)
-    async def pick(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        """ "Choose the call…" under `/transfer <destination>` when several calls are live:
-        its own trigger opens the picker at once, the destination filled in."""
-        await ack()
-        user = str(body["user"]["id"])
-        actor = Actor(user, runtime.is_admin(user))
-        try:
-            chosen = json.loads(str(action.get("value") or "{}"))
-            subject, destination = str(chosen["subject"]), str(chosen["to"])
-        except (ValueError, KeyError, TypeError):
-            return
-        await open_modal(runtime, actor, str(body["trigger_id"]), subject, destination=destination)
+    app.action(views.PICK)(partial(pick, runtime))
+    app.view(views.CALLBACK, middleware=[opened_by_them(Meta)])(partial(submitted, runtime))
 
-    @app.view(views.CALLBACK)
-    async def submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user = str(body["user"]["id"])
-        try:
-            meta = Meta.load(str(view.get("private_metadata", "")))
-        except (ValueError, KeyError, TypeError):
-            meta = None
-        if meta is None or meta.opener != user:
-            await ack()
-            return
-        actor = Actor(user, runtime.is_admin(user))
-        values = view.get("state", {}).get("values", {})
-        ref, destination, errors = _read(values, runtime.destinations)
-        if errors:
-            await ack(response_action="errors", errors=errors)
-            return
-        assert destination is not None
-        await ack(
-            response_action="update", view=views.result(meta, ":hourglass_flowing_sand: Transferring…")
-        )
-        key = f"{view['id']}:{view.get('hash', '')}"
-        runtime.tasks.spawn(_run(runtime, actor, meta, str(view["id"]), ref, destination, key))
+
+async def pick(
+    runtime: Runtime,
+    ack: AsyncAck,
+    body: Payload,
+    action: Payload,
+    context: AsyncBoltContext,
+) -> None:
+    """ "Choose the call…" under `/transfer <destination>` when several calls are live:
+    its own trigger opens the picker at once, the destination filled in."""
+    await ack()
+    chosen = Picked.load(action.get("value"))
+    if chosen is None:
+        return
+    trigger = str(body["trigger_id"])
+    await open_modal(runtime, actor_of(context), trigger, chosen.subject, destination=chosen.to)
+
+
+async def submitted(runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext) -> None:
+    meta = meta_of(context, Meta)
+    ref, destination, errors = _read(TransferForm.of(view), runtime.destinations)
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    assert destination is not None
+    await ack(
+        response_action="update", view=views.result(meta, ":hourglass_flowing_sand: Transferring…")
+    )
+    key, view_id = f"{view['id']}:{view.get('hash', '')}", str(view["id"])
+    work = _run(runtime, actor_of(context), meta, view_id, ref, destination, key)
+    failed = in_window(runtime, view_id, lambda text: views.result(meta, views.failed_text(text)))
+    run_after_ack(runtime, work, tell=failed)
 
 
 def _read(
-    values: dict[str, Any], policy: DestinationPolicy
+    form: TransferForm, policy: DestinationPolicy
 ) -> tuple[str, Destination | None, dict[str, str]]:
-    def field(block: str) -> dict[str, Any]:
-        return dict(values.get(block, {}).get(VALUE) or {})
-
-    ref = str((field(CALL).get("selected_option") or {}).get("value") or "")
-    colleague = str(field(USER).get("selected_user") or "")
-    typed = str(field(DEST).get("value") or "").strip()
+    ref, colleague, typed = form.call, form.user, form.destination
     errors: dict[str, str] = {}
     if not ref:
         errors[CALL] = "Pick the call to transfer."

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.domain import clock
 from bot.domain.notices import Message
 from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
-from bot.slack.blocks import Block, actions, button, context, message, section
+from bot.slack.blocks import (
+    Block,
+    MessagePayload,
+    View,
+    actions,
+    button,
+    context,
+    input_block,
+    message,
+    option,
+    radio_buttons,
+    section,
+    text_input,
+    users_select,
+)
 from bot.slack.blocks import modal as blocks_modal
 from bot.slack.rendering import render
+from handlers.shared.forms import Form, Text
+from handlers.shared.listeners import ViewMeta
 
 CALLBACK = "transfer_form"
 RESULT = "transfer_result"
@@ -22,18 +38,37 @@ PICK_LABEL = "Choose the call…"
 CALL, DEST, USER, VALUE = "call", "destination", "user", "value"
 
 
-@dataclass(frozen=True)
-class Meta:
-    opener: str
+class Meta(ViewMeta):
+    """private_metadata of the /transfer window: who opened it, whose calls."""
+
     subject: str
 
+
+class TransferForm(Form):
+    """The window as submitted: the call, and a typed destination or a colleague."""
+
+    call: Text = ""
+    destination: Text = ""
+    user: Text = ""
+
+
+class Picked(BaseModel):
+    """The value of "Choose the call…": whose calls, and the destination as typed."""
+
+    model_config = ConfigDict(frozen=True, strict=True)
+
+    subject: str
+    to: str
+
     def dump(self) -> str:
-        return json.dumps({"opener": self.opener, "subject": self.subject})
+        return json.dumps({"subject": self.subject, "to": self.to})
 
     @classmethod
-    def load(cls, raw: str) -> Meta:
-        data = json.loads(raw or "{}")
-        return cls(str(data["opener"]), str(data["subject"]))
+    def load(cls, raw: object) -> Picked | None:
+        try:
+            return cls.model_validate(json.loads(str(raw or "{}")))
+        except (ValueError, ValidationError):
+            return None
 
 
 def describe(call: LiveCall, now: datetime | None = None) -> str:
@@ -51,65 +86,38 @@ def _minutes(started: str, now: datetime) -> int | None:
     return max(0, int((now - began).total_seconds() // 60))
 
 
-def modal(
-    callback: str, title: str, blocks: list[Block], meta: Meta, submit: str | None = None
-) -> dict[str, Any]:
+def modal(callback: str, title: str, blocks: list[Block], meta: Meta, submit: str | None = None) -> View:
     return blocks_modal(callback, title, blocks, meta.dump(), submit)
 
 
-def pick_message(count: int, subject: str, destination: str, whose: str) -> dict[str, Any]:
+def pick_message(count: int, subject: str, destination: str, whose: str) -> MessagePayload:
     """Several live calls: a button whose own trigger opens the picker (the command's may
     have expired while the calls were read)."""
     text = f"{whose} {count} live calls; choose the one to transfer to {escape(destination)}."
-    value = json.dumps({"subject": subject, "to": destination})
+    value = Picked(subject=subject, to=destination).dump()
     return message(text, [section(text), actions(button(PICK_LABEL, PICK, value, style="primary"))])
 
 
-def loading(meta: Meta) -> dict[str, Any]:
+def loading(meta: Meta) -> View:
     return modal(RESULT, "Transfer", [section(":hourglass_flowing_sand: Looking for your calls…")], meta)
 
 
-def result(meta: Meta, text: str) -> dict[str, Any]:
+def result(meta: Meta, text: str) -> View:
     return modal(RESULT, "Transfer", [section(text)], meta)
 
 
-def form(meta: Meta, calls: list[LiveCall], destination: str = "") -> dict[str, Any]:
+def form(meta: Meta, calls: list[LiveCall], destination: str = "") -> View:
     if not calls:
         return result(meta, "No call to transfer right now. Calls show here while they are connected.")
-    options = [
-        {"text": {"type": "plain_text", "text": describe(c)[:75]}, "value": c.ref[:150]} for c in calls
-    ]
-    picker: Block = {"type": "radio_buttons", "action_id": VALUE, "options": options}
-    if len(options) == 1:
-        picker["initial_option"] = options[0]
-    destination_input: Block = {
-        "type": "plain_text_input",
-        "action_id": VALUE,
-        "placeholder": {"type": "plain_text", "text": "a number, an extension, or voicemail"},
-    }
-    if destination:
-        destination_input["initial_value"] = destination
+    options = [option(describe(c), c.ref[:150]) for c in calls]
+    picker = radio_buttons(VALUE, options, options[0] if len(options) == 1 else None)
+    hint = "a number, an extension, or voicemail"
     blocks: list[Block] = [
-        {
-            "type": "input",
-            "block_id": CALL,
-            "label": {"type": "plain_text", "text": "Call"},
-            "element": picker,
-        },
-        {
-            "type": "input",
-            "block_id": DEST,
-            "optional": True,
-            "label": {"type": "plain_text", "text": "Send it to"},
-            "element": destination_input,
-        },
-        {
-            "type": "input",
-            "block_id": USER,
-            "optional": True,
-            "label": {"type": "plain_text", "text": "…or to a colleague"},
-            "element": {"type": "users_select", "action_id": VALUE},
-        },
+        input_block(CALL, "Call", picker),
+        input_block(
+            DEST, "Send it to", text_input(VALUE, placeholder=hint, initial=destination), optional=True
+        ),
+        input_block(USER, "…or to a colleague", users_select(VALUE), optional=True),
         context("The list is read when this window opens."),
     ]
     return modal(CALLBACK, "Transfer a call", blocks, meta, submit="Transfer")

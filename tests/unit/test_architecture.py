@@ -1,7 +1,8 @@
 """The arrows point one way: fronts → Slack features → services → (providers | store) → domain.
 
 Read from the source (deferred imports count; `TYPE_CHECKING` imports count for cycles, not
-for the layers) and followed transitively: no import cycle, no feature reaching another, no core module reaching Slack, no
+for the layers) and followed transitively: no import cycle, no feature reaching another or the
+store (nor writing Block Kit by hand: bot/slack/blocks.py builds it), no core module reaching Slack, no
 dev tool on the production path, and no module outside a provider's own package naming a
 provider (services, the engine and the features ask `bot/domain/capabilities.py` instead).
 Each rule is a function of the source tree, so the tests below also plant a violation in a
@@ -249,6 +250,54 @@ def reading_the_time(root: Path = ROOT) -> dict[str, list[int]]:
     return reading
 
 
+def features_reaching_the_store(root: Path = ROOT) -> dict[str, list[str]]:
+    """Slack features importing the store directly: the records they show live in
+    bot.domain.records; reads and writes go through the services."""
+    reaching = {
+        name: sorted(t for t in targets if t == "bot.store" or t.startswith("bot.store."))
+        for name, targets in graph(root).items()
+        if name.startswith("handlers")
+    }
+    return {k: v for k, v in reaching.items() if v}
+
+
+def block_kit_literals_in(tree: ast.AST) -> list[int]:
+    """Lines with a dict literal holding a "type" key: Block Kit written by hand."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        and any(isinstance(k, ast.Constant) and k.value == "type" for k in node.keys)
+    )
+
+
+def features_writing_block_kit(root: Path = ROOT) -> dict[str, list[int]]:
+    """Feature modules writing Block Kit as dict literals (bot/slack/blocks.py builds it)."""
+    writing = {
+        name: block_kit_literals_in(ast.parse(path.read_text()))
+        for name, path in modules(root).items()
+        if name.startswith("handlers")
+    }
+    return {k: v for k, v in writing.items() if v}
+
+
+def features_spawning_silently(root: Path = ROOT) -> dict[str, list[int]]:
+    """Feature modules starting background work themselves (`….spawn(…)`) rather than through
+    handlers.shared.background, which always says where a failure is told."""
+    spawning = {
+        name: sorted(
+            node.lineno
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "spawn"
+        )
+        for name, path in modules(root).items()
+        if name.startswith("handlers") and name != "handlers.shared.background"
+    }
+    return {k: v for k, v in spawning.items() if v}
+
+
 def provider_names_in(tree: ast.AST) -> list[int]:
     """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
     name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
@@ -379,6 +428,28 @@ at = local.time()
     assert time_read_in(ast.parse(innocent)) == []
 
 
+def test_features_never_import_the_store() -> None:
+    assert features_reaching_the_store() == {}
+
+
+def test_features_build_block_kit_through_one_layer() -> None:
+    assert features_writing_block_kit() == {}
+
+
+def test_features_start_background_work_through_one_helper() -> None:
+    assert features_spawning_silently() == {}
+
+
+def test_the_block_kit_check_sees_a_literal_at_any_depth() -> None:
+    planted = """
+view = {"type": "home", "blocks": blocks}
+label = dict(text={"type": "plain_text", "text": "Call"})
+ok = {"text": plain_text("Call"), "value": "x"}
+kind = view.get("type") == "modal"
+"""
+    assert block_kit_literals_in(ast.parse(planted)) == [2, 3]
+
+
 def test_features_are_found_from_the_folders() -> None:
     assert {"admin", "calls", "forward", "home", "oncall", "transfer"} <= set(features())
 
@@ -444,6 +515,13 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     )
     (root / "handlers" / "shared" / "planted.py").write_text("from handlers.admin import views\n")
     (root / "handlers" / "forward" / "planted.py").write_text("from handlers.shared import planted\n")
+    (root / "handlers" / "oncall" / "planted.py").write_text(
+        "from bot.store.rotations import RotationRecord\nimport bot.store.links\n"
+    )
+    (root / "handlers" / "transfer" / "planted.py").write_text(
+        "def picker(options):\n    return {'type': 'radio_buttons', 'options': options}\n\n"
+        "def later(runtime, work):\n    runtime.tasks.spawn(work)\n"
+    )
     (root / "handlers" / "newfeature").mkdir()
     # the Slack layer registering the features itself, and a front skipping the root
     (root / "bot" / "slack" / "planted.py").write_text("from bot.slack import planted_step\n")
@@ -466,6 +544,12 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert core_writing_markup(root)["bot.oncall.planted_typed"] == ["line 4", "line 6"]
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
+    assert features_writing_block_kit(root) == {"handlers.transfer.planted": [2]}
+    assert features_spawning_silently(root) == {"handlers.transfer.planted": [5]}
+    assert features_reaching_the_store(root)["handlers.oncall.planted"] == [
+        "bot.store.links",
+        "bot.store.rotations",
+    ]
     assert "handlers" in slack_layer_reaching_features(root)["bot.slack.planted"]
     assert features_imported_outside_the_root(root)["bot.web.planted"] == ["handlers.home"]
     assert features_imported_outside_the_root(root)["bot.slack.planted_step"] == ["handlers"]
