@@ -13,8 +13,9 @@ import pytest
 from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import build_emulator
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from tests.harness import Harness, start_harness
-from tests.throwaway_postgres import ThrowawayPostgres
+from tests.helpers.harness import Harness, start_harness
+from tests.helpers.network import Network
+from tests.helpers.throwaway_postgres import ThrowawayPostgres
 
 POSTGRES_DSN = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 TESTS = Path(__file__).resolve().parent
@@ -122,6 +123,7 @@ def shared() -> Path:
 async def platform() -> AsyncIterator[tuple[RingCentralEmulator, str]]:
     """A RingCentral emulator served on loopback, outliving any one bot instance."""
     app = build_emulator()
+    app.pusher.transport = Network()  # its pushes reach bots in-process as well as served ones
     server = LoopbackServer(app)
     url = await server.start()
     yield app, url

@@ -10,8 +10,8 @@ from slack_sdk.models.views import View
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
-from tests.e2e.test_oncall import create_rotation
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import create_rotation
 
 MAX_BLOCKS_MESSAGE = 50
 MAX_BLOCKS_VIEW = 100

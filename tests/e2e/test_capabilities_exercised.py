@@ -22,7 +22,7 @@ from bot.providers.specs import SpecContext
 from bot.services.calls import CallFinder
 from bot.services.overlays import Status
 from bot.store.links import LinkRecord
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 Exercise = Callable[[Harness], Awaitable[None]]
 ALICE_EXT = "102"  # the seeded RingCentral company (bot/devkit/ringcentral/company.json)

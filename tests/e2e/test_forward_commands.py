@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.devkit.shell import payloads
-from tests.harness import Harness, Reply, user_id
+from tests.helpers.harness import Harness, Reply, user_id
 
 ALICE_EXT = 2263488004
 BOB_EXT = 2263489004

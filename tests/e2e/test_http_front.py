@@ -9,7 +9,7 @@ import pytest
 
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 
 def whoami_body(bot: Harness) -> bytes:

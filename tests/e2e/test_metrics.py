@@ -8,7 +8,7 @@ import re
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.harness import Harness, start_harness, user_id
+from tests.helpers.harness import Harness, start_harness, user_id
 
 FAMILIES = {
     "switchboard_commands": "counter",

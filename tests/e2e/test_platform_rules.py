@@ -13,7 +13,7 @@ import pytest
 from bot.devkit.ringcentral.routing import effective_routing
 from bot.providers.errors import Rejected
 from bot.web import signing
-from tests.harness import Harness
+from tests.helpers.harness import Harness
 
 
 @pytest.mark.parametrize("signed", [False, True])

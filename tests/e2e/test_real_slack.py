@@ -16,8 +16,8 @@ import yaml
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Channel, Fault
 from bot.manifest import MANIFEST
-from tests.e2e.test_oncall import form_values, outcome
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import form_values, outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 # The bot scopes each Web API method the code calls needs (Slack's method reference).

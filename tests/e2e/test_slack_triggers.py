@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import TRIGGERS, SlackStandIn
-from tests.harness import Harness, Reply, start_harness, user_id
+from tests.helpers.harness import Harness, Reply, start_harness, user_id
 
 SHORT_TRIGGER = 0.8  # the stand-in's lifetime in these tests (Slack's is 3 s)
 SLOW_PROVIDER = 1.0  # seconds per RingCentral request: one request outlives the trigger

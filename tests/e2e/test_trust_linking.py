@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import TEAM_ID, SlackUser, slack_id_for
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 ALICE_EXT = 2263488004
 

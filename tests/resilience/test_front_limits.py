@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 
 def command_body(bot: Harness, who: str, text: str) -> bytes:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.devkit.faults import Fault
-from tests.harness import Harness, start_harness, user_id
+from tests.helpers.harness import Harness, start_harness, user_id
 
 FAULTS = {
     "latency beyond the timeout": None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.harness import Harness
+from tests.helpers.harness import Harness
 
 
 async def test_expired_token_is_refreshed_once_mid_session(bot: Harness) -> None:
@@ -23,7 +23,7 @@ async def test_revoked_session_logs_in_again_once(bot: Harness) -> None:
 
 
 async def test_voipnow_token_revoked_mid_session(bot: Harness) -> None:
-    from tests.harness import user_id
+    from tests.helpers.harness import user_id
 
     await bot.command("admin", "/switchboard", f"link <@{user_id('dave')}> voipnow:12/0003*210")
     app = bot.runtime.providers.voipnow_emulator

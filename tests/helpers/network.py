@@ -1,0 +1,54 @@
+"""The in-process tier's network: a request to a bot running in this process reaches its
+ASGI app through `httpx.ASGITransport`; any other address is reached over real sockets.
+
+Each in-process bot gets an address of its own, `http://localhost:<n>` with a port no
+server holds (served ones are on 127.0.0.1), so two instances in one test, and a RingCentral
+emulator pushing to either, reach the right app. A loopback name, as a served bot's is: the
+app treats plain http on loopback as a developer's machine (its sign-in cookie is then not
+`Secure`). Nothing is skipped: the request goes through the whole app (`build_asgi`), as
+uvicorn would hand it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import httpx
+from starlette.types import ASGIApp
+
+HOST = "localhost"
+_BOTS: dict[int, httpx.ASGITransport] = {}  # by port, on HOST
+_PORTS = itertools.count(1)
+
+
+def host_in_process(app: ASGIApp) -> str:
+    """A URL for `app` that `Network` answers in-process (until `forget`)."""
+    port = next(_PORTS)
+    # As a server would: an exception in the app is a 500 to the client, not raised here.
+    _BOTS[port] = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return f"http://{HOST}:{port}"
+
+
+def forget(url: str) -> None:
+    port = httpx.URL(url).port
+    if port is not None:
+        _BOTS.pop(port, None)
+
+
+class Network(httpx.AsyncBaseTransport):
+    """In-process bots by their host; everything else (the Slack stand-in, an emulator
+    served on loopback) over sockets."""
+
+    def __init__(self) -> None:
+        self._wire = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        bot = _BOTS.get(request.url.port or 0) if request.url.host == HOST else None
+        if bot is not None:
+            return await bot.handle_async_request(request)
+        return await self._wire.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        # httpcore's pool opens new connections after a close: a client per request
+        # (the emulator's pushes) may close it freely.
+        await self._wire.aclose()
