@@ -8,8 +8,9 @@ Two tiers (docs/design.md "Tests"):
 - in-process (the default): requests reach the whole ASGI app (`build_asgi`: signature
   checks, the body limits, Bolt) through `httpx.ASGITransport`, with no socket and no
   server; RingCentral's pushes reach it the same way (tests.helpers.network).
-- served (`served=True`): the app behind uvicorn on loopback, for what only a socket shows
-  (the HTTP parser, the limits in uvicorn's protocol class, streamed bodies, shutdown).
+- served (`served=True`, or the `served` marker on a test using the `bot` fixture): the app
+  behind uvicorn on loopback with `serve`'s protocol class and limits, for what only a
+  socket shows (the HTTP parser, heads and bodies as bytes on the wire, connections).
 
 The Slack stand-in is served on loopback in both: the bot reaches Slack through slack_sdk
 and aiohttp, which take no ASGI transport.
@@ -36,7 +37,7 @@ from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings, load_settings
 from bot.store import audit as audit_store
 from bot.store.audit import AuditRecord
-from bot.web import signing
+from bot.web import protocol, signing
 from bot.web.asgi import build_asgi
 from tests.helpers.network import Network, forget, host_in_process
 
@@ -200,7 +201,7 @@ async def start_harness(database_url: str, *, served: bool = False, **overrides:
     app = build_asgi(runtime, signing_secret=secret)
     server: LoopbackServer | None = None
     if served:
-        server = LoopbackServer(app)
+        server = LoopbackServer(app, http=protocol.protocol_class())  # as `serve` runs it
         url = await server.start()
     else:
         url = host_in_process(app)

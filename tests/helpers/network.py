@@ -18,7 +18,8 @@ from starlette.types import ASGIApp
 
 HOST = "localhost"
 _BOTS: dict[int, httpx.ASGITransport] = {}  # by port, on HOST
-_PORTS = itertools.count(1)
+# Never 80 or 443: a URL on a scheme's own port is written without it, which links must not be.
+_PORTS = (port for port in itertools.count(1) if port not in (80, 443))
 
 
 def host_in_process(app: ASGIApp) -> str:
@@ -29,10 +30,12 @@ def host_in_process(app: ASGIApp) -> str:
     return f"http://{HOST}:{port}"
 
 
+def _port(url: httpx.URL) -> int:
+    return url.port or 80  # httpx spells http's default port as None
+
+
 def forget(url: str) -> None:
-    port = httpx.URL(url).port
-    if port is not None:
-        _BOTS.pop(port, None)
+    _BOTS.pop(_port(httpx.URL(url)), None)
 
 
 class Network(httpx.AsyncBaseTransport):
@@ -43,7 +46,7 @@ class Network(httpx.AsyncBaseTransport):
         self._wire = httpx.AsyncHTTPTransport()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        bot = _BOTS.get(request.url.port or 0) if request.url.host == HOST else None
+        bot = _BOTS.get(_port(request.url)) if request.url.host == HOST else None
         if bot is not None:
             return await bot.handle_async_request(request)
         return await self._wire.handle_async_request(request)

@@ -129,6 +129,7 @@ async def test_another_workspace_is_refused_whatever_the_view_says(bot: Harness)
 
 
 @pytest.mark.parametrize("parser", ["h11", "httptools"])
+@pytest.mark.served
 async def test_heads_over_16_kib_are_431_whichever_parser(parser: str) -> None:
     """The cap is measured before any parser sees the bytes (httptools has none of its own)."""
     chosen = GuardedH11Protocol if parser == "h11" else protocol_class()
