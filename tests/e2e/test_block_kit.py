@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -78,6 +79,7 @@ async def test_a_full_tour_is_valid_block_kit(bot: Harness) -> None:
     assert any(t.endswith("+33 1 42 68 53 00") for t in toggle_menus), toggle_menus
 
 
+@pytest.mark.slow  # 55 commands
 async def test_a_long_audit_is_never_cut_mid_line(bot: Harness) -> None:
     for n in range(55):
         await bot.command(

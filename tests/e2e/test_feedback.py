@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.helpers.emulated import link_dave, rc_moves
 from tests.helpers.harness import Harness, Reply, user_id
 
@@ -59,6 +61,7 @@ async def test_duration_errors_say_what_was_wrong(bot: Harness) -> None:
         assert expected in reply.text, (typed, reply.text)
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 async def test_a_slow_provider_gets_a_progress_line_within_two_seconds(bot: Harness) -> None:
     """docs/contract.md: an answer within 2 s, or a short progress line within 2 s, then the answer."""
     await bot.command("alice", "/forward", "list")  # linked first

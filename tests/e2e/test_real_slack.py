@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from bot.devkit.shell import payloads
@@ -107,6 +108,7 @@ async def test_a_private_channel_without_the_app_is_refused_when_saved(bot: Harn
     assert "Rotation *support* saved" in outcome(saved)
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 async def test_a_rate_limited_notice_is_retried_after_retry_after(bot: Harness) -> None:
     bot.slack.fail(Fault("chat.postMessage", "ratelimited", status=429, retry_after=1))
     assert await bot.runtime.notices.post(user_id("alice"), "hello")

@@ -74,6 +74,7 @@ def slow(bot: Harness) -> Harness:
     return bot
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 async def test_forward_all_calls_from_the_app_home_opens_at_once_under_a_slow_provider(
     slow: Harness,
 ) -> None:
@@ -92,6 +93,8 @@ async def test_a_late_trigger_is_told_in_one_sentence(bot: Harness) -> None:
     assert "Slack closed that window before it could open; please try again." in reply.text
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 @pytest.mark.parametrize(
     ("who", "command", "text", "loading", "filled"),
     [

@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -161,6 +162,7 @@ flag = st.booleans()
 EXAMPLES = itertools.count()
 
 
+@pytest.mark.slow  # many generated profiles
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     confirmed=flag,
