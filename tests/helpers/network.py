@@ -11,7 +11,9 @@ uvicorn would hand it.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import ssl
 
 import httpx
 from starlette.types import ASGIApp
@@ -38,12 +40,19 @@ def forget(url: str) -> None:
     _BOTS.pop(_port(httpx.URL(url)), None)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    # One for the process: building one loads the CA bundle (~25 ms of CPU), which per
+    # client made a third of a test's setup.
+    return httpx.create_ssl_context()
+
+
 class Network(httpx.AsyncBaseTransport):
     """In-process bots by their host; everything else (the Slack stand-in, an emulator
     served on loopback) over sockets."""
 
     def __init__(self) -> None:
-        self._wire = httpx.AsyncHTTPTransport()
+        self._wire = httpx.AsyncHTTPTransport(verify=_tls())
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         bot = _BOTS.get(_port(request.url)) if request.url.host == HOST else None
