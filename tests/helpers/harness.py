@@ -4,7 +4,7 @@
 background work, and returns the HTTP answer plus every Slack Web API call the bot made
 meanwhile.
 
-Two tiers (docs/design.md "Tests"):
+Two tiers (README "Development"):
 - in-process (the default): requests reach the whole ASGI app (`build_asgi`: signature
   checks, the body limits, Bolt) through `httpx.ASGITransport`, with no socket and no
   server; RingCentral's pushes reach it the same way (tests.helpers.network).
