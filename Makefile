@@ -30,10 +30,12 @@ lint: $(TSTAMP)
 test: lint
 	$(BIN)/pytest -n 4
 
-# The inner loop (under a minute on 2 cores): units, provider integration and contract tests
-# on SQLite, without the long ones (marked slow: processes, installs, PostgreSQL).
+# The inner loop (under a minute on 2 cores): units, provider integration, contract tests and
+# the end-to-end flows in-process (tests/helpers/harness.py), on SQLite, without the long ones
+# (marked slow: processes, installs, real sockets (`served`), PostgreSQL, deliberate waits).
+# tests/resilience (faults, load, limits) runs in `make test`.
 test-fast: $(TSTAMP)
-	$(BIN)/pytest -n 2 -m "not slow" tests/unit tests/integration tests/contract
+	$(BIN)/pytest -n 2 -m "not slow" tests/unit tests/integration tests/contract tests/e2e
 
 bench: $(TSTAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -16,7 +16,7 @@ from collections import Counter
 
 from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import build_emulator
-from tests.harness import Harness, start_configured
+from tests.helpers.harness import Harness, start_configured
 
 TOKEN = "POST /restapi/oauth/token"
 # (label, command, text, the fewest calls the provider's API allows for it)

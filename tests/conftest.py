@@ -13,8 +13,9 @@ import pytest
 from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import build_emulator
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from tests.harness import Harness, start_harness
-from tests.throwaway_postgres import ThrowawayPostgres
+from tests.helpers.harness import Harness, start_harness
+from tests.helpers.network import Network
+from tests.helpers.throwaway_postgres import ThrowawayPostgres
 
 POSTGRES_DSN = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 TESTS = Path(__file__).resolve().parent
@@ -28,20 +29,24 @@ SPAWNING = {
     "tests/e2e/test_install.py",
     "tests/e2e/test_startup.py",
     "tests/e2e/test_misconfiguration.py",
+    "tests/e2e/test_check.py",
+    "tests/e2e/test_demo.py",
+    "tests/e2e/test_shell.py",
     "tests/integration/test_reseal.py",
 }
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The long tests (`-m "not slow"` leaves them out, as `make test-fast` does): those
-    starting processes, and those on PostgreSQL (maybe a throwaway server, `postgres_dsn`)."""
+    starting processes, those over real sockets (marked `served`), and those on PostgreSQL
+    (maybe a throwaway server, `postgres_dsn`)."""
     for item in items:
         where = item.path.relative_to(TESTS.parent).as_posix()
         callspec = getattr(item, "callspec", None)
         on_postgres = "postgres_dsn" in getattr(item, "fixturenames", ()) or (
             callspec is not None and callspec.params.get("database_url") == "postgres"
         )
-        if where in SPAWNING or on_postgres:
+        if where in SPAWNING or on_postgres or item.get_closest_marker("served"):
             item.add_marker(pytest.mark.slow)
 
 
@@ -98,8 +103,10 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def bot(sqlite_url: str) -> AsyncIterator[Harness]:
-    harness = await start_harness(sqlite_url)
+async def bot(sqlite_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    """The bot on SQLite, reached in-process; over a loopback socket if the test is `served`."""
+    served = request.node.get_closest_marker("served") is not None
+    harness = await start_harness(sqlite_url, served=served)
     try:
         yield harness
     finally:
@@ -122,6 +129,7 @@ def shared() -> Path:
 async def platform() -> AsyncIterator[tuple[RingCentralEmulator, str]]:
     """A RingCentral emulator served on loopback, outliving any one bot instance."""
     app = build_emulator()
+    app.pusher.transport = Network()  # its pushes reach bots in-process as well as served ones
     server = LoopbackServer(app)
     url = await server.start()
     yield app, url

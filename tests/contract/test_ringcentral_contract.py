@@ -7,8 +7,8 @@ import pytest
 
 from bot.providers.errors import ProviderError
 from bot.providers.ringcentral.client import RingCentralClient
-from tests.contract.openapi import check_exchange
-from tests.integration.rc import ALICE, wired
+from tests.helpers.openapi import check_exchange
+from tests.helpers.rc import ALICE, wired
 
 CAROL = "2263490004"
 

@@ -173,7 +173,7 @@ async def test_a_request_during_the_penalty_restarts_it(
 def test_the_emulators_throttling_groups_are_the_specs() -> None:
     """Each operation the emulator serves is in the group its `x-throttling-group` names."""
     from bot.devkit.ringcentral.platform import GROUPS
-    from tests.contract.openapi import operation_for
+    from tests.helpers.openapi import operation_for
 
     for method, pattern, group in GROUPS:
         base = pattern.replace("[^/]+", "123").replace("\\.", ".")
@@ -299,7 +299,7 @@ async def test_voipnow_and_smspartner_emulators_answer_their_error_shapes() -> N
 async def test_the_added_operations_answer_the_specs_schemas(
     platform: tuple[RingCentralEmulator, str],
 ) -> None:
-    from tests.contract.openapi import check_exchange
+    from tests.helpers.openapi import check_exchange
 
     _, url = platform
     token = await asyncio.to_thread(lambda: logged_in(url).auth().data()["access_token"])

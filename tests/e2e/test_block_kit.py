@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
-from tests.e2e.test_oncall import create_rotation
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import create_rotation
 
 MAX_BLOCKS_MESSAGE = 50
 MAX_BLOCKS_VIEW = 100
@@ -78,6 +79,7 @@ async def test_a_full_tour_is_valid_block_kit(bot: Harness) -> None:
     assert any(t.endswith("+33 1 42 68 53 00") for t in toggle_menus), toggle_menus
 
 
+@pytest.mark.slow  # 55 commands
 async def test_a_long_audit_is_never_cut_mid_line(bot: Harness) -> None:
     for n in range(55):
         await bot.command(

@@ -22,8 +22,8 @@ from bot.providers.smspartner.client import ALREADY, DISABLED
 from bot.providers.specs import SpecContext
 from bot.services.calls import CallFinder
 from bot.store.links import LinkRecord
-from tests.harness import Harness, user_id
-from tests.providers import emulators, ringcentral_client, smspartner_client
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.providers import emulators, ringcentral_client, smspartner_client
 
 Exercise = Callable[[Harness], Awaitable[None]]
 ALICE_EXT = "102"  # the seeded RingCentral company (bot/devkit/ringcentral/company.json)

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot.devkit.shell.standin import SlackStandIn
-from tests.e2e.cli import run
+from tests.helpers.cli import run
 
 
 async def check(tmp_path: Path, **env: str) -> tuple[int, list[str]]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bot.devkit.shell.main import shell
 from bot.settings import load_settings
-from tests.e2e.cli import run
-from tests.e2e.test_transfer import link_dave
-from tests.harness import Harness, user_id
+from tests.helpers.cli import run
+from tests.helpers.emulated import link_dave
+from tests.helpers.harness import Harness, user_id
 
 
 async def demo(script: str, *args: str, database_url: str | None = None) -> str:

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from bot.devkit.shell import payloads
-from tests.e2e.test_toggles import ALICE, custom_rules
-from tests.harness import Harness, user_id
+from tests.helpers.emulated import ALICE_EXT, custom_rules
+from tests.helpers.harness import Harness, user_id
 
 SESSION = "s-a7f3c1e2d4b5"
 TOLL_FRAUD = {
@@ -48,7 +48,7 @@ async def test_emergency_number_with_a_label_is_not_read_as_keypad_letters(bot: 
     assert "emergency or short number" in reply.text
     ext = await bot.command("alice", "/forward", "add 415 555 0111 ext 23 Reception")
     assert "extension part" in ext.text
-    assert not any(n.phone.startswith("+1415555011") for n in bot.rc.extensions[ALICE].forwarding)
+    assert not any(n.phone.startswith("+1415555011") for n in bot.rc.extensions[ALICE_EXT].forwarding)
 
 
 async def test_forged_toggle_menu_value_is_refused(bot: Harness) -> None:
@@ -99,7 +99,7 @@ async def test_forged_transfer_modal_value_is_refused(bot: Harness) -> None:
 
 
 async def test_a_premium_mobile_set_in_ringcentral_is_never_an_on_call_target(bot: Harness) -> None:
-    from tests.e2e.test_oncall import create_rotation, hotline_forwards_to
+    from tests.helpers.oncall import create_rotation, hotline_forwards_to
 
     bob = bot.rc.extensions[2263489004]
     mobile = next(n for n in bob.forwarding if n.type == "Mobile")
@@ -112,7 +112,7 @@ async def test_a_premium_mobile_set_in_ringcentral_is_never_an_on_call_target(bo
 
 
 async def test_every_country_can_be_allowed_but_premium_never(sqlite_url: str) -> None:
-    from tests.harness import start_harness
+    from tests.helpers.harness import start_harness
 
     bot = await start_harness(sqlite_url, switchboard_allowed_countries="*")
     try:

@@ -8,8 +8,8 @@ import subprocess
 
 import httpx
 
-from tests.e2e.cli import BIN
-from tests.e2e.serve import free_port
+from tests.helpers.cli import BIN
+from tests.helpers.serve import free_port
 
 
 async def test_standalone_emulator_serves_real_paths_and_faults() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
-from tests.e2e.test_transfer import link_dave, rc_moves
-from tests.harness import Harness, Reply, user_id
+import pytest
+
+from tests.helpers.emulated import link_dave, rc_moves
+from tests.helpers.harness import Harness, Reply, user_id
 
 
 async def test_an_almost_right_command_word_gets_a_suggestion_and_the_usage(bot: Harness) -> None:
@@ -20,7 +22,7 @@ async def test_an_almost_right_command_word_gets_a_suggestion_and_the_usage(bot:
 
 
 async def test_an_unknown_rotation_word_shows_the_usage(bot: Harness) -> None:
-    from tests.e2e.test_oncall import create_rotation
+    from tests.helpers.oncall import create_rotation
 
     await create_rotation(bot)
     reply = await bot.command("alice", "/oncall", "frobnicate")
@@ -59,6 +61,7 @@ async def test_duration_errors_say_what_was_wrong(bot: Harness) -> None:
         assert expected in reply.text, (typed, reply.text)
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 async def test_a_slow_provider_gets_a_progress_line_within_two_seconds(bot: Harness) -> None:
     """docs/contract.md: an answer within 2 s, or a short progress line within 2 s, then the answer."""
     await bot.command("alice", "/forward", "list")  # linked first
@@ -123,7 +126,7 @@ async def test_numbers_keep_their_type_and_the_provider_decides_duplicates(bot: 
 
 
 async def test_local_numbers_are_read_with_the_deployments_region(sqlite_url: str) -> None:
-    from tests.harness import start_harness
+    from tests.helpers.harness import start_harness
 
     berlin = await start_harness(
         sqlite_url, switchboard_default_region="DE", switchboard_allowed_countries="DE,US"

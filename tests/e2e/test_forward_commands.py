@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot.devkit.shell import payloads
-from tests.harness import Harness, Reply, user_id
+from tests.helpers.harness import Harness, Reply, user_id
 
 ALICE_EXT = 2263488004
 BOB_EXT = 2263489004
@@ -138,6 +140,7 @@ async def test_help_and_nonsense_show_usage(bot: Harness) -> None:
         assert "Traceback" not in reply.text
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 async def test_slow_provider_acks_first_and_answers_by_response_url(bot: Harness) -> None:
     bot.rc_faults.latency = 0.5
     reply = await bot.command("alice", "/forward", "list")

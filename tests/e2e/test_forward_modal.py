@@ -5,24 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.harness import Harness, Reply, user_id
-
-ALICE_EXT = 2263488004
-
-
-async def open_list(bot: Harness, who: str = "alice") -> tuple[Reply, dict[str, Any]]:
-    reply = await bot.command(who, "/forward")
-    return reply, bot.latest_view(reply)
-
-
-def button(view: dict[str, Any], action_id: str) -> dict[str, Any]:
-    for block in view["blocks"]:
-        for element in block.get("elements", []) + (
-            [block["accessory"]] if "accessory" in block else []
-        ):
-            if element.get("action_id") == action_id:
-                return {**element, "block_id": block.get("block_id", "")}
-    raise AssertionError(f"no {action_id} in the view")
+from tests.helpers.emulated import ALICE_EXT
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.modal import button, open_list
 
 
 def row_option(view: dict[str, Any], prefix: str) -> dict[str, Any]:

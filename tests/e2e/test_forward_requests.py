@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.e2e.test_forward_modal import button, open_list
-from tests.harness import Harness
+from tests.helpers.harness import Harness
+from tests.helpers.modal import button, open_list
 
 ALICE_EXT = 2263488004
 ALICE = f"/extension/{ALICE_EXT}"

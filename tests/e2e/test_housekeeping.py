@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.lifecycle import scheduler_for
 from bot.scheduler import KEEP_KEYS
 from bot.store.models import IdempotencyKey
-from tests.harness import Harness
+from tests.helpers.harness import Harness
 
 
 async def keys(bot: Harness) -> int:

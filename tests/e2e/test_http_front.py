@@ -1,4 +1,7 @@
-"""The served app: 401 for every bad signature (changing nothing), health and readiness."""
+"""The HTTP front: 401 for every bad signature (changing nothing), health and readiness.
+
+In-process, but for the checks on the bytes as they cross a socket (`served`): the
+signature is computed over the body exactly as uvicorn received it."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 
 def whoami_body(bot: Harness) -> bytes:
@@ -58,6 +61,15 @@ async def test_bad_signatures_get_401_and_change_nothing(bot: Harness, case: str
     assert await bot.audit_rows() == []
 
 
+@pytest.mark.served
+async def test_a_command_signed_over_the_wire_is_answered(bot: Harness) -> None:
+    assert bot.served
+    reply = await bot.command("alice", "/switchboard", "whoami")
+    assert reply.status == 200
+    assert "extension" in reply.text
+
+
+@pytest.mark.served
 async def test_tampered_body_and_replay(bot: Harness) -> None:
     body = whoami_body(bot)
     headers = signing.signed_headers(bot.secret, body)

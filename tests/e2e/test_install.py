@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from bot.devkit.shell.standin import SlackStandIn
-from tests.checkout import ROOT, checkout_files
-from tests.e2e.serve import free_port, healthy, start_serve
-from tests.e2e.test_startup import CANARIES
+from tests.helpers.canaries import CANARIES
+from tests.helpers.checkout import ROOT, checkout_files
+from tests.helpers.serve import free_port, healthy, start_serve
 
 
 def _clean_env(**extra: str) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """docs/contract.md "Live calls in Slack": the webhook, cards updated in place, buttons, hotlines.
 
-The RingCentral emulator pushes its telephony-session notifications over a real socket to
-the bot's HTTP front, exactly as RingCentral's WebHook delivery does.
+The RingCentral emulator pushes its telephony-session notifications as HTTP requests to the
+bot's front (its whole ASGI app, in-process), as RingCentral's WebHook delivery does.
 """
 
 from __future__ import annotations
@@ -18,26 +18,11 @@ from bot.devkit.ringcentral.telephony import CallSession
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
 from bot.store import rotations as rotation_store
-from tests.e2e.test_oncall import create_rotation
-from tests.harness import Harness, Reply, user_id
+from tests.helpers.harness import Harness, Reply, user_id
+from tests.helpers.live_calls import CALLER, cards_to, live
+from tests.helpers.oncall import create_rotation
 
 ALICE_EXT, HOTLINE_EXT = 2263488004, 2263496004
-CALLER = ("+16505550142", "Pat Caller")
-
-
-async def live(bot: Harness) -> None:
-    bot.runtime.push.public_url = bot.url
-    assert await bot.runtime.push.ensure() == "created"
-
-
-def cards_to(bot: Harness, channel: str) -> list[Call]:
-    return [
-        c
-        for c in bot.slack.calls
-        if c.method in ("chat.postMessage", "chat.update")
-        and "Pat Caller" in str(c.args.get("text"))
-        and c.args["channel"] in (channel, "D" + channel[1:])
-    ]
 
 
 async def ring_alice(bot: Harness) -> tuple[CallSession, Call]:
@@ -356,7 +341,7 @@ async def test_a_card_offers_the_numbers_the_owner_already_listed_without_readin
 async def test_a_signed_in_owners_card_reads_their_numbers_with_their_own_login(bot: Harness) -> None:
     """A card's read of the owner's numbers spends the owner's own budget when they signed
     in, not the administrator's Light budget that every other card shares."""
-    from tests.e2e.test_own_sign_in import connect, tokens_of
+    from tests.helpers.sign_in import connect, tokens_of
 
     await live(bot)
     await connect(bot, "alice")

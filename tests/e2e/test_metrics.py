@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.harness import Harness, start_harness, user_id
+from tests.helpers.harness import Harness, start_harness, user_id
 
 FAMILIES = {
     "switchboard_commands": "counter",
@@ -72,6 +73,7 @@ async def test_metrics_count_real_commands_without_naming_anyone(bot: Harness) -
             assert not re.search(r"\d{5,}|@", text), text  # no number, no email
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 async def test_a_provider_429_is_counted(bot: Harness) -> None:
     before = await scrape(bot)
     bot.rc_faults.add("GET /extension/=429:1x5")

@@ -13,8 +13,8 @@ import pytest
 from bot.devkit.shell.standin import Fault
 from bot.store import Database
 from bot.store.migrate import upgrade
-from tests.e2e.cli import run
-from tests.harness import start_harness
+from tests.helpers.cli import run
+from tests.helpers.harness import start_harness
 
 SLACK = {
     "SLACK_BOT_TOKEN": "xoxb-test",

@@ -10,8 +10,8 @@ from bot.devkit.in_process import VIRTUAL_NUMBER
 from bot.domain.schedule import Shift, on_call
 from bot.store import rotations as store
 from bot.store.rotations import RotationRecord
-from tests.e2e.test_oncall import create_rotation, hotline_forwards_to, outcome
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import create_rotation, hotline_forwards_to, outcome
 
 ALICE_MOBILE = "+14155550123"
 CHICAGO = ZoneInfo("America/Chicago")  # erin's Slack time zone

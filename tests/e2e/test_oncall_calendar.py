@@ -11,8 +11,8 @@ from sqlalchemy import select
 from bot.oncall.service import RotationService
 from bot.services.actor import Actor
 from bot.store.calendars import CalendarFeedRow
-from tests.e2e.test_oncall import create_rotation
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import create_rotation
 
 FEED = re.compile(r"(http://\S+/calendar/([A-Za-z0-9_-]+)\.ics)")
 

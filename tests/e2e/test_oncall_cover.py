@@ -14,9 +14,9 @@ from bot.devkit.shell.standin import Call
 from bot.oncall.covers import CoverRequests
 from bot.services.actor import Actor
 from bot.store.models import OverrideRow
-from tests.e2e.test_forward_modal import button
-from tests.e2e.test_oncall import create_rotation, hotline_forwards_to, this_hour
-from tests.harness import Harness, Reply, two_sharing_slack, user_id
+from tests.helpers.harness import Harness, Reply, two_sharing_slack, user_id
+from tests.helpers.modal import button
+from tests.helpers.oncall import create_rotation, hotline_forwards_to, this_hour
 
 BOB_MOBILE = "+12125550142"
 THREE = ["alice", "bob", "erin"]

@@ -9,25 +9,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot.devkit.ringcentral.routing import Routing, effective_routing
-from bot.domain.schedule import on_call, timeline
-from bot.store import rotations as store
-from tests.e2e.test_oncall import HOTLINE_EXT, create_rotation
-from tests.harness import Harness, user_id
-from tests.providers import ringcentral_client
+from tests.helpers.emulated import HOTLINE_EXT
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import create_rotation, on_call_and_next
+from tests.helpers.providers import ringcentral_client
 
 ALICE_MOBILE, BOB_MOBILE, ERIN_OTHER = "+14155550123", "+12125550142", "+13125550177"
 NUMBERS = {user_id("alice"): ALICE_MOBILE, user_id("bob"): BOB_MOBILE, user_id("erin"): ERIN_OTHER}
-
-
-async def on_call_and_next(bot: Harness, at: datetime | None = None) -> tuple[str, str]:
-    """Who holds the hotline at `at`, and the next other member in the schedule (the rule)."""
-    [rotation] = await bot.runtime.rotations.rotations()
-    moment = at or datetime.now(UTC)
-    async with bot.runtime.database.session() as session:
-        overrides = await store.overrides(session, rotation_id=rotation.id, since=moment)
-    shift = on_call(rotation.schedule, moment, overrides)
-    ahead = timeline(rotation.schedule, shift.end, shift.end + timedelta(days=9), overrides)
-    return shift.member, next(s.member for s in ahead if s.member != shift.member)
 
 
 async def expected_order(
@@ -219,7 +207,7 @@ async def test_the_emulator_refuses_ringing_in_order_where_ringcentral_does(bot:
 async def test_a_call_the_backup_answered_names_them_and_tells_the_on_call_person(
     bot: Harness,
 ) -> None:
-    from tests.e2e.test_live_calls import CALLER, cards_to, live
+    from tests.helpers.live_calls import CALLER, cards_to, live
 
     await live(bot)
     await rotation_with_three(bot)

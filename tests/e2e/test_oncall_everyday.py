@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.devkit.shell.standin import Call
 from bot.domain.schedule import on_call
 from bot.store.rotations import RotationRecord
-from tests.e2e.test_oncall import create_rotation, hotline_forwards_to
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import create_rotation, hotline_forwards_to
 
 ALICE_MOBILE, BOB_MOBILE = "+14155550123", "+12125550142"
 

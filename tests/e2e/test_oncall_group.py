@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from tests.e2e.test_oncall import create_rotation
-from tests.e2e.test_oncall_escalation import on_call_and_next
-from tests.harness import Harness, two_sharing_slack, user_id
+from tests.helpers.harness import Harness, two_sharing_slack, user_id
+from tests.helpers.oncall import create_rotation, on_call_and_next
 
 
 def group_of(bot: Harness, handle: str = "support-oncall") -> list[str]:

@@ -1,9 +1,9 @@
 """docs/contract.md "Your own RingCentral sign-in" and "Sign-in that proves ownership": connect, the
 start page and its cookie, the callback, own token, expiry, keep-alive, disconnect.
 
-Everything goes through the real HTTP front: `/switchboard connect` over signed Slack
-requests, the bot's start page and callback on its own socket, and the emulator's login
-page in between. A browser is an httpx client: its cookie jar is the browser's.
+Everything goes through the whole HTTP front (the ASGI app, in-process): `/switchboard
+connect` over signed Slack requests, the bot's start page and callback, and the emulator's
+login page in between. A browser is an httpx client: its cookie jar is the browser's.
 """
 
 from __future__ import annotations
@@ -19,33 +19,13 @@ import httpx
 from bot.devkit.shell import browser
 from bot.devkit.shell.standin import SlackUser, slack_id_for
 from bot.lifecycle import scheduler_for
-from tests.e2e.test_forward_modal import button
-from tests.harness import Harness, start_configured, start_harness, user_id
-from tests.providers import emulators
+from tests.helpers.harness import Harness, new_browser, start_configured, start_harness, user_id
+from tests.helpers.modal import button
+from tests.helpers.network import Network
+from tests.helpers.sign_in import connect, sign_in_url, tokens_of
 
 ALICE_EXT = 2263488004
 BOB_EXT = 2263489004
-
-
-def sign_in_url(reply_text: str) -> str:
-    found = re.search(r"<(http[^|>]+)\|Sign in to RingCentral>", reply_text)
-    assert found, reply_text
-    return found.group(1)
-
-
-async def connect(
-    bot: Harness, who: str, email: str | None = None, *, in_browser: httpx.AsyncClient | None = None
-) -> str:
-    """`/switchboard connect`, then the browser signs in as `email` (default: their own)."""
-    reply = await bot.command(who, "/switchboard", "connect")
-    url = sign_in_url(reply.text)
-    return await browser.follow(
-        url,
-        email=email or f"{who}@example.com",
-        emulator=emulators(bot.runtime).ringcentral,
-        bot=in_browser or bot.http,
-        bot_url=bot.url,
-    )
 
 
 async def sign_in_at_ringcentral(bot: Harness, authorize_url: str, email: str) -> str:
@@ -70,10 +50,6 @@ async def lines_of(bot: Harness, slack_id: str) -> list[str]:
 
     async with bot.runtime.database.session() as session:
         return [x.ref for x in await links.links_of(session, slack_user_id=slack_id)]
-
-
-def tokens_of(bot: Harness, extension_id: int) -> set[str]:
-    return {t for t, grant in bot.rc.access_tokens.items() if grant.extension_id == extension_id}
 
 
 def used_tokens(bot: Harness) -> set[str]:
@@ -128,7 +104,7 @@ async def test_the_cookie_is_secure_behind_an_https_public_url(sqlite_url: str) 
         await bot.close()
 
 
-class BehindAPrefix(httpx.AsyncHTTPTransport):
+class BehindAPrefix(Network):
     """A proxy that serves the bot under `/sb` (README: the public URL may have a path), as
     the browser sees it: cookies are kept and sent by the URL the browser asked for."""
 
@@ -159,7 +135,7 @@ async def test_a_sign_in_finished_in_another_browser_links_nothing(bot: Harness)
     """Issue 24: bob's sign-in, sent on to alice, can't link bob to alice's line."""
     await bot.command("alice", "/forward", "list")  # alice holds extension 102 by email
     link = sign_in_url((await bot.command("bob", "/switchboard", "connect")).text)
-    async with httpx.AsyncClient() as bobs_browser, httpx.AsyncClient() as alices_browser:
+    async with new_browser() as bobs_browser, new_browser() as alices_browser:
         opened = await bobs_browser.get(link)
         assert opened.status_code == 302
         landing = await sign_in_at_ringcentral(bot, opened.headers["location"], "alice@example.com")
@@ -180,7 +156,7 @@ async def test_a_sign_in_finished_in_another_browser_links_nothing(bot: Harness)
 
 async def test_ones_own_sign_in_must_finish_in_the_browser_that_opened_the_link(bot: Harness) -> None:
     link = sign_in_url((await bot.command("bob", "/switchboard", "connect")).text)
-    async with httpx.AsyncClient() as first, httpx.AsyncClient() as second:
+    async with new_browser() as first, new_browser() as second:
         assert (await second.head(link)).status_code == 200  # a link checker binds nothing
         opened = await first.get(link)
         again = await second.get(link)  # the link, opened in a second browser
@@ -200,7 +176,7 @@ async def test_a_link_opened_by_a_colleague_who_signs_in_as_herself_links_nothin
     await bot.command("alice", "/forward", "list")
     link = sign_in_url((await bot.command("bob", "/switchboard", "connect")).text)
     bot.slack.drain()
-    async with httpx.AsyncClient() as alices_browser:
+    async with new_browser() as alices_browser:
         page = await browser.follow(
             link,
             email="alice@example.com",

@@ -13,8 +13,8 @@ import pytest
 from bot.devkit.ringcentral.routing import effective_routing
 from bot.providers.errors import Rejected
 from bot.web import signing
-from tests.harness import Harness
-from tests.providers import ringcentral_client
+from tests.helpers.harness import Harness
+from tests.helpers.providers import ringcentral_client
 
 
 @pytest.mark.parametrize("signed", [False, True])

@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from tests.harness import Harness, start_configured, user_id
+from tests.helpers.harness import Harness, start_configured, user_id
 
 
 async def configured(sqlite_url: str, url: str, jwt: str) -> Harness:

@@ -11,14 +11,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Channel, Fault
 from bot.manifest import MANIFEST
-from tests.e2e.test_oncall import form_values, outcome
-from tests.harness import Harness, user_id
-from tests.providers import emulators
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import form_values, outcome
+from tests.helpers.providers import emulators
 
 ROOT = Path(__file__).resolve().parents[2]
 # The bot scopes each Web API method the code calls needs (Slack's method reference).
@@ -108,6 +109,7 @@ async def test_a_private_channel_without_the_app_is_refused_when_saved(bot: Harn
     assert "Rotation *support* saved" in outcome(saved)
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 async def test_a_rate_limited_notice_is_retried_after_retry_after(bot: Harness) -> None:
     bot.slack.fail(Fault("chat.postMessage", "ratelimited", status=429, retry_after=1))
     assert await bot.runtime.notices.post(user_id("alice"), "hello")

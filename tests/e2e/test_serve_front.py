@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.e2e.serve import (
+from tests.helpers.serve import (
     free_port,
     healthy,
     post_signed,

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from bot.devkit.shell.standin import SlackStandIn
-from tests.e2e.cli import BIN
-from tests.e2e.serve import (
+from tests.helpers.canaries import CANARIES
+from tests.helpers.cli import BIN
+from tests.helpers.serve import (
     free_port,
     healthy,
     post_signed,
@@ -19,7 +20,6 @@ from tests.e2e.serve import (
     start_serve,
     whoami_body,
 )
-from tests.e2e.test_startup import CANARIES
 
 
 async def test_serve_answers_and_logs_json_without_secrets(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bot.devkit.shell.standin import SlackStandIn, SlackUser
 from bot.web.workers import SQLITE_REFUSED
-from tests.e2e.cli import BIN
-from tests.e2e.serve import (
+from tests.helpers.cli import BIN
+from tests.helpers.serve import (
     free_port,
     healthy,
     post_signed,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import run
-from tests.e2e.test_oncall import this_hour
+from tests.helpers.cli import run
+from tests.helpers.oncall import this_hour
 
 
 def shell(tmp_path: Path, text: str, *args: str) -> tuple[int, str]:

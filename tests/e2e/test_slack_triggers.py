@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import TRIGGERS, SlackStandIn
-from tests.harness import Harness, Reply, start_harness, user_id
+from tests.helpers.harness import Harness, Reply, start_harness, user_id
 
 SHORT_TRIGGER = 0.8  # the stand-in's lifetime in these tests (Slack's is 3 s)
 SLOW_PROVIDER = 1.0  # seconds per RingCentral request: one request outlives the trigger
@@ -98,6 +98,7 @@ def slow(bot: Harness) -> Harness:
     return bot
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 async def test_forward_all_calls_from_the_app_home_opens_at_once_under_a_slow_provider(
     slow: Harness,
 ) -> None:
@@ -116,6 +117,8 @@ async def test_a_late_trigger_is_told_in_one_sentence(bot: Harness) -> None:
     assert "Slack closed that window before it could open; please try again." in reply.text
 
 
+@pytest.mark.slow  # waits out slow providers or retries on purpose
+@pytest.mark.slow  # waits out slow providers or retries on purpose
 @pytest.mark.parametrize(
     ("who", "command", "text", "loading", "filled"),
     [

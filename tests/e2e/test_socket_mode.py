@@ -7,6 +7,7 @@ import json
 import secrets
 from typing import Any
 
+import pytest
 from aiohttp import WSMsgType, web
 
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
@@ -37,6 +38,7 @@ class SocketServer:
         return ws
 
 
+@pytest.mark.served
 async def test_slash_command_over_socket_mode_is_acked_and_answered(tmp_path: Any) -> None:
     server = SocketServer()
     app = web.Application()

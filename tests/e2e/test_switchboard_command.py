@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 
 async def test_whoami_links_by_slack_email_once_and_audits_it(bot: Harness) -> None:

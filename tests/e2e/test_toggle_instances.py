@@ -4,38 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.lifecycle import scheduler_for
-from tests.harness import Harness, start_configured
-
-ALICE = 2263488004
-
-
-async def instance(database_url: str, url: str, client_id: str) -> Harness:
-    # The client-side RingCentral budget (40 Medium calls a minute) would stretch 500 handoffs
-    # over minutes of real time; the platform emulator here has no limits to respect.
-    return await start_configured(database_url, url, client_id=client_id, switchboard_rate_budget=False)
-
-
-@asynccontextmanager
-async def two_instances(database_url: str, url: str) -> AsyncIterator[tuple[Harness, Harness]]:
-    """Two bot instances of one deployment: one database, one RingCentral app."""
-    client_id = "client-" + secrets.token_hex(3)
-    first = await instance(database_url, url, client_id)
-    second = await instance(database_url, url, client_id)
-    try:
-        yield first, second
-    finally:
-        await first.close()
-        await second.close()
-
-
-def custom_rules(app: RingCentralEmulator) -> list[dict[str, object]]:
-    return [r for r in app.emulator_state.extensions[ALICE].rules_v1.values() if r["type"] == "Custom"]
+from tests.helpers.instances import instance, platform_custom_rules, two_instances
 
 
 async def test_revert_survives_a_restart(
@@ -49,12 +22,12 @@ async def test_revert_survives_a_restart(
         assert "All calls now go to" in reply.text
     finally:
         await first.close()  # the process stops before the revert is due
-    assert len(custom_rules(app)) == 1
+    assert len(platform_custom_rules(app)) == 1
     second = await instance(sqlite_url, url, client_id)
     try:
         handled = await scheduler_for(second.runtime).tick(datetime.now(UTC) + timedelta(minutes=31))
         assert handled == 1
-        assert custom_rules(app) == []
+        assert platform_custom_rules(app) == []
         assert app.emulator_state.jwt_logins == 1  # the token pair in the store was reused
     finally:
         await second.close()
@@ -75,7 +48,7 @@ async def test_two_instances_race_one_revert(
         )
         assert sum(handled) == 1
         assert app.faults.count("DELETE", "/answering-rule") == 1
-        assert custom_rules(app) == []
+        assert platform_custom_rules(app) == []
         dms = first.slack.of("chat.postMessage") + second.slack.of("chat.postMessage")
         assert len(dms) == 1
 
@@ -88,8 +61,8 @@ async def test_two_engines_apply_each_handoff_once(
 ) -> None:
     from bot.devkit.shell import payloads
     from bot.store import rotations as rotation_store
-    from tests.e2e.test_oncall import form_values
-    from tests.harness import user_id
+    from tests.helpers.harness import user_id
+    from tests.helpers.oncall import form_values
 
     app, url = platform
     async with two_instances(postgres_url, url) as (first, second):
@@ -123,8 +96,8 @@ async def test_two_engines_read_a_hotline_once_per_drift_check(
 ) -> None:
     """Issue 18: each rotation is checked by one instance per tick, not one per instance."""
     from bot.devkit.shell import payloads
-    from tests.e2e.test_oncall import form_values
-    from tests.harness import user_id
+    from tests.helpers.harness import user_id
+    from tests.helpers.oncall import form_values
 
     app, url = platform
     async with two_instances(postgres_url, url) as (first, second):

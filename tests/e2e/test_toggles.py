@@ -11,8 +11,9 @@ import pytest
 from bot.devkit.ringcentral.routing import effective_routing
 from bot.devkit.shell import payloads
 from bot.lifecycle import scheduler_for
-from tests.harness import Harness, user_id
-from tests.providers import emulators
+from tests.helpers.emulated import custom_rules
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.providers import emulators
 
 ALICE, CAROL = 2263488004, 2263490004
 TEAM = "+33612345678"
@@ -21,10 +22,6 @@ TEAM = "+33612345678"
 def routing(bot: Harness, ext: int, at: datetime | None = None) -> tuple[str, str | None]:
     found = effective_routing(bot.rc.extensions[ext], at or datetime.now(UTC))
     return found.action, found.to
-
-
-def custom_rules(bot: Harness, ext: int = ALICE) -> list[dict[str, object]]:
-    return [r for r in bot.rc.extensions[ext].rules_v1.values() if r["type"] == "Custom"]
 
 
 async def test_legacy_forward_status_and_off(bot: Harness) -> None:
@@ -178,7 +175,7 @@ async def test_smspartner_error_codes_become_sentences(bot: Harness, code: int, 
 
 
 async def test_switch_in_the_modal_and_off_from_the_app_home(bot: Harness) -> None:
-    from tests.e2e.test_forward_modal import button, open_list
+    from tests.helpers.modal import button, open_list
 
     _, listing = await open_list(bot)
     assert "ring as usual" in str(listing["blocks"])
@@ -217,7 +214,7 @@ async def test_switch_in_the_modal_and_off_from_the_app_home(bot: Harness) -> No
 
 
 async def test_the_window_takes_a_typed_number_and_an_until_time(bot: Harness) -> None:
-    from tests.e2e.test_forward_modal import button, open_list
+    from tests.helpers.modal import button, open_list
 
     _, listing = await open_list(bot)
     form = bot.latest_view(

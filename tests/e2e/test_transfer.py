@@ -7,26 +7,8 @@ import json
 import pytest
 
 from bot.devkit.shell import payloads
-from bot.devkit.voipnow import VoipNowEmulator
-from tests.harness import Harness, user_id
-from tests.providers import emulators
-
-SESSION = "s-a7f3c1e2d4b5"
-
-
-def rc_moves(bot: Harness) -> list[dict[str, object]]:
-    return bot.rc.sessions[SESSION].moves
-
-
-def vn(bot: Harness) -> VoipNowEmulator:
-    app = emulators(bot.runtime).voipnow
-    assert app is not None
-    return app
-
-
-async def link_dave(bot: Harness) -> None:
-    reply = await bot.command("admin", "/switchboard", f"link <@{user_id('dave')}> voipnow:12/0003*210")
-    assert "VoipNow extension `0003*210`" in reply.text
+from tests.helpers.emulated import SESSION, link_dave, rc_moves, vn
+from tests.helpers.harness import Harness, user_id
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,13 @@ import dataclasses
 import itertools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import TEAM_ID, SlackUser, slack_id_for
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 ALICE_EXT = 2263488004
 
@@ -161,6 +162,7 @@ flag = st.booleans()
 EXAMPLES = itertools.count()
 
 
+@pytest.mark.slow  # many generated profiles
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     confirmed=flag,

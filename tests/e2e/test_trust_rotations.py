@@ -6,14 +6,9 @@ import json
 from typing import Any
 
 from bot.devkit.shell import payloads
-from tests.e2e.test_oncall import (
-    HOTLINE_EXT,
-    create_rotation,
-    form_values,
-    hotline_forwards_to,
-    outcome,
-)
-from tests.harness import Harness, user_id
+from tests.helpers.emulated import HOTLINE_EXT
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.oncall import create_rotation, form_values, hotline_forwards_to, outcome
 
 DIRECTOR_EXT = 2263487004  # admin@example.com's own extension, 101
 

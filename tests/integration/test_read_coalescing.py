@@ -7,7 +7,7 @@ import asyncio
 
 from bot.providers.coalesce import RECENT_READ_SECONDS, recent_reads
 from bot.providers.limiter import Priority, priority
-from tests.integration.rc import ALICE, BOB, wired
+from tests.helpers.rc import ALICE, BOB, wired
 
 
 async def test_concurrent_identical_reads_share_one_request(sqlite_url: str) -> None:

@@ -17,7 +17,7 @@ from bot.store.migrate import upgrade
 from bot.store.models import OAuthState
 from bot.store.sealed import SecretBox
 from bot.store.tokens import TokenPair
-from tests.e2e.cli import run
+from tests.helpers.cli import run
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 OLD, NEW, LOST = "o" * 40, "n" * 40, "l" * 40

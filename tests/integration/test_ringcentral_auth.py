@@ -12,7 +12,7 @@ from bot.devkit.ringcentral import build_emulator
 from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.providers.errors import AuthError
 from bot.providers.ringcentral.client import RingCentralClient
-from tests.integration.rc import wired
+from tests.helpers.rc import wired
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ import pytest
 from bot.devkit.ringcentral.routing import effective_routing
 from bot.providers.errors import NotFound, Rejected, Unavailable
 from bot.providers.ringcentral.handling import Model
-from tests.integration.rc import ALICE, BOB, wired
+from tests.helpers.rc import ALICE, BOB, wired
 
 CAROL = "2263490004"
 

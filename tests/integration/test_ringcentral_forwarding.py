@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.providers.errors import NotFound, RateLimited, Rejected, Unavailable
 from bot.providers.http import RetryPolicy
-from tests.integration.rc import ALICE, BOB, wired
+from tests.helpers.rc import ALICE, BOB, wired
 
 
 async def test_list_create_update_delete_round_trip(sqlite_url: str) -> None:

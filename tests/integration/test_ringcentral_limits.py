@@ -8,7 +8,7 @@ import time
 from bot.devkit.ringcentral import build_emulator
 from bot.providers.errors import RateLimited
 from bot.providers.http import Kind
-from tests.integration.rc import ALICE, wired
+from tests.helpers.rc import ALICE, wired
 
 
 async def test_a_burst_against_the_real_limits_gets_no_429(sqlite_url: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.harness import Harness, start_harness, user_id
+from tests.helpers.harness import Harness, start_harness, user_id
 
 
 async def test_sqlite_concurrent_writers_all_land(sqlite_url: str) -> None:

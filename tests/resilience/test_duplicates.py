@@ -11,7 +11,7 @@ import pytest
 from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.harness import Harness, start_configured, user_id
+from tests.helpers.harness import Harness, start_configured, user_id
 
 FIGURES: dict[str, int] = {}
 
@@ -41,7 +41,7 @@ async def test_slash_command_delivered_several_times(bot: Harness, copies: int) 
 
 
 async def test_block_action_double_click_and_view_submission_repeats(bot: Harness) -> None:
-    from tests.e2e.test_forward_modal import button, open_list
+    from tests.helpers.modal import button, open_list
 
     _, listing = await open_list(bot)
     form_reply = await bot.click("alice", button(listing, "forward_add"), view=listing)

@@ -13,7 +13,7 @@ import pytest
 
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.harness import Harness, start_harness, user_id
+from tests.helpers.harness import Harness, start_harness, user_id
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 
+import pytest
+
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 
 def command_body(bot: Harness, who: str, text: str) -> bytes:
@@ -21,6 +23,7 @@ def command_body(bot: Harness, who: str, text: str) -> bytes:
     )
 
 
+@pytest.mark.served
 async def test_an_oversized_body_is_413_without_being_read(bot: Harness) -> None:
     big = b"text=" + b"x" * (600 * 1024)
     headers = signing.signed_headers(bot.secret, big)
@@ -40,6 +43,7 @@ async def test_an_oversized_body_is_413_without_being_read(bot: Harness) -> None
     assert chunked.status_code == 413
 
 
+@pytest.mark.served
 async def test_unsigned_requests_are_401_before_the_body(bot: Harness) -> None:
     huge = b"x" * (2 * 1024 * 1024)
     for headers in ({}, {"X-Slack-Signature": "v0=abc"}, {"X-Slack-Request-Timestamp": "1"}):
@@ -47,6 +51,7 @@ async def test_unsigned_requests_are_401_before_the_body(bot: Harness) -> None:
         assert response.status_code == 401
 
 
+@pytest.mark.served
 async def test_absurd_timestamps_are_401_never_500(bot: Harness) -> None:
     body = command_body(bot, "alice", "list")
     for stamp in ("9" * 5000, "9" * 13, "-5", "1e9", "0x10", "12.5"):

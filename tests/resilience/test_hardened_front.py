@@ -20,8 +20,8 @@ from bot.devkit.loopback import LoopbackServer
 from bot.devkit.shell.standin import TEAM_ID
 from bot.web import signing
 from bot.web.protocol import GuardedH11Protocol, protocol_class
-from tests.e2e.test_forward_modal import button
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.modal import button
 
 ALICE_EXT = 2263488004
 DEEP = 1000
@@ -129,6 +129,7 @@ async def test_another_workspace_is_refused_whatever_the_view_says(bot: Harness)
 
 
 @pytest.mark.parametrize("parser", ["h11", "httptools"])
+@pytest.mark.served
 async def test_heads_over_16_kib_are_431_whichever_parser(parser: str) -> None:
     """The cap is measured before any parser sees the bytes (httptools has none of its own)."""
     chosen = GuardedH11Protocol if parser == "h11" else protocol_class()
@@ -161,7 +162,7 @@ async def test_a_notification_the_store_cant_keep_posts_no_card(
     """Issue 24: a card was posted before its row was stored; a value PostgreSQL refuses then
     left a card with no row, and the next update posted a second one. Such a notification is
     ignored (answered 200, as RingCentral is owed), no card at all."""
-    from tests.harness import start_harness
+    from tests.helpers.harness import start_harness
 
     bot = await start_harness(postgres_url)
     try:

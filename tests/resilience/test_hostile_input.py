@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.devkit.shell import payloads
 from bot.web import signing
-from tests.harness import Harness, user_id
+from tests.helpers.harness import Harness, user_id
 
 COMMANDS = ["/forward", "/transfer", "/oncall", "/switchboard"]
 NASTY = st.sampled_from(

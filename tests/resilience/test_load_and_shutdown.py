@@ -9,7 +9,7 @@ from bot.slack.app import YOURS_BUSY
 from bot.tasks import BUSY, SHUTTING_DOWN
 from bot.web import signing
 from handlers.shared import PROGRESS
-from tests.harness import Harness, start_harness, user_id
+from tests.helpers.harness import Harness, start_harness, user_id
 
 PEOPLE = ["alice", "bob", "carol", "admin", "erin", "frank", "grace", "heidi"]
 

@@ -10,10 +10,10 @@ from typing import Any
 from bot.devkit.ringcentral.state import ForwardingNumber
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
-from tests.e2e.test_live_calls import ALICE_EXT, HOTLINE_EXT, live
-from tests.e2e.test_oncall import create_rotation
-from tests.e2e.test_transfer import SESSION, link_dave, vn
-from tests.harness import Harness, user_id
+from tests.helpers.emulated import ALICE_EXT, HOTLINE_EXT, SESSION, link_dave, vn
+from tests.helpers.harness import Harness, user_id
+from tests.helpers.live_calls import live
+from tests.helpers.oncall import create_rotation
 
 HOSTILE = "<!channel> <https://evil.example/reset|IT Helpdesk> <@UEVIL01>"
 LIVE = ("<!channel>", "<https://evil.example", "<@UEVIL01")

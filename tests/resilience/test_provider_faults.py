@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.devkit.faults import Fault
-from tests.harness import Harness, start_harness, user_id
-from tests.providers import emulators
+from tests.helpers.harness import Harness, start_harness, user_id
+from tests.helpers.providers import emulators
 
 FAULTS = {
     "latency beyond the timeout": None,

@@ -11,7 +11,7 @@ from bot import logs
 from bot.devkit.loopback import LoopbackServer
 from bot.devkit.smspartner import build_emulator
 from bot.devkit.smspartner.app import API_KEY
-from tests.harness import start_harness, user_id
+from tests.helpers.harness import start_harness, user_id
 
 CANARY_BOT = "xoxb-canary-7c1e55aa"
 CANARY_SIGNING = "canary-signing-4b2d99"

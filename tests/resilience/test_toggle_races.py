@@ -7,12 +7,13 @@ import asyncio
 import json
 
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from tests.e2e.test_toggle_instances import ALICE, custom_rules, two_instances
-from tests.harness import Harness
+from tests.helpers.emulated import ALICE_EXT
+from tests.helpers.harness import Harness
+from tests.helpers.instances import platform_custom_rules, two_instances
 
 
 def rules_of(app: RingCentralEmulator) -> str:
-    return json.dumps(app.emulator_state.extensions[ALICE].rules_v1, sort_keys=True)
+    return json.dumps(app.emulator_state.extensions[ALICE_EXT].rules_v1, sort_keys=True)
 
 
 async def test_simultaneous_forwards_on_one_instance_leave_one(bot: Harness) -> None:
@@ -26,7 +27,7 @@ async def test_simultaneous_forwards_on_one_instance_leave_one(bot: Harness) -> 
     )
     said = "\n".join(r.text for r in replies)  # concurrent replies share the stand-in's log
     assert said.count("All calls now go to") == 3, said
-    assert len(custom_rules(app)) == 1
+    assert len(platform_custom_rules(app)) == 1
     bot.rc_faults.latency = 0.0
     off = await bot.command("alice", "/forward", "off")
     assert "ring as usual again" in off.text
@@ -47,7 +48,7 @@ async def test_simultaneous_forwards_on_two_instances_leave_one(
             second.command("alice", "/forward", "to mobile for 1h"),
         )
         app.faults.latency = 0.0
-        assert len(custom_rules(app)) == 1
+        assert len(platform_custom_rules(app)) == 1
         off = await second.command("alice", "/forward", "off")
         assert "ring as usual again" in off.text
         assert rules_of(app) == original

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.harness import Harness
-from tests.providers import emulators
+from tests.helpers.harness import Harness
+from tests.helpers.providers import emulators
 
 
 async def test_expired_token_is_refreshed_once_mid_session(bot: Harness) -> None:
@@ -24,7 +24,7 @@ async def test_revoked_session_logs_in_again_once(bot: Harness) -> None:
 
 
 async def test_voipnow_token_revoked_mid_session(bot: Harness) -> None:
-    from tests.harness import user_id
+    from tests.helpers.harness import user_id
 
     await bot.command("admin", "/switchboard", f"link <@{user_id('dave')}> voipnow:12/0003*210")
     app = emulators(bot.runtime).voipnow

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from bot import logs, redact
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from tests.harness import start_configured
+from tests.helpers.harness import start_configured
 
 KEY = "canary-key-" + "k" * 32
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from bot.settings import Settings, load_settings
-from tests.checkout import ROOT
+from tests.helpers.checkout import ROOT
 
 # Named by docs/contract.md; added to the settings by their own features.
 CONTRACT_VARIABLES = {

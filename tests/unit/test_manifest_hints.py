@@ -7,7 +7,7 @@ import yaml
 
 from bot.manifest import MANIFEST, render_manifest
 from handlers.oncall import VERBS as ONCALL_VERBS
-from tests.e2e.cli import run
+from tests.helpers.cli import run
 
 SUBCOMMANDS = {
     "/switchboard": ("help", "whoami", "connect", "disconnect", "calls", "link", "unlink", "audit"),

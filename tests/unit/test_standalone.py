@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.checkout import ROOT, checkout_files
+from tests.helpers.checkout import ROOT, checkout_files
 
 OUTSIDE = re.compile(r'\.\./shared|/work/|parents\[[3-9]\]|\b(CONTRACT|DESIGN|PROVIDERS)(\.md)? "')
 CITED_DOC = re.compile(r"\bdocs/[\w.-]+\.md\b")

@@ -12,7 +12,7 @@ from bot.providers.ringcentral.quick_forward.forward_all import ForwardAllOverla
 from bot.providers.ringcentral.quick_forward.legacy import LegacyRuleOverlay
 from bot.store.links import LinkRecord
 from bot.store.toggles import ToggleRecord
-from tests.integration.rc import ALICE, wired
+from tests.helpers.rc import ALICE, wired
 
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 CAROL = "2263490004"  # on the new call-handling model in the seeded company

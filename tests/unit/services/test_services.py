@@ -30,7 +30,7 @@ from bot.services.profiles import Profile, Workspace
 from bot.services.toggles import ToggleService
 from bot.services.transfer import TransferService
 from bot.store import audit as audit_store
-from tests.integration.rc import ALICE, Wired, wired
+from tests.helpers.rc import ALICE, Wired, wired
 
 NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TEAM = "T0TEAM"

@@ -18,8 +18,8 @@ import httpx
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
 from bot.web import signing
-from tests.e2e.cli import BIN
-from tests.e2e.test_startup import CANARIES
+from tests.helpers.canaries import CANARIES
+from tests.helpers.cli import BIN
 
 SECRET = CANARIES["SLACK_SIGNING_SECRET"]
 

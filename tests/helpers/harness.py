@@ -1,8 +1,19 @@
-"""A running Switchboard for tests: real sockets, real Bolt app, Slack stand-in, emulators.
+"""A running Switchboard for tests: the real ASGI app, Bolt, the Slack stand-in, emulators.
 
-`Harness.command()` sends a signed slash command over HTTP to the app served by uvicorn on
-loopback, waits for the background work, and returns the HTTP answer plus every Slack Web
-API call the bot made meanwhile.
+`Harness.command()` sends a signed slash command over HTTP to the app, waits for the
+background work, and returns the HTTP answer plus every Slack Web API call the bot made
+meanwhile.
+
+Two tiers (README "Development"):
+- in-process (the default): requests reach the whole ASGI app (`build_asgi`: signature
+  checks, the body limits, Bolt) through `httpx.ASGITransport`, with no socket and no
+  server; RingCentral's pushes reach it the same way (tests.helpers.network).
+- served (`served=True`, or the `served` marker on a test using the `bot` fixture): the app
+  behind uvicorn on loopback with `serve`'s protocol class and limits, for what only a
+  socket shows (the HTTP parser, heads and bodies as bytes on the wire, connections).
+
+The Slack stand-in is served on loopback in both: the bot reaches Slack through slack_sdk
+and aiohttp, which take no ASGI transport.
 """
 
 from __future__ import annotations
@@ -26,8 +37,9 @@ from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings, load_settings
 from bot.store import audit as audit_store
 from bot.store.audit import AuditRecord
-from bot.web import signing
+from bot.web import protocol, signing
 from bot.web.asgi import build_asgi
+from tests.helpers.network import Network, forget, host_in_process
 
 PEOPLE = {
     "alice": ("Alice Martin", "America/Los_Angeles"),
@@ -71,13 +83,14 @@ class Harness:
     settings: Settings
     runtime: Runtime
     slack: SlackStandIn
-    server: LoopbackServer
+    server: LoopbackServer | None  # None in-process
     secret: str
     http: httpx.AsyncClient
+    url: str  # where the bot answers: a loopback port when served, else its own host in-process
 
     @property
-    def url(self) -> str:
-        return self.server.url
+    def served(self) -> bool:
+        return self.server is not None
 
     @property
     def rc(self) -> EmulatorState:
@@ -151,12 +164,21 @@ class Harness:
 
     async def close(self) -> None:
         await self.http.aclose()
-        await self.server.stop()
+        if self.server is not None:
+            await self.server.stop()
+        else:
+            forget(self.url)
         await self.runtime.aclose()
         await self.slack.stop()
 
 
-async def start_harness(database_url: str, **overrides: Any) -> Harness:
+def new_browser() -> httpx.AsyncClient:
+    """A client (a browser: its own cookie jar) reaching bots whichever their tier."""
+    return httpx.AsyncClient(transport=Network(), timeout=30)
+
+
+async def start_harness(database_url: str, *, served: bool = False, **overrides: Any) -> Harness:
+    """The bot on `database_url` with the settings `overrides`; in-process unless `served`."""
     slack = SlackStandIn()
     await slack.start()
     for name, (real_name, tz) in PEOPLE.items():
@@ -177,11 +199,19 @@ async def start_harness(database_url: str, **overrides: Any) -> Harness:
     settings = load_settings(**{**defaults, **overrides})
     runtime = await start_runtime(settings, migrate=True)
     app = build_asgi(runtime, signing_secret=secret)
-    server = LoopbackServer(app)
-    url = await server.start()
+    server: LoopbackServer | None = None
+    if served:
+        server = LoopbackServer(app, http=protocol.protocol_class())  # as `serve` runs it
+        url = await server.start()
+    else:
+        url = host_in_process(app)
+    emulated = runtime.providers.emulators
+    emulator = emulated.ringcentral if emulated is not None else None
+    if emulator is not None:
+        emulator.pusher.transport = Network()  # its pushes reach in-process bots too
     if not settings.switchboard_public_url:
         runtime.sign_in.public_url = url  # the callback is served here (known once listening)
-    return Harness(settings, runtime, slack, server, secret, httpx.AsyncClient(timeout=30))
+    return Harness(settings, runtime, slack, server, secret, new_browser(), url)
 
 
 async def start_configured(

@@ -1,0 +1,1 @@
+"""What the tests share: the harness, the served processes, the flows many tests walk."""
