@@ -22,13 +22,13 @@ from bot.oncall.engine import HandoffEngine
 from bot.oncall.groups import GroupKeeper
 from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
-from bot.providers.registry import Providers, build_providers
+from bot.providers.registry import KNOWN, Providers, build_providers
 from bot.services.call_cards import CallCards
 from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
 from bot.services.identity import Identity
 from bot.services.push import PushKeeper
-from bot.services.sign_in import SIGN_IN_EXPIRED, SignInService
+from bot.services.sign_in import SignInService, expired
 from bot.services.toggles import ToggleService
 from bot.services.told import Told
 from bot.services.transfer import TransferService
@@ -161,9 +161,10 @@ async def start_runtime(
     )
     sign_ins = providers.sign_in
     if sign_ins is not None:
+        signed_in_at = sign_ins.provider
 
         async def tell_expired(slack_user_id: str) -> None:
-            await notices.tell(slack_user_id, SIGN_IN_EXPIRED)
+            await notices.tell(slack_user_id, expired(signed_in_at))
 
         sign_ins.on_expired = tell_expired
     toggles = ToggleService(
@@ -218,10 +219,11 @@ async def start_runtime(
             database=database,
             identity=identity,
             sign_ins=sign_ins,
+            pages=providers.sign_in_pages,
             public_url=settings.switchboard_public_url,
             clock=now,
             box=SecretBox(settings.switchboard_secret_key),
-            provider_in_use=bool(providers.capabilities.with_capability(Capability.PERSONAL_SIGN_IN)),
+            known=KNOWN.with_capability(Capability.PERSONAL_SIGN_IN),
         ),
         push=PushKeeper(
             database=database,

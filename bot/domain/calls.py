@@ -1,28 +1,31 @@
-"""A live call as a card shows it: who calls, whose phone or hotline rings, what happened."""
+"""A live call as a card shows it: who calls, whose phone or hotline rings, what happened.
+
+A provider with push turns its own notifications into `CallEvent`s (its package knows their
+format); the call cards are made from those alone.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.domain.lines import LineRef
+
 CardState = Literal["ringing", "answered", "voicemail", "forwarded", "missed", "ended"]
-RINGING_CODES = ("Setup", "Proceeding")
-# ⚠ The spec's reason enum has no "CallForwarded"; a pre-call forward is assumed to end the
-# party with CallRedirected (README "Provider assumptions").
-FORWARDED_REASONS = ("CallRedirected",)
 
 
-def state_of(code: str, reason: str | None, missed: bool) -> CardState:
-    """RingCentral's party status as the card's state."""
-    if code in RINGING_CODES:
-        return "ringing"
-    if code in ("Answered", "Hold", "Parked"):
-        return "answered"
-    if code in ("VoiceMail", "VoiceMailScreening"):  # the spec's CallStatusInfo spelling
-        return "voicemail"
-    if reason in FORWARDED_REASONS:
-        return "forwarded"
-    return "missed" if missed else "ended"
+@dataclass(frozen=True)
+class CallEvent:
+    """One inbound leg of a call at a line, as one push notification shows it."""
+
+    session_id: str  # the call
+    sequence: int  # the notification's place in the call's order: a lower one is older
+    party_id: str  # the leg, as pre-call control names it
+    line: LineRef  # whose line rings
+    caller_name: str
+    caller_number: str
+    state: CardState
+    answered_at: str = ""  # the number a forwarded leg of the line was answered at ("" if none)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-# The number types a person may change (the others are the provider's own, e.g. a desk phone).
-EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
-
 Kind = Literal["forward", "voicemail", "escalate"]
 Reverted = Literal["restored", "gone", "changed"]  # changed: someone else's newer choice, left alone
 
@@ -25,10 +22,8 @@ class Number:
     flip: str | None
     forwarding: bool
     flipping: bool
-
-    @property
-    def editable(self) -> bool:
-        return self.type in EDITABLE
+    # whether a person may change it (the provider says; a desk phone, say, is its own)
+    editable: bool
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from bot.providers.forwarding import ForwardingNumbers
 from bot.providers.push import PushSubscriptions
 from bot.providers.quick_forward import QuickForward
 from bot.providers.ringing import RingingCalls
-from bot.providers.sign_in import PersonalSignIn
+from bot.providers.sign_in import PersonalSignIn, SignInPages
 
 __all__ = ["Adapter", "Directory", "DirectoryEntry", "Probe", "ProviderName"]
 
@@ -75,6 +75,7 @@ class Adapter:
     push: PushSubscriptions | None = None  # Capability.PUSH
     ringing: RingingCalls | None = None  # Capability.PRE_CALL_CONTROL
     sign_in: PersonalSignIn | None = None  # Capability.PERSONAL_SIGN_IN (when its app is set)
+    sign_in_pages: SignInPages | None = None  # its pages (whenever it declares the capability)
 
     @property
     def name(self) -> ProviderName:

@@ -2,6 +2,9 @@
 
 Each provider that keeps them implements `ForwardingNumbers` in its own package; the registry
 carries it on the provider's `Adapter`. A create is never resent once sent (docs/design.md).
+Its rules on numbers are declared with it (how many a line may have, which types are named by
+their type, the type of a number with a label of its own); each `Number` it reports says
+whether a person may change it. `ForwardingService` asks these and words its sentences from them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from bot.store.links import LinkRecord
 
 
 class ForwardingNumbers(Protocol):
+    max_numbers: int  # how many forwarding numbers a line may have
+    named_by_type: frozenset[str]  # types named by their type: a type word picks one, no label
+    labelled_type: str  # the type of a number with a label of its own (or with none given)
+
     async def numbers(self, line: LinkRecord) -> list[Number]: ...
 
     async def flip_numbers(self, line: LinkRecord) -> list[Number] | None:

@@ -28,7 +28,7 @@ from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
 from bot.providers.ringcentral.sign_ins import SignIns
 from bot.providers.ringcentral.specs import RingCentralSpec
 from bot.providers.ringing import RingingCalls
-from bot.providers.sign_in import PersonalSignIn
+from bot.providers.sign_in import PersonalSignIn, SignInPages
 from bot.providers.smspartner import adapter as smspartner_adapter
 from bot.providers.smspartner import declaration as smspartner
 from bot.providers.smspartner.client import SmsPartnerClient
@@ -116,6 +116,12 @@ class Providers:
     def sign_in(self) -> PersonalSignIn | None:
         """Capability.PERSONAL_SIGN_IN, when its sign-in app is set."""
         return next((a.sign_in for a in self.adapters.values() if a.sign_in), None)
+
+    @property
+    def sign_in_pages(self) -> SignInPages | None:
+        """Where the personal sign-in's pages are served (its provider's, app set or not)."""
+        adapters = sorted(self.adapters.values(), key=lambda a: a.sign_in is None)
+        return next((a.sign_in_pages for a in adapters if a.sign_in_pages), None)
 
     @property
     def capabilities(self) -> Capabilities:

@@ -1,5 +1,6 @@
 """Capability.PERSONAL_SIGN_IN: a person signs in to the provider themselves (their own rate
-bucket); the provider's package implements `PersonalSignIn` (docs/contract.md)."""
+bucket); the provider's package implements `PersonalSignIn` (docs/contract.md) and says where
+its start and callback pages are served (`SignInPages`: our URL paths, part of the contract)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,25 @@ class SignedInLine:
     extension_number: str
     name: str
     email: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignInPages:
+    """Where a provider's own sign-in is served: the start page (`base`/start), the callback
+    the provider sends the browser back to (`base`/callback), and the cookie's path (`base`).
+    A provider that declares PERSONAL_SIGN_IN brings them even when its sign-in app isn't set."""
+
+    provider: ProviderName
+    base: str  # e.g. "/ringcentral/oauth"
+    app_settings: tuple[str, ...] = ()  # the variables that set its sign-in app up
+
+    @property
+    def start(self) -> str:
+        return f"{self.base}/start"
+
+    @property
+    def callback(self) -> str:
+        return f"{self.base}/callback"
 
 
 class PersonalSignIn(Protocol):

@@ -1,4 +1,4 @@
-"""Incoming-call cards from RingCentral's telephony-session notifications.
+"""Incoming-call cards from the call events a provider's push notifications report.
 
 A person who opted in (`/switchboard calls on`) gets a DM when a call rings at their
 extension; a rotation's channel gets a card when its hotline rings. Each card is one row
@@ -14,11 +14,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.context import slack_user_var
-from bot.domain.calls import CallCard, state_of
-from bot.domain.lines import LineRef
+from bot.domain.calls import CallCard, CallEvent
 from bot.domain.notices import Message, Name, Person, Verbatim, message
 from bot.errors import UserError
 from bot.phone import shown
@@ -44,8 +42,8 @@ NUMBERS_KEPT = timedelta(minutes=10)
 MOVED_ON = "That call has already moved on (answered, ended or sent elsewhere); nothing was done."
 NOT_YOURS = "That number isn't one of your forwarding numbers, so the call wasn't forwarded."
 
-# What a card's row can keep (PostgreSQL refuses more): a notification beyond it is ignored.
-# RingCentral numbers a session's notifications from 1, so a real one never comes near.
+# What a card's row can keep (PostgreSQL refuses more): an event beyond it is ignored.
+# A provider numbers a call's notifications from 1 or so, so a real one never comes near.
 MAX_SEQUENCE = 2**31 - 1  # the `sequence` column is a SQL INTEGER
 MAX_ID = 100  # the `session_id` and `party_id` columns' length
 
@@ -145,46 +143,34 @@ class CallCards:
             else message("Sent to voicemail.")
         )
 
-    async def notified(self, note: dict[str, Any]) -> int:
-        """One notification; returns how many cards were posted or changed."""
-        body = note.get("body") if isinstance(note.get("body"), dict) else None
-        if body is None or not isinstance(body.get("parties"), list):
-            return 0
-        session_id, sequence = str(body.get("telephonySessionId") or ""), int(body.get("sequence") or 0)
-        if not 0 <= sequence <= MAX_SEQUENCE or len(session_id) > MAX_ID:
-            log.warning("call cards: a notification the store can't keep was ignored")
-            return 0
+    async def notified(self, events: list[CallEvent]) -> int:
+        """One notification's call events; returns how many cards were posted or changed."""
         shown = 0
-        for party in body["parties"]:
-            if party.get("direction") != "Inbound" or not party.get("extensionId"):
+        for event in events:
+            if not 0 <= event.sequence <= MAX_SEQUENCE or len(event.session_id) > MAX_ID:
+                log.warning("call cards: a notification the store can't keep was ignored")
                 continue
-            if len(str(party.get("id") or "")) > MAX_ID:
+            if len(event.party_id) > MAX_ID:
                 continue
-            status, caller = party.get("status") or {}, party.get("from") or {}  # who is calling
             card = CallCard(
-                session_id=session_id,
-                party_id=str(party.get("id") or ""),
-                caller_name=str(caller.get("name") or ""),
-                caller_number=str(caller.get("phoneNumber") or ""),
-                state=state_of(
-                    str(status.get("code")), status.get("reason"), bool(party.get("missedCall"))
-                ),
+                session_id=event.session_id,
+                party_id=event.party_id,
+                caller_name=event.caller_name,
+                caller_number=event.caller_number,
+                state=event.state,
             )
-            answered_at = _forwarded_to(body["parties"], str(party["extensionId"]))
-            for recipient, full in await self._recipients(str(party["extensionId"]), card, answered_at):
-                shown += await self._show(recipient, full, sequence)
+            for recipient, full in await self._recipients(event, card):
+                shown += await self._show(recipient, full, event.sequence)
         return shown
 
-    async def _recipients(
-        self, extension_id: str, card: CallCard, answered_at: str = ""
-    ) -> list[tuple[str, CallCard]]:
+    async def _recipients(self, event: CallEvent, card: CallCard) -> list[tuple[str, CallCard]]:
         if self._ringing is None:
             return []
-        provider = self._ringing.provider  # the cards come from that provider's push
-        line = str(LineRef(provider, extension_id))
+        provider, line_id, line = event.line.provider, event.line.line_id, str(event.line)
+        answered_at = event.answered_at
         found: list[tuple[str, CallCard]] = []
         async with self._database.session() as session:
-            owner = await link_store.holder_of(session, provider=provider, line_id=extension_id)
+            owner = await link_store.holder_of(session, provider=provider, line_id=line_id)
             wants = owner is not None and await session.get(CallOptIn, owner) is not None
             rotation = await rotation_store.of_hotline(session, line=line)
             rotations = [rotation] if rotation is not None else []
@@ -296,17 +282,3 @@ class CallCards:
                 ". It is a premium-rate or unsafe number, so don't call it back from a company phone.",
             )
         return message(where, " ", number, "; call them back.")
-
-
-def _forwarded_to(parties: list[Any], extension_id: str) -> str:
-    """The number a forwarded leg of the extension was answered at ("" if none): an Outbound
-    party of that extension, answered (⚠ the leg's shape is unconfirmed on the platform)."""
-    for party in parties:
-        if (
-            isinstance(party, dict)
-            and party.get("direction") == "Outbound"
-            and str(party.get("extensionId") or "") == extension_id
-            and (party.get("status") or {}).get("code") == "Answered"
-        ):
-            return str((party.get("to") or {}).get("phoneNumber") or "")
-    return ""

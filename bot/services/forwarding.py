@@ -28,10 +28,7 @@ from bot.services.identity import Identity
 from bot.store import Database
 from bot.store.links import LinkRecord
 
-MAX_NUMBERS = 10
 MAX_LABEL = 60
-TYPE_WORDS = {"mobile": "Mobile", "home": "Home", "work": "Work"}
-NO_RINGCENTRAL = "Forwarding numbers live on RingCentral, and this line isn't a RingCentral extension."
 # What a window shows may be a read this many seconds old (a change of our own shows at once).
 SHOWN_WITHIN_SECONDS = round(RECENT_READ_SECONDS)
 
@@ -61,25 +58,35 @@ class Ambiguous(UserError):
         self.candidates = candidates
 
 
-NAMED_BY_TYPE = ("Home", "Mobile", "Work")
-# RingCentral honours a label only on type Other (docs/providers.md §3): renaming a Mobile would
-# make it Other, and `/forward to mobile` and the on-call default would stop finding it.
+# The provider's rules on numbers are its capability's (`ForwardingNumbers`): the sentences
+# name the provider ({provider}: `ProviderName.display`).
+# A type named by its type (`named_by_type`): renaming it would change its type, and
+# `/forward to mobile` and the on-call default would stop finding it.
 KEEPS_ITS_NAME = (
-    "RingCentral names a {type} number by its type, so it keeps the name *{type}*; nothing "
+    "{provider} names a {type} number by its type, so it keeps the name *{type}*; nothing "
     "changed. To change the number itself, give only the new number."
 )
+AT_MOST = "You already have {count} numbers, {provider}'s limit; remove one first."
+NOT_EDITABLE = "{label} is managed by {provider} ({type}) and can't be changed here."
 
 
-def kind_and_label(label: str | None) -> tuple[str, str | None]:
-    """`mobile`/`home`/`work` pick that type; anything else is type Other with that label."""
-    if label is None or not label.strip():
-        return "Other", None
-    text = " ".join(label.split())
-    if text.lower() in TYPE_WORDS:
-        return TYPE_WORDS[text.lower()], None
-    if len(text) > MAX_LABEL:
+def check_label(label: str | None) -> None:
+    """A label of its own is MAX_LABEL characters at most (whatever the provider)."""
+    if label is not None and len(" ".join(label.split())) > MAX_LABEL:
         raise UserError(f"A label can be {MAX_LABEL} characters at most.")
-    return "Other", text
+
+
+def kind_and_label(label: str | None, kept: ForwardingNumbers) -> tuple[str, str | None]:
+    """A type word (`mobile`, `home`, `work` on RingCentral) picks that type; anything else
+    is the provider's labelled type with that label."""
+    if label is None or not label.strip():
+        return kept.labelled_type, None
+    text = " ".join(label.split())
+    words = {kind.lower(): kind for kind in kept.named_by_type}
+    if text.lower() in words:
+        return words[text.lower()], None
+    check_label(text)
+    return kept.labelled_type, text
 
 
 class ForwardingService:
@@ -114,8 +121,21 @@ class ForwardingService:
         lines = await self._identity.require_lines(subject, own=subject == actor.slack_user_id)
         line = self.line_of(lines)
         if line is None or line.provider not in self._numbers:
-            raise Unsupported(NO_RINGCENTRAL)
+            raise Unsupported(self._kept_nowhere())
         return line
+
+    def _kept_nowhere(self) -> str:
+        """Why a line has no forwarding numbers: the providers in use that keep them."""
+        names = sorted(p.display for p in self._numbers)
+        if not names:
+            return (
+                "Forwarding numbers need a phone system that keeps them, and this deployment uses none."
+            )
+        if len(names) > 1:
+            return f"Forwarding numbers live on {' or '.join(names)}, and this line is on neither."
+        declared = self.capabilities.of(next(iter(self._numbers)))
+        kind = declared.line_kind.value if declared is not None else "line"
+        return f"Forwarding numbers live on {names[0]}, and this line isn't a {names[0]} {kind}."
 
     def line_of(self, lines: list[LinkRecord]) -> LinkRecord | None:
         """The first of `lines` whose provider keeps forwarding numbers, if any."""
@@ -135,9 +155,11 @@ class ForwardingService:
     async def add(
         self, actor: Actor, subject: str, *, phone: str, label: str | None, key: str
     ) -> Change:
-        kind, clean_label = kind_and_label(label)
+        check_label(label)
         e164 = self.parse_number(phone)
         line = await self.line(actor, subject)
+        kept = self._kept(line)
+        kind, clean_label = kind_and_label(label, kept)
         async with self._change(key, "forwarding.add", line) as replay:
             if replay:
                 return replay
@@ -145,11 +167,9 @@ class ForwardingService:
             existing = next((n for n in numbers if n.phone == e164), None)
             if existing is not None:
                 return Change("forwarding.add", line, after=existing, note="already", numbers=numbers)
-            if len(numbers) >= MAX_NUMBERS:
-                raise UserError(
-                    f"You already have {MAX_NUMBERS} numbers, RingCentral's limit; remove one first."
-                )
-            made = await self._kept(line).add(line, phone=e164, type=kind, label=clean_label)
+            if len(numbers) >= kept.max_numbers:
+                raise UserError(AT_MOST.format(count=kept.max_numbers, provider=line.provider.display))
+            made = await kept.add(line, phone=e164, type=kind, label=clean_label)
         await self._audit(actor, line, "forwarding.add", None, made)
         return Change("forwarding.add", line, after=made, numbers=[*numbers, made])
 
@@ -167,25 +187,29 @@ class ForwardingService:
         """`seen`: the line's numbers this same request just read (saves reading them again)."""
         wanted = NumberChange()
         new_label: str | None = None
+        labelled = label is not None and bool(label.strip())
+        check_label(label)
         if phone:
             wanted = replace(wanted, phone=self.parse_number(phone))
-        if label is not None and label.strip():
-            kind, new_label = kind_and_label(label)
-            if new_label is None:
-                wanted = replace(wanted, type=kind)  # a type word: the person asked for that type
-        if wanted == NumberChange() and new_label is None:
+        if wanted == NumberChange() and not labelled:
             raise UserError("Give a new number or a new label.")
         line = await self.line(actor, subject)
+        kept = self._kept(line)
+        if labelled:
+            kind, new_label = kind_and_label(label, kept)
+            if new_label is None:
+                wanted = replace(wanted, type=kind)  # a type word: the person asked for that type
         async with self._change(key, "forwarding.edit", line) as replay:
             if replay:
                 return replay
             numbers = seen if seen is not None else await self.numbers(line)
-            current = self._editable(numbers, number_id)
+            current = self._editable(line, numbers, number_id)
             if new_label is not None:
-                if current.type in NAMED_BY_TYPE:  # a label change keeps the type
-                    raise UserError(KEEPS_ITS_NAME.format(type=current.type))
+                if current.type in kept.named_by_type:  # a label change keeps the type
+                    who = line.provider.display
+                    raise UserError(KEEPS_ITS_NAME.format(provider=who, type=current.type))
                 wanted = replace(wanted, label=new_label)
-            updated = await self._kept(line).update(line, current.id, wanted)
+            updated = await kept.update(line, current.id, wanted)
         await self._audit(actor, line, "forwarding.edit", current, updated)
         after = [updated if n.id == current.id else n for n in numbers]
         return Change("forwarding.edit", line, before=current, after=updated, numbers=after)
@@ -198,7 +222,7 @@ class ForwardingService:
             if replay:
                 return replay
             numbers = seen if seen is not None else await self.numbers(line)
-            current = self._editable(numbers, number_id)
+            current = self._editable(line, numbers, number_id)
             await self._kept(line).remove(line, current.id)
         await self._audit(actor, line, "forwarding.remove", current, None)
         after = [n for n in numbers if n.id != current.id]
@@ -228,7 +252,7 @@ class ForwardingService:
         """The forwarding numbers of the line's provider (asked of the registry, by provider)."""
         found = self._numbers.get(line.provider)
         if found is None:
-            raise Unsupported(NO_RINGCENTRAL)
+            raise Unsupported(self._kept_nowhere())
         return found
 
     async def numbers(self, line: LinkRecord) -> list[Number]:
@@ -256,13 +280,14 @@ class ForwardingService:
         return flips if flips is not None else await self.numbers(line)
 
     @staticmethod
-    def _editable(numbers: list[Number], number_id: str) -> Number:
+    def _editable(line: LinkRecord, numbers: list[Number], number_id: str) -> Number:
         found = next((n for n in numbers if n.id == number_id), None)
         if found is None:
             raise UserError("That number is no longer in the list; it may have been removed meanwhile.")
         if not found.editable:
+            who = line.provider.display
             raise UserError(
-                f"{escape(found.label)} is managed by RingCentral ({found.type}) and can't be changed here."
+                NOT_EDITABLE.format(label=escape(found.label), provider=who, type=found.type)
             )
         return found
 
@@ -285,7 +310,14 @@ class ForwardingService:
                 subject=line.slack_user_id,
                 line=line.ref,
                 action=action,
-                before=asdict(before) if before else None,
-                after=asdict(after) if after else None,
+                before=_audited(before) if before else None,
+                after=_audited(after) if after else None,
                 now=self._clock(),
             )
+
+
+def _audited(number: Number) -> dict[str, object]:
+    """A number as its audit rows have always kept it: what it is, not what may be done with it."""
+    kept = asdict(number)
+    del kept["editable"]
+    return kept

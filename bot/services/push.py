@@ -1,10 +1,10 @@
-"""The deployment's one push subscription (RingCentral's, the provider with Capability.PUSH), kept alive across instances.
+"""The deployment's one push subscription (the provider with Capability.PUSH), kept alive across instances.
 
 At every scheduler tick an instance takes the store's named lock and looks at the one row:
-none yet → create (RingCentral validates our webhook first); expiring within RENEW_AHEAD →
-renew; every CHECK_EVERY → read it back, and a 404 or `Blacklisted` → create it again. An
+none yet → create (the provider may check our webhook first); expiring within RENEW_AHEAD →
+renew; every CHECK_EVERY → read it back, and a 404 or an inactive one → create it again. An
 instance that starts while a live one exists reuses it. The verification token (sealed
-like the tokens) is what `/ringcentral/webhook` checks every notification against.
+like the tokens) is what the provider's webhook path checks every notification against.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from bot.store.sealed import PLAIN, SecretBox
 
 log = logging.getLogger(__name__)
 
-WEBHOOK_PATH = "/ringcentral/webhook"
 # 7 days. A WebHook subscription may live up to 315,360,000 s (10 years, the OpenAPI
 # description's UpdateSubscriptionRequest); a week, renewed a day ahead and read back every
 # CHECK_EVERY, keeps a blacklisted or lost subscription from going unnoticed for long.
@@ -66,7 +65,7 @@ class PushKeeper:
 
     @property
     def address(self) -> str:
-        return f"{self.public_url}{WEBHOOK_PATH}"
+        return f"{self.public_url}{self._push.webhook_path if self._push else ''}"
 
     async def ensure(self) -> str:
         """Create, reuse, renew or recreate the subscription; returns what was done."""

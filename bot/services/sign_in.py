@@ -1,6 +1,6 @@
-"""`/switchboard connect`: a person signs in to RingCentral themselves.
+"""`/switchboard connect`: a person signs in to the provider with personal sign-in themselves.
 
-Their own sign-in gives them their own rate bucket (RingCentral limits per user and app)
+Their own sign-in gives them their own rate bucket (RingCentral, for one, limits per user and app)
 and is proof that the extension is theirs: it replaces their email link and takes the
 line from anyone holding it by email (who is told). A line an admin linked to someone
 else, a rotation's hotline, and a person an admin unlinked are refused.
@@ -20,15 +20,16 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from bot.domain.capabilities import Capability, cannot
+from bot.domain.lines import ProviderName
 from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
-from bot.providers.sign_in import PersonalSignIn, SignedInLine
+from bot.providers.sign_in import PersonalSignIn, SignedInLine, SignInPages
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
 from bot.services.identity import Identity
@@ -44,26 +45,24 @@ CONNECT_TTL = timedelta(minutes=10)
 # Every connected pair is renewed when it is older than this: at least once a day.
 KEEP_ALIVE_AFTER = timedelta(hours=20)
 KEEP_ALIVE_PER_TICK = 20
-START_PATH = "/ringcentral/oauth/start"
-CALLBACK_PATH = "/ringcentral/oauth/callback"
 COOKIE = "switchboard_signin"
-COOKIE_PATH = "/ringcentral/oauth"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
+# The sentences name the provider ({provider}: `ProviderName.display`); the pages' paths and
+# the sign-in app's variables are the provider's (`SignInPages`, bot/providers/sign_in.py).
 NOT_SET_UP = (
-    "Connecting your own RingCentral login isn't possible here: personal sign-in isn't set up "
-    "in this deployment (a Switchboard admin sets RINGCENTRAL_SIGNIN_CLIENT_ID and "
-    "RINGCENTRAL_SIGNIN_CLIENT_SECRET)."
+    "Connecting your own {provider} login isn't possible here: personal sign-in isn't set up "
+    "in this deployment{settings}."
 )
 MAY_NOT_CONNECT = (
     "Only full members of this workspace with a confirmed email can connect their own "
-    "RingCentral login, so an admin has to link you: ask a Switchboard admin."
+    "{provider} login, so an admin has to link you: ask a Switchboard admin."
 )
 OPENED_ELSEWHERE = (
     "This sign-in link can't be used here: it works in one browser, once, for 10 minutes; "
     "run `/switchboard connect` in Slack for a new one."
 )
 OTHER_BROWSER = (
-    "This RingCentral sign-in was finished in a different browser from the one that opened "
+    "This {provider} sign-in was finished in a different browser from the one that opened "
     "the Switchboard link, so nothing was linked; run `/switchboard connect` again and finish "
     "it in the same browser."
 )
@@ -71,13 +70,15 @@ STALE_LINK = (
     "This sign-in link can't be used: each link works once, for 10 minutes. "
     "Run `/switchboard connect` in Slack for a new one."
 )
-CANCELLED = "The RingCentral sign-in was cancelled; nothing was linked."
-CODE_REFUSED = "RingCentral refused the sign-in; nothing was linked. Run `/switchboard connect` again."
+CANCELLED = "The {provider} sign-in was cancelled; nothing was linked."
+CODE_REFUSED = "{provider} refused the sign-in; nothing was linked. Run `/switchboard connect` again."
 SIGN_IN_EXPIRED = (
-    "Your RingCentral sign-in has expired, so Switchboard acts on your line with the company "
+    "Your {provider} sign-in has expired, so Switchboard acts on your line with the company "
     "login again (slower at busy times). Run `/switchboard connect` to sign in again."
 )
-UNREACHABLE = "Switchboard couldn't reach RingCentral to finish the sign-in; nothing was linked. Try again shortly."
+UNREACHABLE = (
+    "Switchboard couldn't reach {provider} to finish the sign-in; nothing was linked. Try again shortly."
+)
 
 
 class SignInRefused(Exception):
@@ -102,14 +103,19 @@ class Opened:
     authorize_url: str
     cookie: str
     secure: bool
-    path: str = COOKIE_PATH
+    path: str  # the sign-in pages' (`SignInPages.base` under the public URL's path)
 
 
-def not_yours(extension: SignedInLine) -> str:
+def not_yours(extension: SignedInLine, provider: ProviderName) -> str:
     return (
-        f"That RingCentral login (extension {extension.extension_number}) doesn't have the email "
-        "of your Slack profile, so nothing was linked; sign in to RingCentral as yourself."
+        f"That {provider.display} login (extension {extension.extension_number}) doesn't have the "
+        f"email of your Slack profile, so nothing was linked; sign in to {provider.display} as yourself."
     )
+
+
+def expired(provider: ProviderName) -> str:
+    """What a person is told when the provider refused to renew their own sign-in."""
+    return SIGN_IN_EXPIRED.format(provider=provider.display)
 
 
 def challenge_of(verifier: str) -> str:
@@ -131,30 +137,44 @@ class SignInService:
         database: Database,
         identity: Identity,
         sign_ins: PersonalSignIn | None,
+        pages: SignInPages | None,
         public_url: str | None,
         clock: Callable[[], datetime],
         box: SecretBox = PLAIN,
-        provider_in_use: bool | None = None,
+        known: Sequence[ProviderName] = (),
     ) -> None:
         self._database = database
         self._identity = identity
         self._sign_ins = sign_ins
-        # a provider with personal sign-in in use (with or without a sign-in app); by
-        # default, when there is one
-        self._provider_in_use = sign_ins is not None if provider_in_use is None else provider_in_use
+        # the pages of the provider in use that declares personal sign-in (with or without
+        # its sign-in app): None when no provider in use has it
+        self.pages = pages
+        self._known = tuple(known)  # the providers Switchboard knows with it, in use or not
         self.public_url = (public_url or "").rstrip("/")  # SWITCHBOARD_PUBLIC_URL
         self._clock = clock
         self._box = box
 
     @property
+    def _provider(self) -> ProviderName | None:
+        """Whose sign-in this deployment offers (or would, with its sign-in app set)."""
+        if self._sign_ins is not None:
+            return self._sign_ins.provider
+        return self.pages.provider if self.pages is not None else None
+
+    def _say(self, sentence: str) -> str:
+        """One of the sentences above, naming the provider."""
+        provider = self._provider
+        return sentence.format(provider=provider.display if provider else "phone system")
+
+    @property
     def redirect_uri(self) -> str:
-        return f"{self.public_url}{CALLBACK_PATH}"
+        return f"{self.public_url}{self.pages.callback if self.pages else ''}"
 
     @property
     def cookie_path(self) -> str:
         """The cookie's Path: the sign-in pages under the public URL's own path, if it has one
         (a proxy serving the bot at `https://host/prefix`), or the browser never sends it back."""
-        return urlsplit(self.public_url).path.rstrip("/") + COOKIE_PATH
+        return urlsplit(self.public_url).path.rstrip("/") + (self.pages.base if self.pages else "")
 
     @property
     def secure_cookie(self) -> bool:
@@ -164,14 +184,21 @@ class SignInService:
 
     def unavailable(self) -> str | None:
         """Why `/switchboard connect` can't work in this deployment, or None."""
-        if self._sign_ins is None and self._provider_in_use:
-            return NOT_SET_UP
-        if self._sign_ins is None:
-            return "Connecting your own login needs RingCentral, which this deployment doesn't use."
+        if self._sign_ins is None and self.pages is not None:
+            settings = " and ".join(self.pages.app_settings)
+            return NOT_SET_UP.format(
+                provider=self.pages.provider.display,
+                settings=f" (a Switchboard admin sets {settings})" if settings else "",
+            )
+        if self._sign_ins is None or self.pages is None:
+            names = " or ".join(p.display for p in self._known)
+            if not names:
+                return "Connecting your own login isn't possible in this deployment."
+            return f"Connecting your own login needs {names}, which this deployment doesn't use."
         if not self.public_url:
             return (
-                "Connecting your own RingCentral login needs SWITCHBOARD_PUBLIC_URL; "
-                "ask a Switchboard admin to set it."
+                f"Connecting your own {self._sign_ins.provider.display} login needs "
+                "SWITCHBOARD_PUBLIC_URL; ask a Switchboard admin to set it."
             )
         return None
 
@@ -189,12 +216,13 @@ class SignInService:
         if reason:
             raise UserError(reason)
         assert self._sign_ins is not None
+        assert self.pages is not None
         async with self._database.session() as session:  # as stored: no email lookup here
             lines = await link_store.links_of(session, slack_user_id=actor.slack_user_id)
         if not self.offered(lines):
             raise UserError(cannot(Capability.PERSONAL_SIGN_IN, lines))
         if not await self._may_connect(actor.slack_user_id, fresh=False):
-            raise UserError(MAY_NOT_CONNECT)  # and nothing is stored
+            raise UserError(self._say(MAY_NOT_CONNECT))  # and nothing is stored
         state = secrets.token_urlsafe(32)
         verifier, _ = pkce_pair()
         now = self._clock()
@@ -207,10 +235,10 @@ class SignInService:
             now=now,
             box=self._box,
         )
-        return f"{self.public_url}{START_PATH}?{urlencode({'state': state})}"
+        return f"{self.public_url}{self.pages.start}?{urlencode({'state': state})}"
 
     async def open(self, *, state: str, cookie: str | None) -> Opened:
-        """The start page: bind the sign-in to this browser and send it to RingCentral.
+        """The start page: bind the sign-in to this browser and send it to the provider.
 
         The first browser to open the link holds the sign-in; another is refused (the one
         that holds it may open the link again, with its cookie).
@@ -248,19 +276,19 @@ class SignInService:
         user = pending.slack_user_id
         if not _same_browser(pending.browser_hash, cookie):
             log.warning("sign-in callback from a browser that did not open the link")
-            raise SignInRefused(OTHER_BROWSER, user)  # the code is never redeemed
+            raise SignInRefused(self._say(OTHER_BROWSER), user)  # the code is never redeemed
         if error or not code:
-            raise SignInRefused(CANCELLED, user)
+            raise SignInRefused(self._say(CANCELLED), user)
         try:
             pair = await self._sign_ins.exchange(
                 code=code, verifier=pending.verifier, redirect_uri=self.redirect_uri
             )
             extension = await self._sign_ins.line_of(user, pair)
         except Rejected:
-            raise SignInRefused(CODE_REFUSED, user) from None
+            raise SignInRefused(self._say(CODE_REFUSED), user) from None
         except ProviderError as exc:
-            log.warning("sign-in: RingCentral failed (%s)", type(exc).__name__)
-            raise SignInRefused(UNREACHABLE, user) from None
+            log.warning("sign-in: %s failed (%s)", self._sign_ins.provider.display, type(exc).__name__)
+            raise SignInRefused(self._say(UNREACHABLE), user) from None
         link = LinkRecord(
             slack_user_id=user,
             provider=self._sign_ins.provider,
@@ -324,11 +352,12 @@ class SignInService:
     async def _check_owner(self, user: str, extension: SignedInLine) -> None:
         """The person still may connect, and the extension has their confirmed Slack email."""
         if not await self._may_connect(user, fresh=True):
-            raise SignInRefused(MAY_NOT_CONNECT, user)
+            raise SignInRefused(self._say(MAY_NOT_CONNECT), user)
         email = (await self._identity.profile(user)).email or ""
         if not email or email.strip().lower() != extension.email.strip().lower():
             log.warning("sign-in refused: the extension's email is not the Slack user's")
-            raise SignInRefused(not_yours(extension), user)
+            assert self._sign_ins is not None  # a callback is checked only with it
+            raise SignInRefused(not_yours(extension, self._sign_ins.provider), user)
 
     async def _check_line(self, link: LinkRecord) -> str | None:
         user = link.slack_user_id
@@ -341,7 +370,7 @@ class SignInService:
             raise SignInRefused("An admin unlinked you from Switchboard; ask a Switchboard admin.", user)
         if rotation:
             raise SignInRefused(
-                f"That RingCentral login is the hotline of rotation `{rotation}`, not a person's line; "
+                f"That {link.provider.display} login is the hotline of rotation `{rotation}`, not a person's line; "
                 "nothing was linked.",
                 user,
             )

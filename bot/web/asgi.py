@@ -16,7 +16,7 @@ from starlette.routing import Route
 from bot import metrics
 from bot.compose import build_app
 from bot.runtime import Runtime
-from bot.web import calendar_feed, oauth_callback, ringcentral_webhook, signing
+from bot.web import calendar_feed, oauth_callback, push_webhook, signing
 from bot.web.bodies import read_capped
 from bot.web.payload_guard import is_well_formed, raw_for_bolt
 from bot.web.readiness import Readiness
@@ -116,7 +116,7 @@ def build_asgi(runtime: Runtime, *, signing_secret: str) -> SwitchboardHttp:
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
             *oauth_callback.routes(runtime),
-            ringcentral_webhook.route(runtime),
+            *push_webhook.routes(runtime),
             calendar_feed.route(runtime),
         ],
     )

@@ -1,15 +1,16 @@
-"""The two pages of an own sign-in (docs/contract.md "Sign-in that proves ownership").
+"""The two pages of an own sign-in (docs/contract.md "Sign-in that proves ownership"), at
+the paths of the provider that brings personal sign-in (`SignInPages`, bot/providers/sign_in.py;
+RingCentral's are /ringcentral/oauth/start and /ringcentral/oauth/callback).
 
-GET /ringcentral/oauth/start: the link `/switchboard connect` answers. It binds the sign-in
-to this browser with a cookie (`HttpOnly`, `SameSite=Lax`, `Secure` unless the public URL
-is loopback http) and answers 302 to RingCentral's authorize page. `Lax` is what lets the
-cookie come back on RingCentral's redirect to the callback, a top-level GET navigation
-from another site (https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Set-Cookie#samesitesamesite-value).
+GET <start>: the link `/switchboard connect` answers. It binds the sign-in to this browser
+with a cookie (`HttpOnly`, `SameSite=Lax`, `Secure` unless the public URL is loopback http)
+and answers 302 to the provider's authorize page. `Lax` is what lets the cookie come back on
+the provider's redirect to the callback, a top-level GET navigation from another site
+(https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Set-Cookie#samesitesamesite-value).
 
-GET /ringcentral/oauth/callback: where RingCentral sends the browser back. It links
-nothing unless the same browser brings the cookie back. The page is plain: it says what
-happened in one sentence (never a token, code or stack), and the person is told the same
-in Slack.
+GET <callback>: where the provider sends the browser back. It links nothing unless the same
+browser brings the cookie back. The page is plain: it says what happened in one sentence
+(never a token, code or stack), and the person is told the same in Slack.
 """
 
 from __future__ import annotations
@@ -24,13 +25,7 @@ from starlette.routing import Route
 
 from bot.mrkdwn import code, mention
 from bot.runtime import Runtime
-from bot.services.sign_in import (
-    CALLBACK_PATH,
-    CONNECT_TTL,
-    COOKIE,
-    START_PATH,
-    SignInRefused,
-)
+from bot.services.sign_in import CONNECT_TTL, COOKIE, SignInRefused
 
 log = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -53,15 +48,16 @@ async def finish(
             await runtime.notify(refused.slack_user_id, refused.sentence)
         return 400, refused.sentence
     link = done.link
+    provider = link.provider.display
     await runtime.notify(
         link.slack_user_id,
         f"You're connected: Switchboard now acts on extension {code(link.extension_number)} with your "
-        "own RingCentral sign-in. `/switchboard disconnect` undoes it.",
+        f"own {provider} sign-in. `/switchboard disconnect` undoes it.",
     )
     if done.displaced:
         await runtime.notify(
             done.displaced,
-            f"{mention(link.slack_user_id)} signed in to RingCentral as extension "
+            f"{mention(link.slack_user_id)} signed in to {provider} as extension "
             f"{code(link.extension_number)}, so Switchboard no longer acts on it for you. "
             "Ask a Switchboard admin if that's a mistake.",
         )
@@ -80,6 +76,12 @@ def page(sentence: str, status: int) -> HTMLResponse:
 
 
 def routes(runtime: Runtime) -> list[Route]:
+    """The start and callback pages where the provider with personal sign-in has them (none
+    without one)."""
+    pages = runtime.sign_in.pages
+    if pages is None:
+        return []
+
     async def start(request: Request) -> Response:
         if request.method != "GET":  # a HEAD (a link checker's) binds no browser
             return Response(status_code=200, headers=NO_STORE)
@@ -115,6 +117,6 @@ def routes(runtime: Runtime) -> list[Route]:
         return response
 
     return [
-        Route(START_PATH, start, methods=["GET"]),
-        Route(CALLBACK_PATH, callback, methods=["GET"]),
+        Route(pages.start, start, methods=["GET"]),
+        Route(pages.callback, callback, methods=["GET"]),
     ]

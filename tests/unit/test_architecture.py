@@ -3,8 +3,10 @@
 Read from the source (deferred imports count; `TYPE_CHECKING` imports count for cycles, not
 for the layers) and followed transitively: no import cycle, no feature reaching another or the
 store (nor writing Block Kit by hand: bot/slack/blocks.py builds it), no core module reaching Slack, no
-dev tool on the production path, and no module outside a provider's own package naming a
-provider (services, the engine and the features ask `bot/domain/capabilities.py` instead).
+dev tool on the production path, no module outside a provider's own package naming a
+provider (services, the engine and the features ask `bot/domain/capabilities.py` instead) or
+importing one (only the registry, the settings and dev tools do), and no string of the web
+pages or the services writing a provider's name or path (they come from its adapter).
 Each rule is a function of the source tree, so the tests below also plant a violation in a
 copy of the tree and watch the rule catch it.
 """
@@ -47,6 +49,13 @@ MIGRATIONS = "bot.store.migrations"
 # Where a provider may be named: its own package (bot/providers/<name>/), the registry that
 # gathers their declarations, the enum itself, the settings' credentials table, dev tools.
 MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.settings", "bot.devkit")
+# Where a provider's package may be imported: the registry builds its adapter, the settings
+# inherit its variables, dev tools drive its emulator. Everything else gets capabilities.
+MAY_IMPORT_PROVIDERS = ("bot.providers.registry", "bot.settings", "bot.devkit")
+# The fronts' pages and the services say what a provider is called from `ProviderName.display`
+# and serve the paths its adapter brings (issue 27): none of their strings writes a provider's
+# name ("RingCentral") or a path of its own ("/ringcentral/webhook").
+SAY_NO_PROVIDER = ("bot.web", "bot.services")
 # The one module outside handlers/ that registers the features on the Bolt app; the fronts
 # take the assembled app from it, and the Slack layer under the features never sees them.
 COMPOSITION_ROOT = "bot.compose"
@@ -340,6 +349,48 @@ def naming_providers(root: Path = ROOT) -> dict[str, list[int]]:
     return naming
 
 
+def importing_provider_packages(root: Path = ROOT) -> dict[str, list[str]]:
+    """Modules outside the provider packages (and the few places allowed) importing one."""
+    packages = provider_packages(root)
+    allowed = (*packages, *MAY_IMPORT_PROVIDERS)
+    importing = {}
+    for name, targets in graph(root).items():
+        if any(name == a or name.startswith(f"{a}.") for a in allowed):
+            continue
+        found = sorted(t for t in targets if any(t == p or t.startswith(f"{p}.") for p in packages))
+        if found:
+            importing[name] = found
+    return importing
+
+
+def provider_words_in(tree: ast.AST) -> list[int]:
+    """Lines whose strings (or f-strings' text; docstrings aside) write a provider's name as
+    people see it ("RingCentral") or a path of its own ("/ringcentral/...")."""
+    words = {p.display for p in ProviderName} | {f"/{p.value}/" for p in ProviderName}
+    documenting = _docstrings(tree)
+    return sorted(
+        {
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in documenting
+            and any(word in node.value for word in words)
+        }
+    )
+
+
+def saying_providers(root: Path = ROOT) -> dict[str, list[int]]:
+    """Modules of the fronts' pages and the services writing a provider's name or path."""
+    saying = {}
+    for name, path in modules(root).items():
+        if name.startswith(SAY_NO_PROVIDER):
+            lines = provider_words_in(ast.parse(path.read_text()))
+            if lines:
+                saying[name] = lines
+    return saying
+
+
 def import_cycles(root: Path = ROOT) -> list[list[str]]:
     """Modules importing one another, however indirectly; an import under `TYPE_CHECKING`
     counts (a cycle hidden there is still two modules that need each other)."""
@@ -489,6 +540,31 @@ ok = capabilities.can(line, Capability.CALL_CONTROL)
     assert provider_names_in(ast.parse(innocent)) == []
 
 
+def test_only_the_registry_imports_a_provider_package() -> None:
+    """Services and fronts get capability objects (`Adapter`), never a provider's own modules."""
+    assert importing_provider_packages() == {}
+
+
+def test_services_and_pages_say_no_provider_name() -> None:
+    assert saying_providers() == {}
+
+
+def test_the_provider_words_check_sees_names_and_paths_but_not_docstrings() -> None:
+    planted = '''
+"""RingCentral's webhook at /ringcentral/webhook (a docstring may say so)."""
+NOT_YOURS = "That RingCentral login isn't yours."
+PATH = "/ringcentral/oauth/start"
+told = f"{mention(user)} signed in to VoipNow as {ext}"
+'''
+    assert provider_words_in(ast.parse(planted)) == [3, 4, 5]
+    innocent = """
+sentence = f"That {provider.display} login isn't yours."
+path = pages.start
+spec = "voipnow:<userId>/<extension>"
+"""
+    assert provider_words_in(ast.parse(innocent)) == []
+
+
 def _copy(tmp_path: Path) -> Path:
     for folder in ("bot", "handlers"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
@@ -527,6 +603,13 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     (root / "bot" / "slack" / "planted.py").write_text("from bot.slack import planted_step\n")
     (root / "bot" / "slack" / "planted_step.py").write_text("from handlers import register_all\n")
     (root / "bot" / "web" / "planted.py").write_text("import handlers.home\n")
+    # a front reaching into a provider's package, and a service naming one in a sentence
+    (root / "bot" / "web" / "planted_hook.py").write_text(
+        "from bot.providers.ringcentral.notifications import WEBHOOK_PATH\n"
+    )
+    (root / "bot" / "services" / "planted_words.py").write_text(
+        'LIMIT = "You already have 10 numbers, SMSPartner\'s limit."\n'
+    )
     (root / "handlers" / "home" / "planted.py").write_text(
         "import time\n\ndef stamp():\n    return time.time()\n"
     )
@@ -538,6 +621,10 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     )
 
     assert naming_providers(root)["bot.services.planted"] == [5]
+    assert importing_provider_packages(root) == {
+        "bot.web.planted_hook": ["bot.providers.ringcentral.notifications"]
+    }
+    assert saying_providers(root) == {"bot.services.planted_words": [1]}
     assert core_speaking_slack(root)["bot.services.planted"] == ["slack_sdk"]
     assert core_writing_markup(root)["bot.oncall.planted"] == ["date_token"]
     assert core_writing_markup(root)["bot.services.planted_too"] == ["bot.mrkdwn"]

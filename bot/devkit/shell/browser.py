@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import httpx
 from starlette.types import ASGIApp
 
-from bot.services.sign_in import START_PATH
+from bot.providers.ringcentral.sign_ins import PAGES
 
 AUTHORIZE_PATH = "/restapi/oauth/authorize"
 
@@ -29,7 +29,7 @@ async def follow(
     url: str, *, email: str, emulator: ASGIApp | None, bot: httpx.AsyncClient, bot_url: str
 ) -> str:
     """What the browser ends up showing, as one line of text."""
-    if emulator is not None and url.startswith(bot_url) and urlparse(url).path == START_PATH:
+    if emulator is not None and url.startswith(bot_url) and urlparse(url).path == PAGES.start:
         opened = await bot.get(url)  # the bot's start page: a cookie, then RingCentral
         if opened.status_code != 302:
             return f"(browser) {_sentence(opened)}"

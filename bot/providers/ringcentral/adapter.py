@@ -11,6 +11,7 @@ from bot.providers.ringcentral.declaration import DECLARATION
 from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.providers.ringcentral.numbers import RingCentralNumbers
 from bot.providers.ringcentral.quick_forward import RingCentralQuickForward
+from bot.providers.ringcentral.sign_ins import PAGES
 
 
 def adapter(client: RingCentralClient, clock: Callable[[], datetime]) -> Adapter:
@@ -24,4 +25,5 @@ def adapter(client: RingCentralClient, clock: Callable[[], datetime]) -> Adapter
         push=client.subscriptions,
         ringing=client.ringing,
         sign_in=client.sign_ins,
+        sign_in_pages=PAGES,
     )

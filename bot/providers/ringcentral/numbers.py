@@ -11,6 +11,14 @@ from bot.providers.ringcentral.handling import Model
 from bot.providers.ringcentral.models import ForwardingNumberInfo
 from bot.store.links import LinkRecord
 
+MAX_NUMBERS = 10  # an extension's forwarding numbers, at most
+# The types a person may change (the others are RingCentral's own, e.g. a desk phone's PhoneLine).
+EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
+# RingCentral honours a label only on type Other (docs/providers.md §3): renaming a Mobile would
+# make it Other, and `/forward to mobile` and the on-call default would stop finding it.
+NAMED_BY_TYPE = frozenset({"Home", "Mobile", "Work"})
+LABELLED_TYPE = "Other"
+
 
 def number_of(info: ForwardingNumberInfo) -> Number:
     return Number(
@@ -21,10 +29,17 @@ def number_of(info: ForwardingNumberInfo) -> Number:
         flip=info.flip_number,
         forwarding="CallForwarding" in info.features,
         flipping="CallFlip" in info.features,
+        editable=info.type in EDITABLE,
     )
 
 
 class RingCentralNumbers:
+    """Capability.FORWARDING_NUMBERS on RingCentral (`ForwardingNumbers`, bot/providers/forwarding.py)."""
+
+    max_numbers = MAX_NUMBERS
+    named_by_type = NAMED_BY_TYPE
+    labelled_type = LABELLED_TYPE
+
     def __init__(self, client: RingCentralClient) -> None:
         self._forwarding = client.forwarding
         self._handling = client.handling
@@ -46,6 +61,7 @@ class RingCentralNumbers:
                 flip=str(r["flipNumber"]) if r.get("flipNumber") else None,
                 forwarding=False,
                 flipping=True,
+                editable=str(r.get("type") or "") in EDITABLE,
             )
             for r in await self._handling.call_flip_numbers(line.line_id)
         ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from bot.domain.calls import CallEvent
 from bot.domain.lines import ProviderName
 from bot.providers.http import Kind
-from bot.providers.push import Subscription
+from bot.providers.push import Handshake, Subscription
+from bot.providers.ringcentral import notifications
 from bot.providers.ringcentral.models import SubscriptionInfo
 from bot.providers.ringcentral.requests import Requests
 
@@ -20,6 +24,7 @@ class Subscriptions:
     """Capability.PUSH on RingCentral (`PushSubscriptions`, bot/providers/push.py)."""
 
     provider = ProviderName.RINGCENTRAL
+    webhook_path = notifications.WEBHOOK_PATH
 
     def __init__(self, requests: Requests) -> None:
         self._requests = requests
@@ -51,3 +56,12 @@ class Subscriptions:
             "GET", f"{SUBSCRIPTION}/{subscription_id}", SubscriptionInfo, group="Light"
         )
         return _subscription(info)
+
+    def handshake(self, headers: Mapping[str, str]) -> Handshake | None:
+        return notifications.handshake(headers)
+
+    def token(self, headers: Mapping[str, str]) -> str | None:
+        return notifications.token(headers)
+
+    def events(self, note: object) -> list[CallEvent]:
+        return notifications.events(note)

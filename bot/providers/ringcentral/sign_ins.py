@@ -25,7 +25,7 @@ from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.errors import error_for
 from bot.providers.ringcentral.models import ExtensionInfo
 from bot.providers.ringcentral.paths import ACCOUNT
-from bot.providers.sign_in import Expired, SignedInLine
+from bot.providers.sign_in import Expired, SignedInLine, SignInPages
 from bot.store import Database
 from bot.store import tokens as token_store
 from bot.store.models import ProviderToken
@@ -40,6 +40,13 @@ REVOKE_PATH = "/restapi/oauth/revoke"
 KNOWN_FOR_SECONDS = 60.0
 
 ACCOUNT_PREFIX = "ringcentral-user:"
+# The start and callback pages (docs/contract.md "Sign-in that proves ownership") and the
+# variables of the sign-in app (bot/providers/ringcentral/settings.py).
+PAGES = SignInPages(
+    ProviderName.RINGCENTRAL,
+    "/ringcentral/oauth",
+    ("RINGCENTRAL_SIGNIN_CLIENT_ID", "RINGCENTRAL_SIGNIN_CLIENT_SECRET"),
+)
 
 
 def account_of(slack_user_id: str) -> str:
