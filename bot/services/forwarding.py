@@ -7,7 +7,7 @@ else (the provider holds the state), and the truth told after an uncertain answe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -135,6 +135,9 @@ class ForwardingService:
         # last read of each line's numbers, whatever made it (a listing, the App Home, a
         # change, the on-call engine, a card), so a card needs no read of its own
         self._last_read: dict[str, tuple[datetime, int, tuple[Number, ...]]] = {}
+        # told each read of a line's numbers and each change to them (None: a change whose
+        # outcome is unknown), so copies kept in the store stay current (bot.services.card_numbers)
+        self.watchers: list[Callable[[LinkRecord, list[Number] | None], Awaitable[None]]] = []
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
         """The subject's RingCentral line, after checking the actor may act on it."""
@@ -182,6 +185,7 @@ class ForwardingService:
             )
         made = Number.of(info)
         await self._audit(actor, line, "forwarding.add", None, made)
+        await self._tell(line, [*numbers, made])
         return Change("forwarding.add", line, after=made, numbers=[*numbers, made])
 
     async def edit(
@@ -220,6 +224,7 @@ class ForwardingService:
         updated = Number.of(info)
         await self._audit(actor, line, "forwarding.edit", current, updated)
         after = [updated if n.id == current.id else n for n in numbers]
+        await self._tell(line, after)
         return Change("forwarding.edit", line, before=current, after=updated, numbers=after)
 
     async def remove(
@@ -234,6 +239,7 @@ class ForwardingService:
             await self._client.forwarding.delete(line.line_id, current.id)
         await self._audit(actor, line, "forwarding.remove", current, None)
         after = [n for n in numbers if n.id != current.id]
+        await self._tell(line, after)
         return Change("forwarding.remove", line, before=current, numbers=after)
 
     def resolve(self, numbers: list[Number], which: str) -> Number:
@@ -267,7 +273,12 @@ class ForwardingService:
         changed, at = self.changed.get(line.line_id, 0), self._clock()
         found = [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
         self._last_read[line.line_id] = (at, changed, tuple(found))
+        await self._tell(line, found)
         return found
+
+    async def _tell(self, line: LinkRecord, numbers: list[Number] | None) -> None:
+        for watcher in self.watchers:
+            await watcher(line, list(numbers) if numbers is not None else None)
 
     def last_read(self, line: LinkRecord, *, within: timedelta | None) -> list[Number] | None:
         """The line's numbers as last read here, if no change went through this instance since
@@ -317,6 +328,9 @@ class ForwardingService:
         try:
             async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
                 yield None if fresh else Change(action, line, replayed=True)
+        except Exception:
+            await self._tell(line, None)  # it may or may not have changed: read again
+            raise
         finally:  # whatever happened, copies of the line's numbers kept elsewhere are stale
             self.changed[line.line_id] = self.changed.get(line.line_id, 0) + 1
 
