@@ -67,7 +67,7 @@ async def read_ahead(done: World, people: int) -> None:
             Number(n.id, n.label or n.type, n.type, n.phone, n.flip or None, True, bool(n.flip))
             for n in ext.forwarding
         ]
-        await runtime.cards.numbers_kept.seen(line, numbers)
+        await runtime.cards.numbers_kept.seen(line, numbers, runtime.clock())
 
 
 async def _run(connected: float = CONNECTED) -> dict[str, float]:

@@ -100,8 +100,9 @@ class CardNumbers:
             return None
         return decode(found.numbers)
 
-    async def seen(self, line: LinkRecord, numbers: list[Number] | None) -> None:
-        """The line's numbers as just read or changed (None: a change whose outcome is unknown)."""
+    async def seen(self, line: LinkRecord, numbers: list[Number] | None, at: datetime) -> None:
+        """The line's numbers as read or changed `at` (None: a change whose outcome is unknown).
+        A read sent before what is kept was (a change made meanwhile) is not kept."""
         now = self._clock()
         try:
             if numbers is None:
@@ -119,7 +120,7 @@ class CardNumbers:
                 slack_user_id=line.slack_user_id,
                 line_id=line.line_id,
                 numbers=raw,
-                now=now,
+                at=at,
                 due=now + REFRESH_EVERY,
             )
             self._written[line.line_id] = (raw, now)

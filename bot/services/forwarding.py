@@ -136,8 +136,9 @@ class ForwardingService:
         # change, the on-call engine, a card), so a card needs no read of its own
         self._last_read: dict[str, tuple[datetime, int, tuple[Number, ...]]] = {}
         # told each read of a line's numbers and each change to them (None: a change whose
-        # outcome is unknown), so copies kept in the store stay current (bot.services.card_numbers)
-        self.watchers: list[Callable[[LinkRecord, list[Number] | None], Awaitable[None]]] = []
+        # outcome is unknown) and as of when (a read: when it was sent), so copies kept in the
+        # store stay current (bot.services.card_numbers)
+        self.watchers: list[Callable[[LinkRecord, list[Number] | None, datetime], Awaitable[None]]] = []
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
         """The subject's RingCentral line, after checking the actor may act on it."""
@@ -185,7 +186,7 @@ class ForwardingService:
             )
         made = Number.of(info)
         await self._audit(actor, line, "forwarding.add", None, made)
-        await self._tell(line, [*numbers, made])
+        await self._tell(line, [*numbers, made], self._clock())
         return Change("forwarding.add", line, after=made, numbers=[*numbers, made])
 
     async def edit(
@@ -224,7 +225,7 @@ class ForwardingService:
         updated = Number.of(info)
         await self._audit(actor, line, "forwarding.edit", current, updated)
         after = [updated if n.id == current.id else n for n in numbers]
-        await self._tell(line, after)
+        await self._tell(line, after, self._clock())
         return Change("forwarding.edit", line, before=current, after=updated, numbers=after)
 
     async def remove(
@@ -239,7 +240,7 @@ class ForwardingService:
             await self._client.forwarding.delete(line.line_id, current.id)
         await self._audit(actor, line, "forwarding.remove", current, None)
         after = [n for n in numbers if n.id != current.id]
-        await self._tell(line, after)
+        await self._tell(line, after, self._clock())
         return Change("forwarding.remove", line, before=current, numbers=after)
 
     def resolve(self, numbers: list[Number], which: str) -> Number:
@@ -273,12 +274,12 @@ class ForwardingService:
         changed, at = self.changed.get(line.line_id, 0), self._clock()
         found = [Number.of(info) for info in await self._client.forwarding.list(line.line_id)]
         self._last_read[line.line_id] = (at, changed, tuple(found))
-        await self._tell(line, found)
+        await self._tell(line, found, at)
         return found
 
-    async def _tell(self, line: LinkRecord, numbers: list[Number] | None) -> None:
+    async def _tell(self, line: LinkRecord, numbers: list[Number] | None, at: datetime) -> None:
         for watcher in self.watchers:
-            await watcher(line, list(numbers) if numbers is not None else None)
+            await watcher(line, list(numbers) if numbers is not None else None, at)
 
     def last_read(self, line: LinkRecord, *, within: timedelta | None) -> list[Number] | None:
         """The line's numbers as last read here, if no change went through this instance since
@@ -329,7 +330,7 @@ class ForwardingService:
             async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
                 yield None if fresh else Change(action, line, replayed=True)
         except Exception:
-            await self._tell(line, None)  # it may or may not have changed: read again
+            await self._tell(line, None, self._clock())  # it may or may not have changed: read again
             raise
         finally:  # whatever happened, copies of the line's numbers kept elsewhere are stale
             self.changed[line.line_id] = self.changed.get(line.line_id, 0) + 1

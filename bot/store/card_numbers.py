@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Database
@@ -46,14 +46,19 @@ async def of(database: Database, *, slack_user_id: str) -> KeptNumbers | None:
 
 
 async def keep(
-    database: Database, *, slack_user_id: str, line_id: str, numbers: str, now: datetime, due: datetime
+    database: Database, *, slack_user_id: str, line_id: str, numbers: str, at: datetime, due: datetime
 ) -> bool:
-    """The line's numbers as just read or changed; False when nobody keeps them (no row)."""
+    """The line's numbers as read or changed `at`; False when nobody keeps them (no row) or
+    what is kept is newer (a change written while this read was on its way)."""
     async with database.session() as session:
         done = await session.execute(
             update(CallCardNumbers)
-            .where(CallCardNumbers.slack_user_id == slack_user_id, CallCardNumbers.line_id == line_id)
-            .values(numbers=numbers, read_at=now, due_at=due)
+            .where(
+                CallCardNumbers.slack_user_id == slack_user_id,
+                CallCardNumbers.line_id == line_id,
+                or_(CallCardNumbers.read_at.is_(None), CallCardNumbers.read_at <= at),
+            )
+            .values(numbers=numbers, read_at=at, due_at=due)
         )
         return bool(getattr(done, "rowcount", 0))
 

@@ -14,6 +14,7 @@ from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.devkit.ringcentral.state import ForwardingNumber
 from bot.devkit.shell.standin import Call
 from bot.lifecycle import scheduler_for
+from bot.services.actor import Actor
 from bot.services.card_numbers import REFRESH_BATCH, REFRESH_EVERY
 from bot.store import card_numbers as store
 from tests.e2e.test_live_calls import ALICE_EXT, CALLER, cards_to, live, ring_alice
@@ -133,3 +134,33 @@ async def test_numbers_kept_by_one_instance_serve_the_cards_of_another(
         assert len(cards) == 1
         assert "Forward to my Mobile" in str(cards[0].args["blocks"])
         assert numbers_read(app) == before + 1  # the second instance read the store
+
+
+async def test_a_kept_number_gone_from_ringcentral_is_refused_when_pressed(bot: Harness) -> None:
+    """A kept copy only suggests: the Forward press checks the number against a fresh read."""
+    from tests.e2e.test_live_calls import _button, press
+
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    await tick(bot)
+    session, card = await ring_alice(bot)
+    forward = _button(card, "call_card_forward")
+    bot.rc.extensions[ALICE_EXT].forwarding.clear()  # removed in RingCentral's own app meanwhile
+    reply = await press(bot, "alice", card, forward)
+    assert "isn't one of your forwarding numbers" in reply.text
+    assert session.moves == []  # nothing sent
+
+
+async def test_a_read_sent_before_a_change_does_not_undo_it(bot: Harness) -> None:
+    """Two instances: one's slow read of the numbers lands after the other's change was kept."""
+    await bot.command("alice", "/switchboard", "calls on")
+    await tick(bot)
+    line = await bot.runtime.forwarding.line(Actor(user_id("alice"), False), user_id("alice"))
+    sent = bot.runtime.clock()
+    before = await bot.runtime.forwarding.numbers(line)
+    await bot.command("alice", "/forward", "add +14155550199 desk")  # kept as changed
+    kept = bot.runtime.cards.numbers_kept
+    await kept.seen(line, before, sent)  # the earlier read's answer arrives only now
+    after = await kept.kept(user_id("alice"), line.line_id)
+    assert after is not None
+    assert "+14155550199" in [n.phone for n in after]
