@@ -16,6 +16,7 @@ wants cards are kept in the store (bot.store.card_numbers), for every instance:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -46,6 +47,11 @@ LEASE = timedelta(minutes=2)
 RETRY_AFTER = timedelta(minutes=15)
 # A read that finds what this instance last wrote for the line within this long writes nothing.
 UNCHANGED_WRITE = timedelta(minutes=1)
+# Whose numbers are kept, as this instance knows it (its own opt-ins at once): reads of anyone
+# else's numbers write nothing, so a burst of listings costs the store no writes. Someone who
+# opted in through another instance has their reads written through once this runs out (the
+# background reads their numbers ahead either way).
+KEEPERS_KNOWN_FOR = timedelta(minutes=1)
 
 
 def encode(numbers: list[Number]) -> str:
@@ -81,6 +87,8 @@ class CardNumbers:
         self._forwarding = forwarding
         self._clock = clock
         self._written: dict[str, tuple[str, datetime]] = {}  # line id → (what, when) written here
+        self._keepers: tuple[datetime, set[str]] | None = None  # (read at, whose numbers are kept)
+        self._keepers_lock = asyncio.Lock()  # one query for a burst of reads, not one each
         forwarding.watchers.append(self.seen)
 
     async def want(self, slack_user_id: str, line: LinkRecord | None, *, on: bool) -> None:
@@ -92,6 +100,19 @@ class CardNumbers:
                 )
             else:
                 await store.forget(session, slack_user_id=slack_user_id)
+        if self._keepers is not None:
+            if on and line is not None:
+                self._keepers[1].add(slack_user_id)
+            else:
+                self._keepers[1].discard(slack_user_id)
+
+    async def _kept_for(self, slack_user_id: str, now: datetime) -> bool:
+        """Are this person's numbers kept (as this instance knows, KEEPERS_KNOWN_FOR)?"""
+        if self._keepers is None or now - self._keepers[0] >= KEEPERS_KNOWN_FOR:
+            async with self._keepers_lock:
+                if self._keepers is None or now - self._keepers[0] >= KEEPERS_KNOWN_FOR:
+                    self._keepers = (self._clock(), await store.keepers(self._database))
+        return slack_user_id in self._keepers[1]
 
     async def kept(self, slack_user_id: str, line_id: str) -> list[Number] | None:
         """The person's numbers as kept for that line; None when none are (not read yet)."""
@@ -110,6 +131,8 @@ class CardNumbers:
                 await store.due(
                     self._database, slack_user_id=line.slack_user_id, line_id=line.line_id, at=now
                 )
+                return
+            if not await self._kept_for(line.slack_user_id, now):
                 return
             raw = encode(numbers)
             last = self._written.get(line.line_id)

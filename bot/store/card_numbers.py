@@ -39,6 +39,12 @@ async def forget(session: AsyncSession, *, slack_user_id: str) -> None:
     await session.execute(delete(CallCardNumbers).where(CallCardNumbers.slack_user_id == slack_user_id))
 
 
+async def keepers(database: Database) -> set[str]:
+    """Everyone whose numbers are kept."""
+    async with database.session() as session:
+        return set((await session.execute(select(CallCardNumbers.slack_user_id))).scalars())
+
+
 async def of(database: Database, *, slack_user_id: str) -> KeptNumbers | None:
     async with database.session() as session:
         row = await session.get(CallCardNumbers, slack_user_id)
