@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Database
@@ -79,11 +79,20 @@ async def due(database: Database, *, slack_user_id: str, line_id: str | None, at
 
 
 async def claim_due(
-    database: Database, *, now: datetime, limit: int, lease: timedelta
+    database: Database, *, now: datetime, limit: int, per_minute: int, lease: timedelta
 ) -> list[tuple[str, str]]:
     """Up to `limit` (person, line) pairs whose read is due, oldest first, each claimed for
-    `lease` (another instance skips it meanwhile; a crash lets the lease run out)."""
+    `lease` (another instance skips it meanwhile; a crash lets the lease run out); fewer when
+    the kept numbers read in the last minute, by every instance, come near `per_minute`."""
     async with database.session() as session:
+        recent = await session.scalar(
+            select(func.count())
+            .select_from(CallCardNumbers)
+            .where(CallCardNumbers.read_at > now - timedelta(minutes=1))
+        )
+        limit = min(limit, per_minute - int(recent or 0))
+        if limit <= 0:
+            return []
         found = await session.execute(
             select(CallCardNumbers.slack_user_id, CallCardNumbers.line_id, CallCardNumbers.due_at)
             .where(CallCardNumbers.due_at <= now)
