@@ -1,7 +1,10 @@
-# Switchboard's image: the same install as tests/e2e/test_install.py, step for step.
+# Switchboard's image: the same install as tests/e2e/test_install.py, step for step (but here
+# pip also compiles what it installs, see below).
 #   1. build a wheel from the checkout (`pip wheel --no-deps`),
 #   2. install that wheel into a clean virtualenv outside the source tree,
 #   3. run `switchboard` from it as an unprivileged user.
+# pip compiles what it installs to bytecode (the image's PYTHONDONTWRITEBYTECODE keeps anything
+# from being written at run time): without it every start compiled every module from source.
 # docs/deploy.md says how to run it (compose.yaml: PostgreSQL, one `db upgrade`, two instances).
 
 FROM python:3.11-slim AS build
@@ -16,7 +19,7 @@ ENV PYTHONUNBUFFERED=1 \
     PORT=3000
 COPY --from=build /wheels /wheels
 RUN python -m venv /opt/switchboard \
-    && /opt/switchboard/bin/pip install --no-cache-dir --no-compile /wheels/switchboard_bot-*.whl \
+    && /opt/switchboard/bin/pip install --no-cache-dir /wheels/switchboard_bot-*.whl \
     && rm -rf /wheels \
     && useradd --system --uid 10001 --create-home --home-dir /var/lib/switchboard switchboard
 USER switchboard

@@ -5,6 +5,12 @@ calls a minute); the emulator pushes every notification over loopback to the dep
 one address, which a round-robin "load balancer" (`Alternate`) hands to each of the two
 instances in turn; the time from the push to the card reaching Slack is measured, and
 whether each ringing card still offers its Forward buttons.
+
+The people opted in a while ago: the background has read each one's forwarding numbers
+ahead of their calls (bot.services.card_numbers: at most 20 reads a minute, so 500 people
+within half an hour of opting in), and `read_ahead` writes what those reads found, as
+bench.company writes the links the company made over time. Nobody is signed in: without the
+kept numbers, each card would read them at ring time on the administrator's 50 a minute.
 """
 
 from __future__ import annotations
@@ -17,8 +23,11 @@ import time
 
 import httpx
 
-from bench.company import FIRST_ID, person, world
+from bench.company import FIRST_ID, World, person, world
+from bot.domain.lines import ProviderName
+from bot.services.forwarding import Number
 from bot.slack.call_cards import FORWARD
+from bot.store.links import LinkRecord
 
 CALLS = 500
 WITHIN_SECONDS = 30.0
@@ -44,6 +53,32 @@ class Alternate(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
+async def read_ahead(done: World, people: int) -> None:
+    """What the background's reads of the opted-in people's numbers found (the emulator's
+    numbers of each), kept as those reads keep them."""
+    runtime = done.instances[0][0]
+    state = done.emulator.emulator_state
+    for i in range(people):
+        ext = state.extensions[FIRST_ID + i]
+        line = LinkRecord(
+            person(i), ProviderName.RINGCENTRAL, str(ext.id), ext.number, ext.name, "email", ext.email
+        )
+        numbers = [
+            Number(
+                n.id,
+                n.label or n.type,
+                n.type,
+                n.phone,
+                n.flip or None,
+                True,
+                bool(n.flip),
+                editable=True,
+            )
+            for n in ext.forwarding
+        ]
+        await runtime.cards.numbers_kept.seen(line, numbers, runtime.clock())
+
+
 async def _run(connected: float = CONNECTED) -> dict[str, float]:
     done = await world(limiter=True, connected=connected, rate_limits=True)
     try:
@@ -54,6 +89,7 @@ async def _run(connected: float = CONNECTED) -> dict[str, float]:
         done.emulator.pusher.transport = Alternate([httpx.URL(u).port or 80 for _, u in done.instances])
         for i in range(CALLS):
             await runtime.cards.opt(person(i), on=True)
+        await read_ahead(done, CALLS)
         pushed: dict[str, float] = {}
 
         async def ring(i: int, at: float, started: float) -> None:

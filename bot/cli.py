@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import socket
 import sys
 import threading
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, TypeVar
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.domain.lines import ProviderName
-from bot.settings import ConfigError, Settings, load_settings
-from bot.store.migrate import DatabaseBehind
+from bot.gc_tuning import hold_collector
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import Settings
+
+# What a command needs (pydantic, SQLAlchemy, the app) is imported once the command is known,
+# after `serve` has held the garbage collector (bot.gc_tuning): the imports are most of its start.
 
 T = TypeVar("T")
 
@@ -116,6 +121,13 @@ def _quiet_orphaned_sqlite_threads(args: threading.ExceptHookArgs) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     threading.excepthook = _quiet_orphaned_sqlite_threads
     args = _parser().parse_args(argv)
+    if args.command == "serve":  # settled once the app is built (bot.web.serve)
+        hold_collector()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.settings import ConfigError, load_settings
+    from bot.store.migrate import DatabaseBehind
+
     try:
         settings = load_settings()
         runner = _COMMANDS[args.command]
@@ -135,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def database_problem(exc: SQLAlchemyError) -> str:
     """One line for a store that can't be reached or written (never the password)."""
+    from sqlalchemy.engine import make_url
+
+    from bot.settings import load_settings
+
     cause = str(getattr(exc, "orig", None) or type(exc).__name__).strip().splitlines()[0]
     try:
         where = make_url(load_settings().database_url).render_as_string(hide_password=True)
@@ -161,6 +177,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     port = args.port or settings.port
     if args.workers > 1 and args.fd is None:
         from bot.web.workers import run_workers
+
+        gc.enable()  # this process only watches its workers (each holds and settles its own)
 
         return run_workers(settings, host=args.host, port=port, count=args.workers)
     from bot.web.serve import serve

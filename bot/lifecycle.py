@@ -30,6 +30,7 @@ def scheduler_for(runtime: Runtime) -> Scheduler:
         push=runtime.push,
         notices=runtime.notices,
         tick_seconds=runtime.settings.switchboard_tick_seconds,
+        card_numbers=runtime.cards.numbers_kept,
     )
 
 

@@ -23,6 +23,7 @@ from bot.domain.notices import message, plain
 from bot.errors import said
 from bot.oncall.engine import HandoffEngine
 from bot.providers.limiter import Priority, priority
+from bot.services.card_numbers import CardNumbers
 from bot.services.identity import Identity
 from bot.services.notifier import Notifier
 from bot.services.push import PushKeeper
@@ -60,6 +61,7 @@ class Scheduler:
         push: PushKeeper,
         notices: SchedulerNotices,
         tick_seconds: float,
+        card_numbers: CardNumbers | None = None,
     ) -> None:
         self._database = database
         self._clock = clock
@@ -70,6 +72,7 @@ class Scheduler:
         self._push = push
         self._notices = notices
         self._tick_seconds = tick_seconds
+        self._card_numbers = card_numbers
         self._task: asyncio.Task[None] | None = None
         self._purged_at: datetime | None = None
 
@@ -85,7 +88,17 @@ class Scheduler:
         await self._keep_sign_ins(moment)
         await self._notices.send_stored()
         await self._keep_push()
+        await self._read_card_numbers(moment)
         return len(due)
+
+    async def _read_card_numbers(self, now: datetime) -> None:
+        """Opted-in people's forwarding numbers read ahead of their calls (a few per tick)."""
+        if self._card_numbers is None:
+            return
+        try:
+            await self._card_numbers.refresh_due(now)
+        except Exception as exc:
+            log.warning("call cards' numbers: %s", plain(said(exc, log)))
 
     async def _keep_sign_ins(self, now: datetime) -> None:
         """Own sign-ins renewed at least daily; a failure waits a tick."""

@@ -25,6 +25,7 @@ from bot.providers.limiter import Priority, priority
 from bot.providers.ringing import RingingCalls
 from bot.services import audit, changes
 from bot.services.actor import Actor
+from bot.services.card_numbers import CardNumbers
 from bot.services.forwarding import ForwardingService, Number
 from bot.services.identity import Identity
 from bot.services.notifier import Notifier
@@ -74,12 +75,13 @@ class CallCards:
         self._notifier = notifier
         self._forwarding = forwarding
         self._clock = clock
+        self.numbers_kept = CardNumbers(database=database, forwarding=forwarding, clock=clock)
 
     async def opt(self, slack_user_id: str, *, on: bool) -> None:
         """Cards on or off; turning them on links the person first (by email, the first
         time): a card is about their own extension."""
-        if on:
-            await self._identity.require_lines(slack_user_id, own=True)
+        lines = await self._identity.require_lines(slack_user_id, own=True) if on else []
+        await self.numbers_kept.want(slack_user_id, self._forwarding.line_of(lines), on=on)
         async with self._database.locked(f"call-optin:{slack_user_id}") as session:
             row = await session.get(CallOptIn, slack_user_id)
             if on and row is None:
@@ -175,7 +177,7 @@ class CallCards:
             rotation = await rotation_store.of_hotline(session, line=line)
             rotations = [rotation] if rotation is not None else []
         if owner and wants:
-            numbers = await self._numbers(owner) if card.state == "ringing" else ()
+            numbers = await self._numbers(owner, line_id) if card.state == "ringing" else ()
             found.append((owner, replace(card, owner=owner, numbers=numbers)))
         for rotation in rotations:  # on call: whom the engine handed the hotline to
             holder = rotation.current_member
@@ -186,15 +188,20 @@ class CallCards:
             found.append((rotation.channel, full))
         return found
 
-    async def _numbers(self, owner: str) -> tuple[tuple[str, str], ...]:
+    async def _numbers(self, owner: str, extension_id: str) -> tuple[tuple[str, str], ...]:
         """Where the owner may forward a ringing call: their numbers the policy allows.
 
-        The line's numbers as last read by whatever read them (a listing, the App Home, a
-        change, an earlier card: `ForwardingService.last_read`) serve for NUMBERS_KEPT, or
+        As kept in the store for everyone who wants cards (bot.services.card_numbers, read ahead
+        in the background). Until they first are: the line's numbers as last read here by
+        whatever read them (a listing, the App Home, a change, an earlier card:
+        `ForwardingService.last_read`) serve for NUMBERS_KEPT, or
         until this instance changes them; else they are read without waiting for rate budget
         (a card is never held back for its buttons): when RingCentral has no room, the copy
         read before (even older) serves, else the card has no buttons.
         """
+        stored = await self.numbers_kept.kept(owner, extension_id)
+        if stored is not None:
+            return self._own(stored)[:3]
         try:
             line = await self._forwarding.line(Actor(owner, False), owner)
         except Exception as exc:

@@ -7,7 +7,7 @@ else (the provider holds the state), and the truth told after an uncertain answe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
@@ -114,6 +114,10 @@ class ForwardingService:
         # last read of each line's numbers, whatever made it (a listing, the App Home, a
         # change, the on-call engine, a card), so a card needs no read of its own
         self._last_read: dict[str, tuple[datetime, int, tuple[Number, ...]]] = {}
+        # told each read of a line's numbers and each change to them (None: a change whose
+        # outcome is unknown) and as of when (a read: when it was sent), so copies kept in the
+        # store stay current (bot.services.card_numbers)
+        self.watchers: list[Callable[[LinkRecord, list[Number] | None, datetime], Awaitable[None]]] = []
 
     async def line(self, actor: Actor, subject: str) -> LinkRecord:
         """The subject's line that keeps forwarding numbers, after checking the actor may act on it."""
@@ -171,6 +175,7 @@ class ForwardingService:
                 raise UserError(AT_MOST.format(count=kept.max_numbers, provider=line.provider.display))
             made = await kept.add(line, phone=e164, type=kind, label=clean_label)
         await self._audit(actor, line, "forwarding.add", None, made)
+        await self._tell(line, [*numbers, made], self._clock())
         return Change("forwarding.add", line, after=made, numbers=[*numbers, made])
 
     async def edit(
@@ -212,6 +217,7 @@ class ForwardingService:
             updated = await kept.update(line, current.id, wanted)
         await self._audit(actor, line, "forwarding.edit", current, updated)
         after = [updated if n.id == current.id else n for n in numbers]
+        await self._tell(line, after, self._clock())
         return Change("forwarding.edit", line, before=current, after=updated, numbers=after)
 
     async def remove(
@@ -226,6 +232,7 @@ class ForwardingService:
             await self._kept(line).remove(line, current.id)
         await self._audit(actor, line, "forwarding.remove", current, None)
         after = [n for n in numbers if n.id != current.id]
+        await self._tell(line, after, self._clock())
         return Change("forwarding.remove", line, before=current, numbers=after)
 
     def resolve(self, numbers: list[Number], which: str) -> Number:
@@ -260,7 +267,12 @@ class ForwardingService:
         changed, at = self.changed.get(line.line_id, 0), self._clock()
         found = await self._kept(line).numbers(line)
         self._last_read[line.line_id] = (at, changed, tuple(found))
+        await self._tell(line, found, at)
         return found
+
+    async def _tell(self, line: LinkRecord, numbers: list[Number] | None, at: datetime) -> None:
+        for watcher in self.watchers:
+            await watcher(line, list(numbers) if numbers is not None else None, at)
 
     def last_read(self, line: LinkRecord, *, within: timedelta | None) -> list[Number] | None:
         """The line's numbers as last read here, if no change went through this instance since
@@ -297,6 +309,9 @@ class ForwardingService:
         try:
             async with changes.claimed(self._database, self._clock, key=key, action=action) as fresh:
                 yield None if fresh else Change(action, line, replayed=True)
+        except Exception:
+            await self._tell(line, None, self._clock())  # it may or may not have changed: read again
+            raise
         finally:  # whatever happened, copies of the line's numbers kept elsewhere are stale
             self.changed[line.line_id] = self.changed.get(line.line_id, 0) + 1
 

@@ -48,3 +48,16 @@ class CallCardRow(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     state: Mapped[str] = mapped_column(String(16), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class CallCardNumbers(Base):
+    """An opted-in person's forwarding numbers as last read, for their call cards' buttons:
+    shared by every instance, so a card reads the store at ring time, not RingCentral."""
+
+    __tablename__ = "call_card_numbers"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    line_id: Mapped[str] = mapped_column(String(64))  # the person's extension
+    numbers: Mapped[str] = mapped_column(Text, default="", server_default="")  # JSON; "": not read
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime(), index=True)  # the next background read

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from bot.devkit.ringcentral.telephony import CallSession
+from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
-from tests.helpers.harness import Harness
+from tests.helpers.emulated import ALICE_EXT
+from tests.helpers.harness import Harness, Reply, user_id
 
 CALLER = ("+16505550142", "Pat Caller")
 
@@ -21,3 +26,30 @@ def cards_to(bot: Harness, channel: str) -> list[Call]:
         and "Pat Caller" in str(c.args.get("text"))
         and c.args["channel"] in (channel, "D" + channel[1:])
     ]
+
+
+async def ring_alice(bot: Harness) -> tuple[CallSession, Call]:
+    """Pat calls Alice: the call, and the first card Alice has for it once the work is done."""
+    session = await bot._rc_app.phone.ring(ALICE_EXT, *CALLER)
+    await bot.runtime.tasks.wait_idle()
+    return session, cards_to(bot, user_id("alice"))[0]
+
+
+def button_on(card: Call, action_id: str) -> dict[str, Any]:
+    for block in card.args["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return {**element, "block_id": block.get("block_id", "")}
+    raise AssertionError(f"no {action_id} on the card")
+
+
+async def press(bot: Harness, who: str, card: Call, button: dict[str, Any]) -> Reply:
+    ts = str(card.result["ts"]) if card.result else "1.0"
+    body = payloads.block_action(
+        user_id=user_id(who),
+        user_name=who,
+        action=button,
+        response_url=bot.slack.response_url(),
+        message_ts=ts,
+    )
+    return await bot.signed(body)

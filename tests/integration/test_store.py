@@ -37,7 +37,7 @@ async def test_migrations_reach_head_and_are_idempotent(database_url: str) -> No
     try:
         await upgrade(database, direct=False)  # every migration, not the direct creation
         await upgrade(database)
-        assert await current_revision(database) == "0008"
+        assert await current_revision(database) == "0009"
         async with database.session() as session:
             count = (await session.execute(text("SELECT count(*) FROM audit_log"))).scalar()
         assert count == 0
