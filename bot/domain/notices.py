@@ -33,7 +33,8 @@ class When:
 
 @dataclass(frozen=True)
 class Verbatim:
-    """An identifier shown as typed (a hotline label, a number, an extension)."""
+    """An identifier shown as typed (a hotline label, a number, an extension, a rotation's
+    name as commands take it, what someone typed echoed in a refusal)."""
 
     text: str
 
