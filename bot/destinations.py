@@ -18,8 +18,8 @@ from collections.abc import Iterable
 import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
 
+from bot.domain.notices import Verbatim, message
 from bot.errors import UserError
-from bot.mrkdwn import escape
 
 ALL_COUNTRIES = "*"
 MAX_TYPED = 40
@@ -94,13 +94,13 @@ class DestinationPolicy:
         text = raw.strip()
         if not text or len(text) > MAX_TYPED:
             raise Refused(f"Give a phone number, {EXAMPLE}.")
-        shown = _safe(text)
+        shown = _typed(text)
         if not re.search(r"\d", text):
-            raise Refused(f"`{shown}` doesn't look like a phone number.")
+            raise Refused(message(shown, " doesn't look like a phone number."))
         self.refuse_extension_part(text)
         self.refuse_post_dial(text)
         if LETTER.search(text):
-            raise Refused(f"`{shown}` has letters in it; type the number with digits only.")
+            raise Refused(message(shown, " has letters in it; type the number with digits only."))
         return self._parsed(text, shown)
 
     @staticmethod
@@ -108,8 +108,11 @@ class DestinationPolicy:
         """A number with `x23`/`ext. 23`/`;ext=23` is refused, never saved without it."""
         if has_extension_part(text):
             raise Refused(
-                f"`{_safe(text)}` has an extension part; calls can only go to the number itself, "
-                "so give it without the extension."
+                message(
+                    _typed(text),
+                    " has an extension part; calls can only go to the number itself, "
+                    "so give it without the extension.",
+                )
             )
 
     @staticmethod
@@ -121,8 +124,11 @@ class DestinationPolicy:
         found = POST_DIAL_START.search(text) if after_number else POST_DIAL.search(text)
         if found:
             raise Refused(
-                f"`{_safe(text)}` has post-dial digits (pauses or tones after the number); calls "
-                "can only go to the number itself, so give it without them."
+                message(
+                    _typed(text),
+                    " has post-dial digits (pauses or tones after the number); calls "
+                    "can only go to the number itself, so give it without them.",
+                )
             )
 
     def e164(self, value: str) -> str:
@@ -132,7 +138,7 @@ class DestinationPolicy:
             self.refuse_post_dial(text)
         if not text or len(text) > MAX_TYPED or LETTER.search(text) or EXTENSION_PART.search(text):
             raise Refused("That destination isn't a phone number Switchboard can send calls to.")
-        return self._parsed(text, _safe(text))
+        return self._parsed(text, _typed(text))
 
     def refuse_as_extension(self, typed: str) -> None:
         """An extension-shaped destination (`/transfer 999`) that is an emergency or short
@@ -147,7 +153,10 @@ class DestinationPolicy:
             or any(shortnumberinfo.is_emergency_number(digits, r) for r in regions)
         ):
             raise Refused(
-                f"`{_safe(typed)}` is an emergency or short number; Switchboard never sends calls to those."
+                message(
+                    _typed(typed),
+                    " is an emergency or short number; Switchboard never sends calls to those.",
+                )
             )
 
     def allows(self, value: str) -> bool:
@@ -157,24 +166,26 @@ class DestinationPolicy:
             return False
         return True
 
-    def _parsed(self, text: str, shown: str) -> str:
+    def _parsed(self, text: str, shown: Verbatim) -> str:
         digits = re.sub(r"\D", "", text)
         if self._short(digits, typed_plus=text.startswith("+")):
             raise Refused(
-                f"`{shown}` is an emergency or short number; Switchboard never sends calls to those."
+                message(
+                    shown, " is an emergency or short number; Switchboard never sends calls to those."
+                )
             )
         try:
             parsed = phonenumbers.parse(text, self.region)
         except phonenumbers.NumberParseException:
-            raise Refused(f"`{shown}` doesn't look like a phone number ({EXAMPLE}).") from None
+            raise Refused(message(shown, f" doesn't look like a phone number ({EXAMPLE}).")) from None
         return self._checked(parsed, shown)
 
-    def _checked(self, parsed: phonenumbers.PhoneNumber, shown: str) -> str:
+    def _checked(self, parsed: phonenumbers.PhoneNumber, shown: Verbatim) -> str:
         if not phonenumbers.is_valid_number(parsed):
-            raise Refused(f"`{shown}` isn't a valid phone number ({EXAMPLE}).")
+            raise Refused(message(shown, f" isn't a valid phone number ({EXAMPLE})."))
         kind = REFUSED_TYPES.get(phonenumbers.number_type(parsed))
         if kind is not None:
-            raise Refused(f"`{shown}` is {kind}; Switchboard doesn't send calls to those.")
+            raise Refused(message(shown, f" is {kind}; Switchboard doesn't send calls to those."))
         country = phonenumbers.region_code_for_number(parsed)
         if not self.every_country and country not in self.allowed:
             # geocoder loads every country's place names (a third of start-up): only when refused
@@ -212,6 +223,6 @@ def has_extension_part(text: str) -> bool:
     return EXTENSION_PART.search(text) is not None
 
 
-def _safe(text: str) -> str:
-    """Typed text echoed in a refusal (inside a code span): shown as text, never markup."""
-    return escape(text.replace("`", "'")[:MAX_TYPED])
+def _typed(text: str) -> Verbatim:
+    """Typed text echoed in a refusal: shown as typed (the sender keeps it from being markup)."""
+    return Verbatim(text[:MAX_TYPED])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.domain.notices import Message, Verbatim, join, message
+from bot.domain.records import LinkRecord
 from bot.services.identity import ASK_ADMIN, Identity
 from bot.services.notifier import Notifier
 from bot.services.profiles import Profile
@@ -26,20 +28,30 @@ async def recheck(identity: Identity, notifier: Notifier, profile: Profile) -> i
     """Apply a fresh profile, then the directory; returns how many email links were removed."""
     removed = await identity.profile_changed(profile)
     if removed:
-        lines = ", ".join(f"extension `{x.extension_number}`" for x in removed)
         await notifier.post(
             profile.slack_user_id,
-            f"Your Slack profile changed, so Switchboard no longer acts on {lines} for you; {ASK_ADMIN}.",
+            message(
+                "Your Slack profile changed, so Switchboard no longer acts on ",
+                _extensions(removed),
+                f" for you; {ASK_ADMIN}.",
+            ),
         )
     reassigned = await identity.directory_changed(profile)
     if reassigned:
-        lines = ", ".join(f"extension `{x.extension_number}`" for x in reassigned)
         await notifier.post(
             profile.slack_user_id,
-            f"The phone system no longer gives {lines} your email, so Switchboard no longer acts "
-            f"on it for you; {ASK_ADMIN}.",
+            message(
+                "The phone system no longer gives ",
+                _extensions(reassigned),
+                f" your email, so Switchboard no longer acts on it for you; {ASK_ADMIN}.",
+            ),
         )
     return len(removed) + len(reassigned)
+
+
+def _extensions(links: list[LinkRecord]) -> Message:
+    """`extension 101, extension 102`, each number shown as typed."""
+    return join(", ", (message("extension ", Verbatim(x.extension_number)) for x in links))
 
 
 async def recheck_due(identity: Identity, notifier: Notifier, now: datetime) -> int:

@@ -2,8 +2,9 @@
 
 The core (the on-call engine, transfers, call cards, the told DMs, errors about a person)
 builds a `Message` from parts: our own wording (plain `str`, written as is), a person, a
-moment, an identifier shown verbatim, a name people or providers chose. The Slack side
-(`bot.slack.rendering.render`) turns them into mentions, date tokens and mrkdwn; an e-mail
+moment, an identifier shown verbatim, a name people or providers chose, an icon that marks
+the notice (a warning). The Slack side (`bot.slack.rendering.render`) turns them into
+mentions, date tokens, emoji and mrkdwn; an e-mail
 or SMS sender would render the same message its own way, and a log reads `plain`.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 from string import Formatter
 
 
@@ -31,7 +33,8 @@ class When:
 
 @dataclass(frozen=True)
 class Verbatim:
-    """An identifier shown as typed (a hotline label, a number, an extension)."""
+    """An identifier shown as typed (a hotline label, a number, an extension, a rotation's
+    name as commands take it, what someone typed echoed in a refusal)."""
 
     text: str
 
@@ -44,7 +47,14 @@ class Name:
     strong: bool = False
 
 
-Part = str | Person | When | Verbatim | Name
+class Icon(Enum):
+    """What kind of notice this is, shown before its words (Slack: an emoji; a log: nothing)."""
+
+    WARNING = "warning"  # something is at risk or failing
+    REMINDER = "reminder"  # a shift about to start
+
+
+Part = str | Person | When | Verbatim | Name | Icon
 
 
 @dataclass(frozen=True)
@@ -95,4 +105,6 @@ def _plain(part: Part) -> str:
         return part.user_id
     if isinstance(part, When):
         return part.moment.astimezone(UTC).strftime("%a %d %b %H:%M UTC")
+    if isinstance(part, Icon):
+        return ""
     return part.text

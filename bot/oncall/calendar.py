@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.domain.notices import Verbatim, message
 from bot.domain.schedule import Shift
 from bot.errors import UserError
 from bot.services import audit
@@ -51,7 +52,11 @@ class CalendarFeeds:
         if rotation is not None and not (
             actor.is_admin or actor.slack_user_id in rotation.schedule.members
         ):
-            raise UserError(f"Only admins and members of `{rotation.name}` can follow its shifts.")
+            raise UserError(
+                message(
+                    "Only admins and members of ", Verbatim(rotation.name), " can follow its shifts."
+                )
+            )
         scope = rotation.id if rotation is not None else 0
         now = self._clock()
         async with self._database.session() as session:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from bot.domain.notices import Verbatim, message
 from bot.domain.schedule import Shift
 from bot.errors import UserError
 from bot.services import audit
@@ -75,7 +76,9 @@ class CoverRequests:
     ) -> Cover:
         """A request for `window`, by default the asker's current (or next) shift."""
         if actor.slack_user_id not in rotation.schedule.members:
-            raise UserError(f"Only members of `{rotation.name}` can ask it for cover.")
+            raise UserError(
+                message("Only members of ", Verbatim(rotation.name), " can ask it for cover.")
+            )
         now = self._clock()
         start, end = window or await self._my_shift(actor.slack_user_id, rotation, now)
         start = max(start, now)
@@ -113,8 +116,12 @@ class CoverRequests:
             if shift.member == member and shift.end > now:
                 return shift.start, shift.end
         raise UserError(
-            f"You have no `{rotation.name}` shift in the next 30 days; say when, e.g. "
-            "`/oncall cover for 2h` or `/oncall cover 2026-12-24 to 2026-12-26`."
+            message(
+                "You have no ",
+                Verbatim(rotation.name),
+                " shift in the next 30 days; say when, e.g. "
+                "`/oncall cover for 2h` or `/oncall cover 2026-12-24 to 2026-12-26`.",
+            )
         )
 
     async def _within_my_shifts(
@@ -126,8 +133,11 @@ class CoverRequests:
         mine = [s for s in shifts if s.member == member and s.start < end and s.end > start]
         if not mine:
             raise UserError(
-                f"You aren't on call on `{rotation.name}` then, so there is nothing to cover; "
-                "`/oncall schedule` shows your shifts."
+                message(
+                    "You aren't on call on ",
+                    Verbatim(rotation.name),
+                    " then, so there is nothing to cover; `/oncall schedule` shows your shifts.",
+                )
             )
         first, last = max(start, mine[0].start), min(end, mine[-1].end)
         if any(s.member != member and s.start < last and s.end > first for s in shifts):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.domain.forwarding import Ladder
-from bot.domain.notices import Message, Name, Person, Verbatim, When, message, plain
+from bot.domain.notices import Icon, Message, Name, Person, Verbatim, When, message, plain
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.domain.times import local_time
 from bot.errors import said
@@ -351,7 +351,8 @@ class HandoffEngine:
             await self._post(
                 rotation.channel,
                 message(
-                    ":warning: The ",
+                    Icon.WARNING,
+                    "The ",
                     Name(rotation.name),
                     " handoff to ",
                     Person(shift.member),
@@ -377,7 +378,8 @@ class HandoffEngine:
             await self._post(
                 rotation.channel,
                 message(
-                    ":warning: Switchboard keeps failing to hand the ",
+                    Icon.WARNING,
+                    "Switchboard keeps failing to hand the ",
                     Name(rotation.name),
                     " hotline to ",
                     Person(shift.member),

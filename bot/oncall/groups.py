@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.notices import plain
+from bot.domain.notices import Verbatim, message, plain
 from bot.errors import UserError, said
 from bot.mrkdwn import parse_group, parse_mention
 from bot.services import audit
@@ -73,7 +73,11 @@ class GroupKeeper:
     async def stop(self, actor: Actor, rotation: RotationRecord) -> None:
         actor.require_admin()
         if not rotation.group_id:
-            raise UserError(f"Switchboard keeps no user group for `{rotation.name}`; nothing changed.")
+            raise UserError(
+                message(
+                    "Switchboard keeps no user group for ", Verbatim(rotation.name), "; nothing changed."
+                )
+            )
         await self._save(actor, rotation, "", "")
 
     async def _save(self, actor: Actor, rotation: RotationRecord, handle: str, group_id: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.lines import LineRef, ProviderName
-from bot.domain.notices import Person, message
+from bot.domain.notices import Person, Verbatim, message
 from bot.errors import UserError
 from bot.providers.base import Directory
 from bot.providers.registry import BARE_SPEC, SPECS
@@ -38,9 +38,13 @@ class HotlineCheck:
             owner = await store.hotline_owner(session, line=ref)
             mine = await store.get(session, rotation_id=rotation_id) if rotation_id else None
         if holder:
-            raise UserError(message(f"`{label}` is linked to ", Person(holder), f". {NOT_A_HOTLINE}"))
+            raise UserError(
+                message(Verbatim(label), " is linked to ", Person(holder), f". {NOT_A_HOTLINE}")
+            )
         if owner and (mine is None or mine.name != owner):
-            raise UserError(f"`{label}` is already the hotline of rotation `{owner}`.")
+            raise UserError(
+                message(Verbatim(label), " is already the hotline of rotation ", Verbatim(owner), ".")
+            )
         return ref, label
 
     async def _line(self, text: str) -> tuple[str, str]:

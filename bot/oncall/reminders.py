@@ -11,11 +11,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.domain.notices import plain
+from bot.domain.notices import Icon, Message, Name, Verbatim, message, plain
 from bot.domain.schedule import Override, Shift, on_call
 from bot.domain.times import local_time
 from bot.errors import said
-from bot.mrkdwn import code, escape
 from bot.phone import shown
 from bot.services.identity import Identity
 from bot.services.notifier import Notifier
@@ -61,20 +60,30 @@ class ShiftReminders:
         await self._notifier.post(upcoming.member, await self._text(rotation, upcoming, now))
         return True
 
-    async def _text(self, rotation: RotationRecord, shift: Shift, now: datetime) -> str:
+    async def _text(self, rotation: RotationRecord, shift: Shift, now: datetime) -> Message:
         zone = (await self._identity.profile(shift.member)).timezone
         minutes = max(1, round((shift.start - now).total_seconds() / 60))
         start = f"{local_time(shift.start, zone, now)} (in {minutes} min)"
-        head = f":alarm_clock: Your *{escape(rotation.name)}* shift starts at {start}"
+        head = message(
+            Icon.REMINDER, "Your ", Name(rotation.name, strong=True), f" shift starts at {start}"
+        )
         try:
             number = await self._number_of(shift.member)
         except Exception as exc:
             log.warning("reminder: couldn't read the on-call number: %s", plain(said(exc, log)))
             number = None
         if number is None:
-            return (
-                f"{head}, but Switchboard has no number for you: the hotline can't reach you. "
+            return message(
+                head,
+                ", but Switchboard has no number for you: the hotline can't reach you. "
                 "Add a Mobile forwarding number (`/forward add <number> mobile`) or set one with "
-                "`/oncall number <number>`."
+                "`/oncall number <number>`.",
             )
-        return f"{head}; the hotline {code(rotation.hotline_label)} will forward to {code(shown(number, self._region))}."
+        return message(
+            head,
+            "; the hotline ",
+            Verbatim(rotation.hotline_label),
+            " will forward to ",
+            Verbatim(shown(number, self._region)),
+            ".",
+        )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.destinations import DestinationPolicy
-from bot.domain.notices import Person, message
+from bot.domain.notices import Name, Person, Verbatim, join, message
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.errors import UserError
 from bot.oncall.calendar import CalendarFeeds
@@ -140,8 +140,8 @@ class RotationService:
             return choices[0]
         if not choices:
             raise UserError("There is no rotation yet; an admin can create one with `/oncall create`.")
-        names = ", ".join(f"`{r.name}`" for r in choices)
-        raise UserError(f"Which rotation? {names}")
+        names = join(", ", (message(Verbatim(r.name)) for r in choices))
+        raise UserError(message("Which rotation? ", names))
 
     async def now(self, rotation: RotationRecord) -> Now:
         moment = self._clock()
@@ -188,7 +188,13 @@ class RotationService:
                     now=now,
                 )
         if not ended:
-            raise UserError(f"You have no override on *{rotation.name}* right now; nothing changed.")
+            raise UserError(
+                message(
+                    "You have no override on ",
+                    Name(rotation.name, strong=True),
+                    " right now; nothing changed.",
+                )
+            )
         return await self.now(rotation)
 
     async def give(
@@ -200,7 +206,10 @@ class RotationService:
         if to not in rotation.schedule.members:
             raise UserError(
                 message(
-                    Person(to), f" isn't a member of `{rotation.name}`; only members can be on call."
+                    Person(to),
+                    " isn't a member of ",
+                    Verbatim(rotation.name),
+                    "; only members can be on call.",
                 )
             )
         if to == actor.slack_user_id:
@@ -211,7 +220,9 @@ class RotationService:
                 message(
                     "You can give only your own time, and ",
                     Person(state.current.member),
-                    f" is on call for `{rotation.name}` now; ask them, or an admin.",
+                    " is on call for ",
+                    Verbatim(rotation.name),
+                    " now; ask them, or an admin.",
                 )
             )
         return await self._override(actor, rotation, to, until, state, "rotation.give")
@@ -257,7 +268,12 @@ class RotationService:
             raise UserError(f"The ring time is {MIN_RING} to {MAX_RING} seconds (e.g. `after 20s`).")
         if to not in ("", "next") and to not in rotation.schedule.members:
             raise UserError(
-                message(Person(to), f" isn't a member of `{rotation.name}`; the backup must be one.")
+                message(
+                    Person(to),
+                    " isn't a member of ",
+                    Verbatim(rotation.name),
+                    "; the backup must be one.",
+                )
             )
         if to and not self._toggles.can_ring_in_order(rotation.line):
             raise UserError(
@@ -362,10 +378,12 @@ class RotationService:
     async def _by_name(self, name: str, *, required: bool) -> RotationRecord | None:
         found = next((r for r in await self.rotations() if r.name == name.lower()), None)
         if found is None and required:
-            raise UserError(f"There is no rotation `{name[:40]}`.")
+            raise UserError(message("There is no rotation ", Verbatim(name[:40]), "."))
         return found
 
     @staticmethod
     def _require_member_or_admin(actor: Actor, rotation: RotationRecord) -> None:
         if not actor.is_admin and actor.slack_user_id not in rotation.schedule.members:
-            raise UserError(f"Only admins and members of `{rotation.name}` can change it.")
+            raise UserError(
+                message("Only admins and members of ", Verbatim(rotation.name), " can change it.")
+            )

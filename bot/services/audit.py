@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import current_request_id
-from bot.mrkdwn import code
+from bot.domain.notices import Message, Verbatim, message
 from bot.services.actor import Actor
 from bot.services.told import told_about
 from bot.store import Database
@@ -69,13 +69,13 @@ async def recent(
     return rows, total
 
 
-async def line_names(database: Database, refs: set[str]) -> dict[str, str]:
+async def line_names(database: Database, refs: set[str]) -> dict[str, Message]:
     """How each line is named to people: its extension or number, a hotline's label."""
     async with database.session() as session:
         names = await link_store.extension_numbers(session, refs=refs)
         for rotation in await rotation_store.all_rotations(session):
             names[rotation.hotline] = rotation.hotline_label
-    return {ref: f"line {code(name)}" for ref, name in names.items() if ref in refs}
+    return {ref: message("line ", Verbatim(name)) for ref, name in names.items() if ref in refs}
 
 
 async def find_line(database: Database, typed: str) -> str | None:

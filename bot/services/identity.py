@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.clock import monotonic
-from bot.domain.notices import Person, message
+from bot.domain.notices import Person, Verbatim, message
 from bot.errors import NotLinked, UserError
 from bot.providers.base import Directory, ProviderName
 from bot.providers.errors import ProviderError
@@ -186,7 +186,11 @@ class Identity:
             rotation = await rotation_store.hotline_owner(session, line=link.ref)
         if rotation:
             raise UserError(
-                f"That line is the hotline of rotation `{rotation}`; a hotline can't be linked to a person."
+                message(
+                    "That line is the hotline of rotation ",
+                    Verbatim(rotation),
+                    "; a hotline can't be linked to a person.",
+                )
             )
         displaced = holder if holder and holder != slack_user_id else None
         if displaced and not replace:

@@ -46,11 +46,14 @@ class Notices:
         self._alerted: set[str] = set()
         self.region = region  # how numbers on cards are written (SWITCHBOARD_DEFAULT_REGION)
 
-    async def post(
-        self, channel: str, text: str | Message, blocks: list[dict[str, Any]] | None = None
-    ) -> bool:
+    async def post(self, channel: str, text: str | Message) -> bool:
         """Deliver to a user id (their DM with the app) or a channel; False when it couldn't be."""
-        text = render(text)
+        return await self._deliver(channel, render(text))
+
+    async def _deliver(
+        self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> bool:
+        """Post mrkdwn `text` (with `blocks`, Block Kit the Slack side built)."""
         try:  # slack_sdk drops arguments that are None
             await self._slack.chat_postMessage(channel=channel, text=text, blocks=blocks)
         except Exception as exc:
@@ -82,7 +85,7 @@ class Notices:
     async def revert_failed(self, slack_user_id: str, text: str | Message, toggle_id: int) -> bool:
         text = render(text)
         retry = actions(button("Try again now", RETRY_TOGGLE, str(toggle_id), style="primary"))
-        return await self.post(slack_user_id, text, [section(text), retry])
+        return await self._deliver(slack_user_id, text, [section(text), retry])
 
     async def tell(self, slack_user_id: str, text: str | Message) -> bool:
         return await self.post(slack_user_id, text)

@@ -10,6 +10,7 @@ from bot.runtime import Runtime
 from bot.services import audit
 from bot.services.actor import Actor
 from bot.slack.blocks import message
+from bot.slack.rendering import render
 from bot.slack.respond import Respond
 from handlers.admin import audit_text, views
 from handlers.shared import Payload, actor_of, split_mention
@@ -126,7 +127,8 @@ class SwitchboardCommand:
         entries, total = await audit.recent(
             self.runtime.database, actor, slack_user_id=user, limit=limit, line=line
         )
-        names = await audit.line_names(self.runtime.database, {e.line for e in entries})
+        named = await audit.line_names(self.runtime.database, {e.line for e in entries})
+        names = {ref: render(name) for ref, name in named.items()}
         zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
         region = self.runtime.settings.switchboard_default_region
         rows = [audit_text.row(e, names, zone, self.runtime.clock(), region) for e in entries]

@@ -14,6 +14,7 @@ copy of the tree and watch the rule catch it.
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import sys
 from collections import defaultdict
@@ -46,6 +47,21 @@ SLACK_TOKENS = ("<@", "<!", "<#")
 MARKUP_DEBT: set[str] = set()
 # A migration is history, written once and run as shipped (its notice to the admins included).
 MIGRATIONS = "bot.store.migrations"
+# mrkdwn itself, beyond those tokens: the core says "an identifier", "a name, strong", "a
+# warning" (Verbatim, Name, Icon in bot.domain.notices) and bot.slack.rendering writes the code
+# spans, bold and emoji. From bot.mrkdwn a core module may import only what reads Slack's
+# input (a mention or a user group someone typed); what writes mrkdwn stays on the Slack side.
+MRKDWN_READERS = {"parse_mention", "parse_group", "MENTION", "GROUP"}
+EMOJI_CODE = re.compile(r"(?:^|\s):[a-z0-9_+-]+:(?=\s|$)")  # `:warning: `, not `voipnow:12`
+EMPHASIS = ("`", "*")  # a value wrapped in them: f"`{name}`", f"*{name}*"
+# Core modules still writing mrkdwn (issue 27), each with why it still may.
+MRKDWN_DEBT = {
+    "bot.services.forwarding": "being moved (issue 27), lead folds after merge",
+    "bot.services.call_cards": "being moved (issue 27), lead folds after merge",
+    "bot.services.sign_in": "being moved (issue 27), lead folds after merge",
+    "bot.oncall.service": "the escalation refusal (`{rotation.name}` hotline's provider) is being "
+    "reworded by another helper (issue 27), lead folds after merge",
+}
 # Where a provider may be named: its own package (bot/providers/<name>/), the registry that
 # gathers their declarations, the enum itself, the settings' credentials table, dev tools.
 MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.settings", "bot.devkit")
@@ -199,6 +215,47 @@ def core_writing_markup(root: Path = ROOT) -> dict[str, list[str]]:
                 found += [f"bot.{a.name}" for a in node.names if a.name == "mrkdwn"]
             elif isinstance(node, ast.Import):
                 found += [a.name for a in node.names if a.name == "bot.mrkdwn"]
+        if found:
+            writing[name] = sorted(found)
+    return writing
+
+
+def mrkdwn_typed_in(tree: ast.AST) -> list[int]:
+    """Lines writing mrkdwn in a string: an emoji code (`:warning: `), or an f-string wrapping
+    a value in backticks or stars (f"`{name}`", f"*{name}*"); docstrings may show them."""
+    documenting = _docstrings(tree)
+    found = {
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in documenting
+        and EMOJI_CODE.search(node.value)
+    }
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        texts = [str(v.value) if isinstance(v, ast.Constant) else "" for v in [None, *node.values, None]]
+        for i, value in enumerate(node.values, start=1):
+            before, after = texts[i - 1], texts[i + 1]
+            wrapped = any(before.endswith(mark) and after.startswith(mark) for mark in EMPHASIS)
+            if isinstance(value, ast.FormattedValue) and wrapped:
+                found.add(node.lineno)
+    return sorted(found)
+
+
+def core_writing_mrkdwn(root: Path = ROOT) -> dict[str, list[str]]:
+    """Core modules (and the domain) that write mrkdwn: importing bot.mrkdwn's writers (`code`,
+    `escape`…) or typing emoji codes and wrapped values in their strings (a line number, then)."""
+    writing: dict[str, list[str]] = {}
+    for name, path in modules(root).items():
+        if not name.startswith((*CORE, "bot.domain")) or name.startswith(MIGRATIONS):
+            continue
+        tree = ast.parse(path.read_text())
+        found = [f"line {n}" for n in mrkdwn_typed_in(tree)]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "bot.mrkdwn":
+                found += [a.name for a in node.names if a.name not in MRKDWN_READERS]
         if found:
             writing[name] = sorted(found)
     return writing
@@ -447,6 +504,25 @@ fine = f"{name} & co (<tier 1>)"
     assert tokens_typed_in(ast.parse(planted)) == [3, 4, 5]
 
 
+def test_the_core_writes_no_mrkdwn() -> None:
+    writing = core_writing_mrkdwn()
+    assert set(writing) - set(MRKDWN_DEBT) == set(), writing
+    assert set(MRKDWN_DEBT) - set(writing) == set(), "strike these off MRKDWN_DEBT"
+
+
+def test_the_mrkdwn_check_sees_emoji_and_wrapped_values_but_not_ids_or_docstrings() -> None:
+    planted = '''
+"""Writes `:warning:` before a `{name}` (a docstring may say so)."""
+head = ":alarm_clock: Your shift starts"
+names = ", ".join(f"`{r.name}`" for r in rotations)
+strong = f"no override on *{rotation.name}* now"
+late = f"{head}; the hotline `{label}`."
+fine = f"voipnow:{line_id} at 09:00, `/oncall take` or 0003*{ext} (`x23`)"
+also = "smspartner:+33 or :smile"
+'''
+    assert mrkdwn_typed_in(ast.parse(planted)) == [3, 4, 5, 6]
+
+
 def test_features_never_import_one_another() -> None:
     assert feature_crossings() == {}
 
@@ -583,6 +659,11 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     (root / "bot" / "planted_helper.py").write_text("import slack_sdk\n")
     (root / "bot" / "oncall" / "planted.py").write_text("from bot.mrkdwn import code, date_token\n")
     (root / "bot" / "services" / "planted_too.py").write_text("from bot import mrkdwn\n")
+    (root / "bot" / "services" / "planted_mrkdwn.py").write_text(
+        "from bot.mrkdwn import escape, mention, parse_mention\n\n"
+        "def warn(name):\n"
+        '    return f":warning: The `{name}` hotline is down"\n'
+    )
     (root / "bot" / "oncall" / "planted_typed.py").write_text(
         '"""Writes `<@U…>` (a docstring may say so)."""\n\n'
         "def who(user):\n"
@@ -629,6 +710,8 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert core_writing_markup(root)["bot.oncall.planted"] == ["date_token"]
     assert core_writing_markup(root)["bot.services.planted_too"] == ["bot.mrkdwn"]
     assert core_writing_markup(root)["bot.oncall.planted_typed"] == ["line 4", "line 6"]
+    assert core_writing_mrkdwn(root)["bot.services.planted_mrkdwn"] == ["escape", "line 4", "mention"]
+    assert core_writing_mrkdwn(root)["bot.oncall.planted"] == ["code", "date_token"]
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
     assert features_writing_block_kit(root) == {"handlers.transfer.planted": [2]}

@@ -1,4 +1,4 @@
-"""Typed notices from the core, rendered for Slack: mentions, date tokens, code spans, names."""
+"""Typed notices from the core, rendered for Slack: mentions, date tokens, code spans, names, emoji."""
 
 from __future__ import annotations
 
@@ -78,3 +78,14 @@ def test_fill_and_join_keep_our_wording_around_the_parts() -> None:
     names = join(", ", [message(Verbatim("Desk")), message(Verbatim("Cell"), " (2)")])
     assert render(fill("flip digits: {names}.", names=names)) == "flip digits: `Desk`, `Cell` (2)."
     assert render(join(", ", [])) == ""
+
+
+def test_an_icon_is_an_emoji_in_slack_and_nothing_in_a_log() -> None:
+    from bot.domain.notices import Icon, plain
+
+    warning = message(Icon.WARNING, "The ", Name("support"), " handoff is at risk.")
+    assert render(warning) == ":warning: The support handoff is at risk."
+    assert plain(warning) == "The support handoff is at risk."
+    reminder = message(Icon.REMINDER, "Your ", Name("a_b", strong=True), " shift starts")
+    assert render(reminder) == ":alarm_clock: Your *a_b* shift starts"
+    assert {render(message(icon)) for icon in Icon} <= {":warning: ", ":alarm_clock: "}

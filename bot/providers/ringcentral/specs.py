@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.lines import LineRef
+from bot.domain.notices import Verbatim, message
 from bot.errors import UserError
 from bot.providers.specs import NOT_A_HOTLINE, SpecContext, admin_link
 from bot.store.links import LinkRecord
@@ -15,9 +16,13 @@ class RingCentralSpec:
             raise UserError("Give the RingCentral extension number, e.g. `/switchboard link @bob 103`.")
         entry = await context.directory.find_by_extension_number(number)
         if entry is None:
-            raise UserError(f"RingCentral has no extension `{number}`.")
+            raise UserError(message("RingCentral has no extension ", Verbatim(number), "."))
         if not entry.enabled:
-            raise UserError(f"Extension `{number}` is disabled in RingCentral, so it can't be linked.")
+            raise UserError(
+                message(
+                    "Extension ", Verbatim(number), " is disabled in RingCentral, so it can't be linked."
+                )
+            )
         return admin_link(
             slack_user_id, entry.provider, entry.line_id, entry.extension_number, entry.name
         )
@@ -31,7 +36,11 @@ class RingCentralSpec:
         if entry is None:
             raise UserError(NOT_A_HOTLINE)
         if entry.is_person:
-            raise UserError(f"`{entry.extension_number}` is a person's extension. {NOT_A_HOTLINE}")
+            raise UserError(
+                message(Verbatim(entry.extension_number), f" is a person's extension. {NOT_A_HOTLINE}")
+            )
         if not entry.enabled:
-            raise UserError(f"Extension `{entry.extension_number}` is disabled in RingCentral.")
+            raise UserError(
+                message("Extension ", Verbatim(entry.extension_number), " is disabled in RingCentral.")
+            )
         return str(LineRef(entry.provider, entry.line_id)), entry.extension_number
