@@ -18,6 +18,7 @@ from bot import redact
 from bot.destinations import DestinationPolicy
 from bot.domain.capabilities import Capability
 from bot.domain.clock import now
+from bot.domain.notices import Message
 from bot.oncall.engine import HandoffEngine
 from bot.oncall.groups import GroupKeeper
 from bot.oncall.service import RotationService
@@ -77,7 +78,7 @@ class Runtime:
     def is_admin(self, slack_user_id: str) -> bool:
         return slack_user_id in self.admins
 
-    async def notify(self, slack_user_id: str, text: str) -> bool:
+    async def notify(self, slack_user_id: str, text: str | Message) -> bool:
         return await self.notices.tell(slack_user_id, text)
 
     async def aclose(self) -> None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from bot.context import slack_user_var
 from bot.domain.calls import CallCard, CallEvent
-from bot.domain.notices import Message, Name, Person, Verbatim, message
+from bot.domain.notices import Icon, Message, Name, Person, Verbatim, message
 from bot.errors import UserError
 from bot.phone import shown
 from bot.providers.errors import NotFound, Rejected
@@ -273,7 +273,8 @@ class CallCards:
         """The on-call person's DM about a missed hotline call: call back only a number
         calls may be sent to (a one-ring scam wants a call back to a premium number)."""
         where = message(
-            ":warning: You missed a call on the ",
+            Icon.WARNING,
+            "You missed a call on the ",
             Name(card.rotation, strong=True),
             " hotline from ",
             Name(card.caller_name or "someone"),

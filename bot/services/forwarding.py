@@ -17,8 +17,8 @@ from bot.domain.capabilities import Capabilities, Capability
 from bot.domain.forwarding import Number as Number
 from bot.domain.forwarding import NumberChange
 from bot.domain.lines import ProviderName
+from bot.domain.notices import Message, Name, Verbatim, fill, message
 from bot.errors import Unsupported, UserError
-from bot.mrkdwn import code, escape
 from bot.phone import InvalidNumber, to_e164
 from bot.providers.coalesce import RECENT_READ_SECONDS, recent_reads
 from bot.providers.forwarding import ForwardingNumbers
@@ -53,8 +53,8 @@ class Change:
 
 
 class Ambiguous(UserError):
-    def __init__(self, message: str, candidates: list[Number]) -> None:
-        super().__init__(message)
+    def __init__(self, sentence: str | Message, candidates: list[Number]) -> None:
+        super().__init__(sentence)
         self.candidates = candidates
 
 
@@ -63,7 +63,7 @@ class Ambiguous(UserError):
 # A type named by its type (`named_by_type`): renaming it would change its type, and
 # `/forward to mobile` and the on-call default would stop finding it.
 KEEPS_ITS_NAME = (
-    "{provider} names a {type} number by its type, so it keeps the name *{type}*; nothing "
+    "{provider} names a {type} number by its type, so it keeps the name {name}; nothing "
     "changed. To change the number itself, give only the new number."
 )
 AT_MOST = "You already have {count} numbers, {provider}'s limit; remove one first."
@@ -212,7 +212,14 @@ class ForwardingService:
             if new_label is not None:
                 if current.type in kept.named_by_type:  # a label change keeps the type
                     who = line.provider.display
-                    raise UserError(KEEPS_ITS_NAME.format(provider=who, type=current.type))
+                    raise UserError(
+                        fill(
+                            KEEPS_ITS_NAME,
+                            provider=who,
+                            type=current.type,
+                            name=Name(current.type, strong=True),
+                        )
+                    )
                 wanted = replace(wanted, label=new_label)
             updated = await kept.update(line, current.id, wanted)
         await self._audit(actor, line, "forwarding.edit", current, updated)
@@ -251,7 +258,9 @@ class ForwardingService:
         if len(found) == 1:
             return found[0]
         reason = "Several numbers match" if found else "No number matches"
-        raise Ambiguous(f"{reason} {code(which[:60])}; pick one of these:", found or numbers)
+        raise Ambiguous(
+            message(f"{reason} ", Verbatim(which[:60]), "; pick one of these:"), found or numbers
+        )
 
     # -- internals --------------------------------------------------------------------
 
@@ -298,9 +307,7 @@ class ForwardingService:
             raise UserError("That number is no longer in the list; it may have been removed meanwhile.")
         if not found.editable:
             who = line.provider.display
-            raise UserError(
-                NOT_EDITABLE.format(label=escape(found.label), provider=who, type=found.type)
-            )
+            raise UserError(fill(NOT_EDITABLE, label=Name(found.label), provider=who, type=found.type))
         return found
 
     @asynccontextmanager

@@ -27,6 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 from bot.domain.capabilities import Capability, cannot
 from bot.domain.lines import ProviderName
+from bot.domain.notices import Message, Verbatim, message, plain
 from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
 from bot.providers.sign_in import PersonalSignIn, SignedInLine, SignInPages
@@ -84,9 +85,10 @@ UNREACHABLE = (
 class SignInRefused(Exception):
     """The callback can't connect anyone; `sentence` is the page's text (and the DM's)."""
 
-    def __init__(self, sentence: str, slack_user_id: str | None = None) -> None:
-        super().__init__(sentence)
-        self.sentence = sentence
+    def __init__(self, sentence: str | Message, slack_user_id: str | None = None) -> None:
+        self.said = message(sentence) if isinstance(sentence, str) else sentence
+        self.sentence = plain(self.said)  # the page's words (HTML, not Slack)
+        super().__init__(self.sentence)
         self.slack_user_id = slack_user_id
 
 
@@ -370,8 +372,11 @@ class SignInService:
             raise SignInRefused("An admin unlinked you from Switchboard; ask a Switchboard admin.", user)
         if rotation:
             raise SignInRefused(
-                f"That {link.provider.display} login is the hotline of rotation `{rotation}`, not a person's line; "
-                "nothing was linked.",
+                message(
+                    f"That {link.provider.display} login is the hotline of rotation ",
+                    Verbatim(rotation),
+                    ", not a person's line; nothing was linked.",
+                ),
                 user,
             )
         if holder is None or holder == user:

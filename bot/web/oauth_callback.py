@@ -45,7 +45,7 @@ async def finish(
     except SignInRefused as refused:
         log.warning("sign-in callback refused")
         if refused.slack_user_id:
-            await runtime.notify(refused.slack_user_id, refused.sentence)
+            await runtime.notify(refused.slack_user_id, refused.said)
         return 400, refused.sentence
     link = done.link
     provider = link.provider.display

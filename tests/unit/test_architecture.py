@@ -56,9 +56,6 @@ EMOJI_CODE = re.compile(r"(?:^|\s):[a-z0-9_+-]+:(?=\s|$)")  # `:warning: `, not 
 EMPHASIS = ("`", "*")  # a value wrapped in them: f"`{name}`", f"*{name}*"
 # Core modules still writing mrkdwn (issue 27), each with why it still may.
 MRKDWN_DEBT = {
-    "bot.services.forwarding": "being moved (issue 27), lead folds after merge",
-    "bot.services.call_cards": "being moved (issue 27), lead folds after merge",
-    "bot.services.sign_in": "being moved (issue 27), lead folds after merge",
     "bot.oncall.service": "the escalation refusal (`{rotation.name}` hotline's provider) is being "
     "reworded by another helper (issue 27), lead folds after merge",
 }
