@@ -25,6 +25,7 @@ class Number:
     flip: str | None
     forwarding: bool
     flipping: bool
+    mobile: bool = False  # the person's mobile phone, as their provider types it (on-call's default)
 
     @property
     def editable(self) -> bool:

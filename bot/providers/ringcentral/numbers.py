@@ -11,6 +11,8 @@ from bot.providers.ringcentral.handling import Model
 from bot.providers.ringcentral.models import ForwardingNumberInfo
 from bot.store.links import LinkRecord
 
+MOBILE = "Mobile"  # the forwarding number type of a person's mobile phone
+
 
 def number_of(info: ForwardingNumberInfo) -> Number:
     return Number(
@@ -21,6 +23,7 @@ def number_of(info: ForwardingNumberInfo) -> Number:
         flip=info.flip_number,
         forwarding="CallForwarding" in info.features,
         flipping="CallFlip" in info.features,
+        mobile=info.type == MOBILE,
     )
 
 
@@ -46,6 +49,7 @@ class RingCentralNumbers:
                 flip=str(r["flipNumber"]) if r.get("flipNumber") else None,
                 forwarding=False,
                 flipping=True,
+                mobile=r.get("type") == MOBILE,
             )
             for r in await self._handling.call_flip_numbers(line.line_id)
         ]
