@@ -2,7 +2,7 @@
 and operate it").
 
 Every label takes its value from a short fixed list (command names, outcomes, provider names,
-RingCentral throttling groups, HTTP status codes): never a user id, a number, a token or text
+a provider's throttling groups, HTTP status codes): never a user id, a number, a token or text
 someone typed. Counters are process-wide, like the process they describe.
 
 A slash command is counted once, when its outcome is known: at the ack when it did all its
@@ -55,7 +55,7 @@ QUEUE_DEPTH = Gauge(
 )
 WEBHOOK_NOTIFICATIONS = Counter(
     "switchboard_webhook_notifications",
-    "RingCentral push requests at /ringcentral/webhook, by outcome.",
+    "Push notification requests at the push provider's webhook, by outcome.",
     ["outcome"],
 )
 

@@ -137,7 +137,7 @@ async def start_runtime(
     )
     profiles = SlackProfiles(slack)
     workspace = SlackWorkspace(slack)
-    virtual_numbers = set(settings.smspartner_numbers) | providers.emulated_numbers
+    virtual_numbers = providers.virtual_numbers
     destinations = DestinationPolicy(
         region=settings.switchboard_default_region,
         allowed_countries=settings.switchboard_allowed_countries,

@@ -51,6 +51,9 @@ class Declaration:
     voicemail_notifies_email: bool = False
     # A colleague's line is named to the provider by its id (else by its extension number).
     colleague_by_line_id: bool = False
+    # The quick toggle's state can be read back (else only what Switchboard last set is known:
+    # a change made in the provider's own app or dashboard can't be seen).
+    state_readable: bool = True
 
 
 class OnProvider(Protocol):
@@ -95,6 +98,12 @@ class Capabilities:
 
     def with_capability(self, capability: Capability) -> list[ProviderName]:
         return [name for name, d in self._declared.items() if capability in d.capabilities]
+
+    def named(self, capability: Capability) -> str:
+        """Who brings `capability`, for a sentence ("only RingCentral hotlines can…"): the
+        providers in use that declare it, else every known one that does."""
+        known = [n for n, d in self._known.items() if capability in d.capabilities]
+        return " or ".join(n.display for n in self.with_capability(capability) or known)
 
     def line_kind(self, line: OnProvider) -> LineKind:
         declared = self._known.get(line.provider)

@@ -24,6 +24,7 @@ class Number:
     flipping: bool
     # whether a person may change it (the provider says; a desk phone, say, is its own)
     editable: bool
+    mobile: bool = False  # the person's mobile phone, as their provider types it (on-call's default)
 
 
 @dataclass(frozen=True)

@@ -134,10 +134,10 @@ class HandoffEngine:
         return on_call(rotation.schedule, now, overrides), overrides
 
     async def number_of(self, member: str) -> str | None:
-        """Their chosen on-call number, else their Mobile forwarding number on RingCentral.
+        """Their chosen on-call number, else the mobile one among their forwarding numbers.
 
         A number the destination policy refuses (one set before the policy was tightened,
-        or a Mobile number set in RingCentral's own app) counts as none: the rotation is
+        or a mobile number set in the provider's own app) counts as none: the rotation is
         at risk, and nothing is forwarded there.
         """
         allowed = self._forwarding.destinations.allows
@@ -150,7 +150,7 @@ class HandoffEngine:
         if line is None:
             return None
         numbers = await self._forwarding.numbers(line)
-        return next((n.phone for n in numbers if n.type == "Mobile" and allowed(n.phone)), None)
+        return next((n.phone for n in numbers if n.mobile and allowed(n.phone)), None)
 
     async def backup_of(self, rotation: RotationRecord, shift: Shift) -> str | None:
         """Whom the hotline rings when the on-call person doesn't answer (None: nobody).

@@ -1,8 +1,8 @@
 """Which lines may be a rotation's hotline (docs/contract.md "Trust").
 
-A hotline is a line no person is linked to: a RingCentral Department, call queue or IVR
-extension (never a User extension, whoever holds it), or a virtual number this deployment
-manages; and it is the hotline of one rotation at most.
+A hotline is a line no person is linked to, of a kind its provider's `LineSpec.hotline`
+accepts (e.g. a department extension, never a person's, whoever holds it, or a virtual number
+this deployment manages); and it is the hotline of one rotation at most.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from bot.domain.notices import Person, Verbatim, message
 from bot.errors import UserError
 from bot.providers.base import Directory
 from bot.providers.registry import BARE_SPEC, SPECS
-from bot.providers.specs import NOT_A_HOTLINE, SpecContext
+from bot.providers.specs import LineTyping, NotAHotline, SpecContext
 from bot.store import Database
 from bot.store import links as link_store
 from bot.store import rotations as store
@@ -26,6 +26,7 @@ class HotlineCheck:
     directory: Directory | None
     region: str
     virtual_numbers: frozenset[str]
+    typing: LineTyping  # what a hotline is, in the words of the providers in use
 
     async def resolve(self, text: str, *, rotation_id: int | None) -> tuple[str, str]:
         """(line ref, label) of a hotline as typed; a UserError names what is wrong."""
@@ -39,7 +40,9 @@ class HotlineCheck:
             mine = await store.get(session, rotation_id=rotation_id) if rotation_id else None
         if holder:
             raise UserError(
-                message(Verbatim(label), " is linked to ", Person(holder), f". {NOT_A_HOTLINE}")
+                message(
+                    Verbatim(label), " is linked to ", Person(holder), f". {self.typing.not_a_hotline}"
+                )
             )
         if owner and (mine is None or mine.name != owner):
             raise UserError(
@@ -52,9 +55,12 @@ class HotlineCheck:
         try:
             provider = ProviderName(name.lower()) if colon else BARE_SPEC
         except ValueError:
-            raise UserError(NOT_A_HOTLINE) from None
+            raise UserError(self.typing.not_a_hotline) from None
         context = SpecContext(self.directory, self.virtual_numbers, self.region)
-        found = await SPECS[provider].hotline(value if colon else text, context)
+        try:
+            found = await SPECS[provider].hotline(value if colon else text, context)
+        except NotAHotline as exc:
+            raise UserError(message(exc.why, self.typing.not_a_hotline)) from None
         if found is None:
-            raise UserError(NOT_A_HOTLINE)
+            raise UserError(self.typing.not_a_hotline)
         return found

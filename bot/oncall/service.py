@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.destinations import DestinationPolicy
+from bot.domain.capabilities import Capability
 from bot.domain.notices import Name, Person, Verbatim, join, message
 from bot.domain.schedule import Override, Shift, on_call, timeline
 from bot.errors import UserError
@@ -52,7 +53,9 @@ class RotationService:
         self._clock = clock
         self._destinations = destinations
         self._toggles = toggles
-        self._hotlines = HotlineCheck(database, identity.directory, destinations.region, virtual_numbers)
+        self._hotlines = HotlineCheck(
+            database, identity.directory, destinations.region, virtual_numbers, identity.line_typing
+        )
         self.covers = CoverRequests(database=database, schedule=self.schedule, clock=clock)
         self.calendars = CalendarFeeds(
             database=database, identity=identity, schedule=self.schedule, clock=clock
@@ -276,9 +279,14 @@ class RotationService:
                 )
             )
         if to and not self._toggles.can_ring_in_order(rotation.line):
+            able = self._toggles.capabilities.named(Capability.RING_IN_ORDER)
             raise UserError(
-                f"The `{rotation.name}` hotline's provider can't ring a backup after the on-call "
-                "person; only RingCentral hotlines can escalate."
+                message(
+                    "The ",
+                    Verbatim(rotation.name),
+                    " hotline's provider can't ring a backup after the on-call person; "
+                    f"only {able} hotlines can escalate.",
+                )
             )
         now = self._clock()
         async with self._database.session() as session:

@@ -4,7 +4,7 @@ capability objects it brings (`Adapter`), built once per process (one httpx clie
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -33,7 +33,7 @@ from bot.providers.smspartner import adapter as smspartner_adapter
 from bot.providers.smspartner import declaration as smspartner
 from bot.providers.smspartner.client import SmsPartnerClient
 from bot.providers.smspartner.specs import SmsPartnerSpec
-from bot.providers.specs import LineSpec
+from bot.providers.specs import LineSpec, LineTyping
 from bot.providers.voipnow import adapter as voipnow_adapter
 from bot.providers.voipnow import declaration as voipnow
 from bot.providers.voipnow.client import VoipNowClient
@@ -61,6 +61,13 @@ SPECS: dict[ProviderName, LineSpec] = {
 BARE_SPEC = next(n for n, d in DECLARATIONS.items() if Capability.DIRECTORY in d.capabilities)
 KNOWN = Capabilities(DECLARATIONS.values())  # how lines are named, whichever providers run
 
+
+def line_typing(in_use: Iterable[ProviderName]) -> LineTyping:
+    """The help for typing a line, in the words of the providers in use."""
+    used = set(in_use)
+    return LineTyping(tuple(spec.usage for name, spec in SPECS.items() if name in used))
+
+
 Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem
 Clock = Callable[[], datetime]
 
@@ -79,6 +86,8 @@ class Providers:
     adapters: dict[ProviderName, Adapter] = field(default_factory=dict)
     emulators: Emulators | None = None  # dev only: the built-in emulators, when in use
     emulated_numbers: frozenset[str] = frozenset()  # virtual numbers the emulator seeds
+    # the virtual numbers this deployment manages (SMSPARTNER_NUMBERS, and the emulator's)
+    virtual_numbers: frozenset[str] = frozenset()
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
 
     @property
@@ -173,7 +182,7 @@ class _Builder:
         self.transports = transports
         self.alert = alert
         self.clock = clock
-        self.providers = Providers()
+        self.providers = Providers(virtual_numbers=frozenset(settings.smspartner_numbers))
 
     def emulated(self) -> Providers:
         from bot.devkit import in_process  # only here: production never loads dev tools
@@ -182,6 +191,7 @@ class _Builder:
         found = self.providers
         found.emulators = apps
         found.emulated_numbers = frozenset({in_process.VIRTUAL_NUMBER})
+        found.virtual_numbers |= found.emulated_numbers
         for name, transport in apps.transports().items():
             self.transports.setdefault(name, transport)
         urls = in_process.URLS

@@ -1,20 +1,73 @@
 """How a line is typed: what an admin links (`103`, `voipnow:12/0003*210`, `smspartner:+33…`)
 and what may be a rotation's hotline. Each provider's package implements `LineSpec`
-(`bot/providers/<name>/specs.py`); the registry gathers them (`SPECS`)."""
+(`bot/providers/<name>/specs.py`), with the words its help uses (`Usage`); the registry
+gathers them (`SPECS`), and the help is built from the providers in use (`LineTyping`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.lines import ProviderName
+from bot.domain.notices import Message, message
+from bot.errors import UserError
 from bot.providers.base import Directory
 from bot.store.links import LinkRecord
 
-NOT_A_HOTLINE = (
-    "A hotline is a line no person is linked to: a RingCentral department, call queue or IVR "
-    "extension (e.g. `200`) or `smspartner:<number>`."
-)
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """How the help words typing one provider's lines."""
+
+    link: str  # in "Link to …": "an extension (`102`)"
+    prefixed: str | None  # in the link usage's "(or …)"; None: typed bare (the directory's)
+    hotline: str | None = None  # in "A hotline is a line no person is linked to: …"; None: never
+    hotline_label: str | None = None  # the rotation form's field label (plain text)
+
+
+class NotAHotline(UserError):
+    """The typed value names no line that may be a hotline; `why` (may be empty) goes before
+    the sentence saying what a hotline is, built from the providers in use."""
+
+    def __init__(self, why: str | Message = "") -> None:
+        super().__init__(message(why, "That line can't be a hotline."))
+        self.why = why
+
+
+def _or(parts: Sequence[str]) -> str:
+    return "".join(parts) if len(parts) < 2 else f"{', '.join(parts[:-1])} or {parts[-1]}"
+
+
+@dataclass(frozen=True, slots=True)
+class LineTyping:
+    """The help for typing a line, from the usages of the providers in use (in the registry's
+    order)."""
+
+    usages: tuple[Usage, ...]
+
+    @property
+    def link_usage(self) -> str:
+        """ "Link to an extension (`102`), … or …"."""
+        return f"Link to {_or([u.link for u in self.usages])}."
+
+    @property
+    def link_alternatives(self) -> str:
+        """ " (or `voipnow:<userId>/<ext>`, …)" after the link command's `<extension>`."""
+        prefixed = [u.prefixed for u in self.usages if u.prefixed]
+        return f" (or {', '.join(prefixed)})" if prefixed else ""
+
+    @property
+    def not_a_hotline(self) -> str:
+        hotlines = [u.hotline for u in self.usages if u.hotline]
+        if not hotlines:
+            return "A hotline is a line no person is linked to; no provider in use has one."
+        return f"A hotline is a line no person is linked to: {_or(hotlines)}."
+
+    @property
+    def hotline_label(self) -> str:
+        labels = [u.hotline_label for u in self.usages if u.hotline_label]
+        return f"Hotline: {_or(labels)}" if labels else "Hotline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +80,11 @@ class SpecContext:
 
 
 class LineSpec(Protocol):
+    @property
+    def usage(self) -> Usage:
+        """How the help words typing this provider's lines."""
+        ...
+
     async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
         """The line an admin links for that person; a UserError says what is wrong."""
         ...

@@ -21,6 +21,7 @@ from bot.domain.notices import Person, Verbatim, message
 from bot.errors import NotLinked, UserError
 from bot.providers.base import Directory, ProviderName
 from bot.providers.errors import ProviderError
+from bot.providers.specs import LineTyping
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
 from bot.services.line_specs import LineSpecs
@@ -88,6 +89,11 @@ class Identity:
     @property
     def workspace(self) -> WorkspaceSource:
         return self._workspace
+
+    @property
+    def line_typing(self) -> LineTyping:
+        """The help for typing a line, in the words of the providers in use."""
+        return self._specs.typing
 
     async def lines_of(self, slack_user_id: str) -> list[LinkRecord]:
         """The user's links (admin-made first); links by Slack email the first time.

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from bot.domain.lines import ProviderName
 from bot.errors import UserError
 from bot.providers.base import Directory
-from bot.providers.registry import BARE_SPEC, SPECS
-from bot.providers.specs import SpecContext
+from bot.providers.registry import BARE_SPEC, SPECS, line_typing
+from bot.providers.specs import LineTyping, SpecContext
 from bot.store.links import LinkRecord
-
-SPEC_USAGE = "Link to an extension (`102`), `voipnow:<userId>/<extension>` or `smspartner:<number>`."
 
 
 @dataclass(frozen=True)
@@ -22,14 +20,19 @@ class LineSpecs:
     virtual_numbers: frozenset[str]
     region: str
 
+    @property
+    def typing(self) -> LineTyping:
+        """The help for typing a line, in the words of the providers in use."""
+        return line_typing(self.providers)
+
     async def resolve(self, slack_user_id: str, spec: str) -> LinkRecord:
         """The admin link `spec` names, for that user; a UserError says what is wrong."""
         name, _, value = spec.partition(":") if ":" in spec else (BARE_SPEC.value, "", spec)
         try:
             provider = ProviderName(name.lower())
         except ValueError:
-            raise UserError(SPEC_USAGE) from None
+            raise UserError(self.typing.link_usage) from None
         if provider not in self.providers:
-            raise UserError(f"{provider.value} isn't set up in this deployment.")
+            raise UserError(f"{provider.display} isn't set up in this deployment.")
         context = SpecContext(self.directory, self.virtual_numbers, self.region)
         return await SPECS[provider].admin_line(slack_user_id, value, context)

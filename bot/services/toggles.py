@@ -95,13 +95,18 @@ class ToggleService:
             overlay = self._overlay_of(line, toggle, overlay)
         return await overlay.status(line, toggle, self._clock())
 
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the lines of the providers in use can do."""
+        return self._capabilities
+
     def can_ring_in_order(self, line: LinkRecord) -> bool:
         """Whether the line's provider can ring numbers in order (a rotation's escalation)."""
         return self._capabilities.can(line, Capability.RING_IN_ORDER)
 
     async def ladder_overlay(self, line: LinkRecord) -> LadderOverlay:
         if not self.can_ring_in_order(line):
-            raise Unsupported("This hotline's provider can't ring a backup after the on-call person.")
+            raise Unsupported(self._capabilities.cannot(Capability.RING_IN_ORDER, [line]))
         ladder = await self._quick_of(line).ladder(line)
         if ladder is None:
             raise Unsupported(self._capabilities.cannot(Capability.RING_IN_ORDER, [line]))

@@ -6,9 +6,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.domain.capabilities import Capability
+from bot.domain.lines import LineRef
 from bot.domain.records import AuditRecord
 from bot.domain.times import local_time
 from bot.mrkdwn import code, escape, mention
+from bot.providers.registry import KNOWN
 from bot.services import change_words as words
 from bot.slack.rendering import render
 
@@ -28,6 +31,14 @@ def _forwarding(value: Any, when: Callable[[str], str], region: str) -> str:
     )
     until = value.get("until")
     return what + (f" until {when(str(until))}" if until else "")
+
+
+def _signed_in_at(line: str) -> str:
+    """The provider of the row's line ("RingCentral"), else the one people sign in to."""
+    try:
+        return LineRef.parse(line).provider.display
+    except ValueError:
+        return KNOWN.named(Capability.PERSONAL_SIGN_IN)
 
 
 def _escalation(value: dict[str, Any]) -> str:
@@ -67,7 +78,9 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
             + (f" (was {render(words.extension(before))})" if before else "")
         ),
         "link.email": lambda: f"linked {render(words.extension(after))} by Slack email",
-        "link.signin": lambda: f"signed in to RingCentral as {render(words.extension(after))}",
+        "link.signin": lambda: (
+            f"signed in to {_signed_in_at(entry.line)} as {render(words.extension(after))}"
+        ),
         "unlink": lambda: f"unlinked {render(words.extension(before))}",
         "unlink.profile": lambda: f"unlinked {render(words.extension(before))} (Slack profile changed)",
         "unlink.replaced": lambda: (
@@ -106,7 +119,7 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
         "oncall.number": lambda: (
             f"set the on-call number to {render(words.phone(got.get('number'), region))}"
         ),
-        "signin.disconnect": lambda: "disconnected their own RingCentral sign-in",
+        "signin.disconnect": lambda: f"disconnected their own {_signed_in_at(entry.line)} sign-in",
     }
     describe = named.get(entry.action)
     return describe() if describe else render(words.unnamed(entry.action))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
+from bot.domain.capabilities import Capability
 from bot.errors import UserError
 from bot.mrkdwn import code, mention
 from bot.runtime import Runtime
@@ -15,20 +16,23 @@ from bot.slack.respond import Respond
 from handlers.admin import audit_text, views
 from handlers.shared import Payload, actor_of, split_mention
 from handlers.shared.background import in_background
+from handlers.shared.sign_in import signs_in
 from handlers.shared.suggest import did_you_mean
 
 DEFAULT_AUDIT_ROWS = 10
 MAX_AUDIT_ROWS = 50
 USAGE_AUDIT = "Usage: `/switchboard audit [@user] [line <extension>] [number of rows]`."
-USAGE_LINK = (
-    "Usage: `/switchboard link @user <extension> [replace]` "
-    "(or `voipnow:<userId>/<ext>`, `smspartner:<number>`)."
-)
+USAGE_LINK = "Usage: `/switchboard link @user <extension> [replace]`{alternatives}."
 
 
 class SwitchboardCommand:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+
+    @property
+    def _signs_in(self) -> str:
+        """The provider people connect their own sign-in to ("RingCentral")."""
+        return signs_in(self.runtime.providers.capabilities)
 
     async def handle(
         self, ack: AsyncAck, command: Payload, respond: Respond, context: AsyncBoltContext
@@ -47,7 +51,8 @@ class SwitchboardCommand:
         }.get(verb)
         if work is None:
             verbs = ("help", "whoami", "connect", "disconnect", "calls", "link", "unlink", "audit")
-            await ack(**message(did_you_mean(verb, verbs) + views.HELP))
+            help_text = views.help_text(self.runtime.identity.line_typing, self._signs_in)
+            await ack(**message(did_you_mean(verb, verbs) + help_text))
             return
         await ack()
         in_background(self.runtime, respond, work(actor, words[1:], respond))
@@ -61,6 +66,8 @@ class SwitchboardCommand:
             lines,
             actor.is_admin,
             region=self.runtime.settings.switchboard_default_region,
+            signs_in=self._signs_in,
+            directory=self.runtime.providers.capabilities.named(Capability.DIRECTORY),
             connected=connected,
             offered=offered,
         )
@@ -70,28 +77,30 @@ class SwitchboardCommand:
         if args:
             raise UserError("Usage: `/switchboard connect` (it connects your own login).")
         url = await self.runtime.sign_in.start(actor)
-        text, blocks = views.connect(url)
+        text, blocks = views.connect(url, self._signs_in)
         await respond(**message(text, blocks))
 
     async def _calls(self, actor: Actor, args: list[str], respond: Respond) -> None:
         if len(args) != 1 or args[0].lower() not in ("on", "off"):
             raise UserError("Usage: `/switchboard calls on` or `/switchboard calls off`.")
         on = args[0].lower() == "on"
+        pushes = self.runtime.providers.capabilities.named(Capability.PUSH)
         await self.runtime.cards.opt(actor.slack_user_id, on=on)
-        await respond(**message(views.calls_switched(on, live=self.runtime.push.enabled)))
+        await respond(**message(views.calls_switched(on, live=self.runtime.push.enabled, pushes=pushes)))
 
     async def _disconnect(self, actor: Actor, args: list[str], respond: Respond) -> None:
         if args:
             raise UserError("Usage: `/switchboard disconnect` (it disconnects your own login).")
         had = await self.runtime.sign_in.disconnect(actor)
-        await respond(**message(views.disconnected(had)))
+        await respond(**message(views.disconnected(had, self._signs_in)))
 
     async def _link(self, actor: Actor, args: list[str], respond: Respond) -> None:
         actor.require_admin()
         user, rest = split_mention(args)
         replace = len(rest) == 2 and rest[1].lower() == "replace"
         if user is None or len(rest) != 1 + replace:
-            raise UserError(USAGE_LINK)
+            alternatives = self.runtime.identity.line_typing.link_alternatives
+            raise UserError(USAGE_LINK.format(alternatives=alternatives))
         done = await self.runtime.identity.link(actor, slack_user_id=user, spec=rest[0], replace=replace)
         region = self.runtime.settings.switchboard_default_region
         await respond(**message(views.linked(user, done.link, region=region, displaced=done.displaced)))

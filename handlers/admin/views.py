@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.records import LinkRecord
 from bot.mrkdwn import mention
+from bot.providers.specs import LineTyping
 from bot.services.identity import ASK_ADMIN
 from bot.slack.blocks import (
     Block,
@@ -13,24 +14,27 @@ from bot.slack.blocks import (
     sections_of_lines,
 )
 from handlers.shared.lines import describe_line
-from handlers.shared.sign_in import OFFER, sign_in_blocks
+from handlers.shared.sign_in import offer, sign_in_blocks
 
 SIGN_IN_LINK = "signin_open"
 MAX_SHOWN = 50
 
-HELP = "\n".join(
-    [
-        "*Switchboard*: your phone, from Slack.",
-        "• `/forward`: your forwarding numbers and quick forwarding",
-        "• `/transfer <number|@user|voicemail>`: move your live call",
-        "• `/oncall`: who is on call, overrides and schedules",
-        "• `/switchboard whoami`: the phone line you are linked to",
-        "• `/switchboard connect` / `disconnect`: use your own RingCentral sign-in",
-        "• `/switchboard calls on|off`: a DM with buttons when a call rings your phone",
-        "Admins: `/switchboard link @user <extension>` (or `voipnow:<userId>/<ext>`, "
-        "`smspartner:<number>`), `/switchboard unlink @user`, `/switchboard audit [@user] [line <ext>] [n]`",
-    ]
-)
+
+def help_text(typing: LineTyping, signs_in: str) -> str:
+    """What /switchboard does; how a line is typed comes from the providers in use."""
+    return "\n".join(
+        [
+            "*Switchboard*: your phone, from Slack.",
+            "• `/forward`: your forwarding numbers and quick forwarding",
+            "• `/transfer <number|@user|voicemail>`: move your live call",
+            "• `/oncall`: who is on call, overrides and schedules",
+            "• `/switchboard whoami`: the phone line you are linked to",
+            f"• `/switchboard connect` / `disconnect`: use your own {signs_in} sign-in",
+            "• `/switchboard calls on|off`: a DM with buttons when a call rings your phone",
+            f"Admins: `/switchboard link @user <extension>`{typing.link_alternatives}, "
+            "`/switchboard unlink @user`, `/switchboard audit [@user] [line <ext>] [n]`",
+        ]
+    )
 
 
 def whoami(
@@ -39,18 +43,20 @@ def whoami(
     is_admin: bool,
     *,
     region: str,
+    signs_in: str,
+    directory: str,
     connected: bool = False,
     offered: bool = False,
 ) -> tuple[str, list[Block]]:
     """Who I am and my lines; the own sign-in said once, and only to whom it applies."""
     role = " You are a Switchboard admin." if is_admin else ""
     if connected:
-        role += " Your own RingCentral sign-in is connected."
+        role += f" Your own {signs_in} sign-in is connected."
     elif offered:
-        role += " You haven't connected your own RingCentral sign-in (`/switchboard connect`)."
+        role += f" You haven't connected your own {signs_in} sign-in (`/switchboard connect`)."
     if not lines:
         text = (
-            f"{mention(user_id)}, you aren't linked to a phone line yet: no RingCentral user has "
+            f"{mention(user_id)}, you aren't linked to a phone line yet: no {directory} user has "
             f"your Slack email, so {ASK_ADMIN}.{role}"
         )
         return text, [section(text)]
@@ -102,20 +108,22 @@ def audit(rows: list[str], scope: str, *, more: int) -> tuple[str, list[Block]]:
     ]
 
 
-def connect(url: str) -> tuple[str, list[Block]]:
-    return f"{OFFER}\n<{url}|Sign in to RingCentral>", sign_in_blocks(url, SIGN_IN_LINK)
+def connect(url: str, signs_in: str) -> tuple[str, list[Block]]:
+    text = f"{offer(signs_in)}\n<{url}|Sign in to {signs_in}>"
+    return text, sign_in_blocks(url, SIGN_IN_LINK, signs_in)
 
 
-def disconnected(had: bool) -> str:
+def disconnected(had: bool, signs_in: str) -> str:
     if not had:
-        return "Your own RingCentral sign-in wasn't connected; nothing changed."
+        return f"Your own {signs_in} sign-in wasn't connected; nothing changed."
     return (
-        "Disconnected: your RingCentral sign-in was revoked and forgotten. Switchboard acts on "
+        f"Disconnected: your {signs_in} sign-in was revoked and forgotten. Switchboard acts on "
         "your line with the company login again."
     )
 
 
-def calls_switched(on: bool, *, live: bool) -> str:
+def calls_switched(on: bool, *, live: bool, pushes: str) -> str:
+    """`pushes`: the provider that pushes calls ("RingCentral")."""
     if not on:
         return "Incoming-call cards are off; calls ring as they always did."
     text = (
@@ -124,7 +132,7 @@ def calls_switched(on: bool, *, live: bool) -> str:
     )
     if not live:
         text += (
-            " This deployment has no SWITCHBOARD_PUBLIC_URL yet, so RingCentral can't tell "
+            f" This deployment has no SWITCHBOARD_PUBLIC_URL yet, so {pushes} can't tell "
             "Switchboard about calls; cards start once an admin sets it."
         )
     return text

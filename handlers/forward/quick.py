@@ -19,9 +19,8 @@ from bot.slack.respond import Respond
 from handlers.shared.home_page import publish_home
 from handlers.shared.when import ends_at, local_time, split_when
 
-AS_LAST_SET = (
-    "as last set by Switchboard at {when} (changes made in SMSPartner's dashboard can't be seen)"
-)
+AS_LAST_SET = "as last set by Switchboard at {when}"
+UNSEEN = " (changes made in {provider}'s dashboard can't be seen)"
 
 
 class QuickToggle:
@@ -98,9 +97,11 @@ class QuickToggle:
             if not status.ours:
                 text += " This was set outside Switchboard; Switchboard leaves it alone."
         if status.as_last_set_at is not None:
-            text = (
-                f"{text[:-1]}, {AS_LAST_SET.format(when=local_time(status.as_last_set_at, zone, now))}."
-            )
+            when = AS_LAST_SET.format(when=local_time(status.as_last_set_at, zone, now))
+            declared = self.runtime.providers.capabilities.of(line.provider)
+            if declared is not None and not declared.state_readable:
+                when += UNSEEN.format(provider=line.provider.display)
+            text = f"{text[:-1]}, {when}."
         return text
 
     async def _target(self, line: LinkRecord, text: str) -> tuple[str, list[Number] | None]:

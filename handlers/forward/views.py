@@ -67,7 +67,8 @@ def title(listing: Listing, viewer: str) -> str:
     whose = (
         "Your" if listing.line.slack_user_id == viewer else f"{mention(listing.line.slack_user_id)}'s"
     )
-    return f"{whose} forwarding numbers · RingCentral ext {code(listing.line.extension_number)}"
+    line = listing.line
+    return f"{whose} forwarding numbers · {line.provider.display} ext {code(line.extension_number)}"
 
 
 def list_message(listing: Listing, viewer: str, region: str) -> tuple[str, list[Block]]:
@@ -121,7 +122,8 @@ def list_modal(
     blocks.append(actions(*elements, block_id=BlockId.PICKER.value))
     blocks.append(
         context(
-            f"Changes made in RingCentral's own apps show here within {SHOWN_WITHIN_SECONDS} seconds."
+            f"Changes made in {listing.line.provider.display}'s own apps show here within "
+            f"{SHOWN_WITHIN_SECONDS} seconds."
         )
     )
     return modal(ViewId.LIST, "Forwarding", blocks, meta)

@@ -25,7 +25,7 @@ from handlers.shared import Payload, actor_of
 from handlers.shared.background import on_home, run_after_ack
 from handlers.shared.home_page import HomeHints, home_page, publish_home
 from handlers.shared.lines import describe_line
-from handlers.shared.sign_in import sign_in_blocks
+from handlers.shared.sign_in import sign_in_blocks, signs_in
 from handlers.shared.windows import open_then_fill
 
 LINE, FOOTER = 10, 90
@@ -52,14 +52,15 @@ async def home_opened(runtime: Runtime, event: Payload) -> None:
 async def connect(runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext) -> None:
     await ack()
     actor = actor_of(context)
+    provider = _signs_in(runtime)
     # The window first (a trigger lasts 3 s), the sign-in link after its store write.
     await open_then_fill(
         runtime,
         str(body["trigger_id"]),
-        _notice(":hourglass_flowing_sand: Preparing your sign-in link…"),
+        _notice(":hourglass_flowing_sand: Preparing your sign-in link…", provider),
         user=actor.slack_user_id,
         work=lambda view_id: _show_link(runtime, actor, view_id),
-        failed=_notice,
+        failed=lambda text: _notice(text, provider),
     )
 
 
@@ -67,17 +68,22 @@ async def link_opened(ack: AsyncAck) -> None:
     await ack()  # Slack opens the URL itself
 
 
-def _sign_in_modal(url: str) -> Block:
-    return modal("home_signin", "Connect RingCentral", sign_in_blocks(url, SIGN_IN_LINK), "")
+def _signs_in(runtime: Runtime) -> str:
+    """The provider people connect their own sign-in to ("RingCentral")."""
+    return signs_in(runtime.providers.capabilities)
 
 
-def _notice(text: str) -> Block:
-    return modal("home_signin", "Connect RingCentral", [section(text)], "")
+def _sign_in_modal(url: str, provider: str) -> Block:
+    return modal("home_signin", f"Connect {provider}", sign_in_blocks(url, SIGN_IN_LINK, provider), "")
+
+
+def _notice(text: str, provider: str) -> Block:
+    return modal("home_signin", f"Connect {provider}", [section(text)], "")
 
 
 async def _show_link(runtime: Runtime, actor: Actor, view_id: str) -> None:
     url = await runtime.sign_in.start(actor)  # one store write, no provider
-    await runtime.slack.views_update(view_id=view_id, view=_sign_in_modal(url))
+    await runtime.slack.views_update(view_id=view_id, view=_sign_in_modal(url, _signs_in(runtime)))
 
 
 async def _line(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Block]:
@@ -104,11 +110,12 @@ async def _footer(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Blo
         and not await runtime.sign_in.connected(user_id)
         and await runtime.sign_in.may_connect(user_id)
     ):
+        provider = _signs_in(runtime)
         blocks.append(
             section(
-                "*Connect your RingCentral*: with your own login, your requests never wait "
+                f"*Connect your {provider}*: with your own login, your requests never wait "
                 "behind the rest of the company's.",
-                button("Connect your RingCentral", CONNECT),
+                button(f"Connect your {provider}", CONNECT),
             )
         )
     if runtime.is_admin(user_id):

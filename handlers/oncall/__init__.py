@@ -133,7 +133,12 @@ async def _save(runtime: Runtime, actor: Actor, spec: RotationSpec, view_id: str
         rotation = await runtime.rotations.save(actor, spec)
     except Exception as exc:
         form = views.rotation_form(
-            actor.slack_user_id, spec.timezone, None, typed=spec, error=describe(exc, log)
+            actor.slack_user_id,
+            spec.timezone,
+            None,
+            runtime.identity.line_typing,
+            typed=spec,
+            error=describe(exc, log),
         )
         await runtime.slack.views_update(view_id=view_id, view=form)
         return
@@ -148,7 +153,8 @@ async def _open_form(runtime: Runtime, actor: Actor, view_id: str, name: str | N
     )
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone or "UTC"
     await runtime.slack.views_update(
-        view_id=view_id, view=views.rotation_form(actor.slack_user_id, zone, existing)
+        view_id=view_id,
+        view=views.rotation_form(actor.slack_user_id, zone, existing, runtime.identity.line_typing),
     )
 
 

@@ -11,6 +11,7 @@ from bot.domain.schedule import Shift
 from bot.mrkdwn import code, escape, mention
 from bot.oncall.service import Now
 from bot.oncall.validation import RotationSpec
+from bot.providers.specs import LineTyping
 from bot.slack.blocks import (
     Block,
     View,
@@ -120,6 +121,7 @@ def rotation_form(
     opener: str,
     timezone: str,
     existing: RotationRecord | None,
+    typing: LineTyping,
     *,
     typed: RotationSpec | None = None,
     error: str | None = None,
@@ -135,7 +137,7 @@ def rotation_form(
         _input("name", "Name (one word)", _text(spec.name if spec else "", "support")),
         _input(
             "hotline",
-            "Hotline: RingCentral extension or smspartner:<number>",
+            typing.hotline_label,
             _text(spec.hotline if spec else "", "200"),
         ),
         _input("members", "Members, in rotation order", members),

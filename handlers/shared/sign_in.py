@@ -1,16 +1,25 @@
-"""The "Sign in to RingCentral" offer, as `/switchboard connect` and the App Home show it."""
+"""The "Sign in to <provider>" offer, as `/switchboard connect` and the App Home show it; the
+provider is the one that brings Capability.PERSONAL_SIGN_IN ("RingCentral")."""
 
 from __future__ import annotations
 
+from bot.domain.capabilities import Capabilities, Capability
 from bot.slack.blocks import Block, actions, link_button, section
 
-OFFER = (
-    "Sign in to RingCentral to connect your own login: your requests then go in your own "
-    "rate bucket, not the whole company's. The link works once, for 10 minutes, in the "
-    "browser that opens it."
-)
+
+def signs_in(capabilities: Capabilities) -> str:
+    """How people see the name of the provider whose own sign-in they connect."""
+    return capabilities.named(Capability.PERSONAL_SIGN_IN)
 
 
-def sign_in_blocks(url: str, action_id: str) -> list[Block]:
+def offer(provider: str) -> str:
+    return (
+        f"Sign in to {provider} to connect your own login: your requests then go in your own "
+        "rate bucket, not the whole company's. The link works once, for 10 minutes, in the "
+        "browser that opens it."
+    )
+
+
+def sign_in_blocks(url: str, action_id: str, provider: str) -> list[Block]:
     """The offer and its link button (`action_id`: the feature that acks the click)."""
-    return [section(OFFER), actions(link_button("Sign in to RingCentral", url, action_id))]
+    return [section(offer(provider)), actions(link_button(f"Sign in to {provider}", url, action_id))]

@@ -18,6 +18,7 @@ EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
 # make it Other, and `/forward to mobile` and the on-call default would stop finding it.
 NAMED_BY_TYPE = frozenset({"Home", "Mobile", "Work"})
 LABELLED_TYPE = "Other"
+MOBILE = "Mobile"  # the forwarding number type of a person's mobile phone
 
 
 def number_of(info: ForwardingNumberInfo) -> Number:
@@ -30,6 +31,7 @@ def number_of(info: ForwardingNumberInfo) -> Number:
         forwarding="CallForwarding" in info.features,
         flipping="CallFlip" in info.features,
         editable=info.type in EDITABLE,
+        mobile=info.type == MOBILE,
     )
 
 
@@ -62,6 +64,7 @@ class RingCentralNumbers:
                 forwarding=False,
                 flipping=True,
                 editable=str(r.get("type") or "") in EDITABLE,
+                mobile=r.get("type") == MOBILE,
             )
             for r in await self._handling.call_flip_numbers(line.line_id)
         ]

@@ -5,11 +5,20 @@ from __future__ import annotations
 from bot.domain.lines import LineRef
 from bot.domain.notices import Verbatim, message
 from bot.errors import UserError
-from bot.providers.specs import NOT_A_HOTLINE, SpecContext, admin_link
+from bot.providers.specs import NotAHotline, SpecContext, Usage, admin_link
 from bot.store.links import LinkRecord
+
+USAGE = Usage(
+    link="an extension (`102`)",
+    prefixed=None,  # typed bare: RingCentral brings the directory
+    hotline="a RingCentral department, call queue or IVR extension (e.g. `200`)",
+    hotline_label="RingCentral extension",
+)
 
 
 class RingCentralSpec:
+    usage = USAGE
+
     async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
         number = value.strip()
         if not number.isdigit() or context.directory is None:
@@ -34,11 +43,9 @@ class RingCentralSpec:
             await directory.find_by_extension_number(value) if directory and value.isdigit() else None
         )
         if entry is None:
-            raise UserError(NOT_A_HOTLINE)
+            raise NotAHotline()
         if entry.is_person:
-            raise UserError(
-                message(Verbatim(entry.extension_number), f" is a person's extension. {NOT_A_HOTLINE}")
-            )
+            raise NotAHotline(message(Verbatim(entry.extension_number), " is a person's extension. "))
         if not entry.enabled:
             raise UserError(
                 message("Extension ", Verbatim(entry.extension_number), " is disabled in RingCentral.")

@@ -10,4 +10,5 @@ DECLARATION = Declaration(
     capabilities=frozenset({Capability.QUICK_FORWARD}),
     line_kind=LineKind.VIRTUAL_NUMBER,
     voicemail_notifies_email=True,  # SMSPartner's voicemail forward notifies an e-mail address
+    state_readable=False,  # no read call: only what Switchboard last set is known
 )

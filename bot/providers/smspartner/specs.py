@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.lines import LineRef, ProviderName
 from bot.errors import UserError
 from bot.phone import InvalidNumber, to_e164
-from bot.providers.specs import SpecContext, admin_link
+from bot.providers.specs import SpecContext, Usage, admin_link
 from bot.store.links import LinkRecord
 
 
@@ -20,7 +20,17 @@ def managed_number(raw: str, region: str, virtual_numbers: frozenset[str]) -> st
     return number
 
 
+USAGE = Usage(
+    link="`smspartner:<number>`",
+    prefixed="`smspartner:<number>`",
+    hotline="`smspartner:<number>`",
+    hotline_label="smspartner:<number>",
+)
+
+
 class SmsPartnerSpec:
+    usage = USAGE
+
     async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
         number = managed_number(value.strip(), context.region, context.virtual_numbers)
         return admin_link(

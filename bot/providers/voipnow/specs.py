@@ -6,13 +6,18 @@ import re
 
 from bot.domain.lines import ProviderName
 from bot.errors import UserError
-from bot.providers.specs import SpecContext, admin_link
+from bot.providers.specs import SpecContext, Usage, admin_link
 from bot.store.links import LinkRecord
 
 SPEC = re.compile(r"^(?P<user>\d+)/(?P<ext>\d{4}\*\d{3}|\d{3})$")
 
 
+USAGE = Usage(link="`voipnow:<userId>/<extension>`", prefixed="`voipnow:<userId>/<ext>`")
+
+
 class VoipNowSpec:
+    usage = USAGE
+
     async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
         match = SPEC.match(value.strip())
         if not match:

@@ -1,0 +1,21 @@
+"""Who brings a capability, as a sentence names it (`Capabilities.named`): the providers in use
+that declare it, else every known one that does (the words stay right when none is in use)."""
+
+from __future__ import annotations
+
+from bot.domain.capabilities import Capabilities, Capability
+from bot.domain.lines import ProviderName
+from bot.providers.registry import DECLARATIONS
+
+
+def test_the_providers_in_use_that_declare_it_are_named() -> None:
+    every = Capabilities(DECLARATIONS.values())
+    assert every.named(Capability.PERSONAL_SIGN_IN) == "RingCentral"
+    assert every.named(Capability.CALL_CONTROL) == "RingCentral or VoipNow"
+    voipnow_only = Capabilities(DECLARATIONS.values(), in_use=[ProviderName.VOIPNOW])
+    assert voipnow_only.named(Capability.CALL_CONTROL) == "VoipNow"
+
+
+def test_without_one_in_use_the_known_ones_are_named() -> None:
+    smspartner_only = Capabilities(DECLARATIONS.values(), in_use=[ProviderName.SMSPARTNER])
+    assert smspartner_only.named(Capability.RING_IN_ORDER) == "RingCentral"

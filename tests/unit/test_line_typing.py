@@ -1,0 +1,31 @@
+"""How a line is typed, as the help words it: built from the `Usage` each provider's `LineSpec`
+declares (bot/providers/<name>/specs.py), for the providers in use only."""
+
+from __future__ import annotations
+
+from bot.domain.lines import ProviderName
+from bot.providers.registry import SPECS, line_typing
+
+
+def test_every_provider_in_use_is_offered_in_the_registrys_order() -> None:
+    typing = line_typing(SPECS)
+    assert typing.link_usage == (
+        "Link to an extension (`102`), `voipnow:<userId>/<extension>` or `smspartner:<number>`."
+    )
+    assert typing.link_alternatives == " (or `voipnow:<userId>/<ext>`, `smspartner:<number>`)"
+    assert typing.not_a_hotline == (
+        "A hotline is a line no person is linked to: a RingCentral department, call queue or "
+        "IVR extension (e.g. `200`) or `smspartner:<number>`."
+    )
+    assert typing.hotline_label == "Hotline: RingCentral extension or smspartner:<number>"
+
+
+def test_a_provider_not_in_use_is_not_offered() -> None:
+    alone = line_typing([ProviderName.RINGCENTRAL])
+    assert alone.link_usage == "Link to an extension (`102`)."
+    assert alone.link_alternatives == ""
+    assert "smspartner" not in alone.not_a_hotline
+    assert alone.hotline_label == "Hotline: RingCentral extension"
+    no_hotlines = line_typing([ProviderName.VOIPNOW])
+    assert no_hotlines.link_usage == "Link to `voipnow:<userId>/<extension>`."
+    assert "no provider in use has one" in no_hotlines.not_a_hotline
