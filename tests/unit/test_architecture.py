@@ -1,7 +1,9 @@
-"""The arrows point one way: fronts → Slack features → services → (providers | store) → domain.
+"""The arrows point one way: fronts → Slack features → services → providers → store → domain.
 
-Read from the source (deferred imports count; `TYPE_CHECKING` imports count for cycles, not
-for the layers) and followed transitively: no import cycle, no feature reaching another or the
+Every module sits in one layer (LAYERS, LAYER_OF: shared utilities in a `base` layer under the
+domain) and imports only its own layer or those below. Read from the source (deferred imports
+count; `TYPE_CHECKING` imports count for cycles, between modules and between packages, not for
+the layers) and followed transitively: no import cycle, no feature reaching another or the
 store (nor writing Block Kit by hand: bot/slack/blocks.py builds it), no core module reaching Slack, no
 dev tool on the production path, and no module outside a provider's own package naming a
 provider (services, the engine and the features ask `bot/domain/capabilities.py` instead).
@@ -345,34 +347,7 @@ def import_cycles(root: Path = ROOT) -> list[list[str]]:
     counts (a cycle hidden there is still two modules that need each other)."""
     known = set(modules(root))
     edges = {name: targets & known for name, targets in graph(root, typing=True).items()}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    cycles: list[list[str]] = []
-
-    def visit(node: str) -> None:  # Tarjan's strongly connected components
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for nxt in edges[node]:
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                item = stack.pop()
-                component.append(item)
-                if item == node:
-                    break
-            if len(component) > 1:
-                cycles.append(sorted(component))
-
-    for node in edges:
-        if node not in index:
-            visit(node)
-    return cycles
+    return _cycles(edges)
 
 
 def test_no_import_cycles() -> None:
@@ -598,3 +573,212 @@ def test_the_domain_is_standard_library_only() -> None:
     }
     assert {k: v for k, v in outside.items() if v} == {}
     assert "bot.domain.schedule" in outside  # rotation and shift math live here
+
+
+# --- Layers by rank (issue 27) -------------------------------------------------------------
+# Every module under bot/ and handlers/ sits in exactly one layer; an import (deferred ones
+# too) points to its own layer or one below. Lowest first:
+#   base        shared utilities that import nothing of ours but each other: the request
+#               context, redaction, metrics, logs setup, mrkdwn escaping, phone numbers, GC
+#               tuning. Below the domain by rank; the domain imports none of them anyway
+#               (it is standard library only, test_the_domain_is_standard_library_only).
+#   domain      pure types and rules (bot/domain), and bot.errors: the domain's errors and the
+#               sentence any error becomes (a provider's error brings its own, as an
+#               `ExternalError`, so bot.errors knows no provider).
+#   store       models, migrations, repositories.
+#   providers   provider clients and the registry; they may use the store (tokens, links,
+#               toggles, rate windows: docs/architecture.md), the store never uses them.
+#               bot.settings gathers each provider's settings, so it sits here with them;
+#               the registry reads it through a protocol (`RegistrySettings`).
+#   services    use cases, the on-call engine, the task runner, the core loops and the
+#               destination rules.
+#   slack       the Slack layer (bot/slack): Block Kit, notices, the Bolt app before features.
+#   runtime     bot.runtime: the services wired to the Slack layer's implementations.
+#   features    handlers/.
+#   composition bot.compose (the app with every feature) and bot.lifecycle (start, stop).
+#   fronts      bot/web, the CLI, `switchboard check`, the manifest.
+#   devkit      dev tools: they may use anything; production reaches them only through the
+#               two deferred doors (DEVKIT_DOORS), which the dev-tools test guards.
+LAYERS = (
+    "base",
+    "domain",
+    "store",
+    "providers",
+    "services",
+    "slack",
+    "runtime",
+    "features",
+    "composition",
+    "fronts",
+    "devkit",
+)
+# A package's name places it and everything under it; a top-level module is placed by name.
+LAYER_OF = {
+    "bot": "base",  # bot/__init__.py
+    "bot.context": "base",
+    "bot.redact": "base",
+    "bot.metrics": "base",
+    "bot.logs": "base",
+    "bot.mrkdwn": "base",
+    "bot.phone": "base",
+    "bot.gc_tuning": "base",
+    "bot.domain": "domain",
+    "bot.store": "store",
+    "bot.providers": "providers",
+    "bot.errors": "domain",
+    "bot.settings": "providers",
+    "bot.services": "services",
+    "bot.oncall": "services",
+    "bot.destinations": "services",
+    "bot.tasks": "services",
+    "bot.scheduler": "services",
+    "bot.profile_checks": "services",
+    "bot.slack": "slack",
+    "bot.runtime": "runtime",
+    "handlers": "features",
+    "bot.compose": "composition",
+    "bot.lifecycle": "composition",
+    "bot.web": "fronts",
+    "bot.cli": "fronts",
+    "bot.__main__": "fronts",
+    "bot.check": "fronts",
+    "bot.manifest": "fronts",
+    "bot.devkit": "devkit",
+}
+# The deferred imports through which production may start a dev tool (and nothing else).
+DEVKIT_DOORS = frozenset({"bot.cli", "bot.providers.registry"})
+
+
+def _is_under(module: str, package: str) -> bool:
+    return module == package or module.startswith(f"{package}.")
+
+
+def layer_of(module: str) -> str | None:
+    """The layer a module sits in: its longest placed prefix in LAYER_OF (None: unplaced).
+    A top-level module (`bot.tasks`) is placed by its own name, never by `bot`'s."""
+    if module == "bot" or (module.startswith("bot.") and module.count(".") == 1):
+        return LAYER_OF.get(module)
+    placed = [p for p in LAYER_OF if p != "bot" and _is_under(module, p)]
+    return LAYER_OF[max(placed, key=len)] if placed else None
+
+
+def unplaced_modules(root: Path = ROOT) -> list[str]:
+    return sorted(name for name in modules(root) if layer_of(name) is None)
+
+
+def _through_a_devkit_door(source: str, target: str) -> bool:
+    return source in DEVKIT_DOORS and _is_under(target, "bot.devkit")
+
+
+def upward_imports(root: Path = ROOT) -> dict[str, list[str]]:
+    """Modules importing (deferred imports too) a module of a higher layer."""
+    rank = {layer: n for n, layer in enumerate(LAYERS)}
+    known = set(modules(root))
+    upward: dict[str, list[str]] = {}
+    for name, targets in graph(root).items():
+        mine = layer_of(name)
+        if mine is None:
+            continue
+        above = sorted(
+            f"{t} ({layer_of(t)})"
+            for t in targets & known
+            if (theirs := layer_of(t)) is not None
+            and rank[theirs] > rank[mine]
+            and not _through_a_devkit_door(name, t)
+        )
+        if above:
+            upward[name] = above
+    return upward
+
+
+def package_of(module: str) -> str:
+    """The unit of the package-level cycle check: a package directly under bot/ (`bot.slack`),
+    a top-level module (`bot.tasks`), or a feature (`handlers.forward`, `handlers.shared`)."""
+    parts = module.split(".")
+    return ".".join(parts[:2])
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (Tarjan's)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in edges.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                item = stack.pop()
+                component.append(item)
+                if item == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return sorted(cycles)
+
+
+def package_cycles(root: Path = ROOT) -> list[list[str]]:
+    """Packages (and top-level modules) needing one another, however indirectly, counting
+    `TYPE_CHECKING` imports; the deferred dev-tool doors excepted."""
+    known = set(modules(root))
+    edges: dict[str, set[str]] = defaultdict(set)
+    for name, targets in graph(root, typing=True).items():
+        edges[package_of(name)]
+        for target in targets & known:
+            if package_of(target) != package_of(name) and not _through_a_devkit_door(name, target):
+                edges[package_of(name)].add(package_of(target))
+    return _cycles(edges)
+
+
+def test_every_module_sits_in_one_layer() -> None:
+    assert unplaced_modules() == []
+    nested = [(a, b) for a in LAYER_OF for b in LAYER_OF if a != "bot" and a != b and _is_under(b, a)]
+    assert nested == [], "a package is placed once, with everything under it"
+    assert set(LAYER_OF.values()) == set(LAYERS)
+
+
+def test_imports_point_to_the_same_layer_or_below() -> None:
+    assert upward_imports() == {}
+
+
+def test_no_package_needs_another_that_needs_it() -> None:
+    assert package_cycles() == []
+
+
+def test_planted_layer_violations_are_caught(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "bot" / "store" / "planted_up.py").write_text("from bot.services import toggles\n")
+    (root / "bot" / "providers" / "planted_up.py").write_text(
+        "def later():\n    from bot.oncall.engine import HandoffEngine\n    return HandoffEngine\n"
+    )
+    (root / "bot" / "planted_new.py").write_text("")
+    (root / "bot" / "domain" / "planted_up.py").write_text("import bot.redact\n")  # base: below
+    # a package cycle no module cycle shows (oncall already uses services)
+    (root / "bot" / "services" / "planted_pkg.py").write_text("from bot.oncall import hotlines\n")
+    # a top-level module and a package needing each other through a type hint
+    (root / "bot" / "planted_top.py").write_text(
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from bot.slack.blocks import Block\n"
+    )
+    (root / "bot" / "slack" / "planted_back.py").write_text("from bot import planted_top\n")
+
+    assert unplaced_modules(root) == ["bot.planted_new", "bot.planted_top"]
+    upward = upward_imports(root)
+    assert upward["bot.store.planted_up"] == ["bot.services.toggles (services)"]
+    assert upward["bot.providers.planted_up"] == ["bot.oncall.engine (services)"]
+    assert "bot.domain.planted_up" not in upward
+    cycles = [set(c) for c in package_cycles(root)]
+    assert any({"bot.oncall", "bot.services"} <= c for c in cycles)
+    assert {"bot.planted_top", "bot.slack"} in cycles
