@@ -274,9 +274,10 @@ def block_kit_literals_in(tree: ast.AST) -> list[int]:
 
 
 def features_writing_block_kit(root: Path = ROOT) -> dict[str, list[int]]:
-    """Feature modules writing Block Kit as dict literals (bot/slack/blocks.py builds it)."""
+    """Feature modules writing Block Kit by hand (bot/slack/blocks.py builds it): a dict with a
+    "type", however written, or a view's "type" or "blocks" edited in place."""
     writing = {
-        name: block_kit_literals_in(ast.parse(path.read_text()))
+        name: block_kit_by_hand_in(ast.parse(path.read_text()))
         for name, path in modules(root).items()
         if name.startswith("handlers")
     }
@@ -782,3 +783,172 @@ def test_planted_layer_violations_are_caught(tmp_path: Path) -> None:
     cycles = [set(c) for c in package_cycles(root)]
     assert any({"bot.oncall", "bot.services"} <= c for c in cycles)
     assert {"bot.planted_top", "bot.slack"} in cycles
+
+
+# --- Block Kit by hand, however written -----------------------------------------------------
+# Keys that make a dict Block Kit, or whose editing in place rewrites a view by hand.
+BLOCK_KIT_KEYS = frozenset({"type", "blocks"})
+LIST_EDITS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"})
+
+
+def _keys_subscripted(node: ast.AST) -> set[object]:
+    """The constant keys along a subscript chain: `view["blocks"][-1:-1]` → {"blocks"}."""
+    keys: set[object] = set()
+    while isinstance(node, ast.Subscript):
+        if isinstance(node.slice, ast.Constant):
+            keys.add(node.slice.value)
+        node = node.value
+    return keys
+
+
+def _assigned(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        targets = [node.target]
+    elif isinstance(node, ast.Delete):
+        targets = list(node.targets)
+    else:
+        return []
+    flat: list[ast.expr] = []
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets.extend(target.elts)
+        else:
+            flat.append(target)
+    return flat
+
+
+def block_kit_by_hand_in(tree: ast.AST) -> list[int]:
+    """Lines writing Block Kit by hand: a dict literal with a "type" key, `dict(type=…)` or
+    `….update(type=…)`, `x["type"] = …`, or a view's blocks edited in place
+    (`view["blocks"][-1:-1] = …`, `view["blocks"].append(…)`)."""
+    found = set(block_kit_literals_in(tree))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            named_type = any(k.arg == "type" for k in node.keywords)
+            if (
+                (
+                    named_type
+                    and (
+                        (isinstance(func, ast.Name) and func.id == "dict")
+                        or (isinstance(func, ast.Attribute) and func.attr in {"update", "setdefault"})
+                    )
+                )
+                or (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in {"update", "setdefault"}
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and node.args[0].value == "type"
+                )
+                or (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in LIST_EDITS
+                    and _keys_subscripted(func.value) & BLOCK_KIT_KEYS
+                )
+            ):
+                found.add(node.lineno)
+        for target in _assigned(node):
+            if isinstance(target, ast.Subscript) and _keys_subscripted(target) & BLOCK_KIT_KEYS:
+                found.add(node.lineno)
+    return sorted(found)
+
+
+def test_the_block_kit_check_sees_calls_and_edits_in_place() -> None:
+    planted = """
+block = dict(type="section", text=text)
+view.update(type="home")
+view["type"] = "modal"
+view["blocks"][-1:-1] = more
+view["blocks"].append(divider())
+view["blocks"] = blocks
+block.setdefault("type", "divider")
+view["blocks"][0]["text"] = plain_text("Call")
+del view["blocks"][2]
+"""
+    assert block_kit_by_hand_in(ast.parse(planted)) == [2, 3, 4, 5, 6, 7, 8, 9, 10]
+    innocent = """
+kind = view.get("type") == "modal"
+options = dict(text=plain_text("Call"), value="x")
+values["number"] = text
+state["values"][block]["x"] = 1
+rows.append(section("x"))
+rows[-1:-1] = more
+blocks = [*view["blocks"], divider()]
+"""
+    assert block_kit_by_hand_in(ast.parse(innocent)) == []
+
+
+def test_planted_block_kit_by_hand_is_caught(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "handlers" / "transfer" / "planted.py").write_text(
+        "def picker(options):\n    return dict(type='radio_buttons', options=options)\n\n"
+        "def more(view, extra):\n    view['blocks'][-1:-1] = extra\n    return view\n"
+    )
+    assert features_writing_block_kit(root) == {"handlers.transfer.planted": [2, 5]}
+
+
+# --- Whom a background failure is told -------------------------------------------------------
+# Every start of background work, features and fronts alike, says whom its failure is told:
+# `tell=` a reply, or `tell=Nobody(reason)` for work nobody asked for (bot.tasks).
+TASK_RUNNER = "bot.tasks"
+
+
+def spawns_telling_nobody_in(tree: ast.AST) -> list[int]:
+    """Lines calling `….spawn(…)` without `tell=`, or with `tell=None`."""
+    found = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "spawn"
+        ):
+            continue
+        tell = next((k.value for k in node.keywords if k.arg == "tell"), None)
+        if tell is None or (isinstance(tell, ast.Constant) and tell.value is None):
+            found.append(node.lineno)
+    return found
+
+
+def spawning_without_saying_whom_to_tell(root: Path = ROOT) -> dict[str, list[int]]:
+    """Modules under bot/ and handlers/ starting background work without saying whom its
+    failure is told."""
+    spawning = {
+        name: spawns_telling_nobody_in(ast.parse(path.read_text()))
+        for name, path in modules(root).items()
+        if name != TASK_RUNNER
+    }
+    return {k: v for k, v in spawning.items() if v}
+
+
+def spawn_may_leave_out_whom_to_tell(root: Path = ROOT) -> bool:
+    """Whether `TaskRunner.spawn` has a default for `tell` (or no `tell` at all)."""
+    tree = ast.parse(modules(root)[TASK_RUNNER].read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef) and node.name == "spawn":
+            for arg, default in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True):
+                if arg.arg == "tell":
+                    return default is not None
+    return True
+
+
+def test_background_work_always_says_whom_a_failure_is_told() -> None:
+    assert spawning_without_saying_whom_to_tell() == {}
+    assert not spawn_may_leave_out_whom_to_tell()
+
+
+def test_planted_silent_spawns_are_caught(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "bot" / "web" / "planted.py").write_text(
+        "def later(runtime, work):\n"
+        "    runtime.tasks.spawn(work)\n"
+        "    runtime.tasks.spawn(work, tell=None)\n"
+        "    runtime.tasks.spawn(work, tell=Nobody('a webhook: nobody asked'))\n"
+    )
+    tasks = root / "bot" / "tasks.py"
+    tasks.write_text(tasks.read_text().replace("*, tell: Tell)", "*, tell: Tell | None = None)"))
+    assert spawning_without_saying_whom_to_tell(root) == {"bot.web.planted": [2, 3]}
+    assert spawn_may_leave_out_whom_to_tell(root)
