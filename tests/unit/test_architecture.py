@@ -853,7 +853,7 @@ def block_kit_by_hand_in(tree: ast.AST) -> list[int]:
                 found.add(node.lineno)
         for target in _assigned(node):
             if isinstance(target, ast.Subscript) and _keys_subscripted(target) & BLOCK_KIT_KEYS:
-                found.add(node.lineno)
+                found.add(target.lineno)
     return sorted(found)
 
 
