@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import provider_sentence
 from bot.providers.errors import ProviderError
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -63,7 +62,7 @@ async def _run(name: str, check: Callable[[], Awaitable[object]]) -> bool:
     try:
         await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
     except ProviderError as exc:
-        print(f"FAIL  {name}: {provider_sentence(exc)}")
+        print(f"FAIL  {name}: {exc.sentence()}")
         return False
     except SlackApiError as exc:
         print(f"FAIL  {name}: Slack said {exc.response.get('error', 'error')}")

@@ -10,14 +10,6 @@ import logging
 
 from bot.context import current_request_id
 from bot.domain.notices import Message, message, plain
-from bot.providers.errors import (
-    AuthError,
-    NotFound,
-    ProviderError,
-    RateLimited,
-    Rejected,
-    Unavailable,
-)
 
 
 class UserError(Exception):
@@ -40,33 +32,22 @@ class Unsupported(UserError):
     """The line's provider can't do what was asked."""
 
 
-def provider_sentence(exc: ProviderError) -> str:
-    name = exc.provider.display
-    if isinstance(exc, Rejected):
-        return exc.user_message
-    if isinstance(exc, RateLimited) and exc.own_share:
-        return (
-            f"You've used your share of {name} requests for this minute; "
-            f"please try again in {max(1, round(exc.retry_after))} seconds."
-        )
-    if isinstance(exc, RateLimited):
-        return f"{name} is busy; please try again in {max(1, round(exc.retry_after))} seconds."
-    if isinstance(exc, NotFound):
-        return f"{name} says that no longer exists; refresh and try again."
-    if isinstance(exc, AuthError):
-        return f"Switchboard can't sign in to {name} right now; an admin has been told."
-    if isinstance(exc, Unavailable) and exc.sent:
-        return (
-            f"{name} didn't answer in time and I couldn't confirm the change; check before trying again."
-        )
-    return f"{name} didn't answer; please try again in a moment."
+class ExternalError(Exception):
+    """A system outside Switchboard failed or refused (a provider: `bot.providers.errors`);
+    logged as a warning with its `log_fields`, told as its `sentence`."""
+
+    def log_fields(self) -> dict[str, object]:
+        raise NotImplementedError
+
+    def sentence(self) -> str:
+        raise NotImplementedError
 
 
 def outcome_of(exc: BaseException) -> str:
     """The metrics outcome of a failure (bot.metrics): what kind, never what it said."""
     if isinstance(exc, UserError):
         return "user_error"
-    if isinstance(exc, ProviderError):
+    if isinstance(exc, ExternalError):
         return "provider_error"
     return "error"
 
@@ -75,9 +56,9 @@ def said(exc: BaseException, log: logging.Logger) -> Message:
     """Log the error as it deserves and return the sentence to show (or `plain` to log)."""
     if isinstance(exc, UserError):
         return exc.said
-    if isinstance(exc, ProviderError):
+    if isinstance(exc, ExternalError):
         log.warning("provider error %s", exc.log_fields())
-        return message(provider_sentence(exc))
+        return message(exc.sentence())
     ref = current_request_id()
     log.error("unexpected error (ref %s)", ref, exc_info=exc)
     return message(f"Something went wrong (ref {ref}).")

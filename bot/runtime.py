@@ -35,6 +35,7 @@ from bot.services.told import Told
 from bot.services.transfer import TransferService
 from bot.settings import Settings
 from bot.slack.cover_cards import SlackCoverBoard
+from bot.slack.errors import describe
 from bot.slack.notices import Notices
 from bot.slack.profiles import SlackProfiles
 from bot.slack.respond import Responder
@@ -181,7 +182,7 @@ async def start_runtime(
         database=database,
         providers=providers,
         slack=slack,
-        tasks=TaskRunner(limit=settings.switchboard_max_background_tasks),
+        tasks=TaskRunner(limit=settings.switchboard_max_background_tasks, describe=describe),
         identity=identity,
         forwarding=forwarding,
         transfers=TransferService(

@@ -5,6 +5,11 @@ own small runner: a task set, a bound on how many run at once (more wait in line
 order; "busy" only when the line too is full), cancellation on shutdown with a notice to
 each user, and every failure turned into one sentence for the user and a log line with
 the request id.
+
+Whom a failure is told is never left out: `spawn` takes a `Reply` (the person who asked,
+where they asked) or, for work nobody asked for (an event Slack pushes, a webhook), a
+`Nobody` saying why. How an error reads is the sender's (`describe`, given by the runtime:
+`bot.slack.errors.describe` for Slack), so this runner sits below the Slack layer.
 """
 
 from __future__ import annotations
@@ -22,11 +27,23 @@ from typing import Any
 from bot import metrics
 from bot.context import rate_wait_aside, slack_user_var
 from bot.errors import outcome_of
-from bot.slack.errors import describe
 
 log = logging.getLogger(__name__)
 
 Reply = Callable[[str], Awaitable[Any]]
+# logs the error as it deserves and returns the sentence for the person (as the sender writes it)
+Describe = Callable[[BaseException, logging.Logger], str]
+
+
+@dataclass(frozen=True)
+class Nobody:
+    """Work no person asked for (an event Slack pushes, a webhook): its failure is logged,
+    as every failure is, and nobody is told; `reason` says why nobody waits for it."""
+
+    reason: str
+
+
+Tell = Reply | Nobody
 
 BUSY = "Switchboard is busy right now; please try again in a moment."
 QUEUE_PER_SLOT = 50  # how many may wait in line per running slot before "busy"
@@ -47,7 +64,7 @@ class _Reservation:
 @dataclass
 class _Queued:
     work: Coroutine[Any, Any, Any]
-    reply: Reply | None
+    tell: Tell
     context: contextvars.Context
     owner: str
     key: str | None = None
@@ -73,8 +90,9 @@ class TaskRunner:
     Back from the wait it runs at once (briefly above `limit`), its send already counted.
     """
 
-    def __init__(self, *, limit: int, queue_limit: int | None = None) -> None:
+    def __init__(self, *, limit: int, describe: Describe, queue_limit: int | None = None) -> None:
         self.limit = limit
+        self._describe = describe
         self.queue_limit = queue_limit if queue_limit is not None else limit * QUEUE_PER_SLOT
         self._tasks: set[asyncio.Task[None]] = set()
         self._notices: set[asyncio.Task[None]] = set()  # "busy" replies: tracked, not counted
@@ -149,7 +167,7 @@ class TaskRunner:
             if self._by_key[key] <= 0:
                 del self._by_key[key]
 
-    def spawn(self, work: Coroutine[Any, Any, Any], *, reply: Reply | None = None) -> bool:
+    def spawn(self, work: Coroutine[Any, Any, Any], *, tell: Tell) -> bool:
         """Run `work` in the background (now, or when a slot frees); False when refused.
 
         Refused only when closing, or when there is no room even in line and the request
@@ -162,14 +180,14 @@ class TaskRunner:
         if self._closing or (reserved is None and self.full):
             work.close()
             metrics.command_failed("refused")
-            if reply is not None:
-                self._fire_and_forget(reply, BUSY if not self._closing else SHUTTING_DOWN)
+            if not isinstance(tell, Nobody):
+                self._fire_and_forget(tell, BUSY if not self._closing else SHUTTING_DOWN)
             return False
         self._by_owner[owner] += 1
         if key is not None:
             self._by_key[key] += 1
         self._idle.clear()
-        queued = _Queued(work, reply, contextvars.copy_context(), owner, key, metrics.current_command())
+        queued = _Queued(work, tell, contextvars.copy_context(), owner, key, metrics.current_command())
         metrics.work_started(queued.command)
         if self._room() and not self._line:
             self._start(queued)
@@ -208,7 +226,7 @@ class TaskRunner:
     def _start(self, queued: _Queued) -> None:
         queued.context.run(rate_wait_aside.set, functools.partial(self._stepping_aside, queued))
         task = asyncio.create_task(
-            self._guard(queued.work, queued.reply, queued.command), context=queued.context
+            self._guard(queued.work, queued.tell, queued.command), context=queued.context
         )
         self._tasks.add(task)
         self._owners[task] = queued.owner
@@ -217,21 +235,23 @@ class TaskRunner:
         task.add_done_callback(self._done)
 
     async def _guard(
-        self, work: Coroutine[Any, Any, Any], reply: Reply | None, command: metrics.CommandRecord | None
+        self, work: Coroutine[Any, Any, Any], tell: Tell, command: metrics.CommandRecord | None
     ) -> None:
         outcome = "cancelled"
         try:
             await work
             outcome = "ok"
         except asyncio.CancelledError:
-            if reply is not None:
-                await _quietly(reply, SHUTTING_DOWN)
+            if not isinstance(tell, Nobody):
+                await _quietly(tell, SHUTTING_DOWN)
             raise
         except Exception as exc:
             outcome = outcome_of(exc)
-            sentence = describe(exc, log)
-            if reply is not None:
-                await _quietly(reply, sentence)
+            sentence = self._describe(exc, log)
+            if isinstance(tell, Nobody):
+                log.info("nobody is told of that failure: %s", tell.reason)
+            else:
+                await _quietly(tell, sentence)
         finally:
             metrics.work_ended(command, outcome)
 
@@ -265,8 +285,8 @@ class TaskRunner:
             queued.work.close()
             metrics.work_ended(queued.command, "cancelled")
             self._release(queued.owner, queued.key)
-            if queued.reply is not None:
-                self._fire_and_forget(queued.reply, SHUTTING_DOWN)
+            if not isinstance(queued.tell, Nobody):
+                self._fire_and_forget(queued.tell, SHUTTING_DOWN)
         if not self._tasks:
             return
         _, pending = await asyncio.wait(set(self._tasks), timeout=grace)

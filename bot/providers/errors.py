@@ -10,16 +10,18 @@
                              have been applied (then callers re-read, never resend)
 
 Every error carries the provider, HTTP status, provider error code and request id for the
-logs. `message` is redacted before it is stored: providers echo what we sent.
+logs. `message` is redacted before it is stored: providers echo what we sent. `sentence()` is
+what a person is told (`bot.errors.said` asks every `ExternalError` for it, knowing no provider).
 """
 
 from __future__ import annotations
 
 from bot.domain.lines import ProviderName
+from bot.errors import ExternalError
 from bot.redact import redact
 
 
-class ProviderError(Exception):
+class ProviderError(ExternalError):
     def __init__(
         self,
         message: str,
@@ -45,9 +47,16 @@ class ProviderError(Exception):
             "detail": self.message,
         }
 
+    def sentence(self) -> str:
+        return f"{self.provider.display} didn't answer; please try again in a moment."
+
 
 class AuthError(ProviderError):
     """Credentials rejected or token unusable after one renewal."""
+
+    def sentence(self) -> str:
+        name = self.provider.display
+        return f"Switchboard can't sign in to {name} right now; an admin has been told."
 
 
 class SignInExpired(AuthError):
@@ -64,9 +73,19 @@ class RateLimited(ProviderError):
         self.retry_after = retry_after
         self.own_share = own_share
 
+    def sentence(self) -> str:
+        name, seconds = self.provider.display, max(1, round(self.retry_after))
+        if self.own_share:
+            return (
+                f"You've used your share of {name} requests for this minute; "
+                f"please try again in {seconds} seconds."
+            )
+        return f"{name} is busy; please try again in {seconds} seconds."
+
 
 class NotFound(ProviderError):
-    pass
+    def sentence(self) -> str:
+        return f"{self.provider.display} says that no longer exists; refresh and try again."
 
 
 class Rejected(ProviderError):
@@ -76,8 +95,19 @@ class Rejected(ProviderError):
         super().__init__(message, **context)  # type: ignore[arg-type]
         self.user_message = user_message
 
+    def sentence(self) -> str:
+        return self.user_message
+
 
 class Unavailable(ProviderError):
     def __init__(self, message: str, *, sent: bool = False, **context: object) -> None:
         super().__init__(message, **context)  # type: ignore[arg-type]
         self.sent = sent
+
+    def sentence(self) -> str:
+        if self.sent:
+            return (
+                f"{self.provider.display} didn't answer in time and I couldn't confirm the "
+                "change; check before trying again."
+            )
+        return super().sentence()

@@ -89,6 +89,7 @@ class ProviderHttp:
         self.policy = policy
         self.limiter = limiter
         self._sleep = sleep
+        self._clock = clock  # the read cache's age and each send's total time budget
         self._reads: InFlight[httpx.Response] = InFlight()
         self._recent: Recent[httpx.Response] = Recent(clock=clock)
 
@@ -147,7 +148,7 @@ class ProviderHttp:
     async def _send(
         self, request: httpx.Request, *, kind: Kind, group: str, account: str, person: str | None
     ) -> httpx.Response:
-        started = monotonic()
+        started = self._clock()
         for attempt in range(1, self.policy.tries + 1):
             last = attempt == self.policy.tries or self._out_of_time(started)
             try:  # the penalty and the person's share are checked here
@@ -195,7 +196,7 @@ class ProviderHttp:
         raise AssertionError("unreachable")
 
     def _out_of_time(self, started: float) -> bool:
-        return monotonic() - started > self.policy.total_seconds * max(self.policy.scale, 0.01)
+        return self._clock() - started > self.policy.total_seconds * max(self.policy.scale, 0.01)
 
     async def _note_429(self, response: httpx.Response, group: str, account: str) -> None:
         seconds = retry_after_seconds(response, self.policy.default_retry_after)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 from pydantic import SecretStr
@@ -38,7 +38,6 @@ from bot.providers.voipnow import adapter as voipnow_adapter
 from bot.providers.voipnow import declaration as voipnow
 from bot.providers.voipnow.client import VoipNowClient
 from bot.providers.voipnow.specs import VoipNowSpec
-from bot.settings import Settings
 from bot.store import Database
 from bot.store.sealed import SecretBox
 
@@ -72,6 +71,53 @@ Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration p
 Clock = Callable[[], datetime]
 
 CONNECT_TIMEOUT = 5.0
+
+
+class RegistrySettings(Protocol):
+    """What the registry reads of the settings (`bot.settings.Settings` is one): taken as a
+    protocol, since `bot.settings` gathers each provider's own settings from bot/providers
+    and the providers package never imports it back (no package cycle)."""
+
+    @property
+    def providers(self) -> tuple[ProviderName, ...]: ...
+    @property
+    def uses_emulator(self) -> bool: ...
+    @property
+    def provider_timeout_seconds(self) -> float: ...
+    @property
+    def switchboard_secret_key(self) -> SecretStr | None: ...
+    @property
+    def switchboard_person_share(self) -> float: ...
+    @property
+    def switchboard_retry_scale(self) -> float: ...
+    @property
+    def switchboard_rate_budget(self) -> bool: ...
+    @property
+    def switchboard_emulator_rate_limits(self) -> bool: ...
+    @property
+    def ringcentral_server_url(self) -> str: ...
+    @property
+    def ringcentral_client_id(self) -> str | None: ...
+    @property
+    def ringcentral_client_secret(self) -> SecretStr | None: ...
+    @property
+    def ringcentral_jwt(self) -> SecretStr | None: ...
+    @property
+    def signin_app(self) -> tuple[str, SecretStr] | None: ...
+    @property
+    def voipnow_url(self) -> str | None: ...
+    @property
+    def voipnow_client_id(self) -> str | None: ...
+    @property
+    def voipnow_client_secret(self) -> SecretStr | None: ...
+    @property
+    def smspartner_url(self) -> str: ...
+    @property
+    def smspartner_numbers(self) -> list[str]: ...
+    @property
+    def smspartner_api_key(self) -> SecretStr | None: ...
+
+
 RINGCENTRAL_RETRY_AFTER_DEFAULT = 60.0  # docs/design.md: RingCentral's Retry-After default; others 30 s
 EMULATOR_IDENTITY = "admin@example.com"  # the emulator's JWT assertion: the account admin
 # The built-in emulator's personal sign-in app: an app of its own, since RingCentral (and the
@@ -147,13 +193,13 @@ class Providers:
             await client.aclose()
 
 
-def timeouts(settings: Settings) -> httpx.Timeout:
+def timeouts(settings: RegistrySettings) -> httpx.Timeout:
     read = settings.provider_timeout_seconds
     return httpx.Timeout(connect=CONNECT_TIMEOUT, read=read, write=read, pool=CONNECT_TIMEOUT)
 
 
 def build_providers(
-    settings: Settings,
+    settings: RegistrySettings,
     database: Database,
     *,
     transports: dict[ProviderName, httpx.AsyncBaseTransport] | None = None,
@@ -171,7 +217,7 @@ def build_providers(
 class _Builder:
     def __init__(
         self,
-        settings: Settings,
+        settings: RegistrySettings,
         database: Database,
         transports: dict[ProviderName, httpx.AsyncBaseTransport],
         alert: Alert | None,

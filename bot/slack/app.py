@@ -1,6 +1,8 @@
 """The Bolt AsyncApp before any feature: admission, middleware and the error handler.
 
-The features (handlers/) sit above this layer; `bot.compose.build_app` registers them.
+The features (handlers/) sit above this layer; `bot.compose.build_app` registers them. The
+runtime sits above it too (it builds this layer's notices, profiles and workspace): the app
+takes what it needs from it as an `AppRuntime`, and never imports `bot.runtime`.
 """
 
 from __future__ import annotations
@@ -8,21 +10,23 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext, AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
 from bot.context import command_var, new_request_id, request_id_var, slack_user_var
 from bot.domain.clock import monotonic
 from bot.errors import outcome_of
-from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import message
 from bot.slack.errors import describe
+from bot.slack.respond import Responder
 from bot.slack.text import plain
-from bot.tasks import BUSY
+from bot.slack.workspace import SlackWorkspace
+from bot.tasks import BUSY, TaskRunner
 
 log = logging.getLogger("bot.requests")
 MAX_TEXT_CHARS = 2000  # docs/contract.md "Limits at the front"
@@ -36,6 +40,20 @@ YOURS_BUSY = (
 )
 
 
+class AppRuntime(Protocol):
+    """What the app takes from the runtime (`bot.runtime.Runtime` is one)."""
+
+    @property
+    def tasks(self) -> TaskRunner: ...
+    @property
+    def slack(self) -> AsyncWebClient: ...
+    @property
+    def workspace(self) -> SlackWorkspace: ...
+    @property
+    def responder(self) -> Responder: ...
+    def is_admin(self, slack_user_id: str) -> bool: ...
+
+
 class SwitchboardApp(AsyncApp):
     """Bolt's app with admission around each dispatch (HTTP and Socket Mode alike).
 
@@ -43,7 +61,7 @@ class SwitchboardApp(AsyncApp):
     was admitted with can only be given back (if its listener spawned nothing) here.
     """
 
-    def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
+    def __init__(self, runtime: AppRuntime, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.runtime = runtime
 
@@ -120,7 +138,7 @@ class SwitchboardApp(AsyncApp):
         return True
 
 
-def bolt_app(runtime: Runtime, *, signing_secret: str | None = None) -> AsyncApp:
+def bolt_app(runtime: AppRuntime, *, signing_secret: str | None = None) -> AsyncApp:
     """The app with no listener yet; signatures are verified by the HTTP front (bot.web.asgi),
     not by Bolt."""
     app = SwitchboardApp(

@@ -20,9 +20,12 @@ from starlette.routing import Route
 from bot import metrics
 from bot.providers.push import PushSubscriptions
 from bot.runtime import Runtime
+from bot.tasks import Nobody
 from bot.web.bodies import load_json, read_capped
 
 log = logging.getLogger(__name__)
+# The provider has its 200 already; a card's owner is told by the card, not by the webhook
+NOTIFIED = Nobody("a push notification: the provider is answered, no person asked")
 MAX_NOTIFICATION_BYTES = 256 * 1024
 
 
@@ -56,7 +59,7 @@ def route(runtime: Runtime, push: PushSubscriptions) -> Route:
             log.warning("refused a %s notification that is not JSON within bounds", who)
             return JSONResponse({"error": "malformed JSON"}, status_code=400)
         if isinstance(note, dict):
-            runtime.tasks.spawn(handled(note))
+            runtime.tasks.spawn(handled(note), tell=NOTIFIED)
         return Response(status_code=200)
 
     async def counted(request: Request) -> Response:

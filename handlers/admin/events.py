@@ -9,8 +9,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot import profile_checks
 from bot.runtime import Runtime
 from bot.slack.profiles import profile_of
+from bot.tasks import Nobody
 from handlers.shared import Payload
-from handlers.shared.background import nobody_asked, run_after_ack
+from handlers.shared.background import run_after_ack
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
@@ -25,4 +26,4 @@ async def user_changed(runtime: Runtime, ack: AsyncAck, event: Payload) -> None:
     profile = profile_of(user["id"], user)
     runtime.profiles.remember(profile)
     work = profile_checks.recheck(runtime.identity, runtime.notices, profile)
-    run_after_ack(runtime, work, tell=nobody_asked)
+    run_after_ack(runtime, work, tell=Nobody("a profile Slack pushed: no person asked"))

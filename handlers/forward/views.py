@@ -102,8 +102,16 @@ def saving(meta: Meta) -> View:
 
 
 def list_modal(
-    listing: Listing, meta: Meta, region: str, *, notice: str = "", admin: bool = False
+    listing: Listing,
+    meta: Meta,
+    region: str,
+    *,
+    switch: list[Block],
+    notice: str = "",
+    admin: bool = False,
 ) -> View:
+    """The numbers, the add button (and, for an admin, whose numbers), then `switch` (the
+    forwarding switch's blocks) before the closing note."""
     blocks: list[Block] = []
     if notice:
         blocks.append(context(notice))
@@ -120,6 +128,7 @@ def list_modal(
         )
         elements.append(picker)
     blocks.append(actions(*elements, block_id=BlockId.PICKER.value))
+    blocks.extend(switch)
     blocks.append(
         context(
             f"Changes made in {listing.line.provider.display}'s own apps show here within "

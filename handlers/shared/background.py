@@ -5,7 +5,7 @@ asked is always told why in one sentence (docs/contract.md), where they asked.
 `tell` says where the sentence goes: the command's reply (`reply_with`), the window the
 person is in (`in_window`), their App Home (`on_home`), a DM (`by_dm`) or the channel the
 press came from (`in_channel`). Only an event nobody asked for (a profile Slack pushes) has
-no one to tell (`nobody_asked`): its failure is logged, as every failure is.
+no one to tell (`bot.tasks.Nobody`, saying why): its failure is logged, as every failure is.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from typing import Any
 from bot.runtime import Runtime
 from bot.slack.blocks import View, home, section
 from bot.slack.respond import Respond
+from bot.tasks import Nobody
 from handlers.shared import PROGRESS, PROGRESS_AFTER_SECONDS, Tell, reply_with
 
 
-def run_after_ack(runtime: Runtime, work: Coroutine[Any, Any, Any], *, tell: Tell) -> bool:
+def run_after_ack(runtime: Runtime, work: Coroutine[Any, Any, Any], *, tell: Tell | Nobody) -> bool:
     """`work` in the background line; its failure (or a refusal to start it) reaches the
     person through `tell`, in one sentence. False when refused (`work` never runs)."""
-    return runtime.tasks.spawn(work, reply=tell)
+    return runtime.tasks.spawn(work, tell=tell)
 
 
 def in_background(runtime: Runtime, respond: Respond, work: Coroutine[Any, Any, Any]) -> None:
@@ -68,10 +69,6 @@ def on_home(runtime: Runtime, user: str) -> Tell:
         await runtime.slack.views_publish(user_id=user, view=home([section(f":hourglass: {text}")]))
 
     return tell
-
-
-async def nobody_asked(text: str) -> None:
-    """For work no person asked for: the runner has logged the failure; nobody waits for it."""
 
 
 def in_channel(runtime: Runtime, channel: str, user: str) -> Tell:

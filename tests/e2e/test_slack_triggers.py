@@ -21,9 +21,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import TRIGGERS, SlackStandIn
+from bot.tasks import Nobody
 from tests.helpers.harness import Harness, Reply, start_harness, user_id
 
 SHORT_TRIGGER = 0.8  # the stand-in's lifetime in these tests (Slack's is 3 s)
+SOMEONE_ELSES = Nobody("someone else's slow work, holding the one slot")
 SLOW_PROVIDER = 1.0  # seconds per RingCentral request: one request outlives the trigger
 
 
@@ -134,7 +136,7 @@ async def test_a_window_never_waits_for_a_background_slot(
     bot = await start_harness(sqlite_url, switchboard_max_background_tasks=1)
     try:
         bot.slack.trigger_lifetime = SHORT_TRIGGER
-        bot.runtime.tasks.spawn(asyncio.sleep(SHORT_TRIGGER + 0.5))  # someone else's slow work
+        bot.runtime.tasks.spawn(asyncio.sleep(SHORT_TRIGGER + 0.5), tell=SOMEONE_ELSES)
         reply = await bot.command(who, command, text)
         assert [o.get("ok") for o in views_opened(reply)] == [True]
         assert views_opened(reply)[0]["view"]["callback_id"] == loading
@@ -156,7 +158,7 @@ async def test_an_app_home_button_opens_its_window_without_a_background_slot(
     bot = await start_harness(sqlite_url, switchboard_max_background_tasks=1)
     try:
         bot.slack.trigger_lifetime = SHORT_TRIGGER
-        bot.runtime.tasks.spawn(asyncio.sleep(SHORT_TRIGGER + 0.5))
+        bot.runtime.tasks.spawn(asyncio.sleep(SHORT_TRIGGER + 0.5), tell=SOMEONE_ELSES)
         reply = await bot.click("carol", {"action_id": action_id, "value": ""})
         assert [o.get("ok") for o in views_opened(reply)] == [True]
         assert views_opened(reply)[0]["view"]["callback_id"] == loading

@@ -13,9 +13,10 @@ from bot.domain.lines import ProviderName
 from bot.providers.errors import RateLimited
 from bot.providers.limiter import Priority, RateLimiter, priority
 from bot.providers.ringcentral.client import GROUP_LIMITS
+from bot.slack.errors import describe
 from bot.store import Database
 from bot.store.migrate import upgrade
-from bot.tasks import TaskRunner
+from bot.tasks import Nobody, TaskRunner
 
 
 @dataclass
@@ -230,7 +231,7 @@ async def test_work_waiting_for_budget_leaves_its_slot_to_the_next_in_line(
         clock.now += seconds
 
     limiter._sleep = held_sleep
-    runner = TaskRunner(limit=1)
+    runner = TaskRunner(limit=1, describe=describe)
     done: list[str] = []
 
     async def waits_for_budget() -> None:
@@ -240,8 +241,9 @@ async def test_work_waiting_for_budget_leaves_its_slot_to_the_next_in_line(
     async def has_budget() -> None:
         done.append("next in line")
 
-    assert runner.spawn(waits_for_budget())
-    assert runner.spawn(has_budget())
+    nobody = Nobody("a test's work: nobody waits for it")
+    assert runner.spawn(waits_for_budget(), tell=nobody)
+    assert runner.spawn(has_budget(), tell=nobody)
     for _ in range(50):
         if done:
             break

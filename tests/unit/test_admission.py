@@ -11,13 +11,16 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
-from bot.tasks import SHUTTING_DOWN, TaskRunner
+from bot.slack.errors import describe
+from bot.tasks import SHUTTING_DOWN, Nobody, TaskRunner
+
+NOBODY = Nobody("a test's work: nobody waits for it")
 
 
 def request(runner: TaskRunner, work: Coroutine[Any, Any, Any] | None = None) -> bool:
     admitted = runner.admit()
     if admitted and work is not None:
-        assert runner.spawn(work), "an admitted request must get its place"
+        assert runner.spawn(work, tell=NOBODY), "an admitted request must get its place"
     elif work is not None:
         work.close()
     runner.offer_room()
@@ -25,7 +28,7 @@ def request(runner: TaskRunner, work: Coroutine[Any, Any, Any] | None = None) ->
 
 
 async def test_beyond_the_bound_work_waits_in_line_and_runs_in_order() -> None:
-    runner = TaskRunner(limit=2, queue_limit=10)
+    runner = TaskRunner(limit=2, queue_limit=10, describe=describe)
     release = asyncio.Event()
     order: list[int] = []
 
@@ -43,7 +46,7 @@ async def test_beyond_the_bound_work_waits_in_line_and_runs_in_order() -> None:
 
 
 async def test_a_full_line_refuses_at_once() -> None:
-    runner = TaskRunner(limit=1, queue_limit=2)
+    runner = TaskRunner(limit=1, queue_limit=2, describe=describe)
     release = asyncio.Event()
     results = [request(runner, release.wait()) for _ in range(5)]
     assert results == [True, True, True, False, False]
@@ -53,7 +56,7 @@ async def test_a_full_line_refuses_at_once() -> None:
 
 
 async def test_an_unused_place_is_given_back() -> None:
-    runner = TaskRunner(limit=1, queue_limit=0)
+    runner = TaskRunner(limit=1, queue_limit=0, describe=describe)
     assert request(runner) is True  # a command that needed no background work
     assert not runner.full
     assert request(runner, asyncio.sleep(0)) is True
@@ -61,7 +64,7 @@ async def test_an_unused_place_is_given_back() -> None:
 
 
 async def test_shutdown_tells_those_still_in_line() -> None:
-    runner = TaskRunner(limit=1, queue_limit=5)
+    runner = TaskRunner(limit=1, queue_limit=5, describe=describe)
     told: list[str] = []
 
     async def reply(text: str) -> None:
@@ -69,9 +72,9 @@ async def test_shutdown_tells_those_still_in_line() -> None:
 
     release = asyncio.Event()
     runner.admit()
-    runner.spawn(release.wait(), reply=reply)
+    runner.spawn(release.wait(), tell=reply)
     runner.admit()
-    runner.spawn(asyncio.sleep(0), reply=reply)
+    runner.spawn(asyncio.sleep(0), tell=reply)
     await runner.shutdown(grace=0.05)
     await asyncio.sleep(0.01)
     assert told == [SHUTTING_DOWN, SHUTTING_DOWN]

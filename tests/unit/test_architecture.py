@@ -1,7 +1,9 @@
-"""The arrows point one way: fronts → Slack features → services → (providers | store) → domain.
+"""The arrows point one way: fronts → Slack features → services → providers → store → domain.
 
-Read from the source (deferred imports count; `TYPE_CHECKING` imports count for cycles, not
-for the layers) and followed transitively: no import cycle, no feature reaching another or the
+Every module sits in one layer (LAYERS, LAYER_OF: shared utilities in a `base` layer under the
+domain) and imports only its own layer or those below. Read from the source (deferred imports
+count; `TYPE_CHECKING` imports count for cycles, between modules and between packages, not for
+the layers) and followed transitively: no import cycle, no feature reaching another or the
 store (nor writing Block Kit by hand: bot/slack/blocks.py builds it), no core module reaching Slack, no
 dev tool on the production path, no module outside a provider's own package naming a
 provider, in code or in the words of a string (services, the engine and the features ask
@@ -337,9 +339,10 @@ def block_kit_literals_in(tree: ast.AST) -> list[int]:
 
 
 def features_writing_block_kit(root: Path = ROOT) -> dict[str, list[int]]:
-    """Feature modules writing Block Kit as dict literals (bot/slack/blocks.py builds it)."""
+    """Feature modules writing Block Kit by hand (bot/slack/blocks.py builds it): a dict with a
+    "type", however written, or a view's "type" or "blocks" edited in place."""
     writing = {
-        name: block_kit_literals_in(ast.parse(path.read_text()))
+        name: block_kit_by_hand_in(ast.parse(path.read_text()))
         for name, path in modules(root).items()
         if name.startswith("handlers")
     }
@@ -448,34 +451,7 @@ def import_cycles(root: Path = ROOT) -> list[list[str]]:
     counts (a cycle hidden there is still two modules that need each other)."""
     known = set(modules(root))
     edges = {name: targets & known for name, targets in graph(root, typing=True).items()}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    cycles: list[list[str]] = []
-
-    def visit(node: str) -> None:  # Tarjan's strongly connected components
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for nxt in edges[node]:
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                item = stack.pop()
-                component.append(item)
-                if item == node:
-                    break
-            if len(component) > 1:
-                cycles.append(sorted(component))
-
-    for node in edges:
-        if node not in index:
-            visit(node)
-    return cycles
+    return _cycles(edges)
 
 
 def test_no_import_cycles() -> None:
@@ -769,3 +745,381 @@ def test_the_domain_is_standard_library_only() -> None:
     }
     assert {k: v for k, v in outside.items() if v} == {}
     assert "bot.domain.schedule" in outside  # rotation and shift math live here
+
+
+# --- Layers by rank (issue 27) -------------------------------------------------------------
+# Every module under bot/ and handlers/ sits in exactly one layer; an import (deferred ones
+# too) points to its own layer or one below. Lowest first:
+#   base        shared utilities that import nothing of ours but each other: the request
+#               context, redaction, metrics, logs setup, mrkdwn escaping, phone numbers, GC
+#               tuning. Below the domain by rank; the domain imports none of them anyway
+#               (it is standard library only, test_the_domain_is_standard_library_only).
+#   domain      pure types and rules (bot/domain), and bot.errors: the domain's errors and the
+#               sentence any error becomes (a provider's error brings its own, as an
+#               `ExternalError`, so bot.errors knows no provider).
+#   store       models, migrations, repositories.
+#   providers   provider clients and the registry; they may use the store (tokens, links,
+#               toggles, rate windows: docs/architecture.md), the store never uses them.
+#               bot.settings gathers each provider's settings, so it sits here with them;
+#               the registry reads it through a protocol (`RegistrySettings`).
+#   services    use cases, the on-call engine, the task runner, the core loops and the
+#               destination rules.
+#   slack       the Slack layer (bot/slack): Block Kit, notices, the Bolt app before features.
+#   runtime     bot.runtime: the services wired to the Slack layer's implementations.
+#   features    handlers/.
+#   composition bot.compose (the app with every feature) and bot.lifecycle (start, stop).
+#   fronts      bot/web, the CLI, `switchboard check`, the manifest.
+#   devkit      dev tools: they may use anything; production reaches them only through the
+#               two deferred doors (DEVKIT_DOORS), which the dev-tools test guards.
+LAYERS = (
+    "base",
+    "domain",
+    "store",
+    "providers",
+    "services",
+    "slack",
+    "runtime",
+    "features",
+    "composition",
+    "fronts",
+    "devkit",
+)
+# A package's name places it and everything under it; a top-level module is placed by name.
+LAYER_OF = {
+    "bot": "base",  # bot/__init__.py
+    "bot.context": "base",
+    "bot.redact": "base",
+    "bot.metrics": "base",
+    "bot.logs": "base",
+    "bot.mrkdwn": "base",
+    "bot.phone": "base",
+    "bot.gc_tuning": "base",
+    "bot.domain": "domain",
+    "bot.store": "store",
+    "bot.providers": "providers",
+    "bot.errors": "domain",
+    "bot.settings": "providers",
+    "bot.services": "services",
+    "bot.oncall": "services",
+    "bot.destinations": "services",
+    "bot.tasks": "services",
+    "bot.scheduler": "services",
+    "bot.profile_checks": "services",
+    "bot.slack": "slack",
+    "bot.runtime": "runtime",
+    "handlers": "features",
+    "bot.compose": "composition",
+    "bot.lifecycle": "composition",
+    "bot.web": "fronts",
+    "bot.cli": "fronts",
+    "bot.__main__": "fronts",
+    "bot.check": "fronts",
+    "bot.manifest": "fronts",
+    "bot.devkit": "devkit",
+}
+# The deferred imports through which production may start a dev tool (and nothing else).
+DEVKIT_DOORS = frozenset({"bot.cli", "bot.providers.registry"})
+
+
+def _is_under(module: str, package: str) -> bool:
+    return module == package or module.startswith(f"{package}.")
+
+
+def layer_of(module: str) -> str | None:
+    """The layer a module sits in: its longest placed prefix in LAYER_OF (None: unplaced).
+    A top-level module (`bot.tasks`) is placed by its own name, never by `bot`'s."""
+    if module == "bot" or (module.startswith("bot.") and module.count(".") == 1):
+        return LAYER_OF.get(module)
+    placed = [p for p in LAYER_OF if p != "bot" and _is_under(module, p)]
+    return LAYER_OF[max(placed, key=len)] if placed else None
+
+
+def unplaced_modules(root: Path = ROOT) -> list[str]:
+    return sorted(name for name in modules(root) if layer_of(name) is None)
+
+
+def _through_a_devkit_door(source: str, target: str) -> bool:
+    return source in DEVKIT_DOORS and _is_under(target, "bot.devkit")
+
+
+def upward_imports(root: Path = ROOT) -> dict[str, list[str]]:
+    """Modules importing (deferred imports too) a module of a higher layer."""
+    rank = {layer: n for n, layer in enumerate(LAYERS)}
+    known = set(modules(root))
+    upward: dict[str, list[str]] = {}
+    for name, targets in graph(root).items():
+        mine = layer_of(name)
+        if mine is None:
+            continue
+        above = sorted(
+            f"{t} ({layer_of(t)})"
+            for t in targets & known
+            if (theirs := layer_of(t)) is not None
+            and rank[theirs] > rank[mine]
+            and not _through_a_devkit_door(name, t)
+        )
+        if above:
+            upward[name] = above
+    return upward
+
+
+def package_of(module: str) -> str:
+    """The unit of the package-level cycle check: a package directly under bot/ (`bot.slack`),
+    a top-level module (`bot.tasks`), or a feature (`handlers.forward`, `handlers.shared`)."""
+    parts = module.split(".")
+    return ".".join(parts[:2])
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (Tarjan's)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in edges.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                item = stack.pop()
+                component.append(item)
+                if item == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return sorted(cycles)
+
+
+def package_cycles(root: Path = ROOT) -> list[list[str]]:
+    """Packages (and top-level modules) needing one another, however indirectly, counting
+    `TYPE_CHECKING` imports; the deferred dev-tool doors excepted."""
+    known = set(modules(root))
+    edges: dict[str, set[str]] = defaultdict(set)
+    for name, targets in graph(root, typing=True).items():
+        edges[package_of(name)]
+        for target in targets & known:
+            if package_of(target) != package_of(name) and not _through_a_devkit_door(name, target):
+                edges[package_of(name)].add(package_of(target))
+    return _cycles(edges)
+
+
+def test_every_module_sits_in_one_layer() -> None:
+    assert unplaced_modules() == []
+    nested = [(a, b) for a in LAYER_OF for b in LAYER_OF if a != "bot" and a != b and _is_under(b, a)]
+    assert nested == [], "a package is placed once, with everything under it"
+    assert set(LAYER_OF.values()) == set(LAYERS)
+
+
+def test_imports_point_to_the_same_layer_or_below() -> None:
+    assert upward_imports() == {}
+
+
+def test_no_package_needs_another_that_needs_it() -> None:
+    assert package_cycles() == []
+
+
+def test_planted_layer_violations_are_caught(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "bot" / "store" / "planted_up.py").write_text("from bot.services import toggles\n")
+    (root / "bot" / "providers" / "planted_up.py").write_text(
+        "def later():\n    from bot.oncall.engine import HandoffEngine\n    return HandoffEngine\n"
+    )
+    (root / "bot" / "planted_new.py").write_text("")
+    (root / "bot" / "domain" / "planted_up.py").write_text("import bot.redact\n")  # base: below
+    # a package cycle no module cycle shows (oncall already uses services)
+    (root / "bot" / "services" / "planted_pkg.py").write_text("from bot.oncall import hotlines\n")
+    # a top-level module and a package needing each other through a type hint
+    (root / "bot" / "planted_top.py").write_text(
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from bot.slack.blocks import Block\n"
+    )
+    (root / "bot" / "slack" / "planted_back.py").write_text("from bot import planted_top\n")
+
+    assert unplaced_modules(root) == ["bot.planted_new", "bot.planted_top"]
+    upward = upward_imports(root)
+    assert upward["bot.store.planted_up"] == ["bot.services.toggles (services)"]
+    assert upward["bot.providers.planted_up"] == ["bot.oncall.engine (services)"]
+    assert "bot.domain.planted_up" not in upward
+    cycles = [set(c) for c in package_cycles(root)]
+    assert any({"bot.oncall", "bot.services"} <= c for c in cycles)
+    assert {"bot.planted_top", "bot.slack"} in cycles
+
+
+# --- Block Kit by hand, however written -----------------------------------------------------
+# Keys that make a dict Block Kit, or whose editing in place rewrites a view by hand.
+BLOCK_KIT_KEYS = frozenset({"type", "blocks"})
+LIST_EDITS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse"})
+
+
+def _keys_subscripted(node: ast.AST) -> set[object]:
+    """The constant keys along a subscript chain: `view["blocks"][-1:-1]` → {"blocks"}."""
+    keys: set[object] = set()
+    while isinstance(node, ast.Subscript):
+        if isinstance(node.slice, ast.Constant):
+            keys.add(node.slice.value)
+        node = node.value
+    return keys
+
+
+def _assigned(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        targets = [node.target]
+    elif isinstance(node, ast.Delete):
+        targets = list(node.targets)
+    else:
+        return []
+    flat: list[ast.expr] = []
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets.extend(target.elts)
+        else:
+            flat.append(target)
+    return flat
+
+
+def block_kit_by_hand_in(tree: ast.AST) -> list[int]:
+    """Lines writing Block Kit by hand: a dict literal with a "type" key, `dict(type=…)` or
+    `….update(type=…)`, `x["type"] = …`, or a view's blocks edited in place
+    (`view["blocks"][-1:-1] = …`, `view["blocks"].append(…)`)."""
+    found = set(block_kit_literals_in(tree))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            named_type = any(k.arg == "type" for k in node.keywords)
+            if (
+                (
+                    named_type
+                    and (
+                        (isinstance(func, ast.Name) and func.id == "dict")
+                        or (isinstance(func, ast.Attribute) and func.attr in {"update", "setdefault"})
+                    )
+                )
+                or (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in {"update", "setdefault"}
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and node.args[0].value == "type"
+                )
+                or (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in LIST_EDITS
+                    and _keys_subscripted(func.value) & BLOCK_KIT_KEYS
+                )
+            ):
+                found.add(node.lineno)
+        for target in _assigned(node):
+            if isinstance(target, ast.Subscript) and _keys_subscripted(target) & BLOCK_KIT_KEYS:
+                found.add(target.lineno)
+    return sorted(found)
+
+
+def test_the_block_kit_check_sees_calls_and_edits_in_place() -> None:
+    planted = """
+block = dict(type="section", text=text)
+view.update(type="home")
+view["type"] = "modal"
+view["blocks"][-1:-1] = more
+view["blocks"].append(divider())
+view["blocks"] = blocks
+block.setdefault("type", "divider")
+view["blocks"][0]["text"] = plain_text("Call")
+del view["blocks"][2]
+"""
+    assert block_kit_by_hand_in(ast.parse(planted)) == [2, 3, 4, 5, 6, 7, 8, 9, 10]
+    innocent = """
+kind = view.get("type") == "modal"
+options = dict(text=plain_text("Call"), value="x")
+values["number"] = text
+state["values"][block]["x"] = 1
+rows.append(section("x"))
+rows[-1:-1] = more
+blocks = [*view["blocks"], divider()]
+"""
+    assert block_kit_by_hand_in(ast.parse(innocent)) == []
+
+
+def test_planted_block_kit_by_hand_is_caught(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "handlers" / "transfer" / "planted.py").write_text(
+        "def picker(options):\n    return dict(type='radio_buttons', options=options)\n\n"
+        "def more(view, extra):\n    view['blocks'][-1:-1] = extra\n    return view\n"
+    )
+    assert features_writing_block_kit(root) == {"handlers.transfer.planted": [2, 5]}
+
+
+# --- Whom a background failure is told -------------------------------------------------------
+# Every start of background work, features and fronts alike, says whom its failure is told:
+# `tell=` a reply, or `tell=Nobody(reason)` for work nobody asked for (bot.tasks).
+TASK_RUNNER = "bot.tasks"
+
+
+def spawns_telling_nobody_in(tree: ast.AST) -> list[int]:
+    """Lines calling `….spawn(…)` without `tell=`, or with `tell=None`."""
+    found = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "spawn"
+        ):
+            continue
+        tell = next((k.value for k in node.keywords if k.arg == "tell"), None)
+        if tell is None or (isinstance(tell, ast.Constant) and tell.value is None):
+            found.append(node.lineno)
+    return found
+
+
+def spawning_without_saying_whom_to_tell(root: Path = ROOT) -> dict[str, list[int]]:
+    """Modules under bot/ and handlers/ starting background work without saying whom its
+    failure is told."""
+    spawning = {
+        name: spawns_telling_nobody_in(ast.parse(path.read_text()))
+        for name, path in modules(root).items()
+        if name != TASK_RUNNER
+    }
+    return {k: v for k, v in spawning.items() if v}
+
+
+def spawn_may_leave_out_whom_to_tell(root: Path = ROOT) -> bool:
+    """Whether `TaskRunner.spawn` has a default for `tell` (or no `tell` at all)."""
+    tree = ast.parse(modules(root)[TASK_RUNNER].read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef) and node.name == "spawn":
+            for arg, default in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True):
+                if arg.arg == "tell":
+                    return default is not None
+    return True
+
+
+def test_background_work_always_says_whom_a_failure_is_told() -> None:
+    assert spawning_without_saying_whom_to_tell() == {}
+    assert not spawn_may_leave_out_whom_to_tell()
+
+
+def test_planted_silent_spawns_are_caught(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "bot" / "web" / "planted.py").write_text(
+        "def later(runtime, work):\n"
+        "    runtime.tasks.spawn(work)\n"
+        "    runtime.tasks.spawn(work, tell=None)\n"
+        "    runtime.tasks.spawn(work, tell=Nobody('a webhook: nobody asked'))\n"
+    )
+    tasks = root / "bot" / "tasks.py"
+    tasks.write_text(tasks.read_text().replace("*, tell: Tell)", "*, tell: Tell | None = None)"))
+    assert spawning_without_saying_whom_to_tell(root) == {"bot.web.planted": [2, 3]}
+    assert spawn_may_leave_out_whom_to_tell(root)
