@@ -6,7 +6,7 @@ retried and, when it can't be, reported to admins.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.domain.calls import CallCard
 from bot.domain.notices import Message
@@ -15,9 +15,7 @@ CardPlace = tuple[str, str]  # (channel, message ts) of a card once posted
 
 
 class Notifier(Protocol):
-    async def post(
-        self, channel: str, text: str | Message, blocks: list[dict[str, Any]] | None = None
-    ) -> bool:
+    async def post(self, channel: str, text: str | Message) -> bool:
         """Deliver `text` (our wording, or a typed `Message` the sender renders) to a user id
         or a channel id; False when it couldn't be."""
         ...

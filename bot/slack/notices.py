@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,7 +18,7 @@ from bot.domain.calls import CallCard
 from bot.domain.notices import Message
 from bot.services.notifier import CardPlace
 from bot.slack.actions import RETRY_TOGGLE
-from bot.slack.blocks import actions, button, section
+from bot.slack.blocks import Block, actions, button, section
 from bot.slack.call_cards import card_kwargs
 from bot.slack.errors import ABOUT_A_PERSON, error_code, why_undeliverable
 from bot.slack.rendering import render
@@ -46,9 +45,7 @@ class Notices:
         self._alerted: set[str] = set()
         self.region = region  # how numbers on cards are written (SWITCHBOARD_DEFAULT_REGION)
 
-    async def post(
-        self, channel: str, text: str | Message, blocks: list[dict[str, Any]] | None = None
-    ) -> bool:
+    async def post(self, channel: str, text: str | Message, blocks: list[Block] | None = None) -> bool:
         """Deliver to a user id (their DM with the app) or a channel; False when it couldn't be."""
         text = render(text)
         try:  # slack_sdk drops arguments that are None

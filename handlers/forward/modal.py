@@ -79,7 +79,7 @@ async def show_list(
             listing = await service.listing(actor, meta.subject, recent=True)
         view = views.list_modal(listing, meta, service.region, notice=notice, admin=actor.is_admin)
         text, on = status if status is not None else await status_text(runtime, actor, meta.subject)
-        view["blocks"][-1:-1] = switch_blocks(text, meta.subject, on=on)
+        view.blocks[-1:-1] = switch_blocks(text, meta.subject, on=on)
     except Exception as exc:
         view = views.modal(ViewId.LIST, "Forwarding", [section(describe(exc, log))], meta)
     await runtime.slack.views_update(view_id=view_id, view=view)

@@ -15,6 +15,7 @@ from bot.services.actor import NOT_ADMIN, Actor
 from bot.services.forwarding import Number
 from bot.slack.blocks import (
     Block,
+    Option,
     View,
     actions,
     button,
@@ -90,7 +91,7 @@ def notice(meta: Meta, text: str) -> View:
     return modal(ViewId.SAVING, "Forward all calls", [section(text)], meta)
 
 
-def _select(block_id: str, label: str, options: list[Block], initial: Block) -> Block:
+def _select(block_id: str, label: str, options: list[Option], initial: Option) -> Block:
     return input_block(block_id, label, static_select(VALUE, options, initial))
 
 

@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import (
     Block,
+    View,
     button,
     context,
     divider,
@@ -67,11 +68,11 @@ async def link_opened(ack: AsyncAck) -> None:
     await ack()  # Slack opens the URL itself
 
 
-def _sign_in_modal(url: str) -> Block:
+def _sign_in_modal(url: str) -> View:
     return modal("home_signin", "Connect RingCentral", sign_in_blocks(url, SIGN_IN_LINK), "")
 
 
-def _notice(text: str) -> Block:
+def _notice(text: str) -> View:
     return modal("home_signin", "Connect RingCentral", [section(text)], "")
 
 
