@@ -1,148 +1,159 @@
-"""Small pure Block Kit builders (text formatting lives in `bot.mrkdwn`)."""
+"""Small pure Block Kit builders over slack_sdk's models (text formatting lives in `bot.mrkdwn`).
+
+Every block, element and view is a `slack_sdk.models` object, so its `to_dict()` runs
+slack_sdk's checks of Slack's documented limits (text lengths, option and block counts,
+id lengths) before Slack sees it. They become JSON once, where they leave our code: the
+Web API client and Bolt's `ack()` call `to_dict()` themselves, `bot.slack.respond` does it
+for answers through `response_url`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
-Block = dict[str, Any]  # a block, an element or a composition object, as Slack's JSON
-View = dict[str, Any]  # a modal or the App Home, as views.open/update/publish take it
-MessagePayload = dict[str, Any]  # the arguments of respond() or chat.postEphemeral
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    BlockElement,
+    ButtonElement,
+    ContextBlock,
+    ConversationSelectElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    InputInteractiveElement,
+    InteractiveElement,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+__all__ = ["Block", "Element", "Field", "MessagePayload", "Option", "View"]
+
+Element = InteractiveElement  # a button, a menu or a picker, as an actions block or a section holds it
+Field = InputInteractiveElement  # what a form field (`input_block`) holds: a text box, a select…
 SECTION_TEXT = 3000  # Slack's limit on a section's text
 OPTION_TEXT = 75  # ... and on an option's
 
 
+class MessagePayload(TypedDict, total=False):
+    """The arguments of respond() or chat.postEphemeral (`text` is the notification fallback)."""
+
+    text: str
+    response_type: str
+    blocks: list[Block]
+
+
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": text[:150], "emoji": True}}
+    return HeaderBlock(text=PlainTextObject(text=text[:150], emoji=True))
 
 
-def section(text: str, accessory: Block | None = None) -> Block:
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
-    if accessory is not None:
-        block["accessory"] = accessory
-    return block
+def section(text: str, accessory: BlockElement | None = None) -> Block:
+    return SectionBlock(text=MarkdownTextObject(text=text[:SECTION_TEXT]), accessory=accessory)
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+    return ContextBlock(elements=[MarkdownTextObject(text=text[:SECTION_TEXT])])
 
 
 def divider() -> Block:
-    return {"type": "divider"}
+    return DividerBlock()
 
 
-def button(text: str, action_id: str, value: str = "", *, style: str | None = None) -> Block:
-    element: Block = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
-        "action_id": action_id,
-    }
-    if value:
-        element["value"] = value[:2000]
-    if style:
-        element["style"] = style
-    return element
+def button(text: str, action_id: str, value: str = "", *, style: str | None = None) -> Element:
+    return ButtonElement(
+        text=PlainTextObject(text=text[:75], emoji=True),
+        action_id=action_id,
+        value=value[:2000] or None,
+        style=style or None,
+    )
 
 
-def link_button(text: str, url: str, action_id: str) -> Block:
+def link_button(text: str, url: str, action_id: str) -> Element:
     """A button that opens `url` (Slack still sends the app a block action, to be acked)."""
-    return {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
-        "url": url[:3000],
-        "style": "primary",
-        "action_id": action_id,
-    }
+    return ButtonElement(
+        text=PlainTextObject(text=text[:75], emoji=True),
+        url=url[:3000],
+        style="primary",
+        action_id=action_id,
+    )
 
 
-def actions(*elements: Block, block_id: str | None = None) -> Block:
-    block: Block = {"type": "actions", "elements": list(elements)}
-    if block_id:
-        block["block_id"] = block_id
-    return block
+def actions(*elements: Element, block_id: str | None = None) -> Block:
+    return ActionsBlock(elements=list(elements), block_id=block_id or None)
 
 
-def plain_text(text: str) -> Block:
-    return {"type": "plain_text", "text": text}
+def plain_text(text: str) -> PlainTextObject:
+    return PlainTextObject(text=text)
 
 
-def option(text: str, value: str) -> Block:
+def option(text: str, value: str) -> Option:
     """One choice of a select, radio buttons or an overflow menu (text within 75 characters)."""
-    return {"text": plain_text(text[:OPTION_TEXT]), "value": value}
+    return Option(text=plain_text(text[:OPTION_TEXT]), value=value)
 
 
-def text_input(action_id: str, *, placeholder: str | None = None, initial: str | None = None) -> Block:
-    element: Block = {"type": "plain_text_input", "action_id": action_id}
-    if placeholder:
-        element["placeholder"] = plain_text(placeholder[:150])
-    if initial:
-        element["initial_value"] = initial
-    return element
+def text_input(action_id: str, *, placeholder: str | None = None, initial: str | None = None) -> Field:
+    return PlainTextInputElement(
+        action_id=action_id,
+        placeholder=plain_text(placeholder[:150]) if placeholder else None,
+        initial_value=initial or None,
+    )
 
 
-def static_select(action_id: str, options: list[Block], initial: Block | None = None) -> Block:
-    element: Block = {"type": "static_select", "action_id": action_id, "options": options}
-    if initial is not None:
-        element["initial_option"] = initial
-    return element
+def static_select(action_id: str, options: list[Option], initial: Option | None = None) -> Field:
+    return StaticSelectElement(action_id=action_id, options=options, initial_option=initial)
 
 
-def radio_buttons(action_id: str, options: list[Block], initial: Block | None = None) -> Block:
-    element: Block = {"type": "radio_buttons", "action_id": action_id, "options": options}
-    if initial is not None:
-        element["initial_option"] = initial
-    return element
+def radio_buttons(action_id: str, options: list[Option], initial: Option | None = None) -> Field:
+    return RadioButtonsElement(action_id=action_id, options=options, initial_option=initial)
 
 
-def overflow(action_id: str, options: list[Block]) -> Block:
-    return {"type": "overflow", "action_id": action_id, "options": options}
+def overflow(action_id: str, options: list[Option]) -> Element:
+    return OverflowMenuElement(action_id=action_id, options=options)
 
 
-def users_select(action_id: str, *, initial: str | None = None, placeholder: str | None = None) -> Block:
-    element: Block = {"type": "users_select", "action_id": action_id}
-    if initial:
-        element["initial_user"] = initial
-    if placeholder:
-        element["placeholder"] = plain_text(placeholder[:150])
-    return element
+def users_select(action_id: str, *, initial: str | None = None, placeholder: str | None = None) -> Field:
+    return UserSelectElement(
+        action_id=action_id,
+        initial_user=initial or None,
+        placeholder=plain_text(placeholder[:150]) if placeholder else None,
+    )
 
 
-def multi_users_select(action_id: str, initial: list[str] | None = None) -> Block:
-    element: Block = {"type": "multi_users_select", "action_id": action_id}
-    if initial:
-        element["initial_users"] = list(initial)
-    return element
+def multi_users_select(action_id: str, initial: list[str] | None = None) -> Field:
+    return UserMultiSelectElement(action_id=action_id, initial_users=list(initial) if initial else None)
 
 
-def conversations_select(action_id: str, initial: str | None = None) -> Block:
+def conversations_select(action_id: str, initial: str | None = None) -> Field:
     """A channel picker, the current conversation chosen when none is given."""
-    element: Block = {
-        "type": "conversations_select",
-        "action_id": action_id,
-        "default_to_current_conversation": True,
-    }
-    if initial:
-        element["initial_conversation"] = initial
-    return element
+    return ConversationSelectElement(
+        action_id=action_id,
+        default_to_current_conversation=True,
+        initial_conversation=initial or None,
+    )
 
 
-def input_block(block_id: str, label: str, element: Block, *, optional: bool | None = None) -> Block:
+def input_block(block_id: str, label: str, element: Field, *, optional: bool | None = None) -> Block:
     """A form field; `optional` is left out (Slack: required) unless given."""
-    block: Block = {"type": "input", "block_id": block_id}
-    if optional is not None:
-        block["optional"] = optional
-    block["label"] = plain_text(label)
-    block["element"] = element
-    return block
+    return InputBlock(block_id=block_id, label=plain_text(label), element=element, optional=optional)
 
 
 def home(blocks: list[Block]) -> View:
     """The App Home view."""
-    return {"type": "home", "blocks": blocks}
+    return View(type="home", blocks=blocks)
 
 
 def message(text: str, blocks: list[Block] | None = None) -> MessagePayload:
     """Arguments for respond()/chat.postEphemeral: `text` is the notification fallback."""
-    payload: MessagePayload = {"text": text, "response_type": "ephemeral"}
+    payload = MessagePayload(text=text, response_type="ephemeral")
     if blocks:
         payload["blocks"] = blocks
     return payload
@@ -152,17 +163,15 @@ def modal(
     callback: str, title: str, blocks: list[Block], metadata: str, submit: str | None = None
 ) -> View:
     """A modal view; `metadata` travels back in private_metadata (re-checked on submit)."""
-    view: Block = {
-        "type": "modal",
-        "callback_id": callback,
-        "title": {"type": "plain_text", "text": title[:24]},
-        "close": {"type": "plain_text", "text": "Close"},
-        "blocks": blocks,
-        "private_metadata": metadata,
-    }
-    if submit:
-        view["submit"] = {"type": "plain_text", "text": submit[:24]}
-    return view
+    return View(
+        type="modal",
+        callback_id=callback,
+        title=plain_text(title[:24]),
+        close=plain_text("Close"),
+        blocks=blocks,
+        private_metadata=metadata,
+        submit=plain_text(submit[:24]) if submit else None,
+    )
 
 
 def sections_of_lines(lines: list[str], *, most_sections: int = 20) -> list[Block]:

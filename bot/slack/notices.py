@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,7 +18,7 @@ from bot.domain.calls import CallCard
 from bot.domain.notices import Message
 from bot.services.notifier import CardPlace
 from bot.slack.actions import RETRY_TOGGLE
-from bot.slack.blocks import actions, button, section
+from bot.slack.blocks import Block, actions, button, section
 from bot.slack.call_cards import card_kwargs
 from bot.slack.errors import ABOUT_A_PERSON, error_code, why_undeliverable
 from bot.slack.rendering import render
@@ -50,9 +49,7 @@ class Notices:
         """Deliver to a user id (their DM with the app) or a channel; False when it couldn't be."""
         return await self._deliver(channel, render(text))
 
-    async def _deliver(
-        self, channel: str, text: str, blocks: list[dict[str, Any]] | None = None
-    ) -> bool:
+    async def _deliver(self, channel: str, text: str, blocks: list[Block] | None = None) -> bool:
         """Post mrkdwn `text` (with `blocks`, Block Kit the Slack side built)."""
         try:  # slack_sdk drops arguments that are None
             await self._slack.chat_postMessage(channel=channel, text=text, blocks=blocks)

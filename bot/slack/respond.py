@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
+from slack_sdk.models.blocks import Block
 
 log = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=10.0, connect=5.0)
@@ -57,7 +59,7 @@ class FastRespond:
     async def __call__(
         self,
         text: str | dict[str, Any] = "",
-        blocks: list[dict[str, Any]] | None = None,
+        blocks: Sequence[Block] | None = None,
         response_type: str | None = None,
         replace_original: bool | None = None,
         delete_original: bool | None = None,
@@ -66,7 +68,7 @@ class FastRespond:
         """Posts the message; returns the HTTP status (Slack's answer body is not used)."""
         body: dict[str, Any] = dict(text) if isinstance(text, dict) else {"text": text}
         optional = {
-            "blocks": blocks,
+            "blocks": [block.to_dict() for block in blocks] if blocks is not None else None,
             "response_type": response_type,
             "replace_original": replace_original,
             "delete_original": delete_original,

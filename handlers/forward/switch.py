@@ -15,6 +15,7 @@ from bot.services.actor import NOT_ADMIN, Actor
 from bot.services.forwarding import Number
 from bot.slack.blocks import (
     Block,
+    Option,
     View,
     actions,
     button,
@@ -34,7 +35,7 @@ from handlers.shared import Payload, actor_of
 from handlers.shared.background import by_dm, in_window, run_after_ack
 from handlers.shared.forms import Form, Text
 from handlers.shared.home_page import publish_home
-from handlers.shared.listeners import meta_of, opened_by_them
+from handlers.shared.listeners import meta_of, opened_by_them, window_meta
 from handlers.shared.when import ends_at, local_time
 from handlers.shared.windows import fill_window, open_window
 
@@ -90,7 +91,7 @@ def notice(meta: Meta, text: str) -> View:
     return modal(ViewId.SAVING, "Forward all calls", [section(text)], meta)
 
 
-def _select(block_id: str, label: str, options: list[Block], initial: Block) -> Block:
+def _select(block_id: str, label: str, options: list[Option], initial: Option) -> Block:
     return input_block(block_id, label, static_select(VALUE, options, initial))
 
 
@@ -105,8 +106,9 @@ async def status_text(runtime: Runtime, actor: Actor, subject: str) -> tuple[str
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    app.action(OPEN)(partial(open_form, runtime))
-    app.action(OFF)(partial(turn_off, runtime))
+    in_their_window_or_home = [opened_by_them(Meta, or_outside=True)]
+    app.action(OPEN, middleware=in_their_window_or_home)(partial(open_form, runtime))
+    app.action(OFF, middleware=in_their_window_or_home)(partial(turn_off, runtime))
     app.view(FORM, middleware=[opened_by_them(Meta)])(partial(submitted, runtime))
 
 
@@ -132,9 +134,8 @@ async def open_form(
     await ack()
     actor = actor_of(context)
     meta = Meta(opener=actor.slack_user_id, subject=str(action.get("value") or actor.slack_user_id))
-    current = body.get("view") or {}
-    if current.get("type") == "modal":
-        view_id: str | None = str(current["id"])
+    if window_meta(context, Meta) is not None:
+        view_id: str | None = str(body["view"]["id"])
     else:
         view_id = await open_window(
             runtime, str(body["trigger_id"]), notice(meta, LOADING), user=actor.slack_user_id
@@ -160,12 +161,13 @@ async def turn_off(
     subject = str(action.get("value") or actor.slack_user_id)
     view = body.get("view") or {}
     key = f"{view.get('id', '')}:{view.get('hash', '')}:{OFF}:{subject}"
-    if view.get("type") == "modal":
+    window = str(view["id"]) if window_meta(context, Meta) is not None else None
+    if window is not None:
         meta = Meta(opener=actor.slack_user_id, subject=subject)
-        tell = in_window(runtime, str(view["id"]), lambda text: notice(meta, f":warning: {text}"))
+        tell = in_window(runtime, window, lambda text: notice(meta, f":warning: {text}"))
     else:
         tell = by_dm(runtime, actor.slack_user_id)
-    run_after_ack(runtime, _off(runtime, actor, subject, key, view), tell=tell)
+    run_after_ack(runtime, _off(runtime, actor, subject, key, window), tell=tell)
 
 
 async def submitted(runtime: Runtime, ack: AsyncAck, view: Payload, context: AsyncBoltContext) -> None:
@@ -221,7 +223,9 @@ async def _on(
     await publish_home(runtime, meta.subject)
 
 
-async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: Payload) -> None:
+async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, window: str | None) -> None:
+    """Turn it off; the outcome shown in the window it was pressed in (`window`, a view id)
+    or, from the App Home, by DM."""
     if not actor.may_act_for(subject):  # a forged button value: refused before any read
         await runtime.notify(actor.slack_user_id, f":warning: {NOT_ADMIN}")
         return
@@ -235,10 +239,10 @@ async def _off(runtime: Runtime, actor: Actor, subject: str, key: str, view: Pay
         )
     except Exception as exc:
         text = f":warning: {describe(exc, log)}"
-    if view.get("type") == "modal":
+    if window is not None:
         await runtime.slack.views_update(
-            view_id=view["id"], view=notice(Meta(opener=actor.slack_user_id, subject=subject), text)
+            view_id=window, view=notice(Meta(opener=actor.slack_user_id, subject=subject), text)
         )
     await publish_home(runtime, subject)
-    if view.get("type") != "modal":
+    if window is None:
         await runtime.notify(actor.slack_user_id, text)

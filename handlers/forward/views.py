@@ -7,6 +7,7 @@ from bot.phone import display
 from bot.services.forwarding import SHOWN_WITHIN_SECONDS, Change, Listing, Number
 from bot.slack.blocks import (
     Block,
+    Element,
     View,
     actions,
     button,
@@ -121,7 +122,7 @@ def list_modal(
     if not listing.numbers:
         blocks.append(section("No forwarding numbers yet."))
     add = button("Add a number", ActionId.ADD.value, meta.subject, style="primary")
-    elements: list[Block] = [add]
+    elements: list[Element] = [add]
     if admin:
         picker = users_select(
             ActionId.PICK_USER.value, initial=meta.subject, placeholder="Manage someone's numbers"
@@ -138,7 +139,7 @@ def list_modal(
     return modal(ViewId.LIST, "Forwarding", blocks, meta)
 
 
-def _row_menu(number: Number) -> Block:
+def _row_menu(number: Number) -> Element:
     edit = option(f"Edit {number.label}", f"edit:{number.id}")
     return overflow(ActionId.ROW.value, [edit, option(f"Remove {number.label}", f"remove:{number.id}")])
 

@@ -14,6 +14,7 @@ from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import (
     Block,
+    View,
     button,
     context,
     divider,
@@ -73,11 +74,11 @@ def _signs_in(runtime: Runtime) -> str:
     return signs_in(runtime.providers.capabilities)
 
 
-def _sign_in_modal(url: str, provider: str) -> Block:
+def _sign_in_modal(url: str, provider: str) -> View:
     return modal("home_signin", f"Connect {provider}", sign_in_blocks(url, SIGN_IN_LINK, provider), "")
 
 
-def _notice(text: str, provider: str) -> Block:
+def _notice(text: str, provider: str) -> View:
     return modal("home_signin", f"Connect {provider}", [section(text)], "")
 
 

@@ -14,6 +14,7 @@ from bot.oncall.validation import RotationSpec
 from bot.providers.specs import LineTyping
 from bot.slack.blocks import (
     Block,
+    Field,
     View,
     conversations_select,
     input_block,
@@ -109,11 +110,11 @@ class RotationForm(Form):
         return typed or "1"
 
 
-def _input(block_id: str, label: str, element: Block, optional: bool = False) -> Block:
+def _input(block_id: str, label: str, element: Field, optional: bool = False) -> Block:
     return input_block(block_id, label, element, optional=optional)
 
 
-def _text(initial: str = "", hint: str = "") -> Block:
+def _text(initial: str = "", hint: str = "") -> Field:
     return text_input(VALUE, placeholder=hint or None, initial=initial or None)
 
 

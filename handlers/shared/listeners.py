@@ -51,14 +51,19 @@ class ViewMeta(BaseModel):
 M = TypeVar("M", bound=ViewMeta)
 
 
-def opened_by_them(meta_type: type[ViewMeta]) -> Middleware:
+def opened_by_them(meta_type: type[ViewMeta], *, or_outside: bool = False) -> Middleware:
     """Listener middleware: the window's metadata as `meta_type` in `context["meta"]`, or the
-    request acknowledged and dropped when the person acting didn't open that window."""
+    request acknowledged and dropped when the person acting didn't open that window. With
+    `or_outside`, for a button shown both in a window and elsewhere (the App Home, a message),
+    a press outside any window goes on too, without metadata (`window_meta` tells which)."""
 
     async def opened_by_them(
         body: Payload, context: AsyncBoltContext, next: Next
     ) -> BoltResponse | None:
         view = body.get("view")
+        if or_outside and not (isinstance(view, dict) and view.get("type") == "modal"):
+            await next()
+            return None
         meta = meta_type.load(view.get("private_metadata") if isinstance(view, dict) else None)
         if meta is None or meta.opener != context.user_id:
             log.warning(
@@ -91,3 +96,10 @@ def meta_of(context: AsyncBoltContext, meta_type: type[M]) -> M:
     if not isinstance(meta, meta_type):
         raise PermissionError("no checked window metadata on this request")
     return meta
+
+
+def window_meta(context: AsyncBoltContext, meta_type: type[M]) -> M | None:
+    """The metadata `opened_by_them(meta_type, or_outside=True)` checked, None for a press
+    outside any window."""
+    meta = context.get(META)
+    return meta if isinstance(meta, meta_type) else None

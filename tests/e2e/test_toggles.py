@@ -213,6 +213,16 @@ async def test_switch_in_the_modal_and_off_from_the_app_home(bot: Harness) -> No
     assert custom_rules(bot) == []
 
 
+async def test_the_switch_in_someone_elses_window_does_nothing(bot: Harness) -> None:
+    from tests.helpers.modal import button, open_list
+
+    _, listing = await open_list(bot)
+    reply = await bot.click("bob", button(listing, "forward_toggle_open"), view=listing)
+    assert reply.status == 200
+    assert [c.method for c in reply.calls if c.method.startswith("views.")] == []
+    assert bot.slack.views[listing["id"]]["callback_id"] == listing["callback_id"]  # unchanged
+
+
 async def test_the_window_takes_a_typed_number_and_an_until_time(bot: Harness) -> None:
     from tests.helpers.modal import button, open_list
 

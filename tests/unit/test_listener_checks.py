@@ -13,7 +13,7 @@ from bot.services.actor import Actor
 from handlers.forward.switch import ToggleForm
 from handlers.forward.views import Meta
 from handlers.oncall.views import RotationForm, RotationMeta
-from handlers.shared.listeners import META, admins_only, meta_of, opened_by_them
+from handlers.shared.listeners import META, admins_only, meta_of, opened_by_them, window_meta
 from handlers.transfer.views import Picked, TransferForm
 
 
@@ -67,6 +67,22 @@ async def test_a_window_is_used_only_by_the_person_who_opened_it() -> None:
         assert (dropped.status, dropped.body) == (200, "")
         assert went_on.times == 0
         assert META not in theirs
+
+
+async def test_a_button_of_both_a_window_and_the_home_checks_the_window_only() -> None:
+    check = opened_by_them(Meta, or_outside=True)
+    meta = Meta(opener="U1", subject="U2")
+    in_window = {"view": {"id": "V1", "type": "modal", "private_metadata": meta.dump()}}
+    mine, went_on = context_of("U1"), Called()
+    assert await check(body=in_window, context=mine, next=went_on) is None
+    assert (went_on.times, window_meta(mine, Meta)) == (1, meta)
+    theirs, went_on = context_of("U2"), Called()
+    assert await check(body=in_window, context=theirs, next=went_on) is not None
+    assert went_on.times == 0
+    for outside in ({"view": {"id": "V2", "type": "home", "private_metadata": ""}}, {}):
+        home, went_on = context_of("U2"), Called()
+        assert await check(body=outside, context=home, next=went_on) is None
+        assert (went_on.times, window_meta(home, Meta)) == (1, None)
 
 
 async def test_an_admin_only_form_says_why_under_a_field() -> None:
