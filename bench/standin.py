@@ -10,6 +10,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
+from handlers.shared import PROGRESS
+
+# People of the RingCentral emulator's seeded company that the benches ask as (bench.slow).
+SEEDED = ("alice", "bob", "carol", "erin", "frank", "grace", "heidi", "ivan")
 
 
 async def serve(port: int, people: int = 0) -> None:
@@ -18,28 +22,35 @@ async def serve(port: int, people: int = 0) -> None:
     from starlette.routing import Route
 
     standin = SlackStandIn()
-    standin.add_user(
-        SlackUser(slack_id_for("alice@example.com"), "alice", "Alice Martin", "alice@example.com")
-    )
+    for name in SEEDED:  # the emulator's seeded company (bot/devkit/ringcentral/company.json)
+        email = f"{name}@example.com"
+        standin.add_user(SlackUser(slack_id_for(email), name, name.title(), email))
     for i in range(people):  # bench.company's people, p{i}@corp.example
         email = f"p{i}@corp.example"
         standin.add_user(SlackUser(slack_id_for(email), f"p{i}", f"Person {i}", email))
     answered = {"count": 0}
     arrived: dict[str, float] = {}  # response id -> when its answer came (time.time())
     texts: dict[str, str] = {}  # response id -> that first answer's body
+    progressed: dict[str, float] = {}  # response id -> when a progress line came first
 
     async def response(request: Request) -> JSONResponse:
         body = await request.body()
-        answered["count"] += 1
         rid = request.path_params["rid"]
+        text = body.decode(errors="replace")
+        if PROGRESS in text:  # "an answer or a progress line within 2 s": the answer still follows
+            progressed.setdefault(rid, time.time())
+            return JSONResponse({"ok": True})
+        answered["count"] += 1  # answers only
         if rid not in arrived:
             arrived[rid] = time.time()
-            texts[rid] = body.decode(errors="replace")[:2000]
+            texts[rid] = text[:2000]
         return JSONResponse({"ok": True})
 
     async def answered_at(request: Request) -> JSONResponse:
         rid = request.path_params["rid"]
-        return JSONResponse({"at": arrived.get(rid), "text": texts.get(rid)})
+        return JSONResponse(
+            {"at": arrived.get(rid), "text": texts.get(rid), "progress_at": progressed.get(rid)}
+        )
 
     async def api(request: Request) -> JSONResponse:
         return await standin._api(request)
