@@ -29,6 +29,10 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 DURATION = os.environ.get("BENCH_SECONDS", "5")
 ALICE = slack_id_for("alice@example.com")
+# The emulator's seeded company (bot/devkit/ringcentral/company.json), known to the stand-in
+# (bench.standin): the people the ack and slow-provider benches ask as.
+SEEDED = ("alice", "bob", "carol", "erin", "frank", "grace", "heidi", "ivan")
+COMPANY = [(slack_id_for(f"{name}@example.com"), name) for name in SEEDED]
 
 
 # The server under test (Switchboard or the anchor) gets a core of its own; wrk, the Slack
@@ -84,13 +88,15 @@ def list_body(n: int, response_url: str, user: tuple[str, str] | None = None) ->
     ).encode()
 
 
-# Acks that say "busy" are refusals, not work done: each wrk thread counts them.
+# Acks that refuse ("busy right now; please try again", a person's "commands in progress; ...
+# try again") are not work done: each wrk thread counts them. An ack saying how many are ahead
+# in line is accepted work (its answer follows).
 BUSY_COUNTER = [
     "busy = 0",
     "local threads = {}",
     "function setup(thread) table.insert(threads, thread) end",
     "response = function(status, headers, body)",
-    '  if string.find(body, "busy", 1, true) then busy = busy + 1 end',
+    '  if string.find(body, "try again", 1, true) then busy = busy + 1 end',
     "end",
     "function done(summary, latency, requests)",
     "  local total = 0",

@@ -8,8 +8,7 @@ import time
 
 import httpx
 
-from bench.run import Cluster, list_body, lua_script, wrk
-from bench.standin import SEEDED
+from bench.run import SEEDED, Cluster, list_body, lua_script, wrk
 from bot.devkit.shell.standin import slack_id_for
 from bot.web import signing
 

@@ -9,11 +9,9 @@ import time
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from bench.run import SEEDED
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
 from handlers.shared import PROGRESS
-
-# People of the RingCentral emulator's seeded company that the benches ask as (bench.slow).
-SEEDED = ("alice", "bob", "carol", "erin", "frank", "grace", "heidi", "ivan")
 
 
 async def serve(port: int, people: int = 0) -> None:
