@@ -27,7 +27,7 @@ ACTIONS = [
     ("remove", "/forward", "remove Desk", 3),
     ("toggle on", "/forward", "to mobile", 2),
     ("toggle off", "/forward", "off", 3),
-    ("transfer", "/transfer", "103", 2),
+    ("transfer", "/transfer", "103", 3),
 ]
 HOME = "; App Home: "
 WHY = {
@@ -37,7 +37,7 @@ WHY = {
     "remove": "the list (which one) + delete" + HOME + "forwarding status",
     "toggle on": "the list (which is `mobile`) + create the rule" + HOME + "nothing more",
     "toggle off": "our rule (still ours?) + delete it" + HOME + "the list",
-    "transfer": "presence (the live call) + transfer",
+    "transfer": "presence (the live call) + the extension in the directory (a transfer goes only to one) + transfer",
 }
 PREFIX = re.compile(r"/restapi/v1\.0/account/~(/extension/\d+)?")
 
