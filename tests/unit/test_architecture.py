@@ -16,6 +16,7 @@ copy of the tree and watch the rule catch it.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import shutil
 import sys
@@ -98,6 +99,17 @@ def features(root: Path = ROOT) -> tuple[str, ...]:
     )
 
 
+@functools.cache
+def _parsed(path: str, stamp: int) -> ast.Module:
+    return ast.parse(Path(path).read_text())
+
+
+def parsed(path: Path) -> ast.Module:
+    """The module's syntax tree, read once per version of the file (every rule reads the
+    whole tree; the checks only walk it)."""
+    return _parsed(str(path), path.stat().st_mtime_ns)
+
+
 def modules(root: Path = ROOT) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for path in [*root.glob("bot/**/*.py"), *root.glob("handlers/**/*.py")]:
@@ -117,7 +129,7 @@ def _type_checking_nodes(tree: ast.AST) -> set[int]:
 def imports_of(path: Path, known: dict[str, Path], *, typing: bool = False) -> set[str]:
     """Every module `path` imports, at any depth of its code (deferred ones too; with
     `typing`, those under `if TYPE_CHECKING:` too)."""
-    tree = ast.parse(path.read_text())
+    tree = parsed(path)
     hidden = set() if typing else _type_checking_nodes(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -207,7 +219,7 @@ def core_writing_markup(root: Path = ROOT) -> dict[str, list[str]]:
     for name, path in modules(root).items():
         if not name.startswith(CORE) or name.startswith(MIGRATIONS):
             continue
-        tree = ast.parse(path.read_text())
+        tree = parsed(path)
         found = [f"line {n}" for n in tokens_typed_in(tree)]
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "bot.mrkdwn":
@@ -252,7 +264,7 @@ def core_writing_mrkdwn(root: Path = ROOT) -> dict[str, list[str]]:
     for name, path in modules(root).items():
         if not name.startswith((*CORE, "bot.domain")) or name.startswith(MIGRATIONS):
             continue
-        tree = ast.parse(path.read_text())
+        tree = parsed(path)
         found = [f"line {n}" for n in mrkdwn_typed_in(tree)]
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "bot.mrkdwn":
@@ -311,7 +323,7 @@ def reading_the_time(root: Path = ROOT) -> dict[str, list[int]]:
     for name, path in modules(root).items():
         if any(name == a or name.startswith(f"{a}.") for a in MAY_READ_THE_TIME):
             continue
-        lines = time_read_in(ast.parse(path.read_text()))
+        lines = time_read_in(parsed(path))
         if lines:
             reading[name] = lines
     return reading
@@ -342,7 +354,7 @@ def features_writing_block_kit(root: Path = ROOT) -> dict[str, list[int]]:
     """Feature modules writing Block Kit by hand (bot/slack/blocks.py builds it): a dict with a
     "type", however written, or a view's "type" or "blocks" edited in place."""
     writing = {
-        name: block_kit_by_hand_in(ast.parse(path.read_text()))
+        name: block_kit_by_hand_in(parsed(path))
         for name, path in modules(root).items()
         if name.startswith("handlers")
     }
@@ -355,7 +367,7 @@ def features_spawning_silently(root: Path = ROOT) -> dict[str, list[int]]:
     spawning = {
         name: sorted(
             node.lineno
-            for node in ast.walk(ast.parse(path.read_text()))
+            for node in ast.walk(parsed(path))
             if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "spawn"
@@ -420,7 +432,7 @@ def naming_providers(root: Path = ROOT) -> dict[str, list[int]]:
     for name, path in modules(root).items():
         if _within(name, allowed):
             continue
-        tree = ast.parse(path.read_text())
+        tree = parsed(path)
         says = [] if _within(name, tuple(MAY_SAY_PROVIDERS)) else provider_words_in(tree)
         lines = sorted({*provider_names_in(tree), *says})
         if lines:
@@ -612,7 +624,7 @@ spec = "voipnow:<userId>/<extension>"
 
 def test_each_allowance_to_say_a_provider_is_still_needed() -> None:
     """An allowance whose modules no longer write a provider's name is struck off."""
-    saying = {name for name, path in modules().items() if provider_words_in(ast.parse(path.read_text()))}
+    saying = {name for name, path in modules().items() if provider_words_in(parsed(path))}
     unneeded = {a for a in MAY_SAY_PROVIDERS if not any(_within(n, (a,)) for n in saying)}
     assert unneeded == set(), "strike these off MAY_SAY_PROVIDERS"
 
@@ -1088,7 +1100,7 @@ def spawning_without_saying_whom_to_tell(root: Path = ROOT) -> dict[str, list[in
     """Modules under bot/ and handlers/ starting background work without saying whom its
     failure is told."""
     spawning = {
-        name: spawns_telling_nobody_in(ast.parse(path.read_text()))
+        name: spawns_telling_nobody_in(parsed(path))
         for name, path in modules(root).items()
         if name != TASK_RUNNER
     }
