@@ -21,6 +21,7 @@ import re
 import shutil
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.domain.lines import ProviderName
@@ -197,9 +198,9 @@ def _docstrings(tree: ast.AST) -> set[int]:
     }
 
 
-def tokens_typed_in(tree: ast.AST) -> list[int]:
-    """Lines with Slack's tokens typed in a string or an f-string's text (`<@`, `<!`, `<#`)."""
-    documenting = _docstrings(tree)
+def strings_saying(tree: ast.AST, words: Iterable[str]) -> list[int]:
+    """Lines whose strings (or f-strings' text; docstrings aside) contain one of `words`."""
+    documenting, wanted = _docstrings(tree), tuple(words)
     return sorted(
         {
             node.lineno
@@ -207,9 +208,14 @@ def tokens_typed_in(tree: ast.AST) -> list[int]:
             if isinstance(node, ast.Constant)
             and isinstance(node.value, str)
             and id(node) not in documenting
-            and any(token in node.value for token in SLACK_TOKENS)
+            and any(word in node.value for word in wanted)
         }
     )
+
+
+def tokens_typed_in(tree: ast.AST) -> list[int]:
+    """Lines with Slack's tokens typed in a string or an f-string's text (`<@`, `<!`, `<#`)."""
+    return strings_saying(tree, SLACK_TOKENS)
 
 
 def core_writing_markup(root: Path = ROOT) -> dict[str, list[str]]:
@@ -403,17 +409,7 @@ def provider_words_in(tree: ast.AST) -> list[int]:
     """Lines whose strings (or f-strings' text; docstrings and comments aside) write a
     provider's name as people see it ("RingCentral") or a path of its own ("/ringcentral/")."""
     words = {p.display for p in ProviderName} | {f"/{p.value}/" for p in ProviderName}
-    documenting = _docstrings(tree)
-    return sorted(
-        {
-            node.lineno
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and id(node) not in documenting
-            and any(word in node.value for word in words)
-        }
-    )
+    return strings_saying(tree, words)
 
 
 def provider_packages(root: Path = ROOT) -> tuple[str, ...]:
