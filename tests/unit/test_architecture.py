@@ -327,7 +327,7 @@ def reading_the_time(root: Path = ROOT) -> dict[str, list[int]]:
     """Modules that read the time other than through the one clock."""
     reading = {}
     for name, path in modules(root).items():
-        if any(name == a or name.startswith(f"{a}.") for a in MAY_READ_THE_TIME):
+        if _within(name, MAY_READ_THE_TIME):
             continue
         lines = time_read_in(parsed(path))
         if lines:
@@ -442,9 +442,9 @@ def importing_provider_packages(root: Path = ROOT) -> dict[str, list[str]]:
     allowed = (*packages, *MAY_IMPORT_PROVIDERS)
     importing = {}
     for name, targets in graph(root).items():
-        if any(name == a or name.startswith(f"{a}.") for a in allowed):
+        if _within(name, allowed):
             continue
-        found = sorted(t for t in targets if any(t == p or t.startswith(f"{p}.") for p in packages))
+        found = sorted(t for t in targets if _within(t, packages))
         if found:
             importing[name] = found
     return importing
@@ -830,7 +830,7 @@ DEVKIT_DOORS = frozenset({"bot.cli", "bot.providers.registry"})
 
 
 def _is_under(module: str, package: str) -> bool:
-    return module == package or module.startswith(f"{package}.")
+    return _within(module, (package,))
 
 
 def layer_of(module: str) -> str | None:
