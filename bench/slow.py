@@ -8,19 +8,11 @@ import time
 
 import httpx
 
-from bench.run import SEEDED, Cluster, list_body, lua_script, wrk
-from bot.devkit.shell.standin import slack_id_for
+from bench.run import COMPANY, SEEDED, Cluster, list_body, lua_script, wrk
 from bot.web import signing
 
 CONNECTIONS = 10  # wrk's
 ANSWER_WAIT = 60.0  # seconds: the slowest provider here answers in 10
-
-
-def person(i: int) -> tuple[str, str]:
-    """The i-th user who waits for answers: a person of the seeded company each (one person's
-    commands at once meet the 3-in-progress cap, refused in the ack with no answer to wait for)."""
-    name = SEEDED[i]
-    return slack_id_for(f"{name}@example.com"), name
 
 
 async def _one_user(cluster: Cluster, client: httpx.AsyncClient, rounds: int, i: int = 0) -> list[float]:
@@ -28,7 +20,9 @@ async def _one_user(cluster: Cluster, client: httpx.AsyncClient, rounds: int, i:
     waits = []
     for _ in range(rounds):
         rid = secrets.token_hex(6)
-        body = list_body(0, f"{cluster.slack}/response/{rid}", person(i))
+        # a person of the seeded company each (one person's commands at once meet the
+        # 3-in-progress cap, refused in the ack with no answer to wait for)
+        body = list_body(0, f"{cluster.slack}/response/{rid}", COMPANY[i])
         sent = time.time()
         ack = await client.post(
             f"http://127.0.0.1:{cluster.bot_port}/slack/events",
