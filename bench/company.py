@@ -21,7 +21,7 @@ from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.devkit.ringcentral.handling_seed import comm_state_rules, comm_states, legacy_rules
 from bot.devkit.ringcentral.state import Extension, ForwardingNumber
 from bot.devkit.shell.standin import SlackStandIn, SlackUser, slack_id_for
-from bot.domain.lines import ProviderName
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.runtime import Runtime, start_runtime
 from bot.settings import load_settings
 from bot.store import links as link_store
@@ -137,7 +137,7 @@ async def link_everyone(runtime: Runtime, now: datetime) -> None:
         for i in range(PEOPLE):
             link = LinkRecord(
                 person(i),
-                ProviderName.RINGCENTRAL,
+                RINGCENTRAL,
                 str(FIRST_ID + i),
                 str(4000 + i),
                 f"Person {i}",

@@ -24,7 +24,7 @@ import time
 import httpx
 
 from bench.company import FIRST_ID, World, person, world
-from bot.domain.lines import ProviderName
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.services.forwarding import Number
 from bot.slack.call_cards import FORWARD
 from bot.store.links import LinkRecord
@@ -60,9 +60,7 @@ async def read_ahead(done: World, people: int) -> None:
     state = done.emulator.emulator_state
     for i in range(people):
         ext = state.extensions[FIRST_ID + i]
-        line = LinkRecord(
-            person(i), ProviderName.RINGCENTRAL, str(ext.id), ext.number, ext.name, "email", ext.email
-        )
+        line = LinkRecord(person(i), RINGCENTRAL, str(ext.id), ext.number, ext.name, "email", ext.email)
         numbers = [
             Number(
                 n.id,

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.domain.lines import ProviderName
 from bot.gc_tuning import hold_collector
 
 if TYPE_CHECKING:
@@ -83,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     emulator = sub.add_parser("emulator", help="serve one provider emulator")
-    emulator.add_argument("provider", choices=[p.value for p in ProviderName])
+    emulator.add_argument(
+        "provider", help="the provider whose emulator to serve (its name as configured)"
+    )
     emulator.add_argument("--host", default="127.0.0.1")
     emulator.add_argument("--port", type=int, default=8900)
     emulator.add_argument("--latency", default="0s", help="added to every answer, e.g. 2s or 250ms")

@@ -1,9 +1,10 @@
 """Configuration, read once at start-up from the environment (or `.env`).
 
 Every variable of docs/contract.md's configuration table is read here; each provider's are
-declared in its own package (`bot/providers/<name>/settings.py`) and inherited. Secrets are
-`SecretStr`; `load_settings` turns a validation failure into one line that names the
-variable and never its value.
+declared in its own package (`bot/providers/<name>/settings.py`) and read as that provider's
+section (`Settings.section`), for every plug-in the registry lists. Secrets are `SecretStr`;
+`load_settings` turns a validation failure into one line that names the variable and never
+its value.
 """
 
 from __future__ import annotations
@@ -12,30 +13,22 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import phonenumbers
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.lines import ProviderName
-from bot.providers.ringcentral.settings import RingCentralSettings
+from bot.providers.registry import PLUGINS
 from bot.providers.settings import ConfigError as ConfigError
 from bot.providers.settings import CsvList, ProviderSettings, check_url, split_csv
-from bot.providers.smspartner.settings import SmsPartnerSettings
-from bot.providers.voipnow.settings import VoipNowSettings
 
 # Not a provider: SWITCHBOARD_PROVIDERS=emulator runs every provider's built-in emulator.
 EMULATOR = "emulator"
+# Where every section is read from: the environment, then `.env`; names case-insensitive.
+FROM_ENVIRONMENT = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
 
-# Each provider's variables, declared in its own package (its required ones and secrets too).
-PROVIDER_SETTINGS: dict[ProviderName, type[ProviderSettings]] = {
-    ProviderName.RINGCENTRAL: RingCentralSettings,
-    ProviderName.VOIPNOW: VoipNowSettings,
-    ProviderName.SMSPARTNER: SmsPartnerSettings,
-}
-
-
-class Settings(RingCentralSettings, VoipNowSettings, SmsPartnerSettings, BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+class Settings(BaseSettings):
+    model_config = FROM_ENVIRONMENT
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -139,7 +132,7 @@ class Settings(RingCentralSettings, VoipNowSettings, SmsPartnerSettings, BaseSet
     @field_validator("switchboard_providers")
     @classmethod
     def _providers(cls, value: list[str]) -> list[str]:
-        known = {p.value for p in ProviderName} | {EMULATOR}
+        known = {p.name.value for p in PLUGINS} | {EMULATOR}
         for name in value:
             if name.lower() not in known:
                 raise ValueError(f"must name only {', '.join(sorted(known))}")
@@ -158,31 +151,38 @@ class Settings(RingCentralSettings, VoipNowSettings, SmsPartnerSettings, BaseSet
             raise ValueError("must be a sqlite:// or postgresql+psycopg:// URL")
         return value
 
-    @model_validator(mode="after")
-    def _credentials_for_providers(self) -> Settings:
+    _sections: dict[ProviderName, ProviderSettings] = PrivateAttr(default_factory=dict)
+
+    def section(self, name: ProviderName) -> ProviderSettings:
+        """A provider's variables, as its package declares them (`load_settings` reads them)."""
+        return self._sections[name]
+
+    def _attach(self, sections: dict[ProviderName, ProviderSettings]) -> None:
+        """Each provider's section, checked against the providers named (ConfigError)."""
+        self._sections = sections
         # Partly set credentials never fall back to the emulator: a real Slack app against
         # fake phones is worse than not starting (docs/contract.md "A stranger can clone...").
-        for provider in () if self.switchboard_providers else tuple(ProviderName):
-            names = _REQUIRED_CREDENTIALS[provider]
-            given = [name for name in names if getattr(self, name)]
-            if given and len(given) < len(names):
-                missing = next(name for name in names if name not in given)
+        for name, section in () if self.switchboard_providers else sections.items():
+            given = section.given()
+            if given and not section.complete:
+                missing = next(n for n in section.REQUIRED if n not in given)
                 raise ConfigError(
-                    f"{missing.upper()} is required: {given[0].upper()} is set, so {provider} "
+                    f"{missing.upper()} is required: {given[0].upper()} is set, so {name} "
                     "is used (or set SWITCHBOARD_PROVIDERS=emulator)"
                 )
-        for provider in self._real_providers():
-            for name in _REQUIRED_CREDENTIALS[provider]:
-                if getattr(self, name) in (None, "", []):
-                    raise ConfigError(f"{name.upper()} is required when {provider} is used")
-        for section in PROVIDER_SETTINGS.values():
-            section.check(self)
-        return self
+        for name in self._real_providers():
+            section = sections[name]
+            for variable in section.REQUIRED:
+                if variable not in section.given():
+                    raise ConfigError(f"{variable.upper()} is required when {name} is used")
+        for section in sections.values():
+            section.check()
 
     @property
     def providers(self) -> tuple[ProviderName, ...]:
         """Providers whose lines are served: every one when emulated, else the real ones in use."""
-        return tuple(ProviderName) if self.uses_emulator else self._real_providers()
+        every = tuple(p.name for p in PLUGINS)
+        return every if self.uses_emulator else self._real_providers()
 
     @property
     def uses_emulator(self) -> bool:
@@ -204,26 +204,20 @@ class Settings(RingCentralSettings, VoipNowSettings, SmsPartnerSettings, BaseSet
         if self.switchboard_providers:
             named = self.switchboard_providers
             return tuple(ProviderName(name) for name in named if name != EMULATOR)
-        return tuple(p for p in ProviderName if self._has_credentials(p))
-
-    def _has_credentials(self, provider: ProviderName) -> bool:
-        return all(getattr(self, name) for name in _REQUIRED_CREDENTIALS[provider])
+        return tuple(name for name, section in self._sections.items() if section.complete)
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for log redaction."""
-        providers: list[SecretStr | None] = [
-            getattr(self, name) for section in PROVIDER_SETTINGS.values() for name in section.SECRETS
-        ]
         secrets = (
             self.slack_bot_token,
             self.slack_signing_secret,
             self.slack_app_token,
-            *providers,
             self.switchboard_secret_key,
             self.switchboard_metrics_token,
             *self.previous_secret_keys,
         )
-        return [s.get_secret_value() for s in secrets if s and s.get_secret_value()]
+        providers = [value for section in self._sections.values() for value in section.secret_values()]
+        return [s.get_secret_value() for s in secrets if s and s.get_secret_value()] + providers
 
     def require(self, *names: str) -> None:
         """Stop start-up when a variable a command needs is unset."""
@@ -232,15 +226,32 @@ class Settings(RingCentralSettings, VoipNowSettings, SmsPartnerSettings, BaseSet
                 raise ConfigError(f"{name.upper()} is required for this command")
 
 
-_REQUIRED_CREDENTIALS: dict[ProviderName, tuple[str, ...]] = {
-    name: section.REQUIRED for name, section in PROVIDER_SETTINGS.items()
+# Each provider's section as read from the environment: its class and BaseSettings.
+_READ_FROM_ENVIRONMENT: dict[ProviderName, type[ProviderSettings]] = {
+    plugin.name: type(
+        plugin.settings.__name__, (plugin.settings, BaseSettings), {"model_config": FROM_ENVIRONMENT}
+    )
+    for plugin in PLUGINS
 }
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Build settings or raise ConfigError with one line naming the variable."""
+    """Build settings, each provider's section too, or raise ConfigError with one line naming
+    the variable. `overrides` are variables by name (lower case); `_env_file` and the like go
+    to every section."""
+    options = {k: v for k, v in overrides.items() if k.startswith("_")}
+    taken: set[str] = set()
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        sections: dict[ProviderName, ProviderSettings] = {}
+        for plugin in PLUGINS:
+            fields = plugin.settings.model_fields
+            given = {k: v for k, v in overrides.items() if k in fields}
+            taken |= set(given)
+            sections[plugin.name] = _READ_FROM_ENVIRONMENT[plugin.name](**options, **given)
+        rest = {k: v for k, v in overrides.items() if k not in taken}
+        settings = Settings(**rest)  # type: ignore[arg-type]
+        settings._attach(sections)
+        return settings
     except ConfigError:
         raise
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import uvicorn
 from starlette.applications import Starlette
@@ -22,6 +23,37 @@ def parse_duration(text: str) -> float:
     return value / 1000 if match["unit"] == "ms" else value
 
 
+Started = tuple[Starlette, str]  # the app, and the line saying where it listens ({url})
+
+
+def _ringcentral(faults: Faults, rate_limits: bool) -> Started:
+    from bot.devkit.ringcentral import build_emulator
+
+    limited = ", RingCentral's rate limits enforced" if rate_limits else ""
+    app = build_emulator(faults=faults, rate_limits=rate_limits)
+    return app, f"RingCentral emulator on {{url}} (JWT assertion = the email to act as{limited})"
+
+
+def _voipnow(faults: Faults, rate_limits: bool) -> Started:
+    from bot.devkit.voipnow import build_emulator
+
+    return build_emulator(faults=faults), "VoipNow emulator on {url} (any client credentials)"
+
+
+def _smspartner(faults: Faults, rate_limits: bool) -> Started:
+    from bot.devkit.smspartner import build_emulator
+
+    return build_emulator(faults=faults), "SMSPartner emulator on {url} (API key: emulator)"
+
+
+# Each provider's emulator by the provider's name (`switchboard emulator <name>`).
+EMULATORS: dict[str, Callable[[Faults, bool], Started]] = {
+    "ringcentral": _ringcentral,
+    "voipnow": _voipnow,
+    "smspartner": _smspartner,
+}
+
+
 def serve_emulator(
     provider: str,
     *,
@@ -38,25 +70,13 @@ def serve_emulator(
             table.add(parse_fault(spec))
         except ValueError as exc:
             raise SystemExit(f"switchboard: {exc}") from None
-    app: Starlette
-    if provider == "ringcentral":
-        from bot.devkit.ringcentral import build_emulator as build_ringcentral
-
-        app = build_ringcentral(faults=table, rate_limits=rate_limits)
-        limited = ", RingCentral's rate limits enforced" if rate_limits else ""
-        print(
-            f"RingCentral emulator on http://{host}:{port} (JWT assertion = the email to act as{limited})"
+    start = EMULATORS.get(provider.lower())
+    if start is None:
+        raise SystemExit(
+            f"switchboard: there is no {provider!r} emulator; choose {', '.join(EMULATORS)}"
         )
-    elif provider == "voipnow":
-        from bot.devkit.voipnow import build_emulator as build_voipnow
-
-        app = build_voipnow(faults=table)
-        print(f"VoipNow emulator on http://{host}:{port} (any client credentials)")
-    else:
-        from bot.devkit.smspartner import build_emulator as build_smspartner
-
-        app = build_smspartner(faults=table)
-        print(f"SMSPartner emulator on http://{host}:{port} (API key: emulator)")
+    app, banner = start(table, rate_limits)
+    print(banner.format(url=f"http://{host}:{port}"))
     settle_garbage_collector()
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
     return 0

@@ -25,6 +25,11 @@ class Number:
     # whether a person may change it (the provider says; a desk phone, say, is its own)
     editable: bool
     mobile: bool = False  # the person's mobile phone, as their provider types it (on-call's default)
+    # its type names it (a Home, a Mobile: the label is the type's); else its label does
+    named_by_type: bool = False
+    # a phone of the provider's own, where the line's calls ring anyway (a desk phone): no
+    # place to forward a ringing call to
+    own_phone: bool = False
 
 
 @dataclass(frozen=True)

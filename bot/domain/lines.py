@@ -1,28 +1,65 @@
-"""Provider names and lines: the one enum (with how each is written for people), and
-`provider:line_id` parsed in one place."""
+"""Provider names and lines: a provider's name (declared by its own package, with how
+people see it), and `provider:line_id` parsed in one place."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
+from typing import ClassVar
 
 
-class ProviderName(enum.StrEnum):
-    RINGCENTRAL = "ringcentral"
-    VOIPNOW = "voipnow"
-    SMSPARTNER = "smspartner"
+class ProviderName(str):
+    """A provider's name as typed and stored (`ringcentral`), and as people see it
+    (`display`: "RingCentral").
+
+    The domain knows no provider: each provider's package declares its own name
+    (`ProviderName.declare`, in its `declaration.py`) and the registry imports every
+    provider's package, so a process knows each name before it reads one. A name nobody
+    declared is refused (ValueError), as an unknown enum value was.
+    """
+
+    __slots__ = ()
+    _declared: ClassVar[dict[str, tuple[ProviderName, str]]] = {}  # name -> (it, display name)
+
+    def __new__(cls, value: str) -> ProviderName:
+        """The declared name (one object per provider, as an enum's members are)."""
+        try:
+            return cls._declared[value][0]
+        except KeyError:
+            raise ValueError(
+                f"{value!r} is not a provider's name (each provider's package declares its own)"
+            ) from None
+
+    @classmethod
+    def declare(cls, value: str, display: str) -> ProviderName:
+        """A provider's name, declared once by its package (`bot/providers/<name>/`)."""
+        if not value.isidentifier() or value != value.lower():
+            raise ValueError(f"a provider's name is one lower-case word, not {value!r}")
+        if value in cls._declared:
+            name, known = cls._declared[value]
+            if known != display:
+                raise ValueError(f"provider {value!r} is already declared as {known!r}")
+            return name
+        name = str.__new__(cls, value)
+        cls._declared[value] = (name, display)
+        return name
+
+    @classmethod
+    def declared(cls) -> tuple[ProviderName, ...]:
+        """Every provider's name declared in this process, in the order they were declared."""
+        return tuple(name for name, _display in cls._declared.values())
+
+    @property
+    def value(self) -> str:
+        """The name as typed and stored (`str(name)`)."""
+        return str.__str__(self)
 
     @property
     def display(self) -> str:
         """How people see the provider's name ("RingCentral")."""
-        return _DISPLAY[self]
+        return self._declared[self][1]
 
-
-_DISPLAY = {
-    ProviderName.RINGCENTRAL: "RingCentral",
-    ProviderName.VOIPNOW: "VoipNow",
-    ProviderName.SMSPARTNER: "SMSPartner",
-}
+    def __repr__(self) -> str:
+        return f"ProviderName({self.value!r})"
 
 
 @dataclass(frozen=True, slots=True)

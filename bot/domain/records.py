@@ -32,7 +32,7 @@ class LinkRecord:
         return LineRef(self.provider, self.line_id)
 
     def on(self, provider: ProviderName) -> bool:
-        return self.provider is provider
+        return self.provider == provider
 
     @property
     def is_admin_link(self) -> bool:

@@ -76,6 +76,8 @@ class Adapter:
     ringing: RingingCalls | None = None  # Capability.PRE_CALL_CONTROL
     sign_in: PersonalSignIn | None = None  # Capability.PERSONAL_SIGN_IN (when its app is set)
     sign_in_pages: SignInPages | None = None  # its pages (whenever it declares the capability)
+    # Virtual numbers it manages for this deployment (lines typed by number, no directory).
+    virtual_numbers: frozenset[str] = frozenset()
 
     @property
     def name(self) -> ProviderName:

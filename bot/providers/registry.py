@@ -4,9 +4,8 @@ capability objects it brings (`Adapter`), built once per process (one httpx clie
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 import httpx
@@ -19,25 +18,16 @@ from bot.providers.calls import LiveCalls
 from bot.providers.forwarding import ForwardingNumbers
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.limiter import RateLimiter
+from bot.providers.plugin import Alert, AnyPlugin, Clock, Kit
 from bot.providers.push import PushSubscriptions
 from bot.providers.quick_forward import QuickForward
-from bot.providers.ringcentral import adapter as ringcentral_adapter
-from bot.providers.ringcentral import declaration as ringcentral
-from bot.providers.ringcentral.auth import TokenManager
-from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
-from bot.providers.ringcentral.sign_ins import SignIns
-from bot.providers.ringcentral.specs import RingCentralSpec
+from bot.providers.ringcentral.plugin import PLUGIN as RINGCENTRAL
 from bot.providers.ringing import RingingCalls
+from bot.providers.settings import ProviderSettings
 from bot.providers.sign_in import PersonalSignIn, SignInPages
-from bot.providers.smspartner import adapter as smspartner_adapter
-from bot.providers.smspartner import declaration as smspartner
-from bot.providers.smspartner.client import SmsPartnerClient
-from bot.providers.smspartner.specs import SmsPartnerSpec
+from bot.providers.smspartner.plugin import PLUGIN as SMSPARTNER
 from bot.providers.specs import LineSpec, LineTyping
-from bot.providers.voipnow import adapter as voipnow_adapter
-from bot.providers.voipnow import declaration as voipnow
-from bot.providers.voipnow.client import VoipNowClient
-from bot.providers.voipnow.specs import VoipNowSpec
+from bot.providers.voipnow.plugin import PLUGIN as VOIPNOW
 from bot.store import Database
 from bot.store.sealed import SecretBox
 
@@ -46,17 +36,16 @@ if TYPE_CHECKING:  # dev tools: imported only when the built-in emulator is in u
 
 log = logging.getLogger(__name__)
 
-# Every provider Switchboard knows, as its own package declares it (docs/adding-a-provider.md).
-DECLARATIONS: dict[ProviderName, Declaration] = {
-    d.name: d for d in (ringcentral.DECLARATION, voipnow.DECLARATION, smspartner.DECLARATION)
-}
+# Every provider Switchboard knows, each as its own package builds it (bot/providers/<name>/
+# plugin.py; docs/adding-a-provider.md). Adding a provider adds its plug-in here: the
+# settings read its section, people may type its lines, the registry builds its adapter.
+PLUGINS: tuple[AnyPlugin, ...] = (RINGCENTRAL, VOIPNOW, SMSPARTNER)
+BY_NAME: dict[ProviderName, AnyPlugin] = {p.name: p for p in PLUGINS}
+
+DECLARATIONS: dict[ProviderName, Declaration] = {p.name: p.declaration for p in PLUGINS}
 # How each provider's lines are typed (`provider:value`); a bare value is an extension of
 # the provider with a directory.
-SPECS: dict[ProviderName, LineSpec] = {
-    ProviderName.RINGCENTRAL: RingCentralSpec(),
-    ProviderName.VOIPNOW: VoipNowSpec(),
-    ProviderName.SMSPARTNER: SmsPartnerSpec(),
-}
+SPECS: dict[ProviderName, LineSpec] = {p.name: p.spec for p in PLUGINS}
 BARE_SPEC = next(n for n, d in DECLARATIONS.items() if Capability.DIRECTORY in d.capabilities)
 KNOWN = Capabilities(DECLARATIONS.values())  # how lines are named, whichever providers run
 
@@ -67,16 +56,10 @@ def line_typing(in_use: Iterable[ProviderName]) -> LineTyping:
     return LineTyping(tuple(spec.usage for name, spec in SPECS.items() if name in used))
 
 
-Alert = Callable[[str], Awaitable[None]]  # tells admins about a configuration problem
-Clock = Callable[[], datetime]
-
-CONNECT_TIMEOUT = 5.0
-
-
 class RegistrySettings(Protocol):
     """What the registry reads of the settings (`bot.settings.Settings` is one): taken as a
-    protocol, since `bot.settings` gathers each provider's own settings from bot/providers
-    and the providers package never imports it back (no package cycle)."""
+    protocol, since `bot.settings` reads each provider's section through the plug-ins listed
+    here and the providers package never imports it back (no package cycle)."""
 
     @property
     def providers(self) -> tuple[ProviderName, ...]: ...
@@ -94,35 +77,10 @@ class RegistrySettings(Protocol):
     def switchboard_rate_budget(self) -> bool: ...
     @property
     def switchboard_emulator_rate_limits(self) -> bool: ...
-    @property
-    def ringcentral_server_url(self) -> str: ...
-    @property
-    def ringcentral_client_id(self) -> str | None: ...
-    @property
-    def ringcentral_client_secret(self) -> SecretStr | None: ...
-    @property
-    def ringcentral_jwt(self) -> SecretStr | None: ...
-    @property
-    def signin_app(self) -> tuple[str, SecretStr] | None: ...
-    @property
-    def voipnow_url(self) -> str | None: ...
-    @property
-    def voipnow_client_id(self) -> str | None: ...
-    @property
-    def voipnow_client_secret(self) -> SecretStr | None: ...
-    @property
-    def smspartner_url(self) -> str: ...
-    @property
-    def smspartner_numbers(self) -> list[str]: ...
-    @property
-    def smspartner_api_key(self) -> SecretStr | None: ...
+    def section(self, name: ProviderName) -> ProviderSettings: ...
 
 
-RINGCENTRAL_RETRY_AFTER_DEFAULT = 60.0  # docs/design.md: RingCentral's Retry-After default; others 30 s
-EMULATOR_IDENTITY = "admin@example.com"  # the emulator's JWT assertion: the account admin
-# The built-in emulator's personal sign-in app: an app of its own, since RingCentral (and the
-# emulator) fix a client id to one auth flow.
-EMULATOR_SIGNIN_APP = ("emulator-signin", SecretStr("emulator"))
+CONNECT_TIMEOUT = 5.0
 
 
 @dataclass
@@ -132,9 +90,12 @@ class Providers:
     adapters: dict[ProviderName, Adapter] = field(default_factory=dict)
     emulators: Emulators | None = None  # dev only: the built-in emulators, when in use
     emulated_numbers: frozenset[str] = frozenset()  # virtual numbers the emulator seeds
-    # the virtual numbers this deployment manages (SMSPARTNER_NUMBERS, and the emulator's)
-    virtual_numbers: frozenset[str] = frozenset()
     _clients: list[httpx.AsyncClient] = field(default_factory=list)
+
+    @property
+    def virtual_numbers(self) -> frozenset[str]:
+        """The virtual numbers this deployment manages (each provider's with such lines)."""
+        return frozenset().union(*(a.virtual_numbers for a in self.adapters.values()))
 
     @property
     def directory(self) -> Directory | None:
@@ -228,7 +189,8 @@ class _Builder:
         self.transports = transports
         self.alert = alert
         self.clock = clock
-        self.providers = Providers(virtual_numbers=frozenset(settings.smspartner_numbers))
+        self.box = SecretBox(settings.switchboard_secret_key)
+        self.providers = Providers()
 
     def emulated(self) -> Providers:
         from bot.devkit import in_process  # only here: production never loads dev tools
@@ -237,52 +199,28 @@ class _Builder:
         found = self.providers
         found.emulators = apps
         found.emulated_numbers = frozenset({in_process.VIRTUAL_NUMBER})
-        found.virtual_numbers |= found.emulated_numbers
         for name, transport in apps.transports().items():
             self.transports.setdefault(name, transport)
-        urls = in_process.URLS
-        rc = self._ringcentral(
-            urls[ProviderName.RINGCENTRAL],
-            "emulator",
-            SecretStr("emulator"),
-            SecretStr(EMULATOR_IDENTITY),
-            EMULATOR_SIGNIN_APP,
-        )
-        vn = self._voipnow(urls[ProviderName.VOIPNOW], "emulator", SecretStr("emulator"))
-        sp = self._smspartner(urls[ProviderName.SMSPARTNER], SecretStr(in_process.SMSPARTNER_KEY))
-        self._use(ringcentral_adapter.adapter(rc, self.clock))
-        self._use(voipnow_adapter.adapter(vn))
-        self._use(smspartner_adapter.adapter(sp, self.database, self.clock))
+        sections = in_process.emulated_settings()
+        for plugin in PLUGINS:
+            self._use(plugin.adapter(sections[plugin.name], self._kit(plugin.name)))
         return found
 
     def configured(self) -> Providers:
-        s = self.settings
-        if ProviderName.RINGCENTRAL in s.providers:
-            assert s.ringcentral_client_id
-            assert s.ringcentral_client_secret
-            assert s.ringcentral_jwt
-            rc = self._ringcentral(
-                s.ringcentral_server_url,
-                s.ringcentral_client_id,
-                s.ringcentral_client_secret,
-                s.ringcentral_jwt,
-                s.signin_app,
-            )
-            self._use(ringcentral_adapter.adapter(rc, self.clock))
-        if ProviderName.VOIPNOW in s.providers:
-            assert s.voipnow_url
-            assert s.voipnow_client_id
-            assert s.voipnow_client_secret
-            vn = self._voipnow(s.voipnow_url, s.voipnow_client_id, s.voipnow_client_secret)
-            self._use(voipnow_adapter.adapter(vn))
-        if ProviderName.SMSPARTNER in s.providers:
-            assert s.smspartner_api_key
-            sp = self._smspartner(s.smspartner_url, s.smspartner_api_key)
-            self._use(smspartner_adapter.adapter(sp, self.database, self.clock))
+        for plugin in PLUGINS:
+            if plugin.name in self.settings.providers:
+                section = self.settings.section(plugin.name)
+                self._use(plugin.adapter(section, self._kit(plugin.name)))
         return self.providers
 
     def _use(self, adapter: Adapter) -> None:
         self.providers.adapters[adapter.name] = adapter
+
+    def _kit(self, name: ProviderName) -> Kit:
+        def http(base_url: str, *, limits: Mapping[str, int], retry_after: float) -> ProviderHttp:
+            return self._http(name, base_url, dict(limits), retry_after)
+
+        return Kit(http=http, database=self.database, box=self.box, clock=self.clock, alert=self.alert)
 
     def _http(
         self, name: ProviderName, url: str, limits: dict[str, int], retry_after: float
@@ -306,42 +244,3 @@ class _Builder:
             person_share=self.settings.switchboard_person_share,
         )
         return ProviderHttp(client, provider=name, policy=policy, limiter=limiter)
-
-    def _ringcentral(
-        self,
-        url: str,
-        client_id: str,
-        secret: SecretStr,
-        jwt: SecretStr,
-        signin_app: tuple[str, SecretStr] | None,
-    ) -> RingCentralClient:
-        http = self._http(ProviderName.RINGCENTRAL, url, GROUP_LIMITS, RINGCENTRAL_RETRY_AFTER_DEFAULT)
-        box = SecretBox(self.settings.switchboard_secret_key)
-        tokens = TokenManager(
-            http=http,
-            database=self.database,
-            client_id=client_id,
-            client_secret=secret,
-            jwt=jwt,
-            on_rejected=self.alert,
-            box=box,
-        )
-        sign_ins = None
-        if signin_app is not None:  # personal sign-ins run on their own app (authorization code)
-            sign_ins = SignIns(
-                http=http,
-                database=self.database,
-                server_url=url,
-                client_id=signin_app[0],
-                client_secret=signin_app[1],
-                box=box,
-            )
-        return RingCentralClient(http=http, tokens=tokens, sign_ins=sign_ins)
-
-    def _voipnow(self, url: str, client_id: str, secret: SecretStr) -> VoipNowClient:
-        http = self._http(ProviderName.VOIPNOW, url, {}, RetryPolicy.default_retry_after)
-        return VoipNowClient(http=http, client_id=client_id, client_secret=secret, base_url=url)
-
-    def _smspartner(self, url: str, api_key: SecretStr) -> SmsPartnerClient:
-        http = self._http(ProviderName.SMSPARTNER, url, {}, RetryPolicy.default_retry_after)
-        return SmsPartnerClient(http=http, api_key=api_key, alert=self.alert)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 from pydantic_settings import NoDecode
 
 CsvList = Annotated[list[str], NoDecode]
@@ -26,7 +26,8 @@ def check_url(value: str | None) -> None:
 
 
 class ProviderSettings(BaseModel):
-    """A provider's variables; `Settings` inherits every provider's."""
+    """A provider's variables (its section of the settings): `bot.settings` reads every
+    provider's from the environment; the emulator builds its own (bot/devkit)."""
 
     # the variables it can't run without, and its secrets (for log redaction)
     REQUIRED: ClassVar[tuple[str, ...]] = ()
@@ -35,3 +36,26 @@ class ProviderSettings(BaseModel):
     def check(self) -> None:
         """What its variables must satisfy together (`Settings` asks once they are read,
         after the required ones); raises ConfigError."""
+
+    def given(self) -> list[str]:
+        """Its required variables that are set."""
+        return [name for name in self.REQUIRED if getattr(self, name) not in (None, "", [])]
+
+    @property
+    def complete(self) -> bool:
+        """Every variable it can't run without is set."""
+        return len(self.given()) == len(self.REQUIRED)
+
+    def required(self, name: str) -> Any:
+        """A required variable's value; ConfigError naming it when it is unset."""
+        value = getattr(self, name)
+        if value in (None, "", []):
+            raise ConfigError(f"{name.upper()} is required")
+        return value
+
+    def secret_values(self) -> list[str]:
+        """Its secrets that are set, for log redaction."""
+        values = [getattr(self, name) for name in self.SECRETS]
+        return [
+            v.get_secret_value() for v in values if isinstance(v, SecretStr) and v.get_secret_value()
+        ]

@@ -226,9 +226,7 @@ class CallCards:
         """(label, number) of the line's forwarding numbers that calls may go to."""
         allowed = self._forwarding.destinations.allows
         return tuple(
-            (n.label, n.phone)
-            for n in numbers
-            if n.forwarding and n.type != "PhoneLine" and allowed(n.phone)
+            (n.label, n.phone) for n in numbers if n.forwarding and not n.own_phone and allowed(n.phone)
         )
 
     async def _show(self, recipient: str, card: CallCard, sequence: int) -> int:

@@ -60,7 +60,10 @@ KEEPERS_KNOWN_FOR = timedelta(minutes=1)
 def encode(numbers: list[Number]) -> str:
     return json.dumps(
         [
-            [n.id, n.label, n.type, n.phone, n.flip, n.forwarding, n.flipping, n.editable]
+            [
+                *(n.id, n.label, n.type, n.phone, n.flip, n.forwarding, n.flipping, n.editable),
+                *(n.mobile, n.named_by_type, n.own_phone),
+            ]
             for n in numbers
         ],
         separators=(",", ":"),
@@ -68,19 +71,36 @@ def encode(numbers: list[Number]) -> str:
 
 
 def decode(raw: str) -> list[Number]:
-    return [
-        Number(
-            id=str(i),
-            label=str(label),
-            type=str(kind),
-            phone=str(phone),
-            flip=str(flip) if flip else None,
-            forwarding=bool(forwarding),
-            flipping=bool(flipping),
-            editable=bool(editable),
-        )
-        for i, label, kind, phone, flip, forwarding, flipping, editable in json.loads(raw)
-    ]
+    return [_number(*fields) for fields in json.loads(raw)]
+
+
+def _number(
+    i: object,
+    label: object,
+    kind: object,
+    phone: object,
+    flip: object,
+    forwarding: object,
+    flipping: object,
+    editable: object,
+    *marks: object,
+) -> Number:
+    # Rows kept before the marks were: a number nobody may change counts as the provider's own
+    # phone, which a card never offers (fewer buttons until the next read, never a wrong one).
+    mobile, named_by_type, own_phone = marks if len(marks) == 3 else (False, False, not editable)
+    return Number(
+        id=str(i),
+        label=str(label),
+        type=str(kind),
+        phone=str(phone),
+        flip=str(flip) if flip else None,
+        forwarding=bool(forwarding),
+        flipping=bool(flipping),
+        editable=bool(editable),
+        mobile=bool(mobile),
+        named_by_type=bool(named_by_type),
+        own_phone=bool(own_phone),
+    )
 
 
 class CardNumbers:

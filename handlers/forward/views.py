@@ -150,7 +150,7 @@ def form(
     """The add (number None) or edit form; `error` is (field, sentence) from the provider."""
     phone_initial = display(number.phone, region) if number else None
     label_initial = (
-        None if number is None else (number.label if number.type == "Other" else number.type.lower())
+        None if number is None else (number.type.lower() if number.named_by_type else number.label)
     )
     blocks = [
         _input(

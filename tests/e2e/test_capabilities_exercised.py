@@ -17,9 +17,12 @@ from bot.domain.capabilities import Capability
 from bot.domain.forwarding import Status
 from bot.domain.lines import ProviderName
 from bot.providers.errors import NotFound
-from bot.providers.registry import DECLARATIONS, SPECS
+from bot.providers.registry import BY_NAME, DECLARATIONS, SPECS
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.smspartner.client import ALREADY, DISABLED
+from bot.providers.smspartner.declaration import SMSPARTNER
 from bot.providers.specs import SpecContext
+from bot.providers.voipnow.declaration import VOIPNOW
 from bot.services.calls import CallFinder
 from bot.store.links import LinkRecord
 from tests.helpers.harness import Harness, user_id
@@ -27,7 +30,7 @@ from tests.helpers.providers import emulators, ringcentral_client, smspartner_cl
 
 Exercise = Callable[[Harness], Awaitable[None]]
 ALICE_EXT = "102"  # the seeded RingCentral company (bot/devkit/ringcentral/company.json)
-DAVE = LinkRecord(user_id("dave"), ProviderName.VOIPNOW, "12/0003*210", "0003*210", "Dave", "admin")
+DAVE = LinkRecord(user_id("dave"), VOIPNOW, "12/0003*210", "0003*210", "Dave", "admin")
 
 
 async def _alice(bot: Harness) -> LinkRecord:
@@ -112,24 +115,24 @@ async def sp_quick_forward(bot: Harness) -> None:
 
 
 EXERCISES: dict[tuple[ProviderName, Capability], Exercise] = {
-    (ProviderName.RINGCENTRAL, Capability.DIRECTORY): rc_directory,
-    (ProviderName.RINGCENTRAL, Capability.FORWARDING_NUMBERS): rc_forwarding_numbers,
-    (ProviderName.RINGCENTRAL, Capability.QUICK_FORWARD): rc_quick_forward,
-    (ProviderName.RINGCENTRAL, Capability.CALL_CONTROL): rc_call_control,
-    (ProviderName.RINGCENTRAL, Capability.CALL_FLIP): rc_call_flip,
-    (ProviderName.RINGCENTRAL, Capability.PRE_CALL_CONTROL): rc_pre_call_control,
-    (ProviderName.RINGCENTRAL, Capability.PUSH): rc_push,
-    (ProviderName.RINGCENTRAL, Capability.PERSONAL_SIGN_IN): rc_personal_sign_in,
-    (ProviderName.RINGCENTRAL, Capability.RING_IN_ORDER): rc_ring_in_order,
-    (ProviderName.VOIPNOW, Capability.CALL_CONTROL): vn_call_control,
-    (ProviderName.SMSPARTNER, Capability.QUICK_FORWARD): sp_quick_forward,
+    (RINGCENTRAL, Capability.DIRECTORY): rc_directory,
+    (RINGCENTRAL, Capability.FORWARDING_NUMBERS): rc_forwarding_numbers,
+    (RINGCENTRAL, Capability.QUICK_FORWARD): rc_quick_forward,
+    (RINGCENTRAL, Capability.CALL_CONTROL): rc_call_control,
+    (RINGCENTRAL, Capability.CALL_FLIP): rc_call_flip,
+    (RINGCENTRAL, Capability.PRE_CALL_CONTROL): rc_pre_call_control,
+    (RINGCENTRAL, Capability.PUSH): rc_push,
+    (RINGCENTRAL, Capability.PERSONAL_SIGN_IN): rc_personal_sign_in,
+    (RINGCENTRAL, Capability.RING_IN_ORDER): rc_ring_in_order,
+    (VOIPNOW, Capability.CALL_CONTROL): vn_call_control,
+    (SMSPARTNER, Capability.QUICK_FORWARD): sp_quick_forward,
 }
 
 
 TYPED = {  # a line of each provider's emulator, as an admin types it after `provider:`
-    ProviderName.RINGCENTRAL: ALICE_EXT,
-    ProviderName.VOIPNOW: DAVE.line_id,
-    ProviderName.SMSPARTNER: "",  # the emulated virtual number, known once running
+    RINGCENTRAL: ALICE_EXT,
+    VOIPNOW: DAVE.line_id,
+    SMSPARTNER: "",  # the emulated virtual number, known once running
 }
 
 
@@ -141,7 +144,7 @@ def test_every_declared_capability_has_an_exercise() -> None:
 
 async def test_each_emulator_does_what_its_provider_declares(bot: Harness) -> None:
     adapters = bot.runtime.providers.adapters
-    assert set(adapters) == set(ProviderName)  # the emulator runs them all
+    assert set(adapters) == set(BY_NAME)  # the emulator runs them all
     for adapter in adapters.values():  # a capability declared is a capability brought
         declared = adapter.declaration.capabilities
         assert (Capability.CALL_CONTROL in declared) == (adapter.live_calls is not None)
@@ -155,7 +158,7 @@ async def test_each_emulator_does_what_its_provider_declares(bot: Harness) -> No
 
 
 async def test_each_providers_typed_line_is_read_against_its_emulator(bot: Harness) -> None:
-    assert set(SPECS) == set(DECLARATIONS) == set(TYPED) == set(ProviderName)
+    assert set(SPECS) == set(DECLARATIONS) == set(TYPED) == set(BY_NAME)
     providers = bot.runtime.providers
     context = SpecContext(providers.directory, providers.emulated_numbers, "US")
     for provider, typed in TYPED.items():

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.devkit.in_process import Emulators
-from bot.domain.lines import ProviderName
 from bot.providers.ringcentral.client import RingCentralClient
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.smspartner.client import SmsPartnerClient
+from bot.providers.smspartner.declaration import SMSPARTNER
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -21,12 +22,12 @@ def emulators(runtime: Runtime) -> Emulators:
 
 
 def ringcentral_client(runtime: Runtime) -> RingCentralClient:
-    client = runtime.providers.adapters[ProviderName.RINGCENTRAL].client
+    client = runtime.providers.adapters[RINGCENTRAL].client
     assert isinstance(client, RingCentralClient)
     return client
 
 
 def smspartner_client(runtime: Runtime) -> SmsPartnerClient:
-    client = runtime.providers.adapters[ProviderName.SMSPARTNER].client
+    client = runtime.providers.adapters[SMSPARTNER].client
     assert isinstance(client, SmsPartnerClient)
     return client

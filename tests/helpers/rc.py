@@ -13,11 +13,11 @@ from pydantic import SecretStr
 from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import build_emulator
 from bot.devkit.ringcentral.app import RingCentralEmulator
-from bot.domain.lines import ProviderName
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.limiter import RateLimiter
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.client import GROUP_LIMITS, RingCentralClient
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.store import Database
 from bot.store.migrate import upgrade
 
@@ -56,15 +56,13 @@ async def wired(
     http_client = httpx.AsyncClient(base_url=url, transport=transport, timeout=timeout)
     policy = policy or RetryPolicy(scale=0.01)
     limiter = RateLimiter(
-        provider=ProviderName.RINGCENTRAL,
+        provider=RINGCENTRAL,
         limits=GROUP_LIMITS,
         database=database,
         enabled=budget,
         person_wait=policy.max_hold_wait,
     )
-    http = ProviderHttp(
-        http_client, provider=ProviderName.RINGCENTRAL, policy=policy, limiter=limiter, clock=clock
-    )
+    http = ProviderHttp(http_client, provider=RINGCENTRAL, policy=policy, limiter=limiter, clock=clock)
     tokens = TokenManager(
         http=http,
         database=database,

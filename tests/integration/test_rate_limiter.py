@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from bot.domain.lines import ProviderName
 from bot.providers.errors import RateLimited
 from bot.providers.limiter import Priority, RateLimiter, priority
 from bot.providers.ringcentral.client import GROUP_LIMITS
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.slack.errors import describe
 from bot.store import Database
 from bot.store.migrate import upgrade
@@ -47,7 +47,7 @@ async def instances(database_url: str) -> AsyncIterator[Instances]:
     await upgrade(databases[0])
     limiters = [
         RateLimiter(
-            provider=ProviderName.RINGCENTRAL,
+            provider=RINGCENTRAL,
             limits=GROUP_LIMITS,
             database=db,
             clock=clock,
@@ -183,7 +183,7 @@ async def test_a_share_of_one_turns_the_per_person_cap_off(database_url: str) ->
     await upgrade(database)
     clock = Clock()
     limiter = RateLimiter(
-        provider=ProviderName.RINGCENTRAL,
+        provider=RINGCENTRAL,
         limits=GROUP_LIMITS,
         database=database,
         clock=clock,

@@ -15,7 +15,8 @@ import psycopg
 import pytest
 from sqlalchemy import Connection, inspect, text
 
-from bot.domain.lines import ProviderName
+from bot.providers.ringcentral.declaration import RINGCENTRAL
+from bot.providers.voipnow.declaration import VOIPNOW
 from bot.store import Database, idempotency, migrate
 from bot.store import links as link_store
 from bot.store import tokens as token_store
@@ -47,8 +48,8 @@ async def test_migrations_reach_head_and_are_idempotent(database_url: str) -> No
 
 async def test_links_one_per_provider_admin_first_and_unlink_blocks(database_url: str) -> None:
     database = await migrated(database_url)
-    email = LinkRecord("U1", ProviderName.RINGCENTRAL, "2263488004", "102", "Alice", "email")
-    admin = LinkRecord("U1", ProviderName.VOIPNOW, "12/0003*210", "0003*210", "VoipNow", "admin")
+    email = LinkRecord("U1", RINGCENTRAL, "2263488004", "102", "Alice", "email")
+    admin = LinkRecord("U1", VOIPNOW, "12/0003*210", "0003*210", "VoipNow", "admin")
     try:
         async with database.session() as session:
             await link_store.save_link(session, link=email, now=NOW)

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from bot.domain.lines import ProviderName
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.store import Database
 from bot.store import links as link_store
 from bot.store import notices as notice_store
@@ -54,14 +54,14 @@ async def test_a_line_belongs_to_one_user(database_url: str) -> None:
     database = Database(database_url)
     try:
         await upgrade(database)
-        link = LinkRecord("UONE", ProviderName.RINGCENTRAL, "42", "102", "Alice", "email", "a@x")
+        link = LinkRecord("UONE", RINGCENTRAL, "42", "102", "Alice", "email", "a@x")
         async with database.session() as session:
             await link_store.save_link(session, link=link, now=NOW, replace=False)
         with pytest.raises(IntegrityError):
             async with database.session() as session:
                 await link_store.save_link(
                     session,
-                    link=LinkRecord("UTWO", ProviderName.RINGCENTRAL, "42", "102", "Alice", "admin"),
+                    link=LinkRecord("UTWO", RINGCENTRAL, "42", "102", "Alice", "admin"),
                     now=NOW,
                     replace=True,
                 )

@@ -10,11 +10,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.devkit.voipnow import VoipNowEmulator, build_emulator
-from bot.domain.lines import ProviderName
 from bot.providers.errors import AuthError, NotFound, Rejected, Unavailable
 from bot.providers.http import ProviderHttp, RetryPolicy
 from bot.providers.limiter import RateLimiter
 from bot.providers.voipnow.client import VoipNowClient
+from bot.providers.voipnow.declaration import VOIPNOW
 
 CALL = "b817d2618fe6f1804333"
 
@@ -23,10 +23,8 @@ CALL = "b817d2618fe6f1804333"
 async def wired() -> AsyncIterator[tuple[VoipNowClient, VoipNowEmulator]]:
     app = build_emulator()
     client = httpx.AsyncClient(base_url="http://vn.test", transport=httpx.ASGITransport(app=app))
-    limiter = RateLimiter(provider=ProviderName.VOIPNOW, limits={}, database=None)
-    http = ProviderHttp(
-        client, provider=ProviderName.VOIPNOW, policy=RetryPolicy(scale=0.01), limiter=limiter
-    )
+    limiter = RateLimiter(provider=VOIPNOW, limits={}, database=None)
+    http = ProviderHttp(client, provider=VOIPNOW, policy=RetryPolicy(scale=0.01), limiter=limiter)
     yield (
         VoipNowClient(
             http=http, client_id="id", client_secret=SecretStr("secret"), base_url="http://vn.test"

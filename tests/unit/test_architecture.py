@@ -8,7 +8,7 @@ store (nor writing Block Kit by hand: bot/slack/blocks.py builds it), no core mo
 dev tool on the production path, no module outside a provider's own package naming a
 provider, in code or in the words of a string (services, the engine and the features ask
 `bot/domain/capabilities.py`, and say a provider's name with `ProviderName.display`), and
-none importing one (only the registry, the settings and dev tools do).
+none importing one (only the registry and dev tools do).
 Each rule is a function of the source tree, so the tests below also plant a violation in a
 copy of the tree and watch the rule catch it.
 """
@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.domain.lines import ProviderName
+from bot.providers.registry import PLUGINS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Core: must not know Slack (no slack_sdk/slack_bolt, no Block Kit, no Slack-side modules).
@@ -60,12 +60,12 @@ EMOJI_CODE = re.compile(r"(?:^|\s):[a-z0-9_+-]+:(?=\s|$)")  # `:warning: `, not 
 EMPHASIS = ("`", "*")  # a value wrapped in them: f"`{name}`", f"*{name}*"
 # Core modules still writing mrkdwn (issue 27), each with why it still may.
 MRKDWN_DEBT: dict[str, str] = {}
-# Where a provider may be named: its own package (bot/providers/<name>/), the registry that
-# gathers their declarations, the enum itself, the settings' credentials table, dev tools.
-MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.domain.lines", "bot.settings", "bot.devkit")
-# Where a provider's package may be imported: the registry builds its adapter, the settings
-# inherit its variables, dev tools drive its emulator. Everything else gets capabilities.
-MAY_IMPORT_PROVIDERS = ("bot.providers.registry", "bot.settings", "bot.devkit")
+# Where a provider may be named: its own package (bot/providers/<name>/, which declares its
+# name), the registry that lists the plug-ins, dev tools (its emulator).
+MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.devkit")
+# Where a provider's package may be imported: the registry lists its plug-in, dev tools drive
+# its emulator. Everything else gets capabilities (and the settings read each plug-in's section).
+MAY_IMPORT_PROVIDERS = ("bot.providers.registry", "bot.devkit")
 # Modules whose strings still write a provider's name as people see it ("RingCentral") or a
 # path of its own ("/ringcentral/..."), each with why; everywhere else such a word comes from
 # `ProviderName.display`, a provider's declaration or its `LineSpec.usage` (issue 27).
@@ -385,17 +385,16 @@ def features_spawning_silently(root: Path = ROOT) -> dict[str, list[int]]:
 
 
 def provider_names_in(tree: ast.AST) -> list[int]:
-    """Lines that name a provider: `ProviderName.VOIPNOW`, or a string that is a provider's
+    """Lines that name a provider: `VOIPNOW`, or a string that is a provider's
     name or starts a `name:` line reference ("ringcentral", "smspartner:")."""
-    names = {p.value for p in ProviderName}
-    members = {p.name for p in ProviderName}
+    names = {p.name.value for p in PLUGINS}
+    constants = {name.upper() for name in names}  # `VOIPNOW`, as each package declares it
     found = []
     for node in ast.walk(tree):
         if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "ProviderName"
-            and node.attr in members
+            (isinstance(node, ast.Name) and node.id in constants)
+            or (isinstance(node, ast.Attribute) and node.attr in constants)
+            or (isinstance(node, ast.alias) and (node.asname or node.name) in constants)
         ) or (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
@@ -408,7 +407,7 @@ def provider_names_in(tree: ast.AST) -> list[int]:
 def provider_words_in(tree: ast.AST) -> list[int]:
     """Lines whose strings (or f-strings' text; docstrings and comments aside) write a
     provider's name as people see it ("RingCentral") or a path of its own ("/ringcentral/")."""
-    words = {p.display for p in ProviderName} | {f"/{p.value}/" for p in ProviderName}
+    words = {p.name.display for p in PLUGINS} | {f"/{p.name.value}/" for p in PLUGINS}
     return strings_saying(tree, words)
 
 
@@ -580,8 +579,8 @@ def test_no_provider_is_named_outside_its_package() -> None:
 
 def test_the_provider_check_sees_each_way_of_naming_one() -> None:
     planted = """
-if line.provider is ProviderName.VOIPNOW: pass
-usable = [x for x in lines if x.on(ProviderName.SMSPARTNER)]
+if line.provider is VOIPNOW: pass
+usable = [x for x in lines if x.on(SMSPARTNER)]
 if link.provider == "ringcentral": pass
 if text.startswith("smspartner:"): pass
 ref = f"voipnow:{line_id}"
@@ -637,7 +636,7 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
         "from bot.domain.lines import ProviderName\n"
         "from bot import planted_helper\n\n"
         "def pick(lines):\n"
-        "    return [x for x in lines if x.on(ProviderName.VOIPNOW)]\n"
+        "    return [x for x in lines if x.on(VOIPNOW)]\n"
     )
     # speaks Slack one step away: only a transitive check sees it from bot.services.planted
     (root / "bot" / "planted_helper.py").write_text("import slack_sdk\n")
@@ -768,7 +767,7 @@ def test_the_domain_is_standard_library_only() -> None:
 #   store       models, migrations, repositories.
 #   providers   provider clients and the registry; they may use the store (tokens, links,
 #               toggles, rate windows: docs/architecture.md), the store never uses them.
-#               bot.settings gathers each provider's settings, so it sits here with them;
+#               bot.settings reads each plug-in's settings section, so it sits here with them;
 #               the registry reads it through a protocol (`RegistrySettings`).
 #   services    use cases, the on-call engine, the task runner, the core loops and the
 #               destination rules.

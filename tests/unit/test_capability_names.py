@@ -4,18 +4,19 @@ that declare it, else every known one that does (the words stay right when none 
 from __future__ import annotations
 
 from bot.domain.capabilities import Capabilities, Capability
-from bot.domain.lines import ProviderName
 from bot.providers.registry import DECLARATIONS
+from bot.providers.smspartner.declaration import SMSPARTNER
+from bot.providers.voipnow.declaration import VOIPNOW
 
 
 def test_the_providers_in_use_that_declare_it_are_named() -> None:
     every = Capabilities(DECLARATIONS.values())
     assert every.named(Capability.PERSONAL_SIGN_IN) == "RingCentral"
     assert every.named(Capability.CALL_CONTROL) == "RingCentral or VoipNow"
-    voipnow_only = Capabilities(DECLARATIONS.values(), in_use=[ProviderName.VOIPNOW])
+    voipnow_only = Capabilities(DECLARATIONS.values(), in_use=[VOIPNOW])
     assert voipnow_only.named(Capability.CALL_CONTROL) == "VoipNow"
 
 
 def test_without_one_in_use_the_known_ones_are_named() -> None:
-    smspartner_only = Capabilities(DECLARATIONS.values(), in_use=[ProviderName.SMSPARTNER])
+    smspartner_only = Capabilities(DECLARATIONS.values(), in_use=[SMSPARTNER])
     assert smspartner_only.named(Capability.RING_IN_ORDER) == "RingCentral"

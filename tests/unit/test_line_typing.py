@@ -3,8 +3,9 @@ declares (bot/providers/<name>/specs.py), for the providers in use only."""
 
 from __future__ import annotations
 
-from bot.domain.lines import ProviderName
 from bot.providers.registry import SPECS, line_typing
+from bot.providers.ringcentral.declaration import RINGCENTRAL
+from bot.providers.voipnow.declaration import VOIPNOW
 
 
 def test_every_provider_in_use_is_offered_in_the_registrys_order() -> None:
@@ -21,11 +22,11 @@ def test_every_provider_in_use_is_offered_in_the_registrys_order() -> None:
 
 
 def test_a_provider_not_in_use_is_not_offered() -> None:
-    alone = line_typing([ProviderName.RINGCENTRAL])
+    alone = line_typing([RINGCENTRAL])
     assert alone.link_usage == "Link to an extension (`102`)."
     assert alone.link_alternatives == ""
     assert "smspartner" not in alone.not_a_hotline
     assert alone.hotline_label == "Hotline: RingCentral extension"
-    no_hotlines = line_typing([ProviderName.VOIPNOW])
+    no_hotlines = line_typing([VOIPNOW])
     assert no_hotlines.link_usage == "Link to `voipnow:<userId>/<extension>`."
     assert "no provider in use has one" in no_hotlines.not_a_hotline

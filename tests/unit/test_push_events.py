@@ -4,9 +4,10 @@ in Slack"): the call cards read only `CallEvent`s, so the notification's format 
 from __future__ import annotations
 
 from bot.domain.calls import CallEvent
-from bot.domain.lines import LineRef, ProviderName
+from bot.domain.lines import LineRef
 from bot.providers.push import Handshake
 from bot.providers.ringcentral import notifications
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 
 
 def party(extension: str, direction: str, code: str, **more: object) -> dict[str, object]:
@@ -41,7 +42,7 @@ def test_an_inbound_leg_at_an_extension_is_one_event_with_where_it_was_answered(
             session_id="s-1",
             sequence=7,
             party_id="p-101-Inbound",
-            line=LineRef(ProviderName.RINGCENTRAL, "101"),
+            line=LineRef(RINGCENTRAL, "101"),
             caller_name="Pat",
             caller_number="+16505550142",
             state="answered",

@@ -24,9 +24,9 @@ from pydantic import SecretStr, ValidationError
 
 from bot import redact
 from bot.domain.clock import now
-from bot.domain.lines import ProviderName
 from bot.providers.errors import AuthError, ProviderError, Rejected, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.errors import parse_error_body
 from bot.providers.ringcentral.models import TokenInfo
 from bot.store import Database
@@ -89,7 +89,7 @@ class TokenManager:
 
     async def _renew(self, *, stale: str | None) -> TokenPair:
         if self.credentials_rejected:
-            raise AuthError(CREDENTIALS_REJECTED, provider=ProviderName.RINGCENTRAL)
+            raise AuthError(CREDENTIALS_REJECTED, provider=RINGCENTRAL)
         async with self._lock:
             pair = self._pair
             if pair is not None and self._fresh(pair) and pair.access_token != stale:
@@ -116,10 +116,10 @@ class TokenManager:
                 )
             except Rejected as exc:
                 if self._jwt is None:
-                    raise SignInExpired("refresh refused", provider=ProviderName.RINGCENTRAL) from None
+                    raise SignInExpired("refresh refused", provider=RINGCENTRAL) from None
                 log.warning("ringcentral: refresh refused (%s); logging in with the JWT once", exc.code)
         if self._jwt is None:
-            raise SignInExpired("no usable sign-in", provider=ProviderName.RINGCENTRAL)
+            raise SignInExpired("no usable sign-in", provider=RINGCENTRAL)
         try:
             return await self.grant({"grant_type": JWT_GRANT, "assertion": self._jwt.get_secret_value()})
         except (Rejected, AuthError):
@@ -127,7 +127,7 @@ class TokenManager:
             log.error("ringcentral: %s", CREDENTIALS_REJECTED)
             if self._on_rejected is not None:
                 await self._on_rejected(CREDENTIALS_REJECTED)
-            raise AuthError(CREDENTIALS_REJECTED, provider=ProviderName.RINGCENTRAL) from None
+            raise AuthError(CREDENTIALS_REJECTED, provider=RINGCENTRAL) from None
 
     def _refreshable(self, pair: TokenPair) -> bool:
         return pair.refresh_expires_at is None or pair.refresh_expires_at > self._clock()
@@ -140,7 +140,7 @@ class TokenManager:
         if response.status_code != 200:
             body = parse_error_body(response)
             context = {
-                "provider": ProviderName.RINGCENTRAL,
+                "provider": RINGCENTRAL,
                 "status": response.status_code,
                 "code": body.first_code,
             }
@@ -152,7 +152,7 @@ class TokenManager:
         try:
             info = TokenInfo.model_validate_json(response.content)
         except ValidationError:
-            raise ProviderError("token response unreadable", provider=ProviderName.RINGCENTRAL) from None
+            raise ProviderError("token response unreadable", provider=RINGCENTRAL) from None
         # Known to the redactor before anything (the store, its driver's log) sees them.
         redact.register(info.access_token, info.refresh_token)
         now = self._clock()

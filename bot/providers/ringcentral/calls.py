@@ -6,9 +6,9 @@ re-reads the session to learn what happened.
 
 from __future__ import annotations
 
-from bot.domain.lines import ProviderName
 from bot.providers.errors import Unavailable
 from bot.providers.http import Kind
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.models import ActiveCallInfo, CallPartyInfo, CallSessionInfo, PresenceInfo
 from bot.providers.ringcentral.paths import ACCOUNT
 from bot.providers.ringcentral.requests import Requests
@@ -79,7 +79,7 @@ class PreCallControl:
     Capability.PRE_CALL_CONTROL (`RingingCalls`, bot/providers/ringing.py).
     """
 
-    provider = ProviderName.RINGCENTRAL
+    provider = RINGCENTRAL
 
     def __init__(self, requests: Requests) -> None:
         self._requests = requests

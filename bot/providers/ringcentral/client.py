@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.clock import monotonic
-from bot.providers.base import DirectoryEntry, ProviderName
+from bot.providers.base import DirectoryEntry
 from bot.providers.errors import NotFound
 from bot.providers.http import ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
 from bot.providers.ringcentral.calls import CallControl, PreCallControl
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.forwarding import ForwardingNumbers
 from bot.providers.ringcentral.handling import CallHandling
 from bot.providers.ringcentral.models import ExtensionInfo, ExtensionList, PhoneNumberList
@@ -36,7 +37,7 @@ GROUP_LIMITS = {"Light": 50, "Medium": 40, "Heavy": 10, "Auth": 5}
 
 
 class RingCentralClient:
-    provider = ProviderName.RINGCENTRAL
+    provider = RINGCENTRAL
 
     def __init__(
         self, *, http: ProviderHttp, tokens: TokenManager, sign_ins: SignIns | None = None
@@ -140,7 +141,7 @@ class RingCentralClient:
     def _entry(ext: ExtensionInfo) -> DirectoryEntry:
         timezone = ext.regional_settings.timezone.name if ext.regional_settings else None
         return DirectoryEntry(
-            provider=ProviderName.RINGCENTRAL,
+            provider=RINGCENTRAL,
             line_id=str(ext.id),
             extension_number=ext.extension_number,
             name=ext.name,

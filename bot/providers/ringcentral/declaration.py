@@ -5,8 +5,11 @@ from __future__ import annotations
 from bot.domain.capabilities import Capability, Declaration
 from bot.domain.lines import ProviderName
 
+# Its name as typed and stored, and as people see it (bot/domain/lines.py).
+RINGCENTRAL = ProviderName.declare("ringcentral", "RingCentral")
+
 DECLARATION = Declaration(
-    name=ProviderName.RINGCENTRAL,
+    name=RINGCENTRAL,
     capabilities=frozenset(
         {
             Capability.DIRECTORY,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from pydantic import ValidationError
 
-from bot.domain.lines import ProviderName
 from bot.providers.errors import AuthError, NotFound, ProviderError, Rejected
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.models import ErrorBody
 
 NOT_ALLOWED = "Switchboard isn't allowed to change that line; an admin has been told."
@@ -44,7 +44,7 @@ def error_for(response: httpx.Response) -> ProviderError:
     code = body.first_code
     message = (body.errors[0].message if body.errors else body.message) or f"HTTP {response.status_code}"
     context = {
-        "provider": ProviderName.RINGCENTRAL,
+        "provider": RINGCENTRAL,
         "status": response.status_code,
         "code": code,
         "request_id": response.headers.get("RCRequestId"),

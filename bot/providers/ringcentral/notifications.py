@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.domain.calls import CallEvent, CardState
-from bot.domain.lines import LineRef, ProviderName
+from bot.domain.lines import LineRef
 from bot.providers.push import Handshake
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 
 WEBHOOK_PATH = "/ringcentral/webhook"  # docs/contract.md "Live calls in Slack"
 RINGING_CODES = ("Setup", "Proceeding")
@@ -73,7 +74,7 @@ def events(note: object) -> list[CallEvent]:
                 session_id=session_id,
                 sequence=sequence,
                 party_id=str(party.get("id") or ""),
-                line=LineRef(ProviderName.RINGCENTRAL, extension_id),
+                line=LineRef(RINGCENTRAL, extension_id),
                 caller_name=str(caller.get("name") or ""),
                 caller_number=str(caller.get("phoneNumber") or ""),
                 state=state_of(

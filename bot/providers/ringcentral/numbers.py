@@ -19,6 +19,7 @@ EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
 NAMED_BY_TYPE = frozenset({"Home", "Mobile", "Work"})
 LABELLED_TYPE = "Other"
 MOBILE = "Mobile"  # the forwarding number type of a person's mobile phone
+PHONE_LINE = "PhoneLine"  # a desk phone of the account's own: its calls ring there anyway
 
 
 def number_of(info: ForwardingNumberInfo) -> Number:
@@ -32,6 +33,8 @@ def number_of(info: ForwardingNumberInfo) -> Number:
         flipping="CallFlip" in info.features,
         editable=info.type in EDITABLE,
         mobile=info.type == MOBILE,
+        named_by_type=info.type in NAMED_BY_TYPE,
+        own_phone=info.type == PHONE_LINE,
     )
 
 
@@ -65,6 +68,8 @@ class RingCentralNumbers:
                 flipping=True,
                 editable=str(r.get("type") or "") in EDITABLE,
                 mobile=r.get("type") == MOBILE,
+                named_by_type=r.get("type") in NAMED_BY_TYPE,
+                own_phone=r.get("type") == PHONE_LINE,
             )
             for r in await self._handling.call_flip_numbers(line.line_id)
         ]

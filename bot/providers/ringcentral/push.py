@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.domain.calls import CallEvent
-from bot.domain.lines import ProviderName
 from bot.providers.http import Kind
 from bot.providers.push import Handshake, Subscription
 from bot.providers.ringcentral import notifications
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.models import SubscriptionInfo
 from bot.providers.ringcentral.requests import Requests
 
@@ -23,7 +23,7 @@ def _subscription(info: SubscriptionInfo) -> Subscription:
 class Subscriptions:
     """Capability.PUSH on RingCentral (`PushSubscriptions`, bot/providers/push.py)."""
 
-    provider = ProviderName.RINGCENTRAL
+    provider = RINGCENTRAL
     webhook_path = notifications.WEBHOOK_PATH
 
     def __init__(self, requests: Requests) -> None:

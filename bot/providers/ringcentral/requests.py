@@ -14,10 +14,10 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from bot.context import slack_user_var
-from bot.domain.lines import ProviderName
 from bot.providers.errors import ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.errors import error_for
 from bot.providers.ringcentral.sign_ins import SignIns
 
@@ -47,9 +47,7 @@ class Requests:
         try:
             return model.model_validate_json(response.content)
         except ValidationError:
-            raise ProviderError(
-                f"unexpected {model.__name__} payload", provider=ProviderName.RINGCENTRAL
-            ) from None
+            raise ProviderError(f"unexpected {model.__name__} payload", provider=RINGCENTRAL) from None
 
     async def call_json(
         self,
@@ -66,9 +64,9 @@ class Requests:
         try:
             body = response.json()
         except ValueError:
-            raise ProviderError("unreadable JSON payload", provider=ProviderName.RINGCENTRAL) from None
+            raise ProviderError("unreadable JSON payload", provider=RINGCENTRAL) from None
         if not isinstance(body, dict):
-            raise ProviderError("unexpected JSON payload", provider=ProviderName.RINGCENTRAL)
+            raise ProviderError("unexpected JSON payload", provider=RINGCENTRAL)
         return body
 
     async def send(

@@ -1,4 +1,4 @@
-"""RingCentral's variables (docs/contract.md's configuration table), part of `Settings`."""
+"""RingCentral's variables (docs/contract.md's configuration table), its section of `Settings`."""
 
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ class RingCentralSettings(ProviderSettings):
                 "RINGCENTRAL_SIGNIN_CLIENT_ID must name a second RingCentral app (authorization code), "
                 "not the JWT app of RINGCENTRAL_CLIENT_ID: a RingCentral app has one auth flow"
             )
+
+    @property
+    def jwt_app(self) -> tuple[str, SecretStr, SecretStr]:
+        """The JWT app's client id, secret and JWT (the administrator's token)."""
+        client_id: str = self.required("ringcentral_client_id")
+        secret: SecretStr = self.required("ringcentral_client_secret")
+        jwt: SecretStr = self.required("ringcentral_jwt")
+        return client_id, secret, jwt
 
     @property
     def signin_app(self) -> tuple[str, SecretStr] | None:

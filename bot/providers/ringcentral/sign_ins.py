@@ -18,10 +18,10 @@ from pydantic import SecretStr, ValidationError
 from sqlalchemy import delete
 
 from bot.domain.clock import monotonic, now
-from bot.domain.lines import ProviderName
 from bot.providers.errors import ProviderError, SignInExpired
 from bot.providers.http import Kind, ProviderHttp
 from bot.providers.ringcentral.auth import TokenManager
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.errors import error_for
 from bot.providers.ringcentral.models import ExtensionInfo
 from bot.providers.ringcentral.paths import ACCOUNT
@@ -43,7 +43,7 @@ ACCOUNT_PREFIX = "ringcentral-user:"
 # The start and callback pages (docs/contract.md "Sign-in that proves ownership") and the
 # variables of the sign-in app (bot/providers/ringcentral/settings.py).
 PAGES = SignInPages(
-    ProviderName.RINGCENTRAL,
+    RINGCENTRAL,
     "/ringcentral/oauth",
     ("RINGCENTRAL_SIGNIN_CLIENT_ID", "RINGCENTRAL_SIGNIN_CLIENT_SECRET"),
 )
@@ -56,7 +56,7 @@ def account_of(slack_user_id: str) -> str:
 class SignIns:
     """Capability.PERSONAL_SIGN_IN on RingCentral (`PersonalSignIn`, bot/providers/sign_in.py)."""
 
-    provider = ProviderName.RINGCENTRAL  # whose lines a person's own sign-in acts on
+    provider = RINGCENTRAL  # whose lines a person's own sign-in acts on
 
     def __init__(
         self,
@@ -112,9 +112,7 @@ class SignIns:
         try:
             extension = ExtensionInfo.model_validate_json(response.content)
         except ValidationError:
-            raise ProviderError(
-                "unexpected ExtensionInfo payload", provider=ProviderName.RINGCENTRAL
-            ) from None
+            raise ProviderError("unexpected ExtensionInfo payload", provider=RINGCENTRAL) from None
         return SignedInLine(
             line_id=str(extension.id),
             extension_number=extension.extension_number,

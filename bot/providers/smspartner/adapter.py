@@ -12,5 +12,11 @@ from bot.providers.smspartner.quick_forward import SmsPartnerQuickForward
 from bot.store import Database
 
 
-def adapter(client: SmsPartnerClient, database: Database, clock: Callable[[], datetime]) -> Adapter:
-    return Adapter(DECLARATION, client, quick_forward=SmsPartnerQuickForward(client, database, clock))
+def adapter(
+    client: SmsPartnerClient,
+    database: Database,
+    clock: Callable[[], datetime],
+    numbers: frozenset[str],
+) -> Adapter:
+    quick_forward = SmsPartnerQuickForward(client, database, clock)
+    return Adapter(DECLARATION, client, quick_forward=quick_forward, virtual_numbers=numbers)

@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 
 from pydantic import SecretStr
 
-from bot.providers.base import ProviderName
 from bot.providers.errors import ProviderError, Rejected
 from bot.providers.http import Kind, ProviderHttp
+from bot.providers.smspartner.declaration import SMSPARTNER
 
 PATH = "/v1/vn/callforward"
 DISABLED, FORWARD, VOICEMAIL = 0, 1, 2
@@ -33,7 +33,7 @@ GENERIC = "SMSPartner couldn't change the forwarding; please try again later."
 
 
 class SmsPartnerClient:
-    provider = ProviderName.SMSPARTNER
+    provider = SMSPARTNER
 
     def __init__(
         self,
@@ -56,14 +56,14 @@ class SmsPartnerClient:
             "param": param,
         }
         request = self._http.client.build_request("POST", PATH, json=body)
-        response = await self._http.send(request, kind=Kind.REPEATABLE, group=ProviderName.SMSPARTNER)
+        response = await self._http.send(request, kind=Kind.REPEATABLE, group=SMSPARTNER)
         try:
             answer = json.loads(response.content)
             success, code = bool(answer.get("success")), int(answer.get("code", -1))
         except (ValueError, TypeError, AttributeError):
             self.last_outcome = f"unreadable answer (HTTP {response.status_code})"
             raise ProviderError(
-                "unreadable answer", provider=ProviderName.SMSPARTNER, status=response.status_code
+                "unreadable answer", provider=SMSPARTNER, status=response.status_code
             ) from None
         if success or code in ALREADY:
             self.last_outcome = f"ok (code {code})"
@@ -75,11 +75,11 @@ class SmsPartnerClient:
         raise Rejected(
             str(answer.get("message", "")),
             user_message=sentence,
-            provider=ProviderName.SMSPARTNER,
+            provider=SMSPARTNER,
             code=str(code),
         )
 
     async def probe(self) -> None:
         """No call without side effects exists: report configuration and the last real call."""
         if self.last_outcome.startswith(("refused (code 10", "unreadable")):
-            raise ProviderError(self.last_outcome, provider=ProviderName.SMSPARTNER)
+            raise ProviderError(self.last_outcome, provider=SMSPARTNER)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from bot.domain.capabilities import Capability, Declaration, LineKind
 from bot.domain.lines import ProviderName
 
+# Its name as typed and stored, and as people see it (bot/domain/lines.py).
+SMSPARTNER = ProviderName.declare("smspartner", "SMSPartner")
+
 DECLARATION = Declaration(
-    name=ProviderName.SMSPARTNER,
+    name=SMSPARTNER,
     capabilities=frozenset({Capability.QUICK_FORWARD}),
     line_kind=LineKind.VIRTUAL_NUMBER,
     voicemail_notifies_email=True,  # SMSPartner's voicemail forward notifies an e-mail address

@@ -1,4 +1,4 @@
-"""SMSPartner's variables (docs/contract.md's configuration table), part of `Settings`."""
+"""SMSPartner's variables (docs/contract.md's configuration table), its section of `Settings`."""
 
 from __future__ import annotations
 
@@ -27,3 +27,8 @@ class SmsPartnerSettings(ProviderSettings):
     def _smspartner_url(cls, value: str) -> str:
         check_url(value)
         return value
+
+    @property
+    def api_key(self) -> SecretStr:
+        key: SecretStr = self.required("smspartner_api_key")
+        return key

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.domain.lines import LineRef, ProviderName
+from bot.domain.lines import LineRef
 from bot.errors import UserError
 from bot.phone import InvalidNumber, to_e164
+from bot.providers.smspartner.declaration import SMSPARTNER
 from bot.providers.specs import SpecContext, Usage, admin_link
 from bot.store.links import LinkRecord
 
@@ -33,10 +34,8 @@ class SmsPartnerSpec:
 
     async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
         number = managed_number(value.strip(), context.region, context.virtual_numbers)
-        return admin_link(
-            slack_user_id, ProviderName.SMSPARTNER, number, number, f"Virtual number {number}"
-        )
+        return admin_link(slack_user_id, SMSPARTNER, number, number, f"Virtual number {number}")
 
     async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
         number = managed_number(value, context.region, context.virtual_numbers)
-        return str(LineRef(ProviderName.SMSPARTNER, number)), number
+        return str(LineRef(SMSPARTNER, number)), number

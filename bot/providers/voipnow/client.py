@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from bot import redact
 from bot.domain.clock import monotonic
-from bot.providers.base import ProviderName
 from bot.providers.errors import AuthError, ProviderError, Rejected
 from bot.providers.http import Kind, ProviderHttp
+from bot.providers.voipnow.declaration import VOIPNOW
 from bot.providers.voipnow.errors import error_for
 
 RENEW_AHEAD_SECONDS = 300.0
@@ -59,7 +59,7 @@ class TokenAnswer(_Model):
 
 
 class VoipNowClient:
-    provider = ProviderName.VOIPNOW
+    provider = VOIPNOW
 
     def __init__(
         self, *, http: ProviderHttp, client_id: str, client_secret: SecretStr, base_url: str
@@ -77,7 +77,7 @@ class VoipNowClient:
         try:
             return PhoneCallList.model_validate_json(response.content).entry
         except ValidationError:
-            raise ProviderError("unexpected phone call list", provider=ProviderName.VOIPNOW) from None
+            raise ProviderError("unexpected phone call list", provider=VOIPNOW) from None
 
     async def transfer(
         self, user_id: str, extension: str, call_id: str, *, send_to: str, from_number: str, moved: str
@@ -175,7 +175,7 @@ class VoipNowClient:
             if response.status_code >= 400:
                 raise AuthError(
                     "VoipNow credentials were rejected",
-                    provider=ProviderName.VOIPNOW,
+                    provider=VOIPNOW,
                     status=response.status_code,
                 )
             answer = TokenAnswer.model_validate_json(response.content)

@@ -6,8 +6,8 @@ import json
 
 import httpx
 
-from bot.domain.lines import ProviderName
 from bot.providers.errors import AuthError, NotFound, ProviderError, Rejected
+from bot.providers.voipnow.declaration import VOIPNOW
 
 GENERIC = "VoipNow couldn't transfer that call; please try again or ask an admin."
 LINK_WRONG = "Your VoipNow link looks wrong; ask a Switchboard admin to check it."
@@ -25,7 +25,7 @@ SENTENCES = {
 
 def error_for(response: httpx.Response) -> ProviderError:
     code, message = _parse(response)
-    context = {"provider": ProviderName.VOIPNOW, "status": response.status_code, "code": code}
+    context = {"provider": VOIPNOW, "status": response.status_code, "code": code}
     if response.status_code == 401:
         return AuthError(message, **context)  # type: ignore[arg-type]
     if code == "pc_phoncall_invalid":

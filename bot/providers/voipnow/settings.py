@@ -1,4 +1,4 @@
-"""VoipNow's variables (docs/contract.md's configuration table), part of `Settings`."""
+"""VoipNow's variables (docs/contract.md's configuration table), its section of `Settings`."""
 
 from __future__ import annotations
 
@@ -22,3 +22,11 @@ class VoipNowSettings(ProviderSettings):
     def _voipnow_url(cls, value: str | None) -> str | None:
         check_url(value)
         return value
+
+    @property
+    def app(self) -> tuple[str, str, SecretStr]:
+        """The API's URL, and the app's client id and secret (client credentials)."""
+        url: str = self.required("voipnow_url")
+        client_id: str = self.required("voipnow_client_id")
+        secret: SecretStr = self.required("voipnow_client_secret")
+        return url, client_id, secret

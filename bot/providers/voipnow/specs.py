@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.domain.lines import ProviderName
 from bot.errors import UserError
 from bot.providers.specs import SpecContext, Usage, admin_link
+from bot.providers.voipnow.declaration import VOIPNOW
 from bot.store.links import LinkRecord
 
 SPEC = re.compile(r"^(?P<user>\d+)/(?P<ext>\d{4}\*\d{3}|\d{3})$")
@@ -24,9 +24,7 @@ class VoipNowSpec:
             raise UserError(
                 "A VoipNow line looks like `voipnow:<userId>/<extension>`, e.g. `voipnow:12/0003*210`."
             )
-        return admin_link(
-            slack_user_id, ProviderName.VOIPNOW, value.strip(), match["ext"], f"VoipNow {match['ext']}"
-        )
+        return admin_link(slack_user_id, VOIPNOW, value.strip(), match["ext"], f"VoipNow {match['ext']}")
 
     async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
         return None

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.destinations import DestinationPolicy
-from bot.domain.lines import ProviderName
 from bot.domain.schedule import Override
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.quick_forward.forward_all import ForwardAllOverlay
 from bot.providers.ringcentral.quick_forward.legacy import LegacyRuleOverlay
 from bot.store.links import LinkRecord
@@ -19,7 +19,7 @@ CAROL = "2263490004"  # on the new call-handling model in the seeded company
 
 
 def line(line_id: str) -> LinkRecord:
-    return LinkRecord("U1", ProviderName.RINGCENTRAL, line_id, "102", "Alice", "admin")
+    return LinkRecord("U1", RINGCENTRAL, line_id, "102", "Alice", "admin")
 
 
 def toggle_of(applied_object: str, written: object, snapshot: object = None) -> ToggleRecord:

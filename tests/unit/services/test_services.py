@@ -14,11 +14,11 @@ import pytest
 
 from bot.destinations import DestinationPolicy
 from bot.domain.capabilities import Capabilities
-from bot.domain.lines import ProviderName
 from bot.domain.notices import plain
 from bot.oncall.service import RotationService
 from bot.oncall.validation import RotationSpec
 from bot.providers.ringcentral import declaration as ringcentral_declaration
+from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.providers.ringcentral.numbers import RingCentralNumbers
 from bot.providers.ringcentral.quick_forward import RingCentralQuickForward
@@ -84,13 +84,13 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
             workspace=OurWorkspace(),
             clock=clock,
             region="US",
-            providers=frozenset({ProviderName.RINGCENTRAL}),
+            providers=frozenset({RINGCENTRAL}),
             virtual_numbers=frozenset(),
         )
         forwarding = ForwardingService(
             database=rc.database,
             identity=identity,
-            numbers={ProviderName.RINGCENTRAL: RingCentralNumbers(rc.client)},
+            numbers={RINGCENTRAL: RingCentralNumbers(rc.client)},
             capabilities=ringcentral_only,
             clock=clock,
             destinations=policy,
@@ -98,13 +98,13 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
         toggles = ToggleService(
             database=rc.database,
             identity=identity,
-            quick_forward={ProviderName.RINGCENTRAL: RingCentralQuickForward(rc.client, clock)},
+            quick_forward={RINGCENTRAL: RingCentralQuickForward(rc.client, clock)},
             capabilities=ringcentral_only,
             clock=clock,
             destinations=policy,
         )
         finder = CallFinder(
-            controls={ProviderName.RINGCENTRAL: RingCentralLiveCalls(rc.client)},
+            controls={RINGCENTRAL: RingCentralLiveCalls(rc.client)},
             capabilities=ringcentral_only,
         )
         transfers = TransferService(

@@ -1,0 +1,171 @@
+"""docs/adding-a-provider.md, done: a provider added in a copy of the tree touches its own
+package and one line of the registry, and the settings read its variables, the registry builds
+it, the help types its lines, and the architecture test passes on that tree as it is."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARCHITECTURE = "tests/unit/test_architecture.py"
+QUIET = ("-p", "no:randomly", "-p", "no:xdist")
+REGISTRY_LINE = "PLUGINS: tuple[AnyPlugin, ...] = (RINGCENTRAL, VOIPNOW, SMSPARTNER)"
+
+ACME = {
+    "__init__.py": '"""Acme: a provider with no capability yet, its lines typed `acme:<seat>`."""\n',
+    "declaration.py": """
+        from bot.domain.capabilities import Declaration
+        from bot.domain.lines import ProviderName
+
+        ACME = ProviderName.declare("acme", "Acme")
+        DECLARATION = Declaration(name=ACME, capabilities=frozenset())
+    """,
+    "settings.py": """
+        from typing import ClassVar
+
+        from pydantic import SecretStr
+
+        from bot.providers.settings import ProviderSettings
+
+
+        class AcmeSettings(ProviderSettings):
+            REQUIRED: ClassVar[tuple[str, ...]] = ("acme_url", "acme_token")
+            SECRETS: ClassVar[tuple[str, ...]] = ("acme_token",)
+
+            acme_url: str | None = None
+            acme_token: SecretStr | None = None
+    """,
+    "specs.py": """
+        from bot.providers.acme.declaration import ACME
+        from bot.providers.specs import SpecContext, Usage, admin_link
+        from bot.store.links import LinkRecord
+
+
+        class AcmeSpec:
+            usage = Usage(link="an Acme seat (`acme:<seat>`)", prefixed="`acme:<seat>`")
+
+            async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
+                return admin_link(slack_user_id, ACME, value, value, f"Acme {value}")
+
+            async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
+                return None
+    """,
+    "plugin.py": """
+        from bot.providers.acme.declaration import ACME, DECLARATION
+        from bot.providers.acme.settings import AcmeSettings
+        from bot.providers.acme.specs import AcmeSpec
+        from bot.providers.base import Adapter
+        from bot.providers.plugin import Kit, Plugin
+
+
+        class AcmeClient:
+            provider = ACME
+
+            def __init__(self, http: object) -> None:
+                self.http = http
+
+            async def probe(self) -> None:
+                return None
+
+
+        def build(settings: AcmeSettings, kit: Kit) -> Adapter:
+            url: str = settings.required("acme_url")
+            return Adapter(DECLARATION, AcmeClient(kit.http(url, limits={}, retry_after=30.0)))
+
+
+        PLUGIN = Plugin(DECLARATION, AcmeSpec(), AcmeSettings, build)
+    """,
+}
+
+CHECKS = """
+    import asyncio
+
+    from bot.providers.acme.declaration import ACME
+    from bot.providers.registry import build_providers, line_typing
+    from bot.settings import ConfigError, load_settings
+    from bot.store import Database
+
+    given = {"_env_file": None, "acme_url": "https://acme.example", "acme_token": "acme-token-42"}
+    settings = load_settings(**given)
+    assert settings.providers == (ACME,), settings.providers
+    assert "acme-token-42" in settings.secret_values()
+    assert settings.provider_words == ("acme",)
+    try:
+        load_settings(_env_file=None, acme_url="https://acme.example")
+    except ConfigError as exc:
+        assert str(exc).startswith("ACME_TOKEN is required: ACME_URL is set, so acme is used"), exc
+    else:
+        raise AssertionError("half of Acme's credentials were taken")
+    try:
+        load_settings(_env_file=None, switchboard_providers="acme")
+    except ConfigError as exc:
+        assert str(exc) == "ACME_URL is required when acme is used", exc
+    assert "an Acme seat" in line_typing([ACME]).link_usage
+
+
+    async def built() -> None:
+        providers = build_providers(settings, Database("sqlite+aiosqlite://"))
+        assert list(providers.adapters) == [ACME]
+        assert [p.provider for p in providers.probes] == [ACME]  # /readyz asks it
+        await providers.aclose()
+
+
+    asyncio.run(built())
+    print("acme plugged in")
+"""
+
+
+def _plant_acme(root: Path) -> None:
+    for folder in ("bot", "handlers"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    package = root / "bot" / "providers" / "acme"
+    package.mkdir()
+    for name, source in ACME.items():
+        (package / name).write_text("from __future__ import annotations\n\n" + textwrap.dedent(source))
+    registry = root / "bot" / "providers" / "registry.py"
+    text = registry.read_text()
+    assert REGISTRY_LINE in text  # the one line a new provider adds to
+    text = text.replace(REGISTRY_LINE, REGISTRY_LINE.replace(")", ", ACME)"))
+    text = text.replace(
+        "from bot.providers.base import",
+        "from bot.providers.acme.plugin import PLUGIN as ACME\nfrom bot.providers.base import",
+    )
+    registry.write_text(text)
+    tests = root / "tests" / "unit"
+    tests.mkdir(parents=True)
+    for init in (root / "tests" / "__init__.py", tests / "__init__.py"):
+        init.write_text("")
+    shutil.copy(ROOT / "tests" / "unit" / "test_architecture.py", tests)
+
+
+@pytest.mark.slow
+def test_a_provider_added_in_its_own_package_and_one_registry_line(tmp_path: Path) -> None:
+    _plant_acme(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(CHECKS)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "acme plugged in" in run.stdout
+    rules = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *QUIET, ARCHITECTURE],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert rules.returncode == 0, rules.stdout[-3000:]
+    assert " passed" in rules.stdout
