@@ -42,6 +42,10 @@ Element = InteractiveElement  # a button, a menu or a picker, as an actions bloc
 Field = InputInteractiveElement  # what a form field (`input_block`) holds: a text box, a select…
 SECTION_TEXT = 3000  # Slack's limit on a section's text
 OPTION_TEXT = 75  # ... and on an option's
+# Options a radio buttons element takes, and a static select (Block Kit reference:
+# https://api.slack.com/reference/block-kit/block-elements#radio, #static_select).
+RADIO_OPTIONS = 10
+SELECT_OPTIONS = 100
 
 
 class MessagePayload(TypedDict, total=False):
@@ -114,6 +118,14 @@ def static_select(action_id: str, options: list[Option], initial: Option | None 
 
 def radio_buttons(action_id: str, options: list[Option], initial: Option | None = None) -> Field:
     return RadioButtonsElement(action_id=action_id, options=options, initial_option=initial)
+
+
+def one_of(action_id: str, options: list[Option], initial: Option | None = None) -> Field:
+    """A choice of `options`: radio buttons while Slack takes them (10), else a static select
+    of the first 100 (the caller says when some were left out)."""
+    if len(options) <= RADIO_OPTIONS:
+        return radio_buttons(action_id, options, initial)
+    return static_select(action_id, options[:SELECT_OPTIONS], initial)
 
 
 def overflow(action_id: str, options: list[Option]) -> Element:

@@ -12,6 +12,7 @@ from bot.domain.notices import Message
 from bot.mrkdwn import escape
 from bot.services.calls import LiveCall
 from bot.slack.blocks import (
+    SELECT_OPTIONS,
     Block,
     MessagePayload,
     View,
@@ -20,8 +21,8 @@ from bot.slack.blocks import (
     context,
     input_block,
     message,
+    one_of,
     option,
-    radio_buttons,
     section,
     text_input,
     users_select,
@@ -110,15 +111,19 @@ def form(meta: Meta, calls: list[LiveCall], destination: str = "") -> View:
     if not calls:
         return result(meta, "No call to transfer right now. Calls show here while they are connected.")
     options = [option(describe(c), c.ref[:150]) for c in calls]
-    picker = radio_buttons(VALUE, options, options[0] if len(options) == 1 else None)
+    picker = one_of(VALUE, options, options[0] if len(options) == 1 else None)
     hint = "a number, an extension, or voicemail"
+    shown = min(len(options), SELECT_OPTIONS)
+    listed = "The list is read when this window opens."
+    if shown < len(options):
+        listed = f"The first {shown} of your {len(options)} live calls; the list is read when this window opens."
     blocks: list[Block] = [
         input_block(CALL, "Call", picker),
         input_block(
             DEST, "Send it to", text_input(VALUE, placeholder=hint, initial=destination), optional=True
         ),
         input_block(USER, "…or to a colleague", users_select(VALUE), optional=True),
-        context("The list is read when this window opens."),
+        context(listed),
     ]
     return modal(CALLBACK, "Transfer a call", blocks, meta, submit="Transfer")
 

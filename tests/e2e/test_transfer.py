@@ -151,6 +151,37 @@ async def test_several_calls_offer_a_picker_and_the_submission_transfers_once(bo
     assert not bot.rc.sessions[SESSION].moves
 
 
+async def test_more_calls_than_radio_buttons_take_are_offered_in_a_select(bot: Harness) -> None:
+    from bot.devkit.ringcentral.telephony import seeded_call
+
+    for n in range(11):  # twelve live calls with the seeded one: Slack's radio buttons take 10
+        extra = seeded_call(2263488004, "+16505550102")
+        extra.id = f"s-extra-{n}"
+        for party in extra.parties:
+            party.id = party.id.replace("a7f3c1e2d4b5", f"extra{n}")
+            party.from_number, party.from_name = f"+120655501{n:02d}", f"Caller {n}"
+        bot.rc.sessions[extra.id] = extra
+    reply = await bot.command("alice", "/transfer", "104")
+    assert "12 live calls" in reply.text
+    pick = next(c for c in reply.calls if c.method == "response_url").args["blocks"][1]["elements"][0]
+    form = bot.latest_view(await bot.click("alice", pick))
+    picker = form["blocks"][0]["element"]
+    assert picker["type"] == "static_select"
+    assert len(picker["options"]) == 12
+    chosen = next(o for o in picker["options"] if "Caller 7" in o["text"]["text"])
+    values = {
+        "call": {"value": {"type": "static_select", "selected_option": chosen}},
+        "destination": {"value": {"type": "plain_text_input", "value": "104"}},
+    }
+    body = payloads.view_submission(
+        user_id=user_id("alice"), user_name="alice", view=form, values=values
+    )
+    done = await bot.signed(body)
+    shown = [c.args["view"] for c in done.calls if c.method == "views.update"]
+    assert "Transferred your call with Caller 7" in json.dumps(shown)
+    assert bot.rc.sessions["s-extra-7"].moves
+
+
 async def test_voipnow_transfer_and_voicemail(bot: Harness) -> None:
     await link_dave(bot)
     reply = await bot.command("dave", "/transfer", "0003*024")
