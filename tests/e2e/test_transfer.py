@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -113,6 +114,17 @@ async def test_admin_transfers_for_another_user_and_it_is_audited(bot: Harness) 
     )
 
 
+def _picked(form: dict[str, Any], kind: str, chosen: dict[str, Any], to: str) -> bytes:
+    """Alice submits the transfer form with `chosen` picked in its `kind` of picker."""
+    values = {
+        "call": {"value": {"type": kind, "selected_option": chosen}},
+        "destination": {"value": {"type": "plain_text_input", "value": to}},
+    }
+    return payloads.view_submission(
+        user_id=user_id("alice"), user_name="alice", view=form, values=values
+    )
+
+
 async def test_several_calls_offer_a_picker_and_the_submission_transfers_once(bot: Harness) -> None:
     from bot.devkit.ringcentral.telephony import seeded_call
 
@@ -135,13 +147,7 @@ async def test_several_calls_offer_a_picker_and_the_submission_transfers_once(bo
     assert len(options) == 2
     assert form["blocks"][1]["element"]["initial_value"] == "104"
     chosen = next(o for o in options if "Riley" in o["text"]["text"])
-    values = {
-        "call": {"value": {"type": "radio_buttons", "selected_option": chosen}},
-        "destination": {"value": {"type": "plain_text_input", "value": "104"}},
-    }
-    body = payloads.view_submission(
-        user_id=user_id("alice"), user_name="alice", view=form, values=values
-    )
+    body = _picked(form, "radio_buttons", chosen, "104")
     done = await bot.signed(body)
     await bot.signed(body)  # delivered twice
     shown = [c.args["view"] for c in done.calls if c.method == "views.update"]
@@ -169,14 +175,7 @@ async def test_more_calls_than_radio_buttons_take_are_offered_in_a_select(bot: H
     assert picker["type"] == "static_select"
     assert len(picker["options"]) == 12
     chosen = next(o for o in picker["options"] if "Caller 7" in o["text"]["text"])
-    values = {
-        "call": {"value": {"type": "static_select", "selected_option": chosen}},
-        "destination": {"value": {"type": "plain_text_input", "value": "104"}},
-    }
-    body = payloads.view_submission(
-        user_id=user_id("alice"), user_name="alice", view=form, values=values
-    )
-    done = await bot.signed(body)
+    done = await bot.signed(_picked(form, picker["type"], chosen, "104"))
     shown = [c.args["view"] for c in done.calls if c.method == "views.update"]
     assert "Transferred your call with Caller 7" in json.dumps(shown)
     assert bot.rc.sessions["s-extra-7"].moves

@@ -145,27 +145,20 @@ def _plant_acme(root: Path) -> None:
     shutil.copy(ROOT / "tests" / "unit" / "test_architecture.py", tests)
 
 
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Python on the copy of the tree (it comes first on the path)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [sys.executable, *args], cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
 @pytest.mark.slow
 def test_a_provider_added_in_its_own_package_and_one_registry_line(tmp_path: Path) -> None:
     _plant_acme(tmp_path)
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    run = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(CHECKS)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _run(tmp_path, "-c", textwrap.dedent(CHECKS))
     assert run.returncode == 0, run.stderr[-3000:]
     assert "acme plugged in" in run.stdout
-    rules = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *QUIET, ARCHITECTURE],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    rules = _run(tmp_path, "-m", "pytest", "-q", "-p", "no:cacheprovider", *QUIET, ARCHITECTURE)
     assert rules.returncode == 0, rules.stdout[-3000:]
     assert " passed" in rules.stdout
