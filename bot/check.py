@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.notices import plain
 from bot.providers.errors import ProviderError
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -62,7 +63,7 @@ async def _run(name: str, check: Callable[[], Awaitable[object]]) -> bool:
     try:
         await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
     except ProviderError as exc:
-        print(f"FAIL  {name}: {exc.sentence()}")
+        print(f"FAIL  {name}: {plain(exc.sentence())}")
         return False
     except SlackApiError as exc:
         print(f"FAIL  {name}: Slack said {exc.response.get('error', 'error')}")

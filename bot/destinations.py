@@ -19,7 +19,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
 
 from bot.domain.notices import Verbatim, message
-from bot.errors import UserError
+from bot.errors import NUMBER_EXAMPLE, UserError
 
 ALL_COUNTRIES = "*"
 MAX_TYPED = 40
@@ -73,7 +73,6 @@ EMERGENCY_EVERYWHERE = frozenset(
 )
 SERVICE_CODES = frozenset({"211", "311", "411", "511", "611", "711", "811"})
 PAID_PREFIXES = ("1900", "1976", "09", "118", "36", "00", "011")
-EXAMPLE = "e.g. `(650) 555-0199` or `+33 1 42 68 53 00`"
 
 
 class Refused(UserError):
@@ -93,7 +92,7 @@ class DestinationPolicy:
         """A number as a person typed it, checked, as E.164."""
         text = raw.strip()
         if not text or len(text) > MAX_TYPED:
-            raise Refused(f"Give a phone number, {EXAMPLE}.")
+            raise Refused(message("Give a phone number, ", NUMBER_EXAMPLE, "."))
         shown = _typed(text)
         if not re.search(r"\d", text):
             raise Refused(message(shown, " doesn't look like a phone number."))
@@ -177,12 +176,14 @@ class DestinationPolicy:
         try:
             parsed = phonenumbers.parse(text, self.region)
         except phonenumbers.NumberParseException:
-            raise Refused(message(shown, f" doesn't look like a phone number ({EXAMPLE}).")) from None
+            raise Refused(
+                message(shown, " doesn't look like a phone number (", NUMBER_EXAMPLE, ").")
+            ) from None
         return self._checked(parsed, shown)
 
     def _checked(self, parsed: phonenumbers.PhoneNumber, shown: Verbatim) -> str:
         if not phonenumbers.is_valid_number(parsed):
-            raise Refused(message(shown, f" isn't a valid phone number ({EXAMPLE})."))
+            raise Refused(message(shown, " isn't a valid phone number (", NUMBER_EXAMPLE, ")."))
         kind = REFUSED_TYPES.get(phonenumbers.number_type(parsed))
         if kind is not None:
             raise Refused(message(shown, f" is {kind}; Switchboard doesn't send calls to those."))

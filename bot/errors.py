@@ -9,7 +9,16 @@ from __future__ import annotations
 import logging
 
 from bot.context import current_request_id
-from bot.domain.notices import Message, message, plain
+from bot.domain.notices import Message, Verbatim, message, plain
+from bot.phone import InvalidNumber, Unreadable
+
+# How a phone number may be typed, in the sentences refusing one.
+NUMBER_EXAMPLE = message("e.g. ", Verbatim("(650) 555-0199"), " or ", Verbatim("+33 1 42 68 53 00"))
+_UNREADABLE = {
+    Unreadable.LETTERS: " has letters in it; type the number with digits only.",
+    Unreadable.NOT_A_NUMBER: " doesn't look like a phone number.",
+    Unreadable.INVALID: " isn't a valid phone number.",
+}
 
 
 class UserError(Exception):
@@ -39,8 +48,16 @@ class ExternalError(Exception):
     def log_fields(self) -> dict[str, object]:
         raise NotImplementedError
 
-    def sentence(self) -> str:
+    def sentence(self) -> str | Message:
         raise NotImplementedError
+
+
+def number_refused(exc: InvalidNumber) -> Message:
+    """The sentence for typed text that is not a phone number (`bot.phone.to_e164`), what
+    was typed shown as typed."""
+    if exc.reason is Unreadable.MISSING:
+        return message("Give a phone number, ", NUMBER_EXAMPLE, ".")
+    return message(Verbatim(exc.typed), _UNREADABLE[exc.reason])
 
 
 def outcome_of(exc: BaseException) -> str:

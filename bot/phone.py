@@ -3,31 +3,45 @@
 from __future__ import annotations
 
 import functools
+from enum import Enum
 
 import phonenumbers
 
-from bot.mrkdwn import escape
+MAX_TYPED = 40
+
+
+class Unreadable(Enum):
+    """Why typed text is not a phone number (`bot.errors.number_refused` words each)."""
+
+    MISSING = "missing"  # nothing typed, or more than MAX_TYPED characters
+    LETTERS = "letters"  # libphonenumber would read letters as keypad digits
+    NOT_A_NUMBER = "not a number"
+    INVALID = "invalid"
 
 
 class InvalidNumber(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    """What was typed (`typed`: empty for MISSING) and why it is not a number (`reason`);
+    the sentence a person reads is built from them where it is said (`bot.errors`)."""
+
+    def __init__(self, reason: Unreadable, typed: str = "") -> None:
+        super().__init__(f"{reason.value}: {typed!r}" if typed else reason.value)
+        self.reason = reason
+        self.typed = typed
 
 
 def to_e164(raw: str, region: str) -> str:
-    """Normalize a typed number; raise InvalidNumber with a sentence for the user."""
+    """Normalize a typed number; raise InvalidNumber saying what was typed and why not."""
     text = raw.strip()
-    if not text or len(text) > 40:
-        raise InvalidNumber("Give a phone number, e.g. `(650) 555-0199` or `+33 1 42 68 53 00`.")
+    if not text or len(text) > MAX_TYPED:
+        raise InvalidNumber(Unreadable.MISSING)
     if any(ch.isalpha() for ch in text):  # libphonenumber would read letters as keypad digits
-        raise InvalidNumber(f"`{_safe(text)}` has letters in it; type the number with digits only.")
+        raise InvalidNumber(Unreadable.LETTERS, text)
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise InvalidNumber(f"`{_safe(text)}` doesn't look like a phone number.") from None
+        raise InvalidNumber(Unreadable.NOT_A_NUMBER, text) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise InvalidNumber(f"`{_safe(text)}` isn't a valid phone number.")
+        raise InvalidNumber(Unreadable.INVALID, text)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -51,8 +65,3 @@ def shown(value: str, region: str) -> str:
     """A number as people read it everywhere (replies, cards, notices, audit rows): `display`
     for an E.164 number; an extension, a label or anything else as it is."""
     return display(value, region) if value[:1] == "+" and value[1:].isdigit() else value
-
-
-def _safe(text: str) -> str:
-    """Typed text echoed in a refusal (inside a code span): shown as text, never markup."""
-    return escape(text.replace("`", "'")[:40])

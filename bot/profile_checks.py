@@ -33,7 +33,9 @@ async def recheck(identity: Identity, notifier: Notifier, profile: Profile) -> i
             message(
                 "Your Slack profile changed, so Switchboard no longer acts on ",
                 _extensions(removed),
-                f" for you; {ASK_ADMIN}.",
+                " for you; ",
+                ASK_ADMIN,
+                ".",
             ),
         )
     reassigned = await identity.directory_changed(profile)
@@ -43,7 +45,9 @@ async def recheck(identity: Identity, notifier: Notifier, profile: Profile) -> i
             message(
                 "The phone system no longer gives ",
                 _extensions(reassigned),
-                f" your email, so Switchboard no longer acts on it for you; {ASK_ADMIN}.",
+                " your email, so Switchboard no longer acts on it for you; ",
+                ASK_ADMIN,
+                ".",
             ),
         )
     return len(removed) + len(reassigned)

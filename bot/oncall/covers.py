@@ -85,7 +85,13 @@ class CoverRequests:
         if end <= start:
             raise UserError("Pick a time in the future to be covered.")
         if end - start > LONGEST:
-            raise UserError("A cover request is for 30 days at most; for longer, use `/oncall away`.")
+            raise UserError(
+                message(
+                    "A cover request is for 30 days at most; for longer, use ",
+                    Verbatim("/oncall away"),
+                    ".",
+                )
+            )
         if window is not None:  # cover *me*: only time the asker is on call
             start, end = await self._within_my_shifts(actor.slack_user_id, rotation, start, end, now)
         async with self._database.session() as session:
@@ -119,8 +125,11 @@ class CoverRequests:
             message(
                 "You have no ",
                 Verbatim(rotation.name),
-                " shift in the next 30 days; say when, e.g. "
-                "`/oncall cover for 2h` or `/oncall cover 2026-12-24 to 2026-12-26`.",
+                " shift in the next 30 days; say when, e.g. ",
+                Verbatim("/oncall cover for 2h"),
+                " or ",
+                Verbatim("/oncall cover 2026-12-24 to 2026-12-26"),
+                ".",
             )
         )
 
@@ -136,7 +145,9 @@ class CoverRequests:
                 message(
                     "You aren't on call on ",
                     Verbatim(rotation.name),
-                    " then, so there is nothing to cover; `/oncall schedule` shows your shifts.",
+                    " then, so there is nothing to cover; ",
+                    Verbatim("/oncall schedule"),
+                    " shows your shifts.",
                 )
             )
         first, last = max(start, mine[0].start), min(end, mine[-1].end)

@@ -344,8 +344,11 @@ class HandoffEngine:
                 message(
                     "You are on call for ",
                     Name(rotation.name, strong=True),
-                    ", but Switchboard has no number for you. Add a Mobile forwarding number "
-                    "(`/forward add <number> mobile`) or set one with `/oncall number <number>`.",
+                    ", but Switchboard has no number for you. Add a Mobile forwarding number (",
+                    Verbatim("/forward add <number> mobile"),
+                    ") or set one with ",
+                    Verbatim("/oncall number <number>"),
+                    ".",
                 ),
             )
             await self._post(

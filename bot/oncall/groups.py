@@ -26,6 +26,7 @@ from bot.store.rotations import RotationRecord
 
 log = logging.getLogger(__name__)
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+EXAMPLE_HANDLE = Verbatim("@support-oncall")
 
 
 class UserGroups(Protocol):
@@ -44,11 +45,23 @@ def default_handle(rotation: RotationRecord) -> str:
 def read_handle(text: str) -> str:
     """`@support-oncall`, `support-oncall`, or Slack's user group token (`bot.mrkdwn.parse_group`)."""
     if parse_mention(text):
-        raise UserError("That's a person; give the group a handle of its own (e.g. `@support-oncall`).")
+        raise UserError(
+            message("That's a person; give the group a handle of its own (e.g. ", EXAMPLE_HANDLE, ").")
+        )
     handle = (parse_group(text) or text.strip()).lstrip("@").lower()
     if not HANDLE.match(handle):
         raise UserError(
-            "A user group handle is one word of letters, digits, `.`, `-` or `_` (e.g. `@support-oncall`)."
+            message(
+                "A user group handle is one word of letters, digits, ",
+                Verbatim("."),
+                ", ",
+                Verbatim("-"),
+                " or ",
+                Verbatim("_"),
+                " (e.g. ",
+                EXAMPLE_HANDLE,
+                ").",
+            )
         )
     return handle
 

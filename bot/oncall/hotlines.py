@@ -41,7 +41,7 @@ class HotlineCheck:
         if holder:
             raise UserError(
                 message(
-                    Verbatim(label), " is linked to ", Person(holder), f". {self.typing.not_a_hotline}"
+                    Verbatim(label), " is linked to ", Person(holder), ". ", self.typing.not_a_hotline
                 )
             )
         if owner and (mine is None or mine.name != owner):

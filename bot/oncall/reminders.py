@@ -76,8 +76,11 @@ class ShiftReminders:
             return message(
                 head,
                 ", but Switchboard has no number for you: the hotline can't reach you. "
-                "Add a Mobile forwarding number (`/forward add <number> mobile`) or set one with "
-                "`/oncall number <number>`.",
+                "Add a Mobile forwarding number (",
+                Verbatim("/forward add <number> mobile"),
+                ") or set one with ",
+                Verbatim("/oncall number <number>"),
+                ".",
             )
         return message(
             head,

@@ -142,7 +142,13 @@ class RotationService:
         if len(choices) == 1:
             return choices[0]
         if not choices:
-            raise UserError("There is no rotation yet; an admin can create one with `/oncall create`.")
+            raise UserError(
+                message(
+                    "There is no rotation yet; an admin can create one with ",
+                    Verbatim("/oncall create"),
+                    ".",
+                )
+            )
         names = join(", ", (message(Verbatim(r.name)) for r in choices))
         raise UserError(message("Which rotation? ", names))
 
@@ -216,7 +222,7 @@ class RotationService:
                 )
             )
         if to == actor.slack_user_id:
-            raise UserError("To take the hotline yourself, use `/oncall take`.")
+            raise UserError(message("To take the hotline yourself, use ", Verbatim("/oncall take"), "."))
         state = await self.now(rotation)
         if not actor.is_admin and state.current.member != actor.slack_user_id:
             raise UserError(
@@ -268,7 +274,13 @@ class RotationService:
         id, or "" for nobody), each ringing `ring_seconds`. Lives in the provider's routing."""
         actor.require_admin()
         if not MIN_RING <= ring_seconds <= MAX_RING:
-            raise UserError(f"The ring time is {MIN_RING} to {MAX_RING} seconds (e.g. `after 20s`).")
+            raise UserError(
+                message(
+                    f"The ring time is {MIN_RING} to {MAX_RING} seconds (e.g. ",
+                    Verbatim("after 20s"),
+                    ").",
+                )
+            )
         if to not in ("", "next") and to not in rotation.schedule.members:
             raise UserError(
                 message(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.notices import Verbatim, message
 from bot.errors import UserError
 from bot.oncall.hotlines import HotlineCheck
 
@@ -31,17 +32,23 @@ async def validated(
 ) -> dict[str, object]:
     """The rotation's stored fields, or UserError naming what is wrong."""
     if not NAME.match(spec.name.lower()):
-        raise UserError("A rotation name is one word: letters, digits, - or _ (e.g. `support`).")
+        raise UserError(
+            message(
+                "A rotation name is one word: letters, digits, - or _ (e.g. ", Verbatim("support"), ")."
+            )
+        )
     if not spec.members:
         raise UserError("A rotation needs at least one member.")
     if spec.shift_type not in ("hourly", "daily", "weekly") or not 1 <= spec.shift_length <= 24:
         raise UserError("Shifts are hourly, daily or weekly, 1 to 24 of them long.")
     if not HANDOFF.match(spec.handoff):
-        raise UserError("The handoff time looks like `09:00`.")
+        raise UserError(message("The handoff time looks like ", Verbatim("09:00"), "."))
     try:
         zone = ZoneInfo(spec.timezone)
     except (KeyError, ValueError):
-        raise UserError("The time zone must be an IANA name such as `Europe/Paris`.") from None
+        raise UserError(
+            message("The time zone must be an IANA name such as ", Verbatim("Europe/Paris"), ".")
+        ) from None
     hotline, label = await hotlines.resolve(spec.hotline, rotation_id=rotation_id)
     hour, minute = spec.handoff.split(":")
     local = now.astimezone(zone)

@@ -16,6 +16,7 @@ what a person is told (`bot.errors.said` asks every `ExternalError` for it, know
 
 from __future__ import annotations
 
+from bot.domain import notices
 from bot.domain.lines import ProviderName
 from bot.errors import ExternalError
 from bot.redact import redact
@@ -47,7 +48,7 @@ class ProviderError(ExternalError):
             "detail": self.message,
         }
 
-    def sentence(self) -> str:
+    def sentence(self) -> str | notices.Message:
         return f"{self.provider.display} didn't answer; please try again in a moment."
 
 
@@ -89,14 +90,16 @@ class NotFound(ProviderError):
 
 
 class Rejected(ProviderError):
-    """Refused by the provider. `user_message` is one sentence fit for a person."""
+    """Refused by the provider. `said` is one sentence fit for a person (`user_message`: its
+    plain words)."""
 
-    def __init__(self, message: str, *, user_message: str, **context: object) -> None:
+    def __init__(self, message: str, *, user_message: str | notices.Message, **context: object) -> None:
         super().__init__(message, **context)  # type: ignore[arg-type]
-        self.user_message = user_message
+        self.said = notices.message(user_message)
+        self.user_message = notices.plain(self.said)
 
-    def sentence(self) -> str:
-        return self.user_message
+    def sentence(self) -> notices.Message:
+        return self.said
 
 
 class Unavailable(ProviderError):
@@ -104,7 +107,7 @@ class Unavailable(ProviderError):
         super().__init__(message, **context)  # type: ignore[arg-type]
         self.sent = sent
 
-    def sentence(self) -> str:
+    def sentence(self) -> str | notices.Message:
         if self.sent:
             return (
                 f"{self.provider.display} didn't answer in time and I couldn't confirm the "

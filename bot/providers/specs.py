@@ -1,7 +1,8 @@
 """How a line is typed: what an admin links (`103`, `voipnow:12/0003*210`, `smspartner:+33…`)
 and what may be a rotation's hotline. Each provider's package implements `LineSpec`
-(`bot/providers/<name>/specs.py`), with the words its help uses (`Usage`); the registry
-gathers them (`SPECS`), and the help is built from the providers in use (`LineTyping`)."""
+(`bot/providers/<name>/specs.py`), with the words its help uses (`Usage`: typed messages, what
+is typed a `Verbatim`); the registry gathers them (`SPECS`), and the help is built from the
+providers in use (`LineTyping`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.lines import ProviderName
-from bot.domain.notices import Message, message
+from bot.domain.notices import Message, join, message
 from bot.errors import UserError
 from bot.providers.base import Directory
 from bot.store.links import LinkRecord
@@ -20,9 +21,9 @@ from bot.store.links import LinkRecord
 class Usage:
     """How the help words typing one provider's lines."""
 
-    link: str  # in "Link to …": "an extension (`102`)"
-    prefixed: str | None  # in the link usage's "(or …)"; None: typed bare (the directory's)
-    hotline: str | None = None  # in "A hotline is a line no person is linked to: …"; None: never
+    link: Message  # in "Link to …": "an extension (" Verbatim("102") ")"
+    prefixed: Message | None  # in the link usage's "(or …)"; None: typed bare (the directory's)
+    hotline: Message | None = None  # in "A hotline is a line no person is linked to: …"; None: never
     hotline_label: str | None = None  # the rotation form's field label (plain text)
 
 
@@ -39,6 +40,11 @@ def _or(parts: Sequence[str]) -> str:
     return "".join(parts) if len(parts) < 2 else f"{', '.join(parts[:-1])} or {parts[-1]}"
 
 
+def _any_of(parts: Sequence[Message]) -> Message:
+    """`a`, `a or b`, `a, b or c`."""
+    return message(*parts) if len(parts) < 2 else message(join(", ", parts[:-1]), " or ", parts[-1])
+
+
 @dataclass(frozen=True, slots=True)
 class LineTyping:
     """The help for typing a line, from the usages of the providers in use (in the registry's
@@ -47,22 +53,22 @@ class LineTyping:
     usages: tuple[Usage, ...]
 
     @property
-    def link_usage(self) -> str:
+    def link_usage(self) -> Message:
         """ "Link to an extension (`102`), … or …"."""
-        return f"Link to {_or([u.link for u in self.usages])}."
+        return message("Link to ", _any_of([u.link for u in self.usages]), ".")
 
     @property
-    def link_alternatives(self) -> str:
+    def link_alternatives(self) -> Message:
         """ " (or `voipnow:<userId>/<ext>`, …)" after the link command's `<extension>`."""
         prefixed = [u.prefixed for u in self.usages if u.prefixed]
-        return f" (or {', '.join(prefixed)})" if prefixed else ""
+        return message(" (or ", join(", ", prefixed), ")") if prefixed else message()
 
     @property
-    def not_a_hotline(self) -> str:
+    def not_a_hotline(self) -> Message:
         hotlines = [u.hotline for u in self.usages if u.hotline]
         if not hotlines:
-            return "A hotline is a line no person is linked to; no provider in use has one."
-        return f"A hotline is a line no person is linked to: {_or(hotlines)}."
+            return message("A hotline is a line no person is linked to; no provider in use has one.")
+        return message("A hotline is a line no person is linked to: ", _any_of(hotlines), ".")
 
     @property
     def hotline_label(self) -> str:

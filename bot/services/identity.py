@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.clock import monotonic
-from bot.domain.notices import Person, Verbatim, message
+from bot.domain.notices import Message, Person, Verbatim, message
 from bot.errors import NotLinked, UserError
 from bot.providers.base import Directory, ProviderName
 from bot.providers.errors import ProviderError
@@ -35,16 +35,21 @@ from bot.store.links import LinkRecord
 log = logging.getLogger(__name__)
 
 LINK_CACHE_SECONDS = 10.0
-ASK_ADMIN = "ask a Switchboard admin to link you with `/switchboard link @you <extension>`"
-NOT_A_MEMBER = (
-    "Switchboard links lines by email only for full members of this workspace with a "
-    f"confirmed email; {ASK_ADMIN}."
+ASK_ADMIN = message(
+    "ask a Switchboard admin to link you with ", Verbatim("/switchboard link @you <extension>")
+)
+NOT_A_MEMBER = message(
+    "Switchboard links lines by email only for full members of this workspace with a confirmed email; ",
+    ASK_ADMIN,
+    ".",
 )
 # An email that matched no extension is not looked up again for this long, unless the
 # person's Slack profile changes (`user_change`): a new hire added to RingCentral later is
 # found within the hour.
 MISS_TTL = timedelta(hours=1)
-LINE_TAKEN = f"The phone line with your email is already linked to someone else; {ASK_ADMIN}."
+LINE_TAKEN = message(
+    "The phone line with your email is already linked to someone else; ", ASK_ADMIN, "."
+)
 # A person's extension is read back at most this often (Slack sends `user_change` for any
 # profile edit, a status included; each read is a request on the administrator's bucket).
 DIRECTORY_RECHECK_GAP_SECONDS = 600.0
@@ -79,7 +84,7 @@ class Identity:
         self._clock = clock
         self._specs = LineSpecs(directory, providers, virtual_numbers, region)
         self._links: dict[str, tuple[float, list[LinkRecord]]] = {}
-        self._why_not: dict[str, str] = {}
+        self._why_not: dict[str, Message] = {}
         self._read_back: dict[str, float] = {}  # when each person's extension was last read
 
     @property
@@ -126,7 +131,7 @@ class Identity:
         if own:
             raise NotLinked(
                 self._why_not.get(slack_user_id)
-                or f"You aren't linked to a phone line yet; {ASK_ADMIN}."
+                or message("You aren't linked to a phone line yet; ", ASK_ADMIN, ".")
             )
         raise NotLinked(message(Person(slack_user_id), " isn't linked to a phone line yet."))
 
@@ -204,9 +209,15 @@ class Identity:
                 message(
                     "That line is linked to ",
                     Person(displaced),
-                    ". To move it, add `replace`: `/switchboard link ",
+                    ". To move it, add ",
+                    Verbatim("replace"),
+                    ": ",
+                    Verbatim("/switchboard link"),
+                    " ",
                     Person(slack_user_id),
-                    f" {spec} replace`.",
+                    " ",
+                    Verbatim(f"{spec} replace"),
+                    ".",
                 )
             )
         before = next((snapshot(x) for x in existing if x.provider == link.provider), None)

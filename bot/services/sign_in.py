@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 from bot.domain.capabilities import Capability, cannot
 from bot.domain.lines import ProviderName
-from bot.domain.notices import Message, Verbatim, message, plain
+from bot.domain.notices import Message, Verbatim, fill, message, plain
 from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
 from bot.providers.sign_in import PersonalSignIn, SignedInLine, SignInPages
@@ -48,8 +48,10 @@ KEEP_ALIVE_AFTER = timedelta(hours=20)
 KEEP_ALIVE_PER_TICK = 20
 COOKIE = "switchboard_signin"
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
-# The sentences name the provider ({provider}: `ProviderName.display`); the pages' paths and
+# The sentences name the provider ({provider}: `ProviderName.display`) and the command
+# ({connect}: a code span in Slack, plain words on the browser pages); the pages' paths and
 # the sign-in app's variables are the provider's (`SignInPages`, bot/providers/sign_in.py).
+CONNECT = Verbatim("/switchboard connect")
 NOT_SET_UP = (
     "Connecting your own {provider} login isn't possible here: personal sign-in isn't set up "
     "in this deployment{settings}."
@@ -60,22 +62,22 @@ MAY_NOT_CONNECT = (
 )
 OPENED_ELSEWHERE = (
     "This sign-in link can't be used here: it works in one browser, once, for 10 minutes; "
-    "run `/switchboard connect` in Slack for a new one."
+    "run {connect} in Slack for a new one."
 )
 OTHER_BROWSER = (
     "This {provider} sign-in was finished in a different browser from the one that opened "
-    "the Switchboard link, so nothing was linked; run `/switchboard connect` again and finish "
+    "the Switchboard link, so nothing was linked; run {connect} again and finish "
     "it in the same browser."
 )
 STALE_LINK = (
     "This sign-in link can't be used: each link works once, for 10 minutes. "
-    "Run `/switchboard connect` in Slack for a new one."
+    "Run {connect} in Slack for a new one."
 )
 CANCELLED = "The {provider} sign-in was cancelled; nothing was linked."
-CODE_REFUSED = "{provider} refused the sign-in; nothing was linked. Run `/switchboard connect` again."
+CODE_REFUSED = "{provider} refused the sign-in; nothing was linked. Run {connect} again."
 SIGN_IN_EXPIRED = (
     "Your {provider} sign-in has expired, so Switchboard acts on your line with the company "
-    "login again (slower at busy times). Run `/switchboard connect` to sign in again."
+    "login again (slower at busy times). Run {connect} to sign in again."
 )
 UNREACHABLE = (
     "Switchboard couldn't reach {provider} to finish the sign-in; nothing was linked. Try again shortly."
@@ -115,9 +117,9 @@ def not_yours(extension: SignedInLine, provider: ProviderName) -> str:
     )
 
 
-def expired(provider: ProviderName) -> str:
+def expired(provider: ProviderName) -> Message:
     """What a person is told when the provider refused to renew their own sign-in."""
-    return SIGN_IN_EXPIRED.format(provider=provider.display)
+    return fill(SIGN_IN_EXPIRED, provider=provider.display, connect=CONNECT)
 
 
 def challenge_of(verifier: str) -> str:
@@ -163,10 +165,10 @@ class SignInService:
             return self._sign_ins.provider
         return self.pages.provider if self.pages is not None else None
 
-    def _say(self, sentence: str) -> str:
-        """One of the sentences above, naming the provider."""
+    def _say(self, sentence: str) -> Message:
+        """One of the sentences above, naming the provider and the command."""
         provider = self._provider
-        return sentence.format(provider=provider.display if provider else "phone system")
+        return fill(sentence, provider=provider.display if provider else "phone system", connect=CONNECT)
 
     @property
     def redirect_uri(self) -> str:
@@ -246,7 +248,7 @@ class SignInService:
         that holds it may open the link again, with its cookie).
         """
         if self._sign_ins is None or not state:
-            raise SignInRefused(STALE_LINK)
+            raise SignInRefused(self._say(STALE_LINK))
         browser = secrets.token_urlsafe(32)
         verifier = await oauth_states.bind_browser(
             self._database,
@@ -257,7 +259,7 @@ class SignInService:
             box=self._box,
         )
         if verifier is None:
-            raise SignInRefused(OPENED_ELSEWHERE)
+            raise SignInRefused(self._say(OPENED_ELSEWHERE))
         url = self._sign_ins.authorize_url(
             state=state, challenge=challenge_of(verifier), redirect_uri=self.redirect_uri
         )
@@ -269,12 +271,12 @@ class SignInService:
         """The callback: the state once, in the browser that opened the link; the code for
         tokens; the token's extension linked when its email is the Slack profile's."""
         if self._sign_ins is None or not state:
-            raise SignInRefused(STALE_LINK)
+            raise SignInRefused(self._say(STALE_LINK))
         pending = await oauth_states.consume(
             self._database, state=state, now=self._clock(), box=self._box
         )
         if pending is None:
-            raise SignInRefused(STALE_LINK)
+            raise SignInRefused(self._say(STALE_LINK))
         user = pending.slack_user_id
         if not _same_browser(pending.browser_hash, cookie):
             log.warning("sign-in callback from a browser that did not open the link")

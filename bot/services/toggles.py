@@ -20,6 +20,7 @@ from bot.domain.capabilities import Capabilities, Capability
 from bot.domain.clock import monotonic
 from bot.domain.forwarding import Kind, Ladder, Reverted, Status
 from bot.domain.lines import LineRef, ProviderName
+from bot.domain.notices import Verbatim, message
 from bot.errors import Unsupported, UserError
 from bot.providers.coalesce import recent_reads
 from bot.providers.quick_forward import Applied, LadderOverlay, Overlay, QuickForward
@@ -35,8 +36,10 @@ from bot.store.toggles import ToggleRecord
 LINE_BUSY = "Another change to this line's forwarding is still in progress; try again in a moment."
 LINE_WAIT_SECONDS = 20.0
 LINE_LEASE = timedelta(minutes=2)  # longer than any change's provider calls take
-HOTLINE = (
-    "This line is an on-call rotation's hotline; the rotation decides where it forwards (`/oncall`)."
+HOTLINE = message(
+    "This line is an on-call rotation's hotline; the rotation decides where it forwards (",
+    Verbatim("/oncall"),
+    ").",
 )
 
 

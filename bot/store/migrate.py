@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-UPGRADE_HINT = "run `switchboard db upgrade`"
+UPGRADE_HINT = "run switchboard db upgrade"  # said on a terminal and in /readyz: plain words
 
 
 class DatabaseBehind(Exception):

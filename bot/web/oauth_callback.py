@@ -68,10 +68,8 @@ async def finish(
 
 
 def page(sentence: str, status: int) -> HTMLResponse:
-    body = (
-        "<!doctype html><meta charset=utf-8><title>Switchboard</title>"
-        f"<p>{html.escape(sentence.replace('`', ''))}</p>"
-    )
+    """The page's one sentence, in plain words (a refusal's `plain` text: no mrkdwn)."""
+    body = f"<!doctype html><meta charset=utf-8><title>Switchboard</title><p>{html.escape(sentence)}</p>"
     return HTMLResponse(body, status_code=status, headers=NO_STORE)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
+from bot.domain import notices
 from bot.domain.capabilities import Capability
 from bot.errors import UserError
 from bot.mrkdwn import code, mention
@@ -22,7 +23,7 @@ from handlers.shared.suggest import did_you_mean
 DEFAULT_AUDIT_ROWS = 10
 MAX_AUDIT_ROWS = 50
 USAGE_AUDIT = "Usage: `/switchboard audit [@user] [line <extension>] [number of rows]`."
-USAGE_LINK = "Usage: `/switchboard link @user <extension> [replace]`{alternatives}."
+USAGE_LINK = "Usage: `/switchboard link @user <extension> [replace]`"  # then the alternatives
 
 
 class SwitchboardCommand:
@@ -100,7 +101,7 @@ class SwitchboardCommand:
         replace = len(rest) == 2 and rest[1].lower() == "replace"
         if user is None or len(rest) != 1 + replace:
             alternatives = self.runtime.identity.line_typing.link_alternatives
-            raise UserError(USAGE_LINK.format(alternatives=alternatives))
+            raise UserError(notices.message(USAGE_LINK, alternatives, "."))
         done = await self.runtime.identity.link(actor, slack_user_id=user, spec=rest[0], replace=replace)
         region = self.runtime.settings.switchboard_default_region
         await respond(**message(views.linked(user, done.link, region=region, displaced=done.displaced)))

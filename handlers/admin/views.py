@@ -13,6 +13,7 @@ from bot.slack.blocks import (
     section,
     sections_of_lines,
 )
+from bot.slack.rendering import render
 from handlers.shared.lines import describe_line
 from handlers.shared.sign_in import offer, sign_in_blocks
 
@@ -31,7 +32,7 @@ def help_text(typing: LineTyping, signs_in: str) -> str:
             "• `/switchboard whoami`: the phone line you are linked to",
             f"• `/switchboard connect` / `disconnect`: use your own {signs_in} sign-in",
             "• `/switchboard calls on|off`: a DM with buttons when a call rings your phone",
-            f"Admins: `/switchboard link @user <extension>`{typing.link_alternatives}, "
+            f"Admins: `/switchboard link @user <extension>`{render(typing.link_alternatives)}, "
             "`/switchboard unlink @user`, `/switchboard audit [@user] [line <ext>] [n]`",
         ]
     )
@@ -57,7 +58,7 @@ def whoami(
     if not lines:
         text = (
             f"{mention(user_id)}, you aren't linked to a phone line yet: no {directory} user has "
-            f"your Slack email, so {ASK_ADMIN}.{role}"
+            f"your Slack email, so {render(ASK_ADMIN)}.{role}"
         )
         return text, [section(text)]
     body = "\n".join(f"• {describe_line(link, region)}" for link in lines)

@@ -201,7 +201,7 @@ async def _save(
         else:
             change = await service.add(actor, meta.subject, phone=phone, label=label, key=key)
     except (UserError, Rejected) as exc:
-        sentence = render(exc.said) if isinstance(exc, UserError) else exc.user_message
+        sentence = render(exc.said)  # mrkdwn, as views.form shows it
         field = BlockId.LABEL if "label" in sentence.lower() else BlockId.PHONE
         current = None
         if meta.number:

@@ -147,7 +147,8 @@ def _row_menu(number: Number) -> Element:
 def form(
     meta: Meta, *, number: Number | None, region: str, error: tuple[str, str] | None = None
 ) -> View:
-    """The add (number None) or edit form; `error` is (field, sentence) from the provider."""
+    """The add (number None) or edit form; `error` is (field, sentence as mrkdwn, rendered from
+    the service's or the provider's typed sentence)."""
     phone_initial = display(number.phone, region) if number else None
     label_initial = (
         None if number is None else (number.type.lower() if number.named_by_type else number.label)
@@ -166,7 +167,7 @@ def form(
     ]
     if error is not None:
         index = 1 if error[0] == BlockId.PHONE else 2
-        blocks.insert(index, context(f":warning: {escape(error[1])}"))
+        blocks.insert(index, context(f":warning: {error[1]}"))
     callback = ViewId.EDIT if number else ViewId.ADD
     return modal(callback, "Edit number" if number else "Add a number", blocks, meta, submit="Save")
 

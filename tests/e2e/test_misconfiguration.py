@@ -81,7 +81,7 @@ def test_a_database_behind_on_migrations_says_to_upgrade(empty_postgres: str, co
     assert "Traceback" not in out
     last = out.splitlines()[-1]
     assert last.startswith("switchboard: the database is behind on migrations (at none"), out
-    assert last.endswith("run `switchboard db upgrade`")
+    assert last.endswith("run switchboard db upgrade")
 
 
 async def test_check_names_the_upgrade_and_skips_the_providers(empty_postgres: str) -> None:
@@ -95,7 +95,7 @@ async def test_check_names_the_upgrade_and_skips_the_providers(empty_postgres: s
     lines = result.stdout.strip().splitlines()
     database_line = next(line for line in lines if "database" in line)
     assert database_line.startswith("FAIL  database: the database is behind on migrations (at 0001")
-    assert database_line.endswith("run `switchboard db upgrade`")
+    assert database_line.endswith("run switchboard db upgrade")
     assert "ProgrammingError" not in result.stdout + result.stderr
     assert any(line.startswith("skip  RingCentral") for line in lines)
 
@@ -111,7 +111,7 @@ async def test_readyz_names_the_database_behind_on_migrations(postgres_url: str)
         assert ready.status_code == 503
         failing = ready.json()["failing"]
         assert set(failing) == {"database"}
-        assert failing["database"].endswith("run `switchboard db upgrade`")
+        assert failing["database"].endswith("run switchboard db upgrade")
     finally:
         await bot.close()
 

@@ -146,7 +146,10 @@ async def test_a_sign_in_finished_in_another_browser_links_nothing(bot: Harness)
     sentence = re.sub(r"<[^>]+>", "", page.text.split("<p>", 1)[1])
     assert sentence.count(". ") == 0
     assert "same browser" in sentence
-    assert any("same browser" in t for t in dms_to(bot, "bob"))
+    # the same sentence: plain words on the page, the command a code span in Slack
+    assert "run /switchboard connect again" in sentence
+    assert "`" not in page.text
+    assert any("run `/switchboard connect` again" in t for t in dms_to(bot, "bob"))
     assert await lines_of(bot, user_id("bob")) == []
     assert await lines_of(bot, user_id("alice")) == [f"ringcentral:{ALICE_EXT}"]
     assert not await bot.runtime.sign_in.connected(user_id("bob"))
@@ -258,6 +261,7 @@ async def test_a_replayed_or_forged_state_links_nothing(bot: Harness) -> None:
     again = await bot.http.get(landing)
     assert again.status_code == 400
     assert "works once" in again.text
+    assert "Run /switchboard connect in Slack for a new one." in again.text  # plain words
     forged = await bot.http.get(f"{bot.url}/ringcentral/oauth/callback?code=x&state=made-up")
     assert forged.status_code == 400
     assert "<script" not in forged.text.lower()
@@ -356,6 +360,7 @@ async def test_a_pair_that_dies_anyway_is_told_once_on_the_keep_alive(bot: Harne
     await scheduler.tick(later + timedelta(hours=1))
     await bot.runtime.tasks.wait_idle()
     assert sum("sign-in has expired" in t for t in dms_to(bot, "alice")) == 1
+    assert any("Run `/switchboard connect` to sign in again." in t for t in dms_to(bot, "alice"))
     assert not await bot.runtime.sign_in.connected(user_id("alice"))
     assert "Mobile" in (await bot.command("alice", "/forward", "list")).text  # the admin's token
 

@@ -83,7 +83,7 @@ async def test_link_accepts_voipnow_and_smspartner_lines(bot: Harness) -> None:
     voip = await bot.command("admin", "/switchboard", f"link <@{dave}> voipnow:12/0003*210")
     assert "VoipNow extension `0003*210`" in voip.text
     bad = await bot.command("admin", "/switchboard", f"link <@{dave}> voipnow:twelve")
-    assert "voipnow:<userId>/<extension>" in bad.text
+    assert "`voipnow:&lt;userId&gt;/&lt;extension&gt;`" in bad.text  # `<`, `>` escaped for Slack
     sms = await bot.command("admin", "/switchboard", f"link <@{dave}> smspartner:+33612345678")
     assert "virtual number `+33 6 12 34 56 78`" in sms.text  # written as everywhere
     other = await bot.command("admin", "/switchboard", f"link <@{dave}> smspartner:+33698765432")

@@ -43,13 +43,16 @@ ACME = {
             acme_token: SecretStr | None = None
     """,
     "specs.py": """
+        from bot.domain.notices import Verbatim, message
         from bot.providers.acme.declaration import ACME
         from bot.providers.specs import SpecContext, Usage, admin_link
         from bot.store.links import LinkRecord
 
+        SEAT = Verbatim("acme:<seat>")
+
 
         class AcmeSpec:
-            usage = Usage(link="an Acme seat (`acme:<seat>`)", prefixed="`acme:<seat>`")
+            usage = Usage(link=message("an Acme seat (", SEAT, ")"), prefixed=message(SEAT))
 
             async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
                 return admin_link(slack_user_id, ACME, value, value, f"Acme {value}")
@@ -87,6 +90,7 @@ ACME = {
 CHECKS = """
     import asyncio
 
+    from bot.domain.notices import plain
     from bot.providers.acme.declaration import ACME
     from bot.providers.registry import build_providers, line_typing
     from bot.settings import ConfigError, load_settings
@@ -107,7 +111,7 @@ CHECKS = """
         load_settings(_env_file=None, switchboard_providers="acme")
     except ConfigError as exc:
         assert str(exc) == "ACME_URL is required when acme is used", exc
-    assert "an Acme seat" in line_typing([ACME]).link_usage
+    assert "an Acme seat (acme:<seat>)" in plain(line_typing([ACME]).link_usage)
 
 
     async def built() -> None:

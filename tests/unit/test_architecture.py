@@ -58,6 +58,14 @@ MIGRATIONS = "bot.store.migrations"
 MRKDWN_READERS = {"parse_mention", "parse_group", "MENTION", "GROUP"}
 EMOJI_CODE = re.compile(r"(?:^|\s):[a-z0-9_+-]+:(?=\s|$)")  # `:warning: `, not `voipnow:12`
 EMPHASIS = ("`", "*")  # a value wrapped in them: f"`{name}`", f"*{name}*"
+# A code span or bold written by hand in our own words: any backtick (half a span is one too:
+# "add `replace`: `/switchboard link " + …), or a `*word*` pair; an extension's `0003*210`, a
+# glob's `*_*.py` or `a * b` is no pair. What a command or an example shows is a `Verbatim`.
+CODE_MARK = "`"
+BOLD_PAIR = re.compile(r"(?<![\w*])\*[^\W_](?:[^*\n]*[^\W_])?\*(?![\w*])")
+# Beyond the core and the domain, the modules whose words reach people through it: the
+# sentence any error becomes (bot.errors) and the refusal of a typed number (bot.phone).
+SAYS_THROUGH_THE_CORE = ("bot.domain", "bot.errors", "bot.phone")
 # Core modules still writing mrkdwn (issue 27), each with why it still may.
 MRKDWN_DEBT: dict[str, str] = {}
 # Where a provider may be named: its own package (bot/providers/<name>/, which declares its
@@ -263,15 +271,34 @@ def mrkdwn_typed_in(tree: ast.AST) -> list[int]:
     return sorted(found)
 
 
+def spans_typed_in(tree: ast.AST) -> list[int]:
+    """Lines writing a code span or bold by hand in a string or an f-string's text: a backtick,
+    or a `*word*` pair (a value's too: f"*{name}*"); docstrings may show them."""
+    documenting = _docstrings(tree)
+    found = set(strings_saying(tree, (CODE_MARK,)))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(str(v.value) if isinstance(v, ast.Constant) else "x" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = "" if id(node) in documenting else node.value
+        else:
+            continue
+        if BOLD_PAIR.search(text):
+            found.add(node.lineno)
+    return sorted(found)
+
+
 def core_writing_mrkdwn(root: Path = ROOT) -> dict[str, list[str]]:
-    """Core modules (and the domain) that write mrkdwn: importing bot.mrkdwn's writers (`code`,
-    `escape`…) or typing emoji codes and wrapped values in their strings (a line number, then)."""
+    """Core modules (and the domain, bot.errors, bot.phone) that write mrkdwn: importing
+    bot.mrkdwn's writers (`code`, `escape`…) or typing emoji codes, wrapped values, code spans or
+    bold in their strings (a line number, then)."""
     writing: dict[str, list[str]] = {}
     for name, path in modules(root).items():
-        if not name.startswith((*CORE, "bot.domain")) or name.startswith(MIGRATIONS):
+        if not _within(name, (*CORE, *SAYS_THROUGH_THE_CORE)) or name.startswith(MIGRATIONS):
             continue
         tree = parsed(path)
-        found = [f"line {n}" for n in mrkdwn_typed_in(tree)]
+        lines = {*mrkdwn_typed_in(tree), *spans_typed_in(tree)}
+        found = [f"line {n}" for n in sorted(lines)]
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "bot.mrkdwn":
                 found += [a.name for a in node.names if a.name not in MRKDWN_READERS]
@@ -501,6 +528,19 @@ also = "smspartner:+33 or :smile"
     assert mrkdwn_typed_in(ast.parse(planted)) == [3, 4, 5, 6]
 
 
+def test_the_span_check_sees_code_spans_and_bold_typed_by_hand_but_not_stars_or_docstrings() -> None:
+    planted = '''
+"""Run `/oncall create` (a docstring may show a *command*)."""
+hint = "There is no rotation yet; an admin can create one with `/oncall create`."
+half = f". To move it, add `replace`: `/switchboard link {who}"
+strong = "the *Support* rotation"
+value = f"no override on *{rotation.name}* now"
+fine = f"0003*{ext} or 0003*210, [0-9]*_*.py, {a} * {b}, *67"
+said = message("an admin can create one with ", Verbatim("/oncall create"), ".")
+'''
+    assert spans_typed_in(ast.parse(planted)) == [3, 4, 5, 6]
+
+
 def test_features_never_import_one_another() -> None:
     assert feature_crossings() == {}
 
@@ -653,6 +693,16 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
         '    return f"<@{user}> is on call"\n\n'
         'HERE = "<!here> the hotline is down"\n'
     )
+    # fixed sentences with code spans and bold typed by hand (a migration, history, may keep its)
+    (root / "bot" / "oncall" / "planted_spans.py").write_text(
+        '"""Say `/oncall create` (a docstring may show a *command*)."""\n\n'
+        'NONE_YET = "There is no rotation yet; an admin can create one with `/oncall create`."\n'
+        'STRONG = "the *Support* rotation"\n'
+        'EXT = "extension 0003*210"\n'
+    )
+    (root / "bot" / "store" / "migrations" / "planted.py").write_text('NOTICE = "run `/oncall`"\n')
+    with (root / "bot" / "phone.py").open("a") as phone:
+        phone.write('\n\ndef refused(text: str) -> str:\n    return f"`{text}` is no number."\n')
     (root / "handlers" / "shared" / "planted.py").write_text("from handlers.admin import views\n")
     (root / "handlers" / "forward" / "planted.py").write_text("from handlers.shared import planted\n")
     (root / "handlers" / "oncall" / "planted.py").write_text(
@@ -696,6 +746,10 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert core_writing_markup(root)["bot.oncall.planted_typed"] == ["line 4", "line 6"]
     assert core_writing_mrkdwn(root)["bot.services.planted_mrkdwn"] == ["escape", "line 4", "mention"]
     assert core_writing_mrkdwn(root)["bot.oncall.planted"] == ["code", "date_token"]
+    assert core_writing_mrkdwn(root)["bot.oncall.planted_spans"] == ["line 3", "line 4"]
+    phone_lines = len((root / "bot" / "phone.py").read_text().splitlines())
+    assert core_writing_mrkdwn(root)["bot.phone"] == [f"line {phone_lines}"]
+    assert "bot.store.migrations.planted" not in core_writing_mrkdwn(root)
     assert "handlers.admin.views" in feature_crossings(root)["handlers.forward.planted"]
     assert "handlers.transfer" in feature_crossings(root)["handlers.newfeature"]
     assert features_writing_block_kit(root) == {"handlers.transfer.planted": [2]}

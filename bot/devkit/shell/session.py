@@ -16,8 +16,10 @@ from bot.devkit.shell import browser, payloads
 from bot.devkit.shell.render import Clickable, Renderer, Screen
 from bot.devkit.shell.standin import Channel, SlackStandIn, SlackUser
 from bot.domain.times import local_time
+from bot.errors import number_refused
 from bot.manifest import escaped_commands
 from bot.runtime import Runtime
+from bot.slack.rendering import render
 from bot.web import signing
 
 ReadLine = Callable[[str], Awaitable[str | None]]
@@ -180,7 +182,8 @@ class ShellSession:
         try:
             e164 = phone.to_e164(number, region)
         except phone.InvalidNumber as exc:  # a caller's number, as the network would carry it
-            self.write(f"{exc.message} {RING_USAGE}")
+            refused = self.renderer.text(render(number_refused(exc)))  # as Slack would show it
+            self.write(f"{refused} {RING_USAGE}")
             return
         self.write(f"(ringing {label} from {phone.display(e164, region)})")
         session = await emulator.phone.ring(ext.id, e164, name.rstrip(")") or "Pat Caller")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from pydantic import ValidationError
 
+from bot.domain.notices import Message, Verbatim, message
 from bot.providers.errors import AuthError, NotFound, ProviderError, Rejected
 from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.models import ErrorBody
@@ -21,11 +22,15 @@ _USER_SENTENCES = {
 
 
 # Validation failures, keyed by the parameter RingCentral names (its codes are unconfirmed).
-_PARAMETER_SENTENCES = {
+_PARAMETER_SENTENCES: dict[str, str | Message] = {
     "phoneNumber": "RingCentral rejected that number: check it, and that it isn't already in your "
     "list or a number of someone in your company.",
-    "type": "RingCentral refused a second number of that type (one Home, Mobile and Work each): "
-    "edit the one you have (`/forward edit mobile <number>`) or add this one with your own label.",
+    "type": message(
+        "RingCentral refused a second number of that type (one Home, Mobile and Work each): "
+        "edit the one you have (",
+        Verbatim("/forward edit mobile <number>"),
+        ") or add this one with your own label.",
+    ),
     "device": "That desk phone can't be used as a forwarding number here.",
     "label": "That label is too long (60 characters at most).",
 }

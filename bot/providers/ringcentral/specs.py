@@ -9,9 +9,11 @@ from bot.providers.specs import NotAHotline, SpecContext, Usage, admin_link
 from bot.store.links import LinkRecord
 
 USAGE = Usage(
-    link="an extension (`102`)",
+    link=message("an extension (", Verbatim("102"), ")"),
     prefixed=None,  # typed bare: RingCentral brings the directory
-    hotline="a RingCentral department, call queue or IVR extension (e.g. `200`)",
+    hotline=message(
+        "a RingCentral department, call queue or IVR extension (e.g. ", Verbatim("200"), ")"
+    ),
     hotline_label="RingCentral extension",
 )
 
@@ -22,7 +24,13 @@ class RingCentralSpec:
     async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
         number = value.strip()
         if not number.isdigit() or context.directory is None:
-            raise UserError("Give the RingCentral extension number, e.g. `/switchboard link @bob 103`.")
+            raise UserError(
+                message(
+                    "Give the RingCentral extension number, e.g. ",
+                    Verbatim("/switchboard link @bob 103"),
+                    ".",
+                )
+            )
         entry = await context.directory.find_by_extension_number(number)
         if entry is None:
             raise UserError(message("RingCentral has no extension ", Verbatim(number), "."))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.domain.lines import LineRef
-from bot.errors import UserError
+from bot.domain.notices import Verbatim, message
+from bot.errors import UserError, number_refused
 from bot.phone import InvalidNumber, to_e164
 from bot.providers.smspartner.declaration import SMSPARTNER
 from bot.providers.specs import SpecContext, Usage, admin_link
@@ -15,18 +16,14 @@ def managed_number(raw: str, region: str, virtual_numbers: frozenset[str]) -> st
     try:
         number = to_e164(raw, region)
     except InvalidNumber as exc:
-        raise UserError(exc.message) from None
+        raise UserError(number_refused(exc)) from None
     if number not in virtual_numbers:
         raise UserError("That virtual number isn't one this deployment manages (SMSPARTNER_NUMBERS).")
     return number
 
 
-USAGE = Usage(
-    link="`smspartner:<number>`",
-    prefixed="`smspartner:<number>`",
-    hotline="`smspartner:<number>`",
-    hotline_label="smspartner:<number>",
-)
+TYPED = message(Verbatim("smspartner:<number>"))
+USAGE = Usage(link=TYPED, prefixed=TYPED, hotline=TYPED, hotline_label="smspartner:<number>")
 
 
 class SmsPartnerSpec:

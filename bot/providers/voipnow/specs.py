@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.notices import Verbatim, message
 from bot.errors import UserError
 from bot.providers.specs import SpecContext, Usage, admin_link
 from bot.providers.voipnow.declaration import VOIPNOW
@@ -12,7 +13,8 @@ from bot.store.links import LinkRecord
 SPEC = re.compile(r"^(?P<user>\d+)/(?P<ext>\d{4}\*\d{3}|\d{3})$")
 
 
-USAGE = Usage(link="`voipnow:<userId>/<extension>`", prefixed="`voipnow:<userId>/<ext>`")
+TYPED = Verbatim("voipnow:<userId>/<extension>")
+USAGE = Usage(link=message(TYPED), prefixed=message(Verbatim("voipnow:<userId>/<ext>")))
 
 
 class VoipNowSpec:
@@ -22,7 +24,9 @@ class VoipNowSpec:
         match = SPEC.match(value.strip())
         if not match:
             raise UserError(
-                "A VoipNow line looks like `voipnow:<userId>/<extension>`, e.g. `voipnow:12/0003*210`."
+                message(
+                    "A VoipNow line looks like ", TYPED, ", e.g. ", Verbatim("voipnow:12/0003*210"), "."
+                )
             )
         return admin_link(slack_user_id, VOIPNOW, value.strip(), match["ext"], f"VoipNow {match['ext']}")
 
