@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.destinations import DestinationPolicy
+from bot.domain.notices import plain
 from bot.errors import UserError
 from bot.providers.errors import ProviderError, Rejected
 from bot.runtime import Runtime
@@ -256,7 +257,7 @@ def _local_errors(
         try:
             policy.number(phone)
         except UserError as exc:
-            errors[BlockId.PHONE.value] = render(exc.said).replace("`", "")
+            errors[BlockId.PHONE.value] = plain(exc.said)  # a field error is plain text
     if label and len(label) > MAX_LABEL:
         errors[BlockId.LABEL.value] = f"A label can be {MAX_LABEL} characters at most."
     return errors

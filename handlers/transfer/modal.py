@@ -8,12 +8,12 @@ from functools import partial
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
 from bot.destinations import DestinationPolicy, Refused
+from bot.domain.notices import plain
 from bot.errors import UserError
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.services.calls import Destination
 from bot.slack.errors import describe
-from bot.slack.rendering import render
 from handlers.shared import Payload, Tell, actor_of
 from handlers.shared.background import in_window, run_after_ack
 from handlers.shared.listeners import meta_of, opened_by_them
@@ -111,7 +111,7 @@ def _read(
         try:
             destination = parse_destination(typed, policy)
         except Refused as exc:
-            errors[DEST] = render(exc.said).replace("`", "")
+            errors[DEST] = plain(exc.said)  # a field error is plain text
         except UserError:
             errors[DEST] = "That isn't a number, an extension or voicemail."
     return ref, destination, errors

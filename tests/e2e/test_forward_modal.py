@@ -55,10 +55,12 @@ async def test_local_errors_come_back_inline_without_a_provider_call(bot: Harnes
     _, listing = await open_list(bot)
     form = bot.latest_view(await bot.click("alice", button(listing, "forward_add"), view=listing))
     before = bot.rc_faults.count("")
-    reply = await bot.submit("alice", form, {"phone": "not a number", "label": "y" * 61})
+    reply = await bot.submit("alice", form, {"phone": "R&D <x>", "label": "y" * 61})
     assert reply.body is not None
     assert reply.body["response_action"] == "errors"
     assert set(reply.body["errors"]) == {"phone", "label"}
+    # a field error is plain text: what was typed reads back as typed, no mrkdwn, no entities
+    assert reply.body["errors"]["phone"] == "R&D <x> doesn't look like a phone number."
     assert bot.rc_faults.count("") == before
 
 
