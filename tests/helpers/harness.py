@@ -12,8 +12,9 @@ Two tiers (README "Development"):
   behind uvicorn on loopback with `serve`'s protocol class and limits, for what only a
   socket shows (the HTTP parser, heads and bodies as bytes on the wire, connections).
 
-The Slack stand-in is served on loopback in both: the bot reaches Slack through slack_sdk
-and aiohttp, which take no ASGI transport.
+The Slack stand-in follows the tier: in-process, the bot's aiohttp calls to it (slack_sdk's
+Web API client, `response_url` answers) go through a session handing them to its ASGI app
+(tests.helpers.slack_session); served, it is on loopback too.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from bot.store.audit import AuditRecord
 from bot.web import protocol, signing
 from bot.web.asgi import build_asgi
 from tests.helpers.network import Network, forget, host_in_process
+from tests.helpers.slack_session import InProcessSession
 
 PEOPLE = {
     "alice": ("Alice Martin", "America/Los_Angeles"),
@@ -87,6 +89,7 @@ class Harness:
     secret: str
     http: httpx.AsyncClient
     url: str  # where the bot answers: a loopback port when served, else its own host in-process
+    slack_session: InProcessSession | None = None  # how the bot reaches `slack` in-process
 
     @property
     def served(self) -> bool:
@@ -169,6 +172,9 @@ class Harness:
         else:
             forget(self.url)
         await self.runtime.aclose()
+        if self.slack_session is not None:
+            await self.slack_session.close()
+            forget(self.slack.url)
         await self.slack.stop()
 
 
@@ -180,7 +186,12 @@ def new_browser() -> httpx.AsyncClient:
 async def start_harness(database_url: str, *, served: bool = False, **overrides: Any) -> Harness:
     """The bot on `database_url` with the settings `overrides`; in-process unless `served`."""
     slack = SlackStandIn()
-    await slack.start()
+    slack_session: InProcessSession | None = None
+    if served:
+        await slack.start()
+    else:
+        slack.url = host_in_process(slack.asgi())
+        slack_session = InProcessSession(Network())
     for name, (real_name, tz) in PEOPLE.items():
         email = f"{name}@example.com"
         slack.add_user(SlackUser(slack_id_for(email), name, real_name, email, tz))
@@ -197,7 +208,11 @@ async def start_harness(database_url: str, *, served: bool = False, **overrides:
         "switchboard_rate_budget": False,
     }
     settings = load_settings(**{**defaults, **overrides})
-    runtime = await start_runtime(settings, migrate=True)
+    runtime = await start_runtime(
+        settings,
+        migrate=True,
+        slack_session=slack_session.as_aiohttp() if slack_session is not None else None,
+    )
     app = build_asgi(runtime, signing_secret=secret)
     server: LoopbackServer | None = None
     if served:
@@ -211,7 +226,7 @@ async def start_harness(database_url: str, *, served: bool = False, **overrides:
         emulator.pusher.transport = Network()  # its pushes reach in-process bots too
     if not settings.switchboard_public_url:
         runtime.sign_in.public_url = url  # the callback is served here (known once listening)
-    return Harness(settings, runtime, slack, server, secret, new_browser(), url)
+    return Harness(settings, runtime, slack, server, secret, new_browser(), url, slack_session)
 
 
 async def start_configured(
