@@ -1,4 +1,4 @@
-"""A stand-in for the Slack Web API on loopback: part of the product (the shell uses it).
+"""A stand-in for the Slack Web API: part of the product (the shell uses it, on loopback).
 
 It answers auth.test, users.info, users.lookupByEmail, conversations.open, chat.*, views.*
 and receives `response_url` posts, recording every call so the shell (and tests) can show
