@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import aiohttp
 import httpx
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -96,8 +97,13 @@ async def start_runtime(
     transports: dict[ProviderName, httpx.AsyncBaseTransport] | None = None,
     migrate: bool | None = None,
     current_schema: bool = True,
+    slack_session: aiohttp.ClientSession | None = None,
 ) -> Runtime:
     """Open the store (migrating SQLite on start), the provider clients and the Slack client.
+
+    Slack is reached through aiohttp: by default slack_sdk opens a session per Web API call
+    and `Responder` keeps one pooled for `response_url`; `slack_session`, when given, carries
+    both (its owner closes it; tests reach the Slack stand-in in-process through one).
 
     A database behind on migrations stops start-up with `DatabaseBehind` (one line) unless
     `current_schema` is False (`check` reports it as one of its lines instead).
@@ -118,6 +124,7 @@ async def start_runtime(
     slack = AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
+        session=slack_session,  # Bolt's per-request clients carry it over too
         # slack_sdk's own handlers: a 429 waits out Retry-After, a dropped connection retries
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
@@ -246,4 +253,5 @@ async def start_runtime(
         notices=notices,
         profiles=profiles,
         workspace=workspace,
+        responder=Responder(slack_session),
     )

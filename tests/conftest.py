@@ -43,8 +43,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         where = item.path.relative_to(TESTS.parent).as_posix()
         callspec = getattr(item, "callspec", None)
+        # by the fixture, or by a parameter of any fixture (`database_url`, `two_empty_urls`)
         on_postgres = "postgres_dsn" in getattr(item, "fixturenames", ()) or (
-            callspec is not None and callspec.params.get("database_url") == "postgres"
+            callspec is not None and "postgres" in callspec.params.values()
         )
         if where in SPAWNING or on_postgres or item.get_closest_marker("served"):
             item.add_marker(pytest.mark.slow)

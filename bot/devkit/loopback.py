@@ -48,7 +48,10 @@ class LoopbackServer:
         self.url = ""
 
     async def start(self) -> str:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # Named TCP, as uvicorn's own host/port binding gets it from getaddrinfo: asyncio sets
+        # TCP_NODELAY only on accepted sockets whose protocol says TCP, and without it every
+        # answer (head and body written apart) waited ~40 ms for the client's delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))

@@ -24,12 +24,17 @@ MAX_CONNECTIONS = 50
 
 
 class Responder:
-    """Owns the pooled session (one per process, opened on first use inside the loop)."""
+    """Owns the pooled session (one per process, opened on first use inside the loop), unless
+    given one: a `session` passed in is its owner's to close (tests reach the Slack stand-in
+    in-process through one, `bot.runtime.start_runtime(slack_session=...)`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+        self._given = session
         self._session: aiohttp.ClientSession | None = None
 
     def session(self) -> aiohttp.ClientSession:
+        if self._given is not None:
+            return self._given
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS)
             self._session = aiohttp.ClientSession(timeout=TIMEOUT, connector=connector)

@@ -12,20 +12,26 @@ Two tiers (README "Development"):
   behind uvicorn on loopback with `serve`'s protocol class and limits, for what only a
   socket shows (the HTTP parser, heads and bodies as bytes on the wire, connections).
 
-The Slack stand-in is served on loopback in both: the bot reaches Slack through slack_sdk
-and aiohttp, which take no ASGI transport.
+The Slack stand-in follows the tier: in-process, the bot's aiohttp calls to it (slack_sdk's
+Web API client, `response_url` answers) go through a session handing them to its ASGI app
+(tests.helpers.slack_session); served, it is on loopback too.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from bot.devkit.faults import Faults
 from bot.devkit.loopback import LoopbackServer
@@ -35,11 +41,14 @@ from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call, SlackStandIn, SlackUser, slack_id_for
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings, load_settings
+from bot.store import Database
 from bot.store import audit as audit_store
 from bot.store.audit import AuditRecord
+from bot.store.migrate import upgrade
 from bot.web import protocol, signing
 from bot.web.asgi import build_asgi
 from tests.helpers.network import Network, forget, host_in_process
+from tests.helpers.slack_session import InProcessSession
 
 PEOPLE = {
     "alice": ("Alice Martin", "America/Los_Angeles"),
@@ -87,6 +96,7 @@ class Harness:
     secret: str
     http: httpx.AsyncClient
     url: str  # where the bot answers: a loopback port when served, else its own host in-process
+    slack_session: InProcessSession | None = None  # how the bot reaches `slack` in-process
 
     @property
     def served(self) -> bool:
@@ -169,7 +179,45 @@ class Harness:
         else:
             forget(self.url)
         await self.runtime.aclose()
+        if self.slack_session is not None:
+            await self.slack_session.close()
+            forget(self.slack.url)
         await self.slack.stop()
+
+
+_AT_HEAD: list[Path] = []  # this process's SQLite database made at head, once
+
+
+def _new_sqlite_file(database_url: str) -> Path | None:
+    """The file of a SQLite database nobody has made yet; None for any other database."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    target = Path(url.database)
+    return None if target.exists() else target  # exists: a restart on an earlier instance's
+
+
+async def _made_at_head() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="switchboard-at-head-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    database = Database(f"sqlite:///{folder / 'head.db'}")
+    try:
+        await upgrade(database)
+    finally:
+        await database.dispose()
+    return folder / "head.db"
+
+
+async def _start_at_head(database_url: str) -> None:
+    """A new SQLite file starts as a copy of one this process made at head (`upgrade`, as the
+    runtime would: ~35 ms of DDL per bot otherwise); any other database is left to the
+    runtime to migrate on start, as before."""
+    target = _new_sqlite_file(database_url)
+    if target is None:
+        return
+    if not _AT_HEAD:
+        _AT_HEAD.append(await _made_at_head())
+    shutil.copyfile(_AT_HEAD[0], target)
 
 
 def new_browser() -> httpx.AsyncClient:
@@ -180,7 +228,12 @@ def new_browser() -> httpx.AsyncClient:
 async def start_harness(database_url: str, *, served: bool = False, **overrides: Any) -> Harness:
     """The bot on `database_url` with the settings `overrides`; in-process unless `served`."""
     slack = SlackStandIn()
-    await slack.start()
+    slack_session: InProcessSession | None = None
+    if served:
+        await slack.start()
+    else:
+        slack.url = host_in_process(slack.asgi())
+        slack_session = InProcessSession(Network())
     for name, (real_name, tz) in PEOPLE.items():
         email = f"{name}@example.com"
         slack.add_user(SlackUser(slack_id_for(email), name, real_name, email, tz))
@@ -197,7 +250,12 @@ async def start_harness(database_url: str, *, served: bool = False, **overrides:
         "switchboard_rate_budget": False,
     }
     settings = load_settings(**{**defaults, **overrides})
-    runtime = await start_runtime(settings, migrate=True)
+    await _start_at_head(settings.database_url)
+    runtime = await start_runtime(
+        settings,
+        migrate=True,
+        slack_session=slack_session.as_aiohttp() if slack_session is not None else None,
+    )
     app = build_asgi(runtime, signing_secret=secret)
     server: LoopbackServer | None = None
     if served:
@@ -211,7 +269,7 @@ async def start_harness(database_url: str, *, served: bool = False, **overrides:
         emulator.pusher.transport = Network()  # its pushes reach in-process bots too
     if not settings.switchboard_public_url:
         runtime.sign_in.public_url = url  # the callback is served here (known once listening)
-    return Harness(settings, runtime, slack, server, secret, new_browser(), url)
+    return Harness(settings, runtime, slack, server, secret, new_browser(), url, slack_session)
 
 
 async def start_configured(

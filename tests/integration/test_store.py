@@ -206,6 +206,7 @@ async def test_an_empty_database_made_at_head_equals_the_migrations(
         await direct.dispose()
 
 
+@pytest.mark.slow  # starts a process (a fresh interpreter is the only way to see its imports)
 def test_a_first_start_on_an_empty_database_loads_no_alembic(tmp_path: Path) -> None:
     """The time a first start spent loading Alembic and replaying the migrations is gone."""
     script = (

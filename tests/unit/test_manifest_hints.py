@@ -30,6 +30,7 @@ def test_a_url_that_is_not_an_https_address_is_refused(url: str) -> None:
         render_manifest(url)
 
 
+@pytest.mark.slow  # starts the CLI, a process (as tests/conftest.py SPAWNING's modules do)
 def test_the_command_line_refuses_it_in_one_line() -> None:
     result = run("manifest", "--url", "your-host")
     assert result.returncode == 2

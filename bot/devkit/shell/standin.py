@@ -1,10 +1,11 @@
-"""A stand-in for the Slack Web API on loopback: part of the product (the shell uses it).
+"""A stand-in for the Slack Web API: part of the product (the shell uses it, on loopback).
 
 It answers auth.test, users.info, users.lookupByEmail, conversations.open, chat.*, views.*
 and receives `response_url` posts, recording every call so the shell (and tests) can show
 what the bot said. As strict as Slack where the bot could lean on kindness: a `trigger_id`
-opens one view, within 3 s of the interaction that carried it (`TriggerBook`). Served by uvicorn on a real socket because slack-sdk's async client
-speaks aiohttp.
+opens one view, within 3 s of the interaction that carried it (`TriggerBook`). Served by
+uvicorn on a real socket (`start()`), as the shell and served tests reach it; the tests'
+in-process tier reaches its ASGI app (`asgi()`) through the same aiohttp calls, without one.
 """
 
 from __future__ import annotations
@@ -211,14 +212,18 @@ class SlackStandIn:
 
     # -- server ---------------------------------------------------------------------
 
-    async def start(self) -> str:
-        app = Starlette(
+    def asgi(self) -> Starlette:
+        """The stand-in as an ASGI app: `start()` serves it on loopback; the tests' in-process
+        tier reaches it without a socket (tests/helpers/harness.py) and sets `url` itself."""
+        return Starlette(
             routes=[
                 Route("/api/{method}", self._api, methods=["POST", "GET"]),
                 Route("/response/{rid}", self._response, methods=["POST"]),
             ]
         )
-        self._server = LoopbackServer(app)
+
+    async def start(self) -> str:
+        self._server = LoopbackServer(self.asgi())
         self.url = await self._server.start()
         return self.url
 
