@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.domain.capabilities import Declaration
+from bot.domain.capabilities import Capability, Declaration
 from bot.domain.lines import ProviderName
 from bot.providers.calls import LiveCalls
 from bot.providers.forwarding import ForwardingNumbers
@@ -79,6 +79,32 @@ class Adapter:
     # Virtual numbers it manages for this deployment (lines typed by number, no directory).
     virtual_numbers: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        """A capability declared is a capability brought, and none is brought undeclared."""
+        for capability, attribute in BROUGHT_BY.items():
+            declared = capability in self.declaration.capabilities
+            brought = getattr(self, attribute) is not None
+            if declared != brought:
+                said = "declares" if declared else "does not declare"
+                raise TypeError(
+                    f"{self.name.value} {said} {capability.name} but brings "
+                    f"{'no' if declared else 'a'} {attribute}"
+                )
+
     @property
     def name(self) -> ProviderName:
         return self.declaration.name
+
+
+# The Adapter attribute that brings each capability (CALL_FLIP rides on the live calls,
+# RING_IN_ORDER on the quick toggle; a sign-in's pages are there whenever it is declared,
+# its app only when set).
+BROUGHT_BY: dict[Capability, str] = {
+    Capability.DIRECTORY: "directory",
+    Capability.CALL_CONTROL: "live_calls",
+    Capability.FORWARDING_NUMBERS: "forwarding",
+    Capability.QUICK_FORWARD: "quick_forward",
+    Capability.PUSH: "push",
+    Capability.PRE_CALL_CONTROL: "ringing",
+    Capability.PERSONAL_SIGN_IN: "sign_in_pages",
+}

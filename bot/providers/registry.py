@@ -23,7 +23,7 @@ from bot.providers.push import PushSubscriptions
 from bot.providers.quick_forward import QuickForward
 from bot.providers.ringcentral.plugin import PLUGIN as RINGCENTRAL
 from bot.providers.ringing import RingingCalls
-from bot.providers.settings import ProviderSettings
+from bot.providers.settings import ConfigError, ProviderSettings
 from bot.providers.sign_in import PersonalSignIn, SignInPages
 from bot.providers.smspartner.plugin import PLUGIN as SMSPARTNER
 from bot.providers.specs import LineSpec, LineTyping
@@ -203,6 +203,12 @@ class _Builder:
             self.transports.setdefault(name, transport)
         sections = in_process.emulated_settings()
         for plugin in PLUGINS:
+            if plugin.name not in sections:  # docs/adding-a-provider.md, step 5
+                raise ConfigError(
+                    f"{plugin.name.display} has no built-in emulator yet: give its settings "
+                    "in bot/devkit/in_process.py (emulated_settings) or name the real providers "
+                    "in SWITCHBOARD_PROVIDERS"
+                )
             self._use(plugin.adapter(sections[plugin.name], self._kit(plugin.name)))
         return found
 

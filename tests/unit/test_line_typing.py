@@ -5,14 +5,15 @@ messages: what is typed is `Verbatim`, a code span in Slack (`<` and `>` escaped
 from __future__ import annotations
 
 from bot.domain.notices import plain
-from bot.providers.registry import SPECS, line_typing
+from bot.providers.registry import line_typing
 from bot.providers.ringcentral.declaration import RINGCENTRAL
+from bot.providers.smspartner.declaration import SMSPARTNER
 from bot.providers.voipnow.declaration import VOIPNOW
 from bot.slack.rendering import render
 
 
 def test_every_provider_in_use_is_offered_in_the_registrys_order() -> None:
-    typing = line_typing(SPECS)
+    typing = line_typing([RINGCENTRAL, VOIPNOW, SMSPARTNER])
     assert render(typing.link_usage) == (
         "Link to an extension (`102`), `voipnow:&lt;userId&gt;/&lt;extension&gt;` or "
         "`smspartner:&lt;number&gt;`."

@@ -29,6 +29,7 @@ def build(settings: RingCentralSettings, kit: Kit) -> Adapter:
         jwt=jwt,
         on_rejected=kit.alert,
         box=kit.box,
+        clock=kit.clock,
     )
     sign_ins = None
     if settings.signin_app is not None:
@@ -40,6 +41,7 @@ def build(settings: RingCentralSettings, kit: Kit) -> Adapter:
             client_id=signin_id,
             client_secret=signin_secret,
             box=kit.box,
+            clock=kit.clock,
         )
     return adapter(RingCentralClient(http=http, tokens=tokens, sign_ins=sign_ins), kit.clock)
 
