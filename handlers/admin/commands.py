@@ -6,6 +6,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
 from bot.domain import notices
 from bot.domain.capabilities import Capability
+from bot.domain.lines import LineRef
 from bot.errors import UserError
 from bot.mrkdwn import code, mention
 from bot.runtime import Runtime
@@ -126,9 +127,10 @@ class SwitchboardCommand:
             directory = self.runtime.identity.directory
             if line is None and directory is not None:  # no longer linked: RingCentral knows it
                 entry = await directory.find_by_extension_number(rest[1])
-                line = f"{entry.provider.value}:{entry.line_id}" if entry else None
+                line = str(LineRef(entry.provider, entry.line_id)) if entry else None
             if line is None:
-                raise UserError(f"No linked line or hotline is numbered `{rest[1][:30]}`.")
+                typed = notices.Verbatim(rest[1][:30])
+                raise UserError(notices.message("No linked line or hotline is numbered ", typed, "."))
             rest = rest[2:]
         if rest:
             if len(rest) != 1 or not rest[0].isdigit():

@@ -58,6 +58,8 @@ async def test_admin_links_unlinks_and_reads_the_audit(bot: Harness) -> None:
     assert "unlinked extension `104`" in on_line.text
     nothing = await bot.command("admin", "/switchboard", "audit line 999")
     assert "No linked line or hotline is numbered `999`" in nothing.text
+    hostile = await bot.command("admin", "/switchboard", "audit line 1<b>&2")
+    assert "numbered `1&lt;b&gt;&amp;2`" in hostile.text  # what was typed, escaped
     actions = [r.action for r in await bot.audit_rows()]
     assert actions == ["unlink", "link.admin"]
 
