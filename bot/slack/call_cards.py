@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.domain.calls import CallCard
@@ -12,6 +13,10 @@ from bot.slack.blocks import Block, actions, button, context, section
 
 VOICEMAIL = "call_card_voicemail"
 FORWARD = "call_card_forward"
+# One Forward button per number, each its own action_id: Slack refuses two alike in one
+# actions block (`invalid_blocks`; docs/emulators.md). The bare id is still taken: cards
+# posted before carry it.
+FORWARD_ACTIONS = re.compile(rf"^{FORWARD}(:\d+)?$")
 TRANSFER = "call_card_transfer"  # opens the /transfer window (the transfer feature answers it)
 
 STATES = {
@@ -22,6 +27,11 @@ STATES = {
     "missed": ":x: Missed",
     "ended": ":white_check_mark: Ended",
 }
+
+
+def forward_action(index: int) -> str:
+    """The action_id of the card's `index`-th Forward button (`FORWARD_ACTIONS` matches it)."""
+    return f"{FORWARD}:{index}"
 
 
 def value(card: CallCard, phone: str = "") -> str:
@@ -55,8 +65,8 @@ def card_message(card: CallCard, region: str) -> tuple[str, list[Block]]:
     if card.state == "ringing":
         buttons = [button("Voicemail", VOICEMAIL, value(card))]
         buttons += [
-            button(f"Forward to my {label}"[:75], FORWARD, value(card, phone))
-            for label, phone in card.numbers
+            button(f"Forward to my {label}"[:75], forward_action(index), value(card, phone))
+            for index, (label, phone) in enumerate(card.numbers)
         ]
         blocks.append(actions(*buttons, block_id=f"call:{card.session_id}"))
     elif card.state == "answered":

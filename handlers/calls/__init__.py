@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from bot.runtime import Runtime
 from bot.services.actor import Actor
 from bot.slack.blocks import Block, button, section
-from bot.slack.call_cards import FORWARD, VOICEMAIL, read_value
+from bot.slack.call_cards import FORWARD_ACTIONS, VOICEMAIL, read_value
 from bot.slack.errors import describe
 from bot.slack.rendering import render
 from handlers.shared import Payload, actor_of
@@ -29,7 +29,7 @@ HOME_ORDER = 80
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
     app.action(VOICEMAIL)(partial(pressed, runtime))
-    app.action(FORWARD)(partial(pressed, runtime))
+    app.action(FORWARD_ACTIONS)(partial(pressed, runtime))
     home_page(runtime).add(HOME_ORDER, _home_section)
     app.action(SWITCH)(partial(switched, runtime))
 

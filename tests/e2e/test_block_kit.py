@@ -1,38 +1,82 @@
-"""Every payload of a full tour validated with slack_sdk's Block Kit models (text, option and
-block limits), the way Slack itself would refuse one."""
+"""Every payload of a full tour checked against the Block Kit rules the Slack stand-in enforces
+(slack_sdk's models and the reference's limits, bot/devkit/shell/block_rules.py), acks
+included (they reach Slack without the stand-in); and the stand-in refuses over the wire
+as Slack does (docs/emulators.md)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import aiohttp
 import pytest
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.devkit.shell import payloads
-from bot.devkit.shell.standin import Call
+from bot.devkit.shell.block_rules import HOME, MODAL, message_problems, view_problems
+from bot.devkit.shell.standin import Call, SlackStandIn
 from tests.helpers.harness import Harness, user_id
 from tests.helpers.oncall import create_rotation
 
-MAX_BLOCKS_MESSAGE = 50
-MAX_BLOCKS_VIEW = 100
-
 
 def validate(call: Call) -> int:
-    """Validate what one Web API call (or response_url post) carried; returns blocks seen."""
+    """Check what one Web API call, response_url post or ack carried; returns blocks seen."""
     view = call.args.get("view")
     if isinstance(view, dict):
-        known = {k: v for k, v in view.items() if k in View.attributes}
-        View(**known).validate_json()
-        assert len(view.get("blocks", [])) <= MAX_BLOCKS_VIEW
+        assert view_problems(view, HOME if view.get("type") == HOME else MODAL) == [], call
         return len(view.get("blocks", []))
     blocks: list[dict[str, Any]] = call.args.get("blocks") or []
-    assert len(blocks) <= MAX_BLOCKS_MESSAGE
-    for block in blocks:
-        parsed = Block.parse(block)
-        assert parsed is not None, block
-        parsed.validate_json()
+    assert message_problems(blocks) == [], call
     return len(blocks)
+
+
+async def test_the_stand_in_refuses_what_slack_refuses_over_the_wire() -> None:
+    slack = SlackStandIn()
+    await slack.start()
+    client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}
+    choices = [{"text": {"type": "plain_text", "text": f"{i}"}, "value": f"{i}"} for i in range(11)]
+    radio = {"type": "radio_buttons", "action_id": "value", "options": choices}
+    form = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Pick"},
+        "submit": {"type": "plain_text", "text": "Go"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "b",
+                "label": {"type": "plain_text", "text": "L"},
+                "element": radio,
+            }
+        ],
+    }
+    try:
+        with pytest.raises(SlackApiError) as caught:
+            await client.chat_postMessage(channel="C1", text="t", blocks=[section] * 51)
+        assert caught.value.response["error"] == "invalid_blocks"
+        assert caught.value.response["response_metadata"]["messages"] == [
+            "[ERROR] no more than 50 items allowed [json-pointer:/blocks]"
+        ]
+        trigger = payloads.trigger_id()
+        with pytest.raises(SlackApiError) as caught:
+            await client.views_open(trigger_id=trigger, view=form)
+        assert caught.value.response["error"] == "invalid_arguments"
+        assert caught.value.response["response_metadata"]["messages"] == [
+            "[ERROR] no more than 10 items allowed [json-pointer:/view/blocks/0/element/options]"
+        ]
+        radio["options"] = choices[:10]  # the limit itself; the refused call spent no trigger
+        assert (await client.views_open(trigger_id=trigger, view=form))["ok"]
+        json_body = {"Content-Type": "application/json"}  # as respond() posts
+        async with aiohttp.ClientSession(headers=json_body) as session:
+            bad = json.dumps({"text": "t", "blocks": [section] * 51})
+            async with session.post(slack.response_url(), data=bad) as answer:
+                assert (answer.status, await answer.text()) == (400, "invalid_blocks")
+            good = json.dumps({"text": "t", "blocks": [section] * 50})
+            async with session.post(slack.response_url(), data=good) as answer:
+                assert answer.status == 200
+    finally:
+        await slack.stop()
 
 
 async def test_a_full_tour_is_valid_block_kit(bot: Harness) -> None:

@@ -145,7 +145,7 @@ async def test_a_kept_number_gone_from_ringcentral_is_refused_when_pressed(bot: 
     await bot.command("alice", "/switchboard", "calls on")
     await tick(bot)
     session, card = await ring_alice(bot)
-    forward = button_on(card, "call_card_forward")
+    forward = button_on(card, "call_card_forward:0")
     bot.rc.extensions[ALICE_EXT].forwarding.clear()  # removed in RingCentral's own app meanwhile
     reply = await press(bot, "alice", card, forward)
     assert "isn't one of your forwarding numbers" in reply.text

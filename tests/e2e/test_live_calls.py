@@ -92,7 +92,7 @@ async def test_the_cards_buttons_send_one_request_each_and_only_for_the_owner(bo
     assert "Sent to voicemail" in str(shown[-1])
     bot.slack.drain()
     second, card = await ring_alice(bot)
-    forward = button_on(card, "call_card_forward")
+    forward = button_on(card, "call_card_forward:0")
     assert "Forward to my Mobile" in str(forward)
     await press(bot, "alice", card, forward)
     assert second.moves == [
@@ -197,12 +197,25 @@ async def test_the_forward_button_sends_only_to_the_owners_own_numbers(bot: Harn
     await live(bot)
     await bot.command("alice", "/switchboard", "calls on")
     session, card = await ring_alice(bot)
-    forward = button_on(card, "call_card_forward")
+    forward = button_on(card, "call_card_forward:0")
     forged = {**forward, "value": forward["value"].replace("+14155550123", "+14155550100")}
     reply = await press(bot, "alice", card, forged)  # a number the policy allows, not hers
     assert "isn't one of your forwarding numbers" in reply.text
     assert session.moves == []
     await press(bot, "alice", card, forward)
+    assert [m["phoneNumber"] for m in session.moves] == ["+14155550123"]
+
+
+async def test_each_forward_button_has_its_own_action_id_and_old_cards_still_work(bot: Harness) -> None:
+    """Slack refuses two alike action_ids in one actions block (the stand-in too): each Forward
+    button is `call_card_forward:<n>`; a card posted before, with the bare id, still works."""
+    await live(bot)
+    await bot.command("alice", "/switchboard", "calls on")
+    session, card = await ring_alice(bot)
+    ids = [e["action_id"] for b in card.args["blocks"] for e in b.get("elements", [])]
+    assert len(ids) == len(set(ids)), ids
+    legacy = {**button_on(card, "call_card_forward:0"), "action_id": "call_card_forward"}
+    await press(bot, "alice", card, legacy)
     assert [m["phoneNumber"] for m in session.moves] == ["+14155550123"]
 
 

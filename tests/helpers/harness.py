@@ -38,6 +38,7 @@ from bot.devkit.loopback import LoopbackServer
 from bot.devkit.ringcentral import EmulatorState
 from bot.devkit.ringcentral.app import RingCentralEmulator
 from bot.devkit.shell import payloads
+from bot.devkit.shell.block_rules import MODAL, message_problems, view_problems
 from bot.devkit.shell.standin import Call, SlackStandIn, SlackUser, slack_id_for
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings, load_settings
@@ -66,6 +67,18 @@ PEOPLE = {
 
 def user_id(name: str) -> str:
     return slack_id_for(f"{name}@example.com")
+
+
+def ack_problems(body: dict[str, Any]) -> list[str]:
+    """What Slack would refuse in an ack's view or blocks: an ack reaches Slack without the
+    stand-in, so the harness holds it to the stand-in's rules (bot/devkit/shell/block_rules.py)."""
+    view = body.get("view")
+    if isinstance(view, dict):  # response_action update / push: a modal
+        return view_problems(view, MODAL)
+    blocks = body.get("blocks")
+    if blocks is None:
+        return []
+    return message_problems(blocks) if isinstance(blocks, list) else ["blocks is not an array"]
 
 
 @dataclass
@@ -127,6 +140,7 @@ class Harness:
         response = await self.post(body, headers)
         await self.runtime.tasks.wait_idle()
         parsed = json.loads(response.content) if response.content.startswith(b"{") else None
+        assert parsed is None or not ack_problems(parsed), (ack_problems(parsed), parsed)
         return Reply(response.status_code, parsed, self.slack.drain())
 
     async def command(self, who: str, command: str, text: str = "") -> Reply:

@@ -22,10 +22,11 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.devkit.loopback import LoopbackServer
+from bot.devkit.shell import block_rules
 from bot.devkit.shell.usergroups import UserGroupsStandIn
 
 TEAM_ID = "T0SWITCHB"
@@ -237,9 +238,13 @@ class SlackStandIn:
 
     # -- handlers -------------------------------------------------------------------
 
-    async def _response(self, request: Request) -> JSONResponse:
+    async def _response(self, request: Request) -> Response:
+        args = await _args(request)
+        if refused := block_rules.response_url_refusal(args):  # HTTP 400 + the error (block_rules.py)
+            self.calls.append(Call("response_url", args, {"ok": False, "error": refused}))
+            return PlainTextResponse(refused, status_code=400)
         answer = {"ok": True, "response_id": request.path_params["rid"]}
-        self.calls.append(Call("response_url", await _args(request), answer))
+        self.calls.append(Call("response_url", args, answer))
         return JSONResponse({"ok": True})
 
     async def _api(self, request: Request) -> JSONResponse:
@@ -257,6 +262,8 @@ class SlackStandIn:
         return JSONResponse(answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if (invalid := block_rules.refusal(method, args)) is not None:
+            return invalid  # blocks or a view Slack refuses (block_rules.py)
         if method == "auth.test":
             return {
                 "ok": True,
