@@ -114,7 +114,9 @@ async def _answered(bot: Harness, ext: Extension) -> CallSession:
     return session
 
 
-def _toggle(line: LinkRecord, model: str, kind: str, target: str, applied: Applied) -> ToggleRecord:
+def _toggle(
+    line: LinkRecord, model: str, kind: str, target: str, applied: Applied, ends_at: datetime | None
+) -> ToggleRecord:
     """The toggle row the toggle service would keep for what an overlay applied."""
     return ToggleRecord(
         id=1,
@@ -127,7 +129,7 @@ def _toggle(line: LinkRecord, model: str, kind: str, target: str, applied: Appli
         snapshot=applied.snapshot,
         written=applied.written,
         status="active",
-        ends_at=_now() + HOUR,
+        ends_at=ends_at,
         attempts=0,
         created_at=_now(),
     )
@@ -163,13 +165,14 @@ async def rc_quick_forward(bot: Harness) -> None:
         line, ext = await _person(bot, name)
         overlay = await quick_forward.overlay(line)
         models.add(overlay.model)
-        before = effective_routing(ext, _now())
-        applied = await overlay.apply(line, "forward", MOBILE, _now() + HOUR, by=BY)
+        before, ends = effective_routing(ext, _now()), _now() + HOUR
+        applied = await overlay.apply(line, "forward", MOBILE, ends, by=BY)
         routing = effective_routing(ext, _now())
         assert (routing.action, routing.to) == ("forward", MOBILE)
-        toggle = _toggle(line, overlay.model, "forward", MOBILE, applied)
+        toggle = _toggle(line, overlay.model, "forward", MOBILE, applied, ends)
         status = await overlay.status(line, toggle, _now())
         assert (status.mode, status.target, status.ours) == ("forward", MOBILE, True)
+        assert abs(brought(status.until) - ends) < timedelta(seconds=1)  # in the line's own zone
         assert await overlay.revert(line, toggle, by=BY) == "restored"
         assert effective_routing(ext, _now()) == before
     assert models == {"rc-legacy", "rc-new"}
@@ -181,14 +184,16 @@ async def rc_ring_in_order(bot: Harness) -> None:
     for name in ("alice", "carol"):  # a legacy extension and an upgraded one
         line, ext = await _person(bot, name)
         overlay = brought(await quick_forward.ladder(line))
-        before = effective_routing(ext, _now())
-        applied = await overlay.apply_ladder(line, ladder, _now() + HOUR, by=BY)
+        before, ends = effective_routing(ext, _now()), _now() + HOUR
+        applied = await overlay.apply_ladder(line, ladder, ends, by=BY)
         routing = effective_routing(ext, _now())
         assert (routing.action, routing.order) == ("ring-in-order", ((MOBILE, 20), (BACKUP, 20)))
-        toggle = _toggle(line, overlay.model, "escalate", MOBILE, applied)
+        toggle = _toggle(line, overlay.model, "escalate", MOBILE, applied, ends)
         keeper = quick_forward.keeper_of(toggle) or await quick_forward.overlay(line)
         status = await keeper.status(line, toggle, _now())
         assert (status.mode, status.target, status.backup) == ("escalate", MOBILE, BACKUP)
+        assert status.ours
+        assert abs(brought(status.until) - ends) < timedelta(seconds=1)
         assert await keeper.revert(line, toggle, by=BY) == "restored"
         assert effective_routing(ext, _now()) == before
 
@@ -321,7 +326,7 @@ async def sp_quick_forward(bot: Harness) -> None:
     overlay = await quick_forward.overlay(line)
     applied = await overlay.apply(line, "forward", "+33700000001", None, by=BY)
     assert (emulated.type, emulated.param) == (FORWARD, "+33700000001")
-    toggle = _toggle(line, overlay.model, "forward", "+33700000001", applied)
+    toggle = _toggle(line, overlay.model, "forward", "+33700000001", applied, None)
     assert (await overlay.status(line, toggle, _now())).mode == "forward"
     assert await overlay.revert(line, toggle, by=BY) == "restored"
     assert (emulated.type, emulated.param) == (DISABLED, "")
