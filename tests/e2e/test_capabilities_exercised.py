@@ -1,117 +1,335 @@
-"""Every capability a provider declares is exercised against that provider's emulator.
+"""Every capability a provider declares is brought by its adapter and exercised against that
+provider's emulator.
 
-A provider's package declares what its lines can do (bot/providers/<name>/declaration.py);
-services trust the declaration. So each declared (provider, capability) pair has an exercise
-here that does it through the built-in emulator, and a declaration with no exercise fails
-(docs/adding-a-provider.md, last step).
+A provider's package declares what its lines can do (bot/providers/<name>/declaration.py) and
+builds an `Adapter` carrying one object per capability (bot/providers/base.py); services trust
+the declaration and use the object. So a declared capability with no object fails here, and
+each declared (provider, capability) pair has an exercise that drives the adapter's object
+against the built-in emulator and reads the emulator's state afterwards (putting back what it
+changed). A declaration with no exercise fails too (docs/adding-a-provider.md, last step).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
+from bot.devkit.ringcentral.ringing import Phone
+from bot.devkit.ringcentral.routing import effective_routing
+from bot.devkit.ringcentral.state import Extension
+from bot.devkit.ringcentral.telephony import CallSession
+from bot.domain.calls import CallEvent
 from bot.domain.capabilities import Capability
-from bot.domain.forwarding import Status
+from bot.domain.forwarding import Ladder, NumberChange
 from bot.domain.lines import ProviderName
-from bot.providers.errors import NotFound
+from bot.providers.base import Adapter
+from bot.providers.calls import Destination
+from bot.providers.quick_forward import Applied
 from bot.providers.registry import BY_NAME, DECLARATIONS, SPECS
 from bot.providers.ringcentral.declaration import RINGCENTRAL
-from bot.providers.smspartner.client import ALREADY, DISABLED
+from bot.providers.smspartner.client import DISABLED, FORWARD
 from bot.providers.smspartner.declaration import SMSPARTNER
 from bot.providers.specs import SpecContext
 from bot.providers.voipnow.declaration import VOIPNOW
-from bot.services.calls import CallFinder
+from bot.services.sign_in import pkce_pair
 from bot.store.links import LinkRecord
+from bot.store.toggles import ToggleRecord
 from tests.helpers.harness import Harness, user_id
-from tests.helpers.providers import emulators, ringcentral_client, smspartner_client
+from tests.helpers.network import forget, host_in_process
+from tests.helpers.providers import emulators
 
 Exercise = Callable[[Harness], Awaitable[None]]
-ALICE_EXT = "102"  # the seeded RingCentral company (bot/devkit/ringcentral/company.json)
+T = TypeVar("T")
+
 DAVE = LinkRecord(user_id("dave"), VOIPNOW, "12/0003*210", "0003*210", "Dave", "admin")
+CALLER = "+14085550199"  # someone outside the seeded companies
+MOBILE = "+14155550123"  # Alice's mobile in the seeded RingCentral company (company.json)
+BACKUP = "+12125550142"  # Bob's mobile
+HOUR = timedelta(hours=1)
+BY = "exercise"
+
+# The Adapter attribute carrying each capability's object (bot/providers/base.py). Call flip
+# rides on call control, ringing in order on the quick toggle; the sign-in's pages are
+# brought whenever it is declared (the sign-in itself only when its app is set).
+BROUGHT_BY: dict[Capability, str] = {
+    Capability.DIRECTORY: "directory",
+    Capability.FORWARDING_NUMBERS: "forwarding",
+    Capability.QUICK_FORWARD: "quick_forward",
+    Capability.CALL_CONTROL: "live_calls",
+    Capability.CALL_FLIP: "live_calls",
+    Capability.PRE_CALL_CONTROL: "ringing",
+    Capability.PUSH: "push",
+    Capability.PERSONAL_SIGN_IN: "sign_in_pages",
+    Capability.RING_IN_ORDER: "quick_forward",
+}
+NOT_CAPABILITIES = {"declaration", "client", "sign_in", "virtual_numbers"}  # Adapter's other fields
 
 
-async def _alice(bot: Harness) -> LinkRecord:
-    directory = bot.runtime.providers.directory
-    assert directory is not None
-    entry = await directory.find_by_extension_number(ALICE_EXT)
-    assert entry is not None
-    return LinkRecord(
-        user_id("alice"), entry.provider, entry.line_id, entry.extension_number, entry.name, "email"
+def unbrought(adapter: Adapter) -> set[Capability]:
+    """What the adapter's provider declares and the adapter brings no object for."""
+    declared = adapter.declaration.capabilities
+    return {c for c in declared if getattr(adapter, BROUGHT_BY[c]) is None}
+
+
+def brought(capability_object: T | None) -> T:
+    assert capability_object is not None
+    return capability_object
+
+
+def _adapter(bot: Harness, provider: ProviderName) -> Adapter:
+    return bot.runtime.providers.adapters[provider]
+
+
+def _phone(bot: Harness) -> Phone:
+    return emulators(bot.runtime).ringcentral.phone
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _person(bot: Harness, name: str) -> tuple[LinkRecord, Extension]:
+    """A seeded RingCentral person's line (as an email link makes it) and their extension."""
+    ext = brought(bot.rc.by_email(f"{name}@example.com"))
+    entry = brought(await brought(_adapter(bot, RINGCENTRAL).directory).entry(str(ext.id)))
+    line = LinkRecord(
+        user_id(name), RINGCENTRAL, entry.line_id, entry.extension_number, entry.name, "email"
+    )
+    return line, ext
+
+
+async def _answered(bot: Harness, ext: Extension) -> CallSession:
+    """A call from CALLER rung at the extension and answered there."""
+    session = await _phone(bot).ring(ext.id, CALLER, "Sam Caller")
+    await _phone(bot).answer(session.id)
+    return session
+
+
+def _toggle(
+    line: LinkRecord, model: str, kind: str, target: str, applied: Applied, ends_at: datetime | None
+) -> ToggleRecord:
+    """The toggle row the toggle service would keep for what an overlay applied."""
+    return ToggleRecord(
+        id=1,
+        slack_user_id=line.slack_user_id,
+        line=line.ref,
+        model=model,
+        kind=kind,
+        target=target,
+        provider_object=applied.provider_object,
+        snapshot=applied.snapshot,
+        written=applied.written,
+        status="active",
+        ends_at=ends_at,
+        attempts=0,
+        created_at=_now(),
     )
 
 
-def _finder(bot: Harness) -> CallFinder:
-    providers = bot.runtime.providers
-    return CallFinder(controls=providers.live_calls, capabilities=providers.capabilities)
-
-
 async def rc_directory(bot: Harness) -> None:
-    assert bot.runtime.providers.directory is not None
-    found = await bot.runtime.providers.directory.find_by_email("alice@example.com")
-    assert [entry.extension_number for entry in found] == [ALICE_EXT]
+    directory = brought(_adapter(bot, RINGCENTRAL).directory)
+    alice = brought(bot.rc.by_email("alice@example.com"))
+    assert [e.line_id for e in await directory.find_by_email("alice@example.com")] == [str(alice.id)]
+    assert brought(await directory.find_by_extension_number(alice.number)).name == alice.name
+    assert await directory.entry("1") is None
+    people = {e.extension_number for e in await directory.list_people()}
+    enabled = {e.number for e in bot.rc.extensions.values() if (e.type, e.status) == ("User", "Enabled")}
+    assert people == enabled
 
 
 async def rc_forwarding_numbers(bot: Harness) -> None:
-    assert await bot.runtime.forwarding.numbers(await _alice(bot))
+    forwarding = brought(_adapter(bot, RINGCENTRAL).forwarding)
+    line, ext = await _person(bot, "alice")
+    assert [n.id for n in await forwarding.numbers(line)] == [n.id for n in ext.forwarding]
+    added = await forwarding.add(line, phone="+14155550166", type="Other", label="Cabin")
+    assert (ext.forwarding[-1].id, ext.forwarding[-1].phone) == (added.id, "+14155550166")
+    await forwarding.update(line, added.id, NumberChange(phone="+14155550167", label="Lake"))
+    assert (ext.forwarding[-1].phone, ext.forwarding[-1].label) == ("+14155550167", "Lake")
+    await forwarding.remove(line, added.id)
+    assert added.id not in {n.id for n in ext.forwarding}
 
 
 async def rc_quick_forward(bot: Harness) -> None:
-    assert isinstance(await bot.runtime.toggles.line_status(await _alice(bot)), Status)
-
-
-async def rc_call_control(bot: Harness) -> None:
-    alice = await _alice(bot)
-    assert all(call.line == alice for call in await _finder(bot).calls(alice))
-    assert await _finder(bot).extension(alice, "103") == "103"
-
-
-async def rc_call_flip(bot: Harness) -> None:
-    assert await bot.runtime.forwarding.flip_numbers(await _alice(bot))
-
-
-async def rc_pre_call_control(bot: Harness) -> None:
-    client = ringcentral_client(bot.runtime)
-    assert client is not None
-    with pytest.raises(NotFound):  # the emulator's own answer for a call that isn't ringing
-        await client.ringing.voicemail("no-such-session", "p-1", (await _alice(bot)).line_id)
-
-
-async def rc_push(bot: Harness) -> None:
-    bot.runtime.push.public_url = bot.url
-    assert await bot.runtime.push.ensure() == "created"
-
-
-async def rc_personal_sign_in(bot: Harness) -> None:
-    client = ringcentral_client(bot.runtime)
-    emulator = emulators(bot.runtime).ringcentral
-    assert client is not None
-    assert client.sign_ins is not None
-    assert emulator is not None
-    url = client.sign_ins.authorize_url(state="s", challenge="c" * 43, redirect_uri=bot.url)
-    transport = httpx.ASGITransport(app=emulator)
-    async with httpx.AsyncClient(transport=transport) as http:
-        answer = await http.get(url)
-    assert answer.status_code < 400, answer.text
+    quick_forward = brought(_adapter(bot, RINGCENTRAL).quick_forward)
+    models = set()
+    for name in ("alice", "carol"):  # a legacy extension and an upgraded one: an overlay each
+        line, ext = await _person(bot, name)
+        overlay = await quick_forward.overlay(line)
+        models.add(overlay.model)
+        before, ends = effective_routing(ext, _now()), _now() + HOUR
+        applied = await overlay.apply(line, "forward", MOBILE, ends, by=BY)
+        routing = effective_routing(ext, _now())
+        assert (routing.action, routing.to) == ("forward", MOBILE)
+        toggle = _toggle(line, overlay.model, "forward", MOBILE, applied, ends)
+        status = await overlay.status(line, toggle, _now())
+        assert (status.mode, status.target, status.ours) == ("forward", MOBILE, True)
+        assert abs(brought(status.until) - ends) < timedelta(seconds=1)  # in the line's own zone
+        assert await overlay.revert(line, toggle, by=BY) == "restored"
+        assert effective_routing(ext, _now()) == before
+    assert models == {"rc-legacy", "rc-new"}
 
 
 async def rc_ring_in_order(bot: Harness) -> None:
-    assert await bot.runtime.toggles.ladder_overlay(await _alice(bot)) is not None
+    quick_forward = brought(_adapter(bot, RINGCENTRAL).quick_forward)
+    ladder = Ladder(first=MOBILE, backup=BACKUP, ring_seconds=20)
+    for name in ("alice", "carol"):  # a legacy extension and an upgraded one
+        line, ext = await _person(bot, name)
+        overlay = brought(await quick_forward.ladder(line))
+        before, ends = effective_routing(ext, _now()), _now() + HOUR
+        applied = await overlay.apply_ladder(line, ladder, ends, by=BY)
+        routing = effective_routing(ext, _now())
+        assert (routing.action, routing.order) == ("ring-in-order", ((MOBILE, 20), (BACKUP, 20)))
+        toggle = _toggle(line, overlay.model, "escalate", MOBILE, applied, ends)
+        keeper = quick_forward.keeper_of(toggle) or await quick_forward.overlay(line)
+        status = await keeper.status(line, toggle, _now())
+        assert (status.mode, status.target, status.backup) == ("escalate", MOBILE, BACKUP)
+        assert status.ours
+        assert abs(brought(status.until) - ends) < timedelta(seconds=1)
+        assert await keeper.revert(line, toggle, by=BY) == "restored"
+        assert effective_routing(ext, _now()) == before
+
+
+async def rc_call_control(bot: Harness) -> None:
+    live_calls = brought(_adapter(bot, RINGCENTRAL).live_calls)
+    line, ext = await _person(bot, "alice")
+    session = await _answered(bot, ext)
+    calls = {call.call_id: call for call in await live_calls.calls(line, "US")}
+    on = {s.id for s in bot.rc.sessions.values() if (p := s.party_of(ext.id)) and p.status == "Answered"}
+    assert set(calls) == on
+    assert calls[session.id].movable
+    assert await live_calls.extension(line, "103") == "103"
+    assert await live_calls.extension(line, "109") is None  # Ivan's extension is disabled
+    assert ext.direct_number in await live_calls.own_numbers(line)
+    call = calls[session.id]
+    assert await live_calls.move(call, Destination("extension", "103", "extension 103"), "103")
+    party = brought(session.party(call.party_id))
+    assert (party.status, party.reason) == ("Disconnected", "BlindTransfer")
+    assert session.moves[-1]["to"] == "Bob Chen"  # extension 103
+
+
+async def rc_call_flip(bot: Harness) -> None:
+    live_calls = brought(_adapter(bot, RINGCENTRAL).live_calls)
+    forwarding = brought(_adapter(bot, RINGCENTRAL).forwarding)
+    carol, carol_ext = await _person(bot, "carol")  # upgraded: flip numbers from v2
+    flips = brought(await forwarding.flip_numbers(carol))
+    assert [(n.phone, n.flip) for n in flips] == [(n.phone, n.flip) for n in carol_ext.forwarding]
+    line, ext = await _person(bot, "alice")  # legacy: her forwarding numbers carry the digits
+    assert await forwarding.flip_numbers(line) is None
+    session = await _answered(bot, ext)
+    call = next(c for c in await live_calls.calls(line, "US") if c.call_id == session.id)
+    assert await live_calls.move(call, Destination("flip", "mobile", "your mobile"), "1")
+    assert session.moves == [{"kind": "flip", "party": call.party_id, "callFlipId": "*1", "to": MOBILE}]
+
+
+async def rc_pre_call_control(bot: Harness) -> None:
+    ringing = brought(_adapter(bot, RINGCENTRAL).ringing)
+    line, ext = await _person(bot, "alice")
+    forwarded = await _phone(bot).ring(ext.id, CALLER)
+    party = brought(forwarded.party_of(ext.id))
+    await ringing.forward(forwarded.id, party.id, MOBILE)
+    assert forwarded.moves == [{"kind": "forward", "party": party.id, "phoneNumber": MOBILE}]
+    to_mailbox = await _phone(bot).ring(ext.id, CALLER)
+    await ringing.voicemail(to_mailbox.id, brought(to_mailbox.party_of(ext.id)).id, line.line_id)
+    assert brought(to_mailbox.party_of(ext.id)).status == "VoiceMail"
+
+
+async def rc_push(bot: Harness) -> None:
+    push = brought(_adapter(bot, RINGCENTRAL).push)
+    pusher = emulators(bot.runtime).ringcentral.pusher
+    heard: list[tuple[str | None, list[CallEvent]]] = []  # each delivery: its token, its events
+
+    async def webhook(request: Request) -> Response:  # the deliveries, read by the push object
+        check = push.handshake(request.headers)
+        if check is not None:
+            return Response(status_code=check.status, headers=check.headers, media_type=check.media_type)
+        heard.append((push.token(request.headers), push.events(await request.json())))
+        return Response()
+
+    address = host_in_process(Starlette(routes=[Route(push.webhook_path, webhook, methods=["POST"])]))
+    before = set(pusher.subscriptions)
+    try:
+        made = await push.create(address=address + push.webhook_path, token="t-1", expires_in=3600)
+        kept = pusher.subscriptions[made.id]  # the emulator delivers there, with that token
+        assert (kept.address, kept.token) == (address + push.webhook_path, "t-1")
+        assert (await push.read(made.id)).active
+        assert (await push.renew(made.id)).active
+        line, ext = await _person(bot, "alice")
+        session = await _answered(bot, ext)
+        seen = [
+            (token, e.session_id, e.line, e.caller_number, e.state) for token, es in heard for e in es
+        ]
+        assert seen == [("t-1", session.id, line.line, CALLER, s) for s in ("ringing", "answered")]
+    finally:
+        forget(address)
+        for made_here in set(pusher.subscriptions) - before:  # the emulator delivers there no more
+            del pusher.subscriptions[made_here]
+
+
+async def rc_personal_sign_in(bot: Harness) -> None:
+    adapter = _adapter(bot, RINGCENTRAL)
+    sign_in, pages = brought(adapter.sign_in), brought(adapter.sign_in_pages)
+    alice, ext = user_id("alice"), brought(bot.rc.by_email("alice@example.com"))
+    verifier, challenge = pkce_pair()
+    callback = bot.url + pages.callback
+    url = sign_in.authorize_url(state="s-1", challenge=challenge, redirect_uri=callback)
+    transport = httpx.ASGITransport(app=emulators(bot.runtime).ringcentral)
+    async with httpx.AsyncClient(transport=transport) as browser:  # Alice fills the login form in
+        answer = await browser.post(url, data={"email": "alice@example.com"})
+    assert answer.headers["location"].startswith(callback), answer.text
+    code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
+    pair = await sign_in.exchange(code=code, verifier=verifier, redirect_uri=callback)
+    assert (await sign_in.line_of(alice, pair)).line_id == str(ext.id)
+    await sign_in.keep(alice, pair)
+    assert await sign_in.is_connected(alice)
+    assert brought(bot.rc.grant_for(pair.access_token)).extension_id == ext.id
+    assert await sign_in.forget(alice)
+    assert not await sign_in.is_connected(alice)
+    assert bot.rc.grant_for(pair.access_token) is None  # her session ended at RingCentral
 
 
 async def vn_call_control(bot: Harness) -> None:
-    assert all(call.line == DAVE for call in await _finder(bot).calls(DAVE))
-    assert await _finder(bot).extension(DAVE, "024") == "0003*024"
+    live_calls = brought(_adapter(bot, VOIPNOW).live_calls)
+    state = emulators(bot.runtime).voipnow.emulator_state
+    calls = await live_calls.calls(DAVE, "US")
+    assert [c.call_id for c in calls] == [c.id for c in state.calls_of("0003*210")]
+    assert await live_calls.extension(DAVE, "999") is None
+    target = brought(await live_calls.extension(DAVE, "024"))
+    assert target == "0003*024"
+    call = calls[0]
+    assert call.movable
+    assert call.other_number == "+13235550142"
+    # VoipNow accepts (202) and moves later: not settled, the caller looks again
+    assert not await live_calls.move(call, Destination("extension", "024", "extension 024"), target)
+    assert state.moves == [
+        {"call": call.call_id, "action": "Transfer", "to": target, "from": "0003*210"}
+    ]
+    assert await live_calls.calls(DAVE, "US") == []
 
 
 async def sp_quick_forward(bot: Harness) -> None:
-    client = smspartner_client(bot.runtime)
-    number = next(iter(bot.runtime.providers.emulated_numbers))
-    assert client is not None
-    code = await client.set_forward(number, DISABLED)
-    assert code in ALREADY or client.last_outcome.startswith("ok")
+    quick_forward = brought(_adapter(bot, SMSPARTNER).quick_forward)
+    providers = bot.runtime.providers
+    number = next(iter(providers.emulated_numbers))
+    context = SpecContext(providers.directory, providers.emulated_numbers, "FR")
+    line = await SPECS[SMSPARTNER].admin_line(user_id("alice"), number, context)
+    emulated = emulators(bot.runtime).smspartner.emulator_state.numbers[line.line_id]
+    assert await quick_forward.ladder(line) is None
+    overlay = await quick_forward.overlay(line)
+    applied = await overlay.apply(line, "forward", "+33700000001", None, by=BY)
+    assert (emulated.type, emulated.param) == (FORWARD, "+33700000001")
+    toggle = _toggle(line, overlay.model, "forward", "+33700000001", applied, None)
+    assert (await overlay.status(line, toggle, _now())).mode == "forward"
+    assert await overlay.revert(line, toggle, by=BY) == "restored"
+    assert (emulated.type, emulated.param) == (DISABLED, "")
 
 
 EXERCISES: dict[tuple[ProviderName, Capability], Exercise] = {
@@ -130,7 +348,7 @@ EXERCISES: dict[tuple[ProviderName, Capability], Exercise] = {
 
 
 TYPED = {  # a line of each provider's emulator, as an admin types it after `provider:`
-    RINGCENTRAL: ALICE_EXT,
+    RINGCENTRAL: "102",  # Alice's extension in the seeded company (bot/devkit/ringcentral/company.json)
     VOIPNOW: DAVE.line_id,
     SMSPARTNER: "",  # the emulated virtual number, known once running
 }
@@ -142,12 +360,23 @@ def test_every_declared_capability_has_an_exercise() -> None:
     assert set(EXERCISES) - declared == set(), "exercised, no longer declared"
 
 
+def test_every_capability_names_the_adapter_object_bringing_it() -> None:
+    assert set(BROUGHT_BY) == set(Capability)
+    objects = {f.name for f in fields(Adapter)} - NOT_CAPABILITIES
+    assert set(BROUGHT_BY.values()) == objects, "an Adapter object no capability names, or gone"
+
+
 async def test_each_emulator_does_what_its_provider_declares(bot: Harness) -> None:
     adapters = bot.runtime.providers.adapters
     assert set(adapters) == set(BY_NAME)  # the emulator runs them all
-    for adapter in adapters.values():  # a capability declared is a capability brought
-        declared = adapter.declaration.capabilities
-        assert (Capability.CALL_CONTROL in declared) == (adapter.live_calls is not None)
+    assert {name: unbrought(adapter) for name, adapter in adapters.items()} == {
+        name: set() for name in adapters
+    }, "a capability declared is a capability brought"
+    # planted: a declaration claiming what the adapter brings no object for is caught
+    vn = adapters[VOIPNOW]
+    claims_all = replace(vn, declaration=replace(vn.declaration, capabilities=frozenset(Capability)))
+    assert unbrought(claims_all) == set(Capability) - {Capability.CALL_CONTROL, Capability.CALL_FLIP}
+    assert unbrought(replace(adapters[RINGCENTRAL], ringing=None)) == {Capability.PRE_CALL_CONTROL}
     failed = {}
     for (provider, capability), exercise in EXERCISES.items():
         try:
