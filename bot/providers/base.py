@@ -84,11 +84,13 @@ class Adapter:
         for capability, attribute in BROUGHT_BY.items():
             declared = capability in self.declaration.capabilities
             brought = getattr(self, attribute) is not None
-            if declared != brought:
-                said = "declares" if declared else "does not declare"
+            if declared and not brought:
                 raise TypeError(
-                    f"{self.name.value} {said} {capability.name} but brings "
-                    f"{'no' if declared else 'a'} {attribute}"
+                    f"{self.name.value} declares {capability.name} but brings no {attribute}"
+                )
+            if brought and not declared and capability not in RIDERS:
+                raise TypeError(
+                    f"{self.name.value} does not declare {capability.name} but brings a {attribute}"
                 )
 
     @property
@@ -96,15 +98,18 @@ class Adapter:
         return self.declaration.name
 
 
-# The Adapter attribute that brings each capability (CALL_FLIP rides on the live calls,
-# RING_IN_ORDER on the quick toggle; a sign-in's pages are there whenever it is declared,
-# its app only when set).
+# The Adapter attribute that brings each capability's object. Call flip rides on call control
+# and ringing in order on the quick toggle (a provider may bring those without them); a
+# sign-in's pages are there whenever it is declared, its app only when set.
 BROUGHT_BY: dict[Capability, str] = {
     Capability.DIRECTORY: "directory",
-    Capability.CALL_CONTROL: "live_calls",
     Capability.FORWARDING_NUMBERS: "forwarding",
     Capability.QUICK_FORWARD: "quick_forward",
-    Capability.PUSH: "push",
+    Capability.CALL_CONTROL: "live_calls",
+    Capability.CALL_FLIP: "live_calls",
     Capability.PRE_CALL_CONTROL: "ringing",
+    Capability.PUSH: "push",
     Capability.PERSONAL_SIGN_IN: "sign_in_pages",
+    Capability.RING_IN_ORDER: "quick_forward",
 }
+RIDERS = frozenset({Capability.CALL_FLIP, Capability.RING_IN_ORDER})

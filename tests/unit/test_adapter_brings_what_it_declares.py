@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 
 from bot.domain.capabilities import Capability
-from bot.providers.base import BROUGHT_BY, Adapter
+from bot.providers.base import BROUGHT_BY, RIDERS, Adapter
 from bot.providers.voipnow import declaration as voipnow
 
 
@@ -32,6 +32,14 @@ def test_an_object_for_an_undeclared_capability_is_refused() -> None:
     Adapter(bare, _Client())  # nothing declared, nothing brought
 
 
-def test_every_capability_is_brought_by_some_attribute_or_rides_on_one() -> None:
-    riding = {Capability.CALL_FLIP, Capability.RING_IN_ORDER}  # on live_calls, quick_forward
-    assert set(BROUGHT_BY) | riding == set(Capability)
+def test_every_capability_names_the_adapter_object_bringing_it() -> None:
+    assert set(BROUGHT_BY) == set(Capability)
+    others = {"declaration", "client", "sign_in", "virtual_numbers"}  # not a capability's object
+    objects = {f.name for f in fields(Adapter)} - others
+    assert set(BROUGHT_BY.values()) == objects, "an Adapter object no capability names, or gone"
+
+
+def test_a_rider_may_be_left_undeclared() -> None:
+    rides = replace(voipnow.DECLARATION, capabilities=frozenset({Capability.CALL_CONTROL}))
+    assert Capability.CALL_FLIP in RIDERS  # VoipNow transfers, it doesn't flip
+    Adapter(rides, _Client(), live_calls=object())  # type: ignore[arg-type]
