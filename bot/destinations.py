@@ -4,9 +4,10 @@ Every number calls may go to (a forwarding number, a quick-toggle target, an on-
 number, a transfer destination) passes `DestinationPolicy` before any provider call:
 typed text through `number()`, values that come back from a modal, a button, the store or
 the provider through `e164()`. A refusal is a `Refused` with one sentence naming the reason.
-Company extensions (`/transfer 103`) are not phone numbers: `refuse_as_extension()` only
-refuses the emergency numbers and short codes they must never be, and the transfer service
-then asks the provider's directory whether the extension exists.
+Company extensions (`/transfer 103`) are not phone numbers: `extension()` takes what has the
+shape of an extension of a provider in use (each provider's `LineSpec.extension_digits`) and
+refuses only the emergency numbers and short codes it must never be; the transfer service then
+asks the provider's directory whether the extension exists.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from phonenumbers import PhoneNumberType, shortnumberinfo
 
 from bot.domain.notices import Verbatim, message
 from bot.errors import NUMBER_EXAMPLE, UserError
+from bot.providers.specs import LineSpec
 
 ALL_COUNTRIES = "*"
 MAX_TYPED = 40
@@ -82,11 +84,16 @@ class Refused(UserError):
 class DestinationPolicy:
     """Which numbers calls may be sent to, for one deployment."""
 
-    def __init__(self, *, region: str, allowed_countries: Iterable[str]) -> None:
+    def __init__(
+        self, *, region: str, allowed_countries: Iterable[str], extensions: Iterable[LineSpec] = ()
+    ) -> None:
+        """`extensions`: how the providers in use type their lines (what has the shape of one
+        of their extensions, `LineSpec.extension_digits`)."""
         self.region = region.upper()
         allowed = {c.strip().upper() for c in allowed_countries if c.strip()}
         self.every_country = ALL_COUNTRIES in allowed
         self.allowed = frozenset(allowed - {ALL_COUNTRIES}) or frozenset({self.region})
+        self._extensions = tuple(extensions)
 
     def number(self, raw: str) -> str:
         """A number as a person typed it, checked, as E.164."""
@@ -139,24 +146,38 @@ class DestinationPolicy:
             raise Refused("That destination isn't a phone number Switchboard can send calls to.")
         return self._parsed(text, _typed(text))
 
+    def extension(self, typed: str) -> str | None:
+        """`typed` when it has the shape of an extension of a provider in use (`/transfer 103`),
+        after `refuse_as_extension`; None when no provider in use writes an extension so."""
+        if not self._digits_of(typed):
+            return None
+        self.refuse_as_extension(typed)
+        return typed
+
     def refuse_as_extension(self, typed: str) -> None:
         """An extension-shaped destination (`/transfer 999`) that is an emergency or short
         number here, or one of the codes refused in every country (`EMERGENCY_EVERYWHERE`,
-        `SERVICE_CODES`, `PAID_PREFIXES`). VoipNow's `0003*210` is checked on its short part."""
-        digits = typed.rpartition("*")[2]
+        `SERVICE_CODES`, `PAID_PREFIXES`). Checked on the digits each provider in use dials of
+        it (VoipNow's `0003*210` on `210`), on all of it when none writes an extension so."""
         regions = {self.region, *self.allowed}
-        if (
-            digits in EMERGENCY_EVERYWHERE
-            or digits in SERVICE_CODES
-            or digits.startswith(PAID_PREFIXES)
-            or any(shortnumberinfo.is_emergency_number(digits, r) for r in regions)
-        ):
-            raise Refused(
-                message(
-                    _typed(typed),
-                    " is an emergency or short number; Switchboard never sends calls to those.",
+        for digits in self._digits_of(typed) or [typed]:
+            if (
+                digits in EMERGENCY_EVERYWHERE
+                or digits in SERVICE_CODES
+                or digits.startswith(PAID_PREFIXES)
+                or any(shortnumberinfo.is_emergency_number(digits, r) for r in regions)
+            ):
+                raise Refused(
+                    message(
+                        _typed(typed),
+                        " is an emergency or short number; Switchboard never sends calls to those.",
+                    )
                 )
-            )
+
+    def _digits_of(self, typed: str) -> list[str]:
+        """The digits each provider in use would dial of `typed` as one of its extensions."""
+        found = (spec.extension_digits(typed) for spec in self._extensions)
+        return [digits for digits in found if digits is not None]
 
     def allows(self, value: str) -> bool:
         try:

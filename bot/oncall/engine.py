@@ -22,7 +22,7 @@ from bot.domain.times import local_time
 from bot.errors import said
 from bot.oncall.covers import CoverBoard, sweep
 from bot.oncall.groups import GroupKeeper
-from bot.oncall.reminders import ShiftReminders
+from bot.oncall.reminders import ShiftReminders, how_to_add_a_number
 from bot.phone import shown
 from bot.services.actor import Actor
 from bot.services.forwarding import ForwardingService
@@ -71,6 +71,7 @@ class HandoffEngine:
             identity=identity,
             notifier=notifier,
             number_of=self.number_of,
+            mobile_type_of=self.mobile_type_of,
             region=forwarding.region,
         )
         self._database = database
@@ -151,6 +152,13 @@ class HandoffEngine:
             return None
         numbers = await self._forwarding.numbers(line)
         return next((n.phone for n in numbers if n.mobile and allowed(n.phone)), None)
+
+    async def mobile_type_of(self, member: str) -> str | None:
+        """The type of a mobile forwarding number on the member's line that keeps them (what
+        `number_of` falls back to), when a type word adds one; None when they have no such line
+        or its provider no such type."""
+        line = self._forwarding.line_of(await self._identity.lines_of(member))
+        return None if line is None else self._forwarding.mobile_type(line)
 
     async def backup_of(self, rotation: RotationRecord, shift: Shift) -> str | None:
         """Whom the hotline rings when the on-call person doesn't answer (None: nobody).
@@ -344,11 +352,8 @@ class HandoffEngine:
                 message(
                     "You are on call for ",
                     Name(rotation.name, strong=True),
-                    ", but Switchboard has no number for you. Add a Mobile forwarding number (",
-                    Verbatim("/forward add <number> mobile"),
-                    ") or set one with ",
-                    Verbatim("/oncall number <number>"),
-                    ".",
+                    ", but Switchboard has no number for you. ",
+                    how_to_add_a_number(await self.mobile_type_of(shift.member)),
                 ),
             )
             await self._post(

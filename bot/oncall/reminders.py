@@ -25,6 +25,23 @@ log = logging.getLogger(__name__)
 
 REMIND_BEFORE = timedelta(hours=1)
 NumberOf = Callable[[str], Awaitable[str | None]]
+MobileTypeOf = Callable[[str], Awaitable[str | None]]
+ONCALL_NUMBER = Verbatim("/oncall number <number>")
+
+
+def how_to_add_a_number(mobile_type: str | None) -> Message:
+    """What someone with no on-call number can do: add a forwarding number of their provider's
+    mobile type (`ForwardingNumbers.mobile_type`, RingCentral's Mobile: the on-call default)
+    when it has one, or choose a number."""
+    if mobile_type is None:
+        return message("Set one with ", ONCALL_NUMBER, ".")
+    return message(
+        f"Add a {mobile_type} forwarding number (",
+        Verbatim(f"/forward add <number> {mobile_type.lower()}"),
+        ") or set one with ",
+        ONCALL_NUMBER,
+        ".",
+    )
 
 
 class ShiftReminders:
@@ -35,6 +52,7 @@ class ShiftReminders:
         identity: Identity,
         notifier: Notifier,
         number_of: NumberOf,
+        mobile_type_of: MobileTypeOf,
         region: str = "US",
     ) -> None:
         self._region = region  # SWITCHBOARD_DEFAULT_REGION: how the number is written
@@ -42,6 +60,7 @@ class ShiftReminders:
         self._identity = identity
         self._notifier = notifier
         self._number_of = number_of
+        self._mobile_type_of = mobile_type_of  # what the advice to someone with none names
         self._sent: set[str] = set()  # this process's claimed keys: no store write per tick
 
     async def check(
@@ -73,14 +92,15 @@ class ShiftReminders:
             log.warning("reminder: couldn't read the on-call number: %s", plain(said(exc, log)))
             number = None
         if number is None:
+            try:
+                mobile_type = await self._mobile_type_of(shift.member)
+            except Exception as exc:  # then the advice that always works: choose a number
+                log.warning("reminder: couldn't read the member's line: %s", plain(said(exc, log)))
+                mobile_type = None
             return message(
                 head,
-                ", but Switchboard has no number for you: the hotline can't reach you. "
-                "Add a Mobile forwarding number (",
-                Verbatim("/forward add <number> mobile"),
-                ") or set one with ",
-                Verbatim("/oncall number <number>"),
-                ".",
+                ", but Switchboard has no number for you: the hotline can't reach you. ",
+                how_to_add_a_number(mobile_type),
             )
         return message(
             head,

@@ -26,14 +26,11 @@ class DirectoryEntry:
     extension_number: str
     name: str
     email: str
+    # a person's own line (the provider says which of its kinds that is): a hotline is never one
+    is_person: bool
     is_admin: bool = False
     timezone: str | None = None
-    kind: str = "User"  # RingCentral's extension type: User, Department, IvrMenu, ...
     enabled: bool = True
-
-    @property
-    def is_person(self) -> bool:
-        return self.kind == "User"
 
 
 class Directory(Protocol):

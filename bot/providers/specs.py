@@ -1,8 +1,8 @@
-"""How a line is typed: what an admin links (`103`, `voipnow:12/0003*210`, `smspartner:+33…`)
-and what may be a rotation's hotline. Each provider's package implements `LineSpec`
-(`bot/providers/<name>/specs.py`), with the words its help uses (`Usage`: typed messages, what
-is typed a `Verbatim`); the registry gathers them (`SPECS`), and the help is built from the
-providers in use (`LineTyping`)."""
+"""How a line is typed: what an admin links (`103`, `voipnow:12/0003*210`, `smspartner:+33…`),
+what may be a rotation's hotline, and which `/transfer` destinations are its extensions. Each
+provider's package implements `LineSpec` (`bot/providers/<name>/specs.py`), with the words its
+help uses (`Usage`: typed messages, what is typed a `Verbatim`); the registry gathers them
+(`SPECS`), and the help is built from the providers in use (`LineTyping`)."""
 
 from __future__ import annotations
 
@@ -98,6 +98,13 @@ class LineSpec(Protocol):
     async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
         """(line ref, label) when `value` names a line no person holds (a UserError says why
         not), None when this provider's lines are never hotlines."""
+        ...
+
+    def extension_digits(self, typed: str) -> str | None:
+        """When `typed` has the shape of one of this provider's extensions (a `/transfer`
+        destination): the digits dialled within the organization, which the destination
+        policy checks against emergency and short numbers (VoipNow's `0003*210`: `210`).
+        None when it hasn't that shape (or the provider's lines have no extensions)."""
         ...
 
 

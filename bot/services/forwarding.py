@@ -107,10 +107,11 @@ class ForwardingService:
         self._clock = clock
         self.destinations = destinations
         self.region = destinations.region
-        # line id → changes to its numbers made through this instance: a copy of a line's
-        # numbers kept elsewhere (a call card's buttons) is stale once this moves
+        # line ref (`provider:line_id`: two providers' lines may share an id) → changes to its
+        # numbers made through this instance: a copy of a line's numbers kept elsewhere (a call
+        # card's buttons) is stale once this moves
         self.changed: dict[str, int] = {}
-        # line id → (read at, the line's change count before the read, what it found): the
+        # line ref → (read at, the line's change count before the read, what it found): the
         # last read of each line's numbers, whatever made it (a listing, the App Home, a
         # change, the on-call engine, a card), so a card needs no read of its own
         self._last_read: dict[str, tuple[datetime, int, tuple[Number, ...]]] = {}
@@ -144,6 +145,37 @@ class ForwardingService:
     def line_of(self, lines: list[LinkRecord]) -> LinkRecord | None:
         """The first of `lines` whose provider keeps forwarding numbers, if any."""
         return self.capabilities.first(lines, Capability.FORWARDING_NUMBERS)
+
+    def type_words(self, line: LinkRecord | None = None) -> list[str]:
+        """The words that pick a forwarding number's type (`/forward add <number> mobile` on
+        RingCentral): the types the line's provider names by their type, in lower case (none
+        when it keeps no forwarding numbers); without a line, every provider's in use."""
+        words: list[str] = []
+        for rules in self._rules(line):
+            words += [kind.lower() for kind in rules.named_by_type if kind.lower() not in words]
+        return words
+
+    def mobile_type(self, line: LinkRecord | None = None) -> str | None:
+        """The type of a person's mobile among the line's provider's forwarding numbers
+        (`ForwardingNumbers.mobile_type`, RingCentral's Mobile: the on-call default), when its
+        type word adds one; without a line, the first provider's in use that has one. None: no
+        such type (then only a chosen on-call number reaches the person)."""
+        return next(
+            (
+                r.mobile_type
+                for r in self._rules(line)
+                if r.mobile_type is not None and r.mobile_type in r.named_by_type
+            ),
+            None,
+        )
+
+    def _rules(self, line: LinkRecord | None) -> list[ForwardingNumbers]:
+        """The line's provider's forwarding numbers (none when it keeps none); every provider's
+        in use without a line."""
+        if line is None:
+            return list(self._numbers.values())
+        found = self._numbers.get(line.provider)
+        return [] if found is None else [found]
 
     async def listing(self, actor: Actor, subject: str, *, recent: bool = False) -> Listing:
         """The subject's numbers; `recent`: for showing in a window or the App Home, where a
@@ -273,9 +305,9 @@ class ForwardingService:
 
     async def numbers(self, line: LinkRecord) -> list[Number]:
         """The numbers of a line the caller was already authorized for (kept as its last read)."""
-        changed, at = self.changed.get(line.line_id, 0), self._clock()
+        changed, at = self.changed.get(line.ref, 0), self._clock()
         found = await self._kept(line).numbers(line)
-        self._last_read[line.line_id] = (at, changed, tuple(found))
+        self._last_read[line.ref] = (at, changed, tuple(found))
         await self._tell(line, found, at)
         return found
 
@@ -287,8 +319,8 @@ class ForwardingService:
         """The line's numbers as last read here, if no change went through this instance since
         and (with `within`) the read is that recent; else None. Only ever a suggestion: what
         acts on a number checks it against a fresh read."""
-        kept = self._last_read.get(line.line_id)
-        if kept is None or kept[1] != self.changed.get(line.line_id, 0):
+        kept = self._last_read.get(line.ref)
+        if kept is None or kept[1] != self.changed.get(line.ref, 0):
             return None
         if within is not None and self._clock() - kept[0] >= within:
             return None
@@ -320,7 +352,7 @@ class ForwardingService:
             await self._tell(line, None, self._clock())  # it may or may not have changed: read again
             raise
         finally:  # whatever happened, copies of the line's numbers kept elsewhere are stale
-            self.changed[line.line_id] = self.changed.get(line.line_id, 0) + 1
+            self.changed[line.ref] = self.changed.get(line.ref, 0) + 1
 
     async def _audit(
         self, actor: Actor, line: LinkRecord, action: str, before: Number | None, after: Number | None

@@ -55,7 +55,8 @@ class ForwardCommand:
         }.get(verb)
         if work is None:
             verbs = ("list", "add", "edit", "remove", "to", "off", "voicemail", "status")
-            await ack(**message(did_you_mean(verb, verbs) + views.USAGE))
+            usage = views.usage(self.service.type_words())
+            await ack(**message(did_you_mean(verb, verbs) + usage))
             return
         await ack()
         key = str(command.get("trigger_id") or "")

@@ -118,8 +118,22 @@ async def open_from_home(
 async def add_clicked(runtime: Runtime, ack: AsyncAck, body: Payload, context: AsyncBoltContext) -> None:
     await ack()
     meta, view_id = meta_of(context, Meta), str(body["view"]["id"])
-    view = views.form(meta, number=None, region=runtime.forwarding.region)
-    _in_window(runtime, view_id, meta, runtime.slack.views_update(view_id=view_id, view=view))
+    _in_window(runtime, view_id, meta, _add_form(runtime, actor_of(context), meta, view_id))
+
+
+async def _add_form(runtime: Runtime, actor: Actor, meta: Meta, view_id: str) -> None:
+    words = await _type_words(runtime, actor, meta.subject)
+    view = views.form(meta, number=None, region=runtime.forwarding.region, words=words)
+    await runtime.slack.views_update(view_id=view_id, view=view)
+
+
+async def _type_words(runtime: Runtime, actor: Actor, subject: str) -> list[str]:
+    """The type words of the provider of the subject's line that keeps forwarding numbers
+    (every provider's in use when that can't be told: the service then says why)."""
+    try:
+        return runtime.forwarding.type_words(await runtime.forwarding.line(actor, subject))
+    except UserError:
+        return runtime.forwarding.type_words()
 
 
 async def user_picked(
@@ -186,7 +200,8 @@ async def _row(
     if verb == "remove":
         view = views.confirm_remove(chosen, number, service.region)
     else:
-        view = views.form(chosen, number=number, region=service.region)
+        words = service.type_words(listing.line)
+        view = views.form(chosen, number=number, region=service.region, words=words)
     await runtime.slack.views_update(view_id=view_id, view=view)
 
 
@@ -208,7 +223,10 @@ async def _save(
         if meta.number:
             listing = await service.listing(actor, meta.subject, recent=True)
             current = next((n for n in listing.numbers if n.id == meta.number), None)
-        view = views.form(meta, number=current, region=service.region, error=(field.value, sentence))
+        words = await _type_words(runtime, actor, meta.subject)
+        view = views.form(
+            meta, number=current, region=service.region, words=words, error=(field.value, sentence)
+        )
         await runtime.slack.views_update(view_id=view_id, view=view)
         return
     except ProviderError as exc:

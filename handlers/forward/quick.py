@@ -114,9 +114,11 @@ class QuickToggle:
             except Ambiguous:
                 pass
         if not any(ch.isdigit() for ch in text):
+            words = self.runtime.forwarding.type_words(line)[:2]
+            examples = f" ({', '.join(code(w) for w in words)}…)" if words else ""
             raise UserError(
                 f"{code(text[:40])} isn't one of your labels or a number. Give a number or one of "
-                "your labels (`mobile`, `home`…)."
+                f"your labels{examples}."
             )
         return self.runtime.destinations.number(text), numbers
 

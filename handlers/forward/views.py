@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.mrkdwn import code, escape, mention
 from bot.phone import display
 from bot.services.forwarding import SHOWN_WITHIN_SECONDS, Change, Listing, Number
@@ -24,18 +26,23 @@ from handlers.forward.ids import ActionId, BlockId, ViewId
 from handlers.shared.forms import Form, Text
 from handlers.shared.listeners import ViewMeta
 
-USAGE = "\n".join(
-    [
-        "*/forward*: your forwarding numbers",
-        "• `/forward` opens the forwarding window",
-        "• `/forward list [@user]`",
-        "• `/forward add <number> [label]` (`mobile`, `home`, `work` pick that type)",
-        "• `/forward edit <label-or-number> <number> [label]`",
-        "• `/forward remove <label-or-number>`",
-        "• `/forward to <number-or-label> [for 2h | until 18:00]`: forward all calls there",
-        "• `/forward voicemail [email]`, `/forward off`, `/forward status [@user]`",
-    ]
-)
+
+def usage(words: Sequence[str]) -> str:
+    """/forward's help; `words`: the type words of the providers in use (`mobile`, `home`,
+    `work` on RingCentral: `ForwardingService.type_words`)."""
+    picks = f" ({', '.join(code(w) for w in words)} pick that type)" if words else ""
+    return "\n".join(
+        [
+            "*/forward*: your forwarding numbers",
+            "• `/forward` opens the forwarding window",
+            "• `/forward list [@user]`",
+            f"• `/forward add <number> [label]`{picks}",
+            "• `/forward edit <label-or-number> <number> [label]`",
+            "• `/forward remove <label-or-number>`",
+            "• `/forward to <number-or-label> [for 2h | until 18:00]`: forward all calls there",
+            "• `/forward voicemail [email]`, `/forward off`, `/forward status [@user]`",
+        ]
+    )
 
 
 class Meta(ViewMeta):
@@ -145,10 +152,16 @@ def _row_menu(number: Number) -> Element:
 
 
 def form(
-    meta: Meta, *, number: Number | None, region: str, error: tuple[str, str] | None = None
+    meta: Meta,
+    *,
+    number: Number | None,
+    region: str,
+    words: Sequence[str],
+    error: tuple[str, str] | None = None,
 ) -> View:
-    """The add (number None) or edit form; `error` is (field, sentence as mrkdwn, rendered from
-    the service's or the provider's typed sentence)."""
+    """The add (number None) or edit form; `words`: the type words of the line's provider
+    (`ForwardingService.type_words`); `error` is (field, sentence as mrkdwn, rendered from the
+    service's or the provider's typed sentence)."""
     phone_initial = display(number.phone, region) if number else None
     label_initial = (
         None if number is None else (number.type.lower() if number.named_by_type else number.label)
@@ -161,15 +174,18 @@ def form(
             phone_initial,
             optional=False,
         ),
-        _input(
-            BlockId.LABEL, "Label (mobile, home, work or any name)", "Desk", label_initial, optional=True
-        ),
+        _input(BlockId.LABEL, _label(words), "Desk", label_initial, optional=True),
     ]
     if error is not None:
         index = 1 if error[0] == BlockId.PHONE else 2
         blocks.insert(index, context(f":warning: {error[1]}"))
     callback = ViewId.EDIT if number else ViewId.ADD
     return modal(callback, "Edit number" if number else "Add a number", blocks, meta, submit="Save")
+
+
+def _label(words: Sequence[str]) -> str:
+    """The label field's name: "Label (mobile, home, work or any name)" on RingCentral."""
+    return f"Label ({', '.join(words)} or any name)" if words else "Label"
 
 
 def _input(block: BlockId, label: str, hint: str, initial: str | None, *, optional: bool) -> Block:

@@ -67,7 +67,7 @@ async def oncall(
     words = str(command.get("text") or "").split()
     verb = words[0].lower() if words else ""
     if verb in ("help", "?"):
-        await ack(**message(views.USAGE))
+        await ack(**message(_usage(runtime)))
         return
     if verb in ("create", "delete") and not actor.is_admin:
         await ack(**message(ADMINS_ONLY))  # before any form is filled in
@@ -158,16 +158,21 @@ async def _open_form(runtime: Runtime, actor: Actor, view_id: str, name: str | N
     )
 
 
+def _usage(runtime: Runtime) -> str:
+    """/oncall's help, naming the mobile type of the providers in use (the on-call default)."""
+    return views.usage(runtime.forwarding.mobile_type())
+
+
 async def _who(runtime: Runtime, actor: Actor, rest: list[str], respond: Respond) -> None:
     if len(rest) > 1:
-        raise UserError(did_you_mean(rest[0], VERBS) + views.USAGE)
+        raise UserError(did_you_mean(rest[0], VERBS) + _usage(runtime))
     try:
         rotation = await runtime.rotations.pick(rest[0] if rest else None, actor.slack_user_id)
     except UserError as exc:
         if not rest:
             raise
         raise UserError(
-            notices.message(exc.said, f"\n{did_you_mean(rest[0], VERBS)}{views.USAGE}")
+            notices.message(exc.said, f"\n{did_you_mean(rest[0], VERBS)}{_usage(runtime)}")
         ) from None
     state = await runtime.rotations.now(rotation)
     zone = (await runtime.identity.profile(actor.slack_user_id)).timezone

@@ -31,29 +31,35 @@ from handlers.shared.when import local_time
 
 CALLBACK = "oncall_rotation_form"
 VALUE = "value"
-USAGE = "\n".join(
-    [
-        "*/oncall*: who is on call, and rotations",
-        "• `/oncall [rotation]`: who is on call now and next",
-        "• `/oncall take [rotation] [for 2h | until 18:00]`: take over (until the shift ends by default)",
-        "• `/oncall release [rotation]`: end your override early; the schedule applies again",
-        "• `/oncall give @user [rotation] [for 2h | until 18:00]`: cover or swap: hand your shift to a member",
-        "• `/oncall schedule [rotation]`: the next two weeks",
-        "• `/oncall number <number>`: where to reach you when on call (default: your Mobile number)",
-        "• `/oncall create [name]`: create or edit a rotation (admins)",
-        "• `/oncall delete <rotation>`: delete it; its hotline goes back as it was (admins)",
-        "• `/oncall escalate <rotation> to next|@user|off [after 20s]`: when the on-call person "
-        "doesn't answer, ring a backup (admins)",
-        "• `/oncall group <rotation> [@handle|off]`: a Slack user group that is always who is on call "
-        "(admins)",
-        "• `/oncall calendar [rotation]` / `/oncall calendar reset [rotation]`: a private calendar feed "
-        "of your shifts (or a rotation's), or a new address for it",
-        "• `/oncall cover [rotation] [for 2h | until 18:00 | <from> to <to>]` / `/oncall cover cancel`: "
-        'ask the channel for cover; the first member to press "Take it" gets the override',
-        "• `/oncall away <from> to <to>` / `/oncall away cancel`: time off: you're skipped in every "
-        "rotation and the next member in order covers",
-    ]
-)
+
+
+def usage(mobile_type: str | None) -> str:
+    """/oncall's help; `mobile_type`: the type of a person's mobile among the forwarding
+    numbers of the providers in use (`ForwardingService.mobile_type`: the on-call default)."""
+    default = f" (default: your {mobile_type} number)" if mobile_type else ""
+    return "\n".join(
+        [
+            "*/oncall*: who is on call, and rotations",
+            "• `/oncall [rotation]`: who is on call now and next",
+            "• `/oncall take [rotation] [for 2h | until 18:00]`: take over (until the shift ends by default)",
+            "• `/oncall release [rotation]`: end your override early; the schedule applies again",
+            "• `/oncall give @user [rotation] [for 2h | until 18:00]`: cover or swap: hand your shift to a member",
+            "• `/oncall schedule [rotation]`: the next two weeks",
+            f"• `/oncall number <number>`: where to reach you when on call{default}",
+            "• `/oncall create [name]`: create or edit a rotation (admins)",
+            "• `/oncall delete <rotation>`: delete it; its hotline goes back as it was (admins)",
+            "• `/oncall escalate <rotation> to next|@user|off [after 20s]`: when the on-call person "
+            "doesn't answer, ring a backup (admins)",
+            "• `/oncall group <rotation> [@handle|off]`: a Slack user group that is always who is on call "
+            "(admins)",
+            "• `/oncall calendar [rotation]` / `/oncall calendar reset [rotation]`: a private calendar feed "
+            "of your shifts (or a rotation's), or a new address for it",
+            "• `/oncall cover [rotation] [for 2h | until 18:00 | <from> to <to>]` / `/oncall cover cancel`: "
+            'ask the channel for cover; the first member to press "Take it" gets the override',
+            "• `/oncall away <from> to <to>` / `/oncall away cancel`: time off: you're skipped in every "
+            "rotation and the next member in order covers",
+        ]
+    )
 
 
 def now_text(state: Now, zone: str | None, at: datetime) -> str:

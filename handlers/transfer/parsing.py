@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.destinations import DestinationPolicy
 from bot.errors import UserError
 from bot.mrkdwn import code, mention, parse_mention
 from bot.phone import display
 from bot.services.calls import Destination
 
-EXTENSION = re.compile(r"^(\d{4}\*\d{3}|\d{2,5})$")
 USAGE = "\n".join(
     [
         "*/transfer*: move your live call",
@@ -43,8 +40,7 @@ def parse_destination(
     if user:
         return Destination("user", user, (names or {}).get(user, mention(user)))
     joined = "".join(words)
-    if EXTENSION.match(joined):
-        policy.refuse_as_extension(joined)
+    if policy.extension(joined) is not None:  # the shape of a provider's extension, not refused
         return Destination("extension", joined, f"extension {code(joined)}")
     if not any(ch.isdigit() for ch in joined):
         raise UserError(f"I can't tell where to send the call.\n{USAGE}")

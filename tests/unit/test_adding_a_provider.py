@@ -60,6 +60,9 @@ ACME = {
 
             async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
                 return None
+
+            def extension_digits(self, typed: str) -> str | None:
+                return None  # a seat is no extension
     """,
     "plugin.py": """
         from bot.providers.acme.declaration import ACME, DECLARATION

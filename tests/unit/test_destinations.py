@@ -8,8 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.destinations import REFUSED_TYPES, DestinationPolicy, Refused
+from bot.providers.registry import SPECS
+from bot.providers.ringcentral.declaration import RINGCENTRAL
+from bot.providers.voipnow.declaration import VOIPNOW
 
 US = DestinationPolicy(region="US", allowed_countries=[])
+# With every provider's extensions (a VoipNow `0003*024` is checked on its short part).
+US_EXTENSIONS = DestinationPolicy(region="US", allowed_countries=[], extensions=SPECS.values())
 US_FR = DestinationPolicy(region="US", allowed_countries=["US", "FR"])
 EVERYWHERE = DestinationPolicy(region="US", allowed_countries=["*"])
 
@@ -138,12 +143,34 @@ def test_post_dial_digits_are_refused_never_dropped(typed: str) -> None:
     ["999", "000", "110", "119", "411", "611", "211", "811", "911", "112", "3617", "1900", "0044"],
 )
 def test_emergency_and_short_codes_of_every_country_are_refused_as_extensions(typed: str) -> None:
+    for policy in (US, US_EXTENSIONS):
+        with pytest.raises(Refused, match="emergency or short"):
+            policy.refuse_as_extension(typed)
     with pytest.raises(Refused, match="emergency or short"):
-        US.refuse_as_extension(typed)
+        US_EXTENSIONS.extension(typed)
 
 
 @pytest.mark.parametrize(
     "typed", ["100", "101", "102", "103", "104", "200", "0003*024", "0003*100", "2105"]
 )
 def test_ordinary_extensions_pass_the_policy(typed: str) -> None:
-    US.refuse_as_extension(typed)
+    US_EXTENSIONS.refuse_as_extension(typed)
+    assert US_EXTENSIONS.extension(typed) == typed
+
+
+@pytest.mark.parametrize("typed", ["7", "123456", "0003*24", "03*210", "12a", "+1999"])
+def test_what_no_provider_writes_as_an_extension_is_none(typed: str) -> None:
+    assert US_EXTENSIONS.extension(typed) is None
+    assert US.extension("103") is None  # no provider in use: no extensions at all
+
+
+def test_an_extension_is_what_a_provider_in_use_writes_as_one() -> None:
+    """Each provider says what its extensions look like and which digits of one are dialled."""
+    ringcentral = DestinationPolicy(region="US", allowed_countries=[], extensions=[SPECS[RINGCENTRAL]])
+    voipnow = DestinationPolicy(region="US", allowed_countries=[], extensions=[SPECS[VOIPNOW]])
+    assert ringcentral.extension("10423") == "10423"
+    assert ringcentral.extension("0003*210") is None  # a VoipNow extension, not in use here
+    assert voipnow.extension("0003*210") == "0003*210"
+    assert voipnow.extension("10423") is None
+    with pytest.raises(Refused, match="emergency or short"):
+        voipnow.extension("0003*911")  # checked on the digits VoipNow dials

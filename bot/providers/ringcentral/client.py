@@ -20,6 +20,9 @@ from bot.providers.ringcentral.requests import Requests
 from bot.providers.ringcentral.sign_ins import SignIns
 
 DIRECTORY_TTL_SECONDS = 300.0
+# The extension type of a person (the others are Department, IvrMenu, ...: hotlines, never a
+# person's line).
+PERSON = "User"
 # An extension's own numbers among what listExtensionPhoneNumbers returns (the list also
 # holds company-level numbers the extension may use): OAS PhoneNumberUsageType.
 OWN_NUMBER_USAGE = frozenset(
@@ -99,7 +102,7 @@ class RingCentralClient:
 
     async def find_by_email(self, email: str) -> list[DirectoryEntry]:
         """Enabled users whose email matches, compared case-insensitively on our side."""
-        found = await self.list_extensions(email=email, type="User")
+        found = await self.list_extensions(email=email, type=PERSON)
         wanted = email.strip().lower()
         return [
             self._entry(e) for e in found if e.status == "Enabled" and e.contact.email.lower() == wanted
@@ -122,7 +125,7 @@ class RingCentralClient:
         return [
             self._entry(e)
             for e in await self._cached_directory()
-            if e.type == "User" and e.status == "Enabled"
+            if e.type == PERSON and e.status == "Enabled"
         ]
 
     async def probe(self) -> None:
@@ -148,6 +151,6 @@ class RingCentralClient:
             email=ext.contact.email,
             is_admin=ext.permissions.admin.enabled,
             timezone=timezone or None,
-            kind=ext.type or "User",
+            is_person=(ext.type or PERSON) == PERSON,  # not a Department, IvrMenu, ...
             enabled=ext.status == "Enabled",
         )

@@ -16,7 +16,7 @@ MAX_NUMBERS = 10  # an extension's forwarding numbers, at most
 EDITABLE = frozenset({"Home", "Mobile", "Work", "Other"})
 # RingCentral honours a label only on type Other (docs/providers.md §3): renaming a Mobile would
 # make it Other, and `/forward to mobile` and the on-call default would stop finding it.
-NAMED_BY_TYPE = frozenset({"Home", "Mobile", "Work"})
+NAMED_BY_TYPE: tuple[str, ...] = ("Mobile", "Home", "Work")  # in the order the help lists them
 LABELLED_TYPE = "Other"
 MOBILE = "Mobile"  # the forwarding number type of a person's mobile phone
 PHONE_LINE = "PhoneLine"  # a desk phone of the account's own: its calls ring there anyway
@@ -44,6 +44,7 @@ class RingCentralNumbers:
     max_numbers = MAX_NUMBERS
     named_by_type = NAMED_BY_TYPE
     labelled_type = LABELLED_TYPE
+    mobile_type: str | None = MOBILE
 
     def __init__(self, client: RingCentralClient) -> None:
         self._forwarding = client.forwarding

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.domain.lines import LineRef
 from bot.domain.notices import Verbatim, message
 from bot.errors import UserError
@@ -16,10 +18,16 @@ USAGE = Usage(
     ),
     hotline_label="RingCentral extension",
 )
+# What `/transfer` takes as an extension number of the account (the directory then says
+# whether it is one): 2 to 5 digits, all of them dialled.
+EXTENSION = re.compile(r"^\d{2,5}$")
 
 
 class RingCentralSpec:
     usage = USAGE
+
+    def extension_digits(self, typed: str) -> str | None:
+        return typed if EXTENSION.match(typed) else None
 
     async def admin_line(self, slack_user_id: str, value: str, context: SpecContext) -> LinkRecord:
         number = value.strip()

@@ -36,3 +36,6 @@ class SmsPartnerSpec:
     async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
         number = managed_number(value, context.region, context.virtual_numbers)
         return str(LineRef(SMSPARTNER, number)), number
+
+    def extension_digits(self, typed: str) -> str | None:
+        return None  # its lines are virtual numbers: no extensions

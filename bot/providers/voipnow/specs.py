@@ -11,6 +11,9 @@ from bot.providers.voipnow.declaration import VOIPNOW
 from bot.store.links import LinkRecord
 
 SPEC = re.compile(r"^(?P<user>\d+)/(?P<ext>\d{4}\*\d{3}|\d{3})$")
+# An extension as `/transfer` takes it: extended `0003*210` (client code * extension) or short
+# `210` (docs/providers.md, VoipNow's identifiers); the short part is what is dialled.
+EXTENSION = re.compile(r"^(?:\d{4}\*)?(?P<short>\d{3})$")
 
 
 TYPED = Verbatim("voipnow:<userId>/<extension>")
@@ -32,3 +35,7 @@ class VoipNowSpec:
 
     async def hotline(self, value: str, context: SpecContext) -> tuple[str, str] | None:
         return None
+
+    def extension_digits(self, typed: str) -> str | None:
+        match = EXTENSION.match(typed)
+        return match["short"] if match else None
