@@ -726,10 +726,11 @@ def provider_words_in(tree: ast.AST) -> list[int]:
 
 
 def provider_packages(root: Path = ROOT) -> tuple[str, ...]:
+    """Every provider's folder under bot/providers/, `__init__.py` or not (as `features`)."""
     return tuple(
         f"bot.providers.{p.name}"
         for p in (root / "bot" / "providers").iterdir()
-        if (p / "__init__.py").is_file()
+        if p.is_dir() and p.name != "__pycache__" and any(p.rglob("*.py"))
     )
 
 
@@ -1204,6 +1205,9 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
         '    return dict([("type", "divider")])\n'
     )
     (root / "handlers" / "noinit").mkdir()
+    (root / "bot" / "providers" / "noinit").mkdir()
+    (root / "bot" / "providers" / "noinit" / "client.py").write_text("")
+    (root / "bot" / "web" / "planted_noinit.py").write_text("from bot.providers.noinit import client\n")
     (root / "handlers" / "noinit" / "planted.py").write_text("import handlers.transfer\n")
 
     assert "bot.oncall.planted_rel" in core_speaking_slack(root)
@@ -1217,7 +1221,8 @@ def test_planted_violations_are_caught_in_a_copy_of_the_tree(tmp_path: Path) -> 
     assert "handlers.transfer" in feature_crossings(root)["handlers.noinit.planted"]
     assert naming_providers(root)["bot.services.planted"] == [5]
     assert importing_provider_packages(root) == {
-        "bot.web.planted_hook": ["bot.providers.ringcentral.notifications"]
+        "bot.web.planted_hook": ["bot.providers.ringcentral.notifications"],
+        "bot.web.planted_noinit": ["bot.providers.noinit.client"],
     }
     assert naming_providers(root)["handlers.forward.planted_words"] == [2]
     assert core_speaking_slack(root)["bot.services.planted"] == ["slack_sdk"]
