@@ -193,11 +193,8 @@ def _blocks(blocks: list[Any], surface: str, at: str) -> Iterator[str]:
             yield f"a block object with a type is required [json-pointer:{where}]"
             continue
         yield from _block(block, surface, where)
-        block_id = block.get("block_id")
-        if isinstance(block_id, str):
-            if block_id in seen:
-                yield f"duplicate block_id: {block_id} [json-pointer:{where}/block_id]"
-            seen.add(block_id)
+        if _again(block.get("block_id"), seen):
+            yield f"duplicate block_id: {block['block_id']} [json-pointer:{where}/block_id]"
 
 
 def _block(block: dict[str, Any], surface: str, where: str) -> Iterator[str]:
@@ -212,11 +209,17 @@ def _block(block: dict[str, Any], surface: str, where: str) -> Iterator[str]:
     action_ids: set[str] = set()
     for element, at in _elements(block, where):
         yield from _element(element, surface, at)
-        action_id = element.get("action_id")
-        if isinstance(action_id, str):
-            if action_id in action_ids:
-                yield f'`action_id` "{action_id}" already exists [json-pointer:{at}/action_id]'
-            action_ids.add(action_id)
+        if _again(element.get("action_id"), action_ids):
+            yield f'`action_id` "{element["action_id"]}" already exists [json-pointer:{at}/action_id]'
+
+
+def _again(identifier: object, seen: set[str]) -> bool:
+    """Whether this id was seen before in its scope (then noted as seen)."""
+    if not isinstance(identifier, str):
+        return False
+    repeated = identifier in seen
+    seen.add(identifier)
+    return repeated
 
 
 def _elements(block: dict[str, Any], where: str) -> Iterator[tuple[dict[str, Any], str]]:
