@@ -24,7 +24,7 @@ from bot.oncall.engine import HandoffEngine
 from bot.oncall.groups import GroupKeeper
 from bot.oncall.service import RotationService
 from bot.providers.base import ProviderName
-from bot.providers.registry import KNOWN, SPECS, Providers, build_providers
+from bot.providers.registry import KNOWN, Providers, build_providers
 from bot.services.call_cards import CallCards
 from bot.services.calls import CallFinder
 from bot.services.forwarding import ForwardingService
@@ -149,7 +149,7 @@ async def start_runtime(
     destinations = DestinationPolicy(
         region=settings.switchboard_default_region,
         allowed_countries=settings.switchboard_allowed_countries,
-        extensions=[SPECS[name] for name in providers.adapters],  # the providers in use
+        extensions=[providers.specs.specs[name] for name in providers.adapters],  # the providers in use
     )
     identity = Identity(
         database=database,
@@ -160,6 +160,7 @@ async def start_runtime(
         region=settings.switchboard_default_region,
         providers=frozenset(settings.providers),
         virtual_numbers=frozenset(virtual_numbers),
+        specs=providers.specs,
     )
     forwarding = ForwardingService(
         database=database,
@@ -212,6 +213,7 @@ async def start_runtime(
             clock=now,
             destinations=destinations,
             virtual_numbers=frozenset(virtual_numbers),
+            specs=providers.specs,
             toggles=toggles,
         ),
         handoffs=HandoffEngine(

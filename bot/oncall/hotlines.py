@@ -13,8 +13,7 @@ from bot.domain.lines import LineRef, ProviderName
 from bot.domain.notices import Person, Verbatim, message
 from bot.errors import UserError
 from bot.providers.base import Directory
-from bot.providers.registry import BARE_SPEC, SPECS
-from bot.providers.specs import LineTyping, NotAHotline, SpecContext
+from bot.providers.specs import KnownSpecs, LineTyping, NotAHotline, SpecContext
 from bot.store import Database
 from bot.store import links as link_store
 from bot.store import rotations as store
@@ -23,6 +22,7 @@ from bot.store import rotations as store
 @dataclass(frozen=True)
 class HotlineCheck:
     database: Database
+    known: KnownSpecs
     directory: Directory | None
     region: str
     virtual_numbers: frozenset[str]
@@ -53,12 +53,12 @@ class HotlineCheck:
     async def _line(self, text: str) -> tuple[str, str]:
         name, colon, value = text.partition(":")
         try:
-            provider = ProviderName(name.lower()) if colon else BARE_SPEC
+            provider = ProviderName(name.lower()) if colon else self.known.bare
         except ValueError:
             raise UserError(self.typing.not_a_hotline) from None
         context = SpecContext(self.directory, self.virtual_numbers, self.region)
         try:
-            found = await SPECS[provider].hotline(value if colon else text, context)
+            found = await self.known.specs[provider].hotline(value if colon else text, context)
         except NotAHotline as exc:
             raise UserError(message(exc.why, self.typing.not_a_hotline)) from None
         if found is None:

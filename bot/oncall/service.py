@@ -15,6 +15,7 @@ from bot.oncall.calendar import CalendarFeeds
 from bot.oncall.covers import CoverRequests
 from bot.oncall.hotlines import HotlineCheck
 from bot.oncall.validation import RotationSpec, validated
+from bot.providers.specs import KnownSpecs
 from bot.services import audit
 from bot.services.actor import Actor
 from bot.services.identity import Identity
@@ -46,6 +47,7 @@ class RotationService:
         clock: Callable[[], datetime],
         destinations: DestinationPolicy,
         virtual_numbers: frozenset[str],
+        specs: KnownSpecs,
         toggles: ToggleService,
     ) -> None:
         self._database = database
@@ -54,7 +56,12 @@ class RotationService:
         self._destinations = destinations
         self._toggles = toggles
         self._hotlines = HotlineCheck(
-            database, identity.directory, destinations.region, virtual_numbers, identity.line_typing
+            database,
+            specs,
+            identity.directory,
+            destinations.region,
+            virtual_numbers,
+            identity.line_typing,
         )
         self.covers = CoverRequests(database=database, schedule=self.schedule, clock=clock)
         self.calendars = CalendarFeeds(

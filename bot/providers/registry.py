@@ -26,7 +26,7 @@ from bot.providers.ringing import RingingCalls
 from bot.providers.settings import ConfigError, ProviderSettings
 from bot.providers.sign_in import PersonalSignIn, SignInPages
 from bot.providers.smspartner.plugin import PLUGIN as SMSPARTNER
-from bot.providers.specs import LineSpec, LineTyping
+from bot.providers.specs import KnownSpecs, LineSpec, LineTyping
 from bot.providers.voipnow.plugin import PLUGIN as VOIPNOW
 from bot.store import Database
 from bot.store.sealed import SecretBox
@@ -48,12 +48,12 @@ DECLARATIONS: dict[ProviderName, Declaration] = {p.name: p.declaration for p in 
 SPECS: dict[ProviderName, LineSpec] = {p.name: p.spec for p in PLUGINS}
 BARE_SPEC = next(n for n, d in DECLARATIONS.items() if Capability.DIRECTORY in d.capabilities)
 KNOWN = Capabilities(DECLARATIONS.values())  # how lines are named, whichever providers run
+KNOWN_SPECS = KnownSpecs(SPECS, BARE_SPEC)  # handed to the services reading a typed line
 
 
 def line_typing(in_use: Iterable[ProviderName]) -> LineTyping:
     """The help for typing a line, in the words of the providers in use."""
-    used = set(in_use)
-    return LineTyping(tuple(spec.usage for name, spec in SPECS.items() if name in used))
+    return KNOWN_SPECS.typing(in_use)
 
 
 class RegistrySettings(Protocol):
@@ -138,6 +138,11 @@ class Providers:
         """Where the personal sign-in's pages are served (its provider's, app set or not)."""
         adapters = sorted(self.adapters.values(), key=lambda a: a.sign_in is None)
         return next((a.sign_in_pages for a in adapters if a.sign_in_pages), None)
+
+    @property
+    def specs(self) -> KnownSpecs:
+        """How every known provider's lines are typed (a line may name one not in use)."""
+        return KNOWN_SPECS
 
     @property
     def capabilities(self) -> Capabilities:

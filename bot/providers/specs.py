@@ -2,11 +2,12 @@
 what may be a rotation's hotline, and which `/transfer` destinations are its extensions. Each
 provider's package implements `LineSpec` (`bot/providers/<name>/specs.py`), with the words its
 help uses (`Usage`: typed messages, what is typed a `Verbatim`); the registry gathers them
-(`SPECS`), and the help is built from the providers in use (`LineTyping`)."""
+(`KnownSpecs`, handed to whoever reads a typed line), and the help is built from the providers
+in use (`LineTyping`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -106,6 +107,20 @@ class LineSpec(Protocol):
         policy checks against emergency and short numbers (VoipNow's `0003*210`: `210`).
         None when it hasn't that shape (or the provider's lines have no extensions)."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSpecs:
+    """How every known provider's lines are typed, in the registry's order (built once by the
+    registry, handed to the services that read a typed line, which never import it)."""
+
+    specs: Mapping[ProviderName, LineSpec]
+    bare: ProviderName  # whose extensions are typed without `provider:` (the directory's)
+
+    def typing(self, in_use: Iterable[ProviderName]) -> LineTyping:
+        """The help for typing a line, in the words of the providers in use."""
+        used = set(in_use)
+        return LineTyping(tuple(spec.usage for name, spec in self.specs.items() if name in used))
 
 
 def admin_link(

@@ -21,7 +21,7 @@ from bot.domain.notices import Message, Person, Verbatim, message
 from bot.errors import NotLinked, UserError
 from bot.providers.base import Directory, ProviderName
 from bot.providers.errors import ProviderError
-from bot.providers.specs import LineTyping
+from bot.providers.specs import KnownSpecs, LineTyping
 from bot.services import audit, link_writes
 from bot.services.actor import Actor
 from bot.services.line_specs import LineSpecs
@@ -76,13 +76,14 @@ class Identity:
         region: str,
         providers: frozenset[ProviderName],
         virtual_numbers: frozenset[str],
+        specs: KnownSpecs,
     ) -> None:
         self._database = database
         self._directory = directory
         self._profiles = profiles
         self._workspace = workspace
         self._clock = clock
-        self._specs = LineSpecs(directory, providers, virtual_numbers, region)
+        self._specs = LineSpecs(specs, directory, providers, virtual_numbers, region)
         self._links: dict[str, tuple[float, list[LinkRecord]]] = {}
         self._why_not: dict[str, Message] = {}
         self._read_back: dict[str, float] = {}  # when each person's extension was last read

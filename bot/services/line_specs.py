@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from bot.domain.lines import ProviderName
 from bot.errors import UserError
 from bot.providers.base import Directory
-from bot.providers.registry import BARE_SPEC, SPECS, line_typing
-from bot.providers.specs import LineTyping, SpecContext
+from bot.providers.specs import KnownSpecs, LineTyping, SpecContext
 from bot.store.links import LinkRecord
 
 
 @dataclass(frozen=True)
 class LineSpecs:
+    known: KnownSpecs
     directory: Directory | None
     providers: frozenset[ProviderName]
     virtual_numbers: frozenset[str]
@@ -23,11 +23,11 @@ class LineSpecs:
     @property
     def typing(self) -> LineTyping:
         """The help for typing a line, in the words of the providers in use."""
-        return line_typing(self.providers)
+        return self.known.typing(self.providers)
 
     async def resolve(self, slack_user_id: str, spec: str) -> LinkRecord:
         """The admin link `spec` names, for that user; a UserError says what is wrong."""
-        name, _, value = spec.partition(":") if ":" in spec else (BARE_SPEC.value, "", spec)
+        name, _, value = spec.partition(":") if ":" in spec else (self.known.bare.value, "", spec)
         try:
             provider = ProviderName(name.lower())
         except ValueError:
@@ -35,4 +35,4 @@ class LineSpecs:
         if provider not in self.providers:
             raise UserError(f"{provider.display} isn't set up in this deployment.")
         context = SpecContext(self.directory, self.virtual_numbers, self.region)
-        return await SPECS[provider].admin_line(slack_user_id, value, context)
+        return await self.known.specs[provider].admin_line(slack_user_id, value, context)

@@ -6,12 +6,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.domain.capabilities import Capability
+from bot.domain.capabilities import Capabilities, Capability
 from bot.domain.lines import LineRef
 from bot.domain.records import AuditRecord
 from bot.domain.times import local_time
 from bot.mrkdwn import code, escape, mention
-from bot.providers.registry import KNOWN
 from bot.services import change_words as words
 from bot.slack.rendering import render
 
@@ -33,12 +32,12 @@ def _forwarding(value: Any, when: Callable[[str], str], region: str) -> str:
     return what + (f" until {when(str(until))}" if until else "")
 
 
-def _signed_in_at(line: str) -> str:
+def _signed_in_at(line: str, capabilities: Capabilities) -> str:
     """The provider of the row's line ("RingCentral"), else the one people sign in to."""
     try:
         return LineRef.parse(line).provider.display
     except ValueError:
-        return KNOWN.named(Capability.PERSONAL_SIGN_IN)
+        return capabilities.named(Capability.PERSONAL_SIGN_IN)
 
 
 def _escalation(value: dict[str, Any]) -> str:
@@ -50,8 +49,15 @@ def _escalation(value: dict[str, Any]) -> str:
     return f"set the hotline to ring {who} after {escape(str(value.get('ring_seconds', '?')))} s"
 
 
-def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -> str:
-    """The change in words, before → after where there is one."""
+def change(
+    entry: AuditRecord,
+    when: Callable[[str], str],
+    region: str = "US",
+    *,
+    capabilities: Capabilities,
+) -> str:
+    """The change in words, before → after where there is one (`capabilities`: the runtime's,
+    naming the provider people sign in to when the row's line doesn't)."""
     before, after = entry.before, entry.after
     got: dict[str, Any] = after if isinstance(after, dict) else {}
     had: dict[str, Any] = before if isinstance(before, dict) else {}
@@ -79,7 +85,7 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
         ),
         "link.email": lambda: f"linked {render(words.extension(after))} by Slack email",
         "link.signin": lambda: (
-            f"signed in to {_signed_in_at(entry.line)} as {render(words.extension(after))}"
+            f"signed in to {_signed_in_at(entry.line, capabilities)} as {render(words.extension(after))}"
         ),
         "unlink": lambda: f"unlinked {render(words.extension(before))}",
         "unlink.profile": lambda: f"unlinked {render(words.extension(before))} (Slack profile changed)",
@@ -119,14 +125,22 @@ def change(entry: AuditRecord, when: Callable[[str], str], region: str = "US") -
         "oncall.number": lambda: (
             f"set the on-call number to {render(words.phone(got.get('number'), region))}"
         ),
-        "signin.disconnect": lambda: f"disconnected their own {_signed_in_at(entry.line)} sign-in",
+        "signin.disconnect": lambda: (
+            f"disconnected their own {_signed_in_at(entry.line, capabilities)} sign-in"
+        ),
     }
     describe = named.get(entry.action)
     return describe() if describe else render(words.unnamed(entry.action))
 
 
 def row(
-    entry: AuditRecord, names: Mapping[str, str], zone: str | None, now: datetime, region: str = "US"
+    entry: AuditRecord,
+    names: Mapping[str, str],
+    zone: str | None,
+    now: datetime,
+    region: str = "US",
+    *,
+    capabilities: Capabilities,
 ) -> str:
     def when(iso: str) -> str:
         try:
@@ -138,4 +152,4 @@ def row(
     whose = f" for {mention(subject)}" if subject != entry.actor and subject[:1] in ("U", "W") else ""
     line = names.get(entry.line)
     where = f" on {line}" if line else ""
-    return f"• {local_time(entry.at, zone, now)} {_who(entry.actor)} {change(entry, when, region)}{whose}{where}"
+    return f"• {local_time(entry.at, zone, now)} {_who(entry.actor)} {change(entry, when, region, capabilities=capabilities)}{whose}{where}"

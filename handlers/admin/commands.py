@@ -68,6 +68,7 @@ class SwitchboardCommand:
             lines,
             actor.is_admin,
             region=self.runtime.settings.switchboard_default_region,
+            capabilities=self.runtime.providers.capabilities,
             signs_in=self._signs_in,
             directory=self.runtime.providers.capabilities.named(Capability.DIRECTORY),
             connected=connected,
@@ -105,9 +106,13 @@ class SwitchboardCommand:
             raise UserError(notices.message(USAGE_LINK, alternatives, "."))
         done = await self.runtime.identity.link(actor, slack_user_id=user, spec=rest[0], replace=replace)
         region = self.runtime.settings.switchboard_default_region
-        await respond(**message(views.linked(user, done.link, region=region, displaced=done.displaced)))
+        capabilities = self.runtime.providers.capabilities
+        said = views.linked(
+            user, done.link, region=region, capabilities=capabilities, displaced=done.displaced
+        )
+        await respond(**message(said))
         if done.displaced:
-            taken = views.line_taken(actor.slack_user_id, done.link, region)
+            taken = views.line_taken(actor.slack_user_id, done.link, region, capabilities)
             await self.runtime.notify(done.displaced, taken)
 
     async def _unlink(self, actor: Actor, args: list[str], respond: Respond) -> None:
@@ -143,7 +148,11 @@ class SwitchboardCommand:
         names = {ref: render(name) for ref, name in named.items()}
         zone = (await self.runtime.identity.profile(actor.slack_user_id)).timezone
         region = self.runtime.settings.switchboard_default_region
-        rows = [audit_text.row(e, names, zone, self.runtime.clock(), region) for e in entries]
+        capabilities = self.runtime.providers.capabilities
+        rows = [
+            audit_text.row(e, names, zone, self.runtime.clock(), region, capabilities=capabilities)
+            for e in entries
+        ]
         scope = f" for {mention(user)}" if user else ""
         scope += f" on {names.get(line, code(line))}" if line else ""
         text, blocks = views.audit(rows, scope, more=total - len(entries))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.capabilities import Capabilities
 from bot.domain.records import LinkRecord
 from bot.mrkdwn import mention
 from bot.providers.specs import LineTyping
@@ -44,6 +45,7 @@ def whoami(
     is_admin: bool,
     *,
     region: str,
+    capabilities: Capabilities,
     signs_in: str,
     directory: str,
     connected: bool = False,
@@ -61,22 +63,30 @@ def whoami(
             f"your Slack email, so {render(ASK_ADMIN)}.{role}"
         )
         return text, [section(text)]
-    body = "\n".join(f"• {describe_line(link, region)}" for link in lines)
+    body = "\n".join(f"• {describe_line(link, region, capabilities)}" for link in lines)
     text = f"You are {mention(user_id)}.{role}\n{body}"
     return text, [section(text)]
 
 
-def linked(user_id: str, link: LinkRecord, *, region: str, displaced: str | None = None) -> str:
+def linked(
+    user_id: str,
+    link: LinkRecord,
+    *,
+    region: str,
+    capabilities: Capabilities,
+    displaced: str | None = None,
+) -> str:
     moved = f" {mention(displaced)} no longer holds it and has been told." if displaced else ""
     return (
         f"Linked {mention(user_id)} to "
-        f"{describe_line(link, region).replace('linked by an admin', 'admin link')}.{moved}"
+        f"{describe_line(link, region, capabilities).replace('linked by an admin', 'admin link')}.{moved}"
     )
 
 
-def line_taken(admin: str, link: LinkRecord, region: str) -> str:
+def line_taken(admin: str, link: LinkRecord, region: str, capabilities: Capabilities) -> str:
+    line = describe_line(link, region, capabilities).split(" (")[0]
     return (
-        f"{mention(admin)} moved {describe_line(link, region).split(' (')[0]} to {mention(link.slack_user_id)}; "
+        f"{mention(admin)} moved {line} to {mention(link.slack_user_id)}; "
         "Switchboard no longer acts on it for you. Ask a Switchboard admin if that's a mistake."
     )
 

@@ -91,7 +91,8 @@ async def _line(runtime: Runtime, user_id: str, _hints: HomeHints) -> list[Block
     lines = await runtime.identity.lines_of(user_id)
     if lines:
         region = runtime.settings.switchboard_default_region
-        linked = "\n".join(f"• {describe_line(link, region)}" for link in lines)
+        capabilities = runtime.providers.capabilities
+        linked = "\n".join(f"• {describe_line(link, region, capabilities)}" for link in lines)
     else:
         linked = "You aren't linked to a phone line yet; ask a Switchboard admin to link you."
     return [header("Switchboard"), section(f"*Your line*\n{linked}")]

@@ -99,6 +99,7 @@ async def test_the_feed_keeps_local_handoffs_across_a_dst_change(bot: Harness) -
         clock=lambda: march,
         destinations=runtime.destinations,
         virtual_numbers=frozenset(),
+        specs=runtime.providers.specs,
         toggles=runtime.toggles,
     )
     secret = await service.calendars.address(Actor(user_id("alice"), False), None, reset=False)

@@ -79,6 +79,12 @@ MAY_NAME_PROVIDERS = ("bot.providers.registry", "bot.devkit")
 # Where a provider's package may be imported: the registry lists its plug-in, dev tools drive
 # its emulator. Everything else gets capabilities (and the settings read each plug-in's section).
 MAY_IMPORT_PROVIDERS = ("bot.providers.registry", "bot.devkit")
+# Who may import the registry: the runtime, which wires everything and hands each service what
+# it uses (`Providers.specs`, `Providers.capabilities`, …), the settings (each plug-in reads its
+# section), the registry itself and dev tools. Anything else importing it would import every
+# provider's package with it.
+REGISTRY = "bot.providers.registry"
+MAY_IMPORT_THE_REGISTRY = ("bot.runtime", "bot.settings", REGISTRY, "bot.devkit")
 # Modules whose strings still write a provider's name as people see it ("RingCentral") or a
 # path of its own ("/ringcentral/..."), each with why; everywhere else such a word comes from
 # `ProviderName.display`, a provider's declaration or its `LineSpec.usage` (issue 27).
@@ -764,6 +770,19 @@ def importing_provider_packages(root: Path = ROOT) -> dict[str, list[str]]:
     return importing
 
 
+def importing_the_registry(root: Path = ROOT) -> dict[str, list[str]]:
+    """Modules beyond `MAY_IMPORT_THE_REGISTRY` importing the registry (or a module of it, were
+    it a package), an import only a type checker runs included."""
+    importing = {}
+    for name, targets in graph(root, typing=True).items():
+        if _within(name, MAY_IMPORT_THE_REGISTRY):
+            continue
+        found = sorted(t for t in targets if _within(t, (REGISTRY,)))
+        if found:
+            importing[name] = found
+    return importing
+
+
 def _within(name: str, packages: tuple[str, ...]) -> bool:
     return any(name == a or name.startswith(f"{a}.") for a in packages)
 
@@ -1067,6 +1086,31 @@ help = "RingCentral: enforce the limits"
 def test_only_the_registry_imports_a_provider_package() -> None:
     """Services and fronts get capability objects (`Adapter`), never a provider's own modules."""
     assert importing_provider_packages() == {}
+
+
+def test_only_the_runtime_and_the_settings_import_the_registry() -> None:
+    """Services, the on-call engine and the features are handed what they use (the runtime
+    passes `providers.specs`, `providers.capabilities`), so none imports every provider."""
+    assert importing_the_registry() == {}
+
+
+def test_planted_registry_imports_are_caught(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "bot" / "services" / "planted_specs.py").write_text(
+        "from bot.providers.registry import SPECS\n"
+    )
+    (root / "handlers" / "shared" / "planted_known.py").write_text(
+        "from bot.providers import registry\n"
+    )
+    (root / "bot" / "oncall" / "planted_hint.py").write_text(
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import bot.providers.registry\n"
+    )
+    (root / "bot" / "devkit" / "planted.py").write_text("from bot.providers.registry import KNOWN\n")
+    assert importing_the_registry(root) == {
+        "bot.services.planted_specs": [REGISTRY],
+        "handlers.shared.planted_known": [REGISTRY],
+        "bot.oncall.planted_hint": [REGISTRY],
+    }
 
 
 def test_the_provider_words_check_sees_names_and_paths_but_not_docstrings() -> None:

@@ -4,19 +4,30 @@ stored name, and numbers and people in it are written as everywhere else."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.domain.capabilities import Capabilities
+from bot.providers.ringcentral import declaration as ringcentral
+from bot.providers.smspartner import declaration as smspartner
+from bot.providers.voipnow import declaration as voipnow
 from bot.services import change_words
 from bot.slack.rendering import render
 from bot.store.audit import AuditRecord
-from handlers.admin.audit_text import change
+from handlers.admin import audit_text
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = re.compile(
     r"\"((?:forwarding|toggle|transfer|call|link|unlink|rotation|oncall|signin)(?:\.[a-z_]+)+)\""
 )
 NOT_AUDITED = {"oncall.reminder"}  # an idempotency key's action, never an audit row
+# Every provider declared, as the runtime's capabilities are when all of them are in use.
+EVERY = Capabilities([ringcentral.DECLARATION, voipnow.DECLARATION, smspartner.DECLARATION])
+
+
+def change(entry: AuditRecord, when: Callable[[str], str]) -> str:
+    return audit_text.change(entry, when, capabilities=EVERY)
 
 
 def recorded_actions() -> set[str]:

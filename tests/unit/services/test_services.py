@@ -22,6 +22,8 @@ from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.ringcentral.live_calls import RingCentralLiveCalls
 from bot.providers.ringcentral.numbers import RingCentralNumbers
 from bot.providers.ringcentral.quick_forward import RingCentralQuickForward
+from bot.providers.ringcentral.specs import RingCentralSpec
+from bot.providers.specs import KnownSpecs
 from bot.services.actor import Actor
 from bot.services.calls import CallFinder, Destination
 from bot.services.forwarding import ForwardingService
@@ -77,6 +79,7 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
         clock = lambda: NOON  # noqa: E731
         policy = DestinationPolicy(region="US", allowed_countries=["US", "FR"])
         ringcentral_only = Capabilities([ringcentral_declaration.DECLARATION])
+        ringcentral_specs = KnownSpecs({RINGCENTRAL: RingCentralSpec()}, bare=RINGCENTRAL)
         identity = Identity(
             database=rc.database,
             directory=rc.client,
@@ -86,6 +89,7 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
             region="US",
             providers=frozenset({RINGCENTRAL}),
             virtual_numbers=frozenset(),
+            specs=ringcentral_specs,
         )
         forwarding = ForwardingService(
             database=rc.database,
@@ -121,6 +125,7 @@ async def services(sqlite_url: str) -> AsyncIterator[Services]:
             clock=clock,
             destinations=policy,
             virtual_numbers=frozenset(),
+            specs=ringcentral_specs,
             toggles=toggles,
         )
         yield Services(rc, identity, forwarding, toggles, transfers, rotations)
