@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.destinations import DestinationPolicy
 from bot.errors import UserError
-from bot.mrkdwn import code, mention, parse_mention
+from bot.mrkdwn import code, escape, mention, parse_mention
 from bot.phone import display
 from bot.services.calls import Destination
 
@@ -35,7 +35,7 @@ def parse_destination(
         return Destination("voicemail", "", "voicemail")
     if head == "flip" and len(words) > 1:
         label = " ".join(words[1:])
-        return Destination("flip", label, f"your {label} number (call flip)")
+        return Destination("flip", label, f"your {escape(label)} number (call flip)")
     user = parse_mention(words[0]) if len(words) == 1 else None
     if user:
         return Destination("user", user, (names or {}).get(user, mention(user)))
