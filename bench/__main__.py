@@ -1,6 +1,6 @@
 """`make bench`: prints Markdown tables and writes bench/results.md.
 
-Goals (issue #10): ack throughput >= 0.8x the anchor's, ack p99 within 2x the anchor's,
+Goals: ack throughput >= 0.8x the anchor's, ack p99 within 2x the anchor's,
 answers per second >= 0.5x the anchor's acks; with a slow provider ack p99 < 300 ms, no
 ack near Slack's 3 s and each answer within provider latency + 200 ms; the fewest provider
 calls per action; flat memory.

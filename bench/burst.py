@@ -1,4 +1,4 @@
-"""The 9:00 burst as it would run in production: every part its own process (issue 29).
+"""The 9:00 burst as it would run in production: every part its own process.
 
 The RingCentral emulator with the generated company and RingCentral's limits enforced
 (`bench.emulator --rate-limits`), the Slack stand-in (`bench.standin`), two `switchboard

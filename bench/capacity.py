@@ -1,4 +1,4 @@
-"""Capacity inside RingCentral's rate limits (issue 18), printed as Markdown tables.
+"""Capacity inside RingCentral's rate limits, printed as Markdown tables.
 
 On the generated company of `bench.company` (the emulator with RingCentral's limits
 enforced, two instances on one PostgreSQL database, in one process: these two measure calls

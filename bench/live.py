@@ -1,4 +1,4 @@
-"""Live calls (issues 20, 29): from RingCentral's notification to the person's DM.
+"""Live calls: from RingCentral's notification to the person's DM.
 
 CALLS opted-in people of the generated company get a call each within WITHIN_SECONDS (1,000
 calls a minute); the emulator pushes every notification over loopback to the deployment's

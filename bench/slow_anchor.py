@@ -1,4 +1,4 @@
-"""Acks while a slow provider's answers are being produced, beside bare Bolt (issue 29).
+"""Acks while a slow provider's answers are being produced, beside bare Bolt.
 
 Every part its own process: the Slack stand-in, the RingCentral emulator with the
 generated company (every call taking LATENCY), `switchboard serve`, the anchor (bare Bolt,

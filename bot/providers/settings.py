@@ -43,8 +43,9 @@ class ProviderSettings(BaseModel):
 
     @property
     def complete(self) -> bool:
-        """Every variable it can't run without is set."""
-        return len(self.given()) == len(self.REQUIRED)
+        """Every variable it can't run without is set (a provider that names none is never
+        taken as configured by itself: it runs when SWITCHBOARD_PROVIDERS names it)."""
+        return bool(self.REQUIRED) and len(self.given()) == len(self.REQUIRED)
 
     def required(self, name: str) -> Any:
         """A required variable's value; ConfigError naming it when it is unset."""

@@ -1,4 +1,4 @@
-"""Call cards keep their Forward buttons at burst rates (issue 29): the numbers a ringing card
+"""Call cards keep their Forward buttons at burst rates: the numbers a ringing card
 offers are kept in the store for everyone who wants cards, read ahead in the background, so
 a card reads the store and never RingCentral (docs/contract.md "Live calls in Slack",
 docs/design.md). A Forward press still checks the number afresh (tests/e2e/test_live_calls.py).

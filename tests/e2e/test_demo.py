@@ -1,4 +1,4 @@
-"""What a new user meets in `make demo` (issue 26's list), driven through the shell in-process."""
+"""What a new user meets in `make demo` (docs/contract.md "A stranger can clone…"), driven through the shell in-process."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""docs/contract.md "Trust": who the bot links, and to what. Each attack from issue 14, refused."""
+"""docs/contract.md "Trust": who the bot links, and to what. Each attack, refused."""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ CORE = (
     "bot.destinations",
 )
 SLACK_SIDE = ("slack_sdk", "slack_bolt", "bot.slack", "bot.web", "handlers")
-# Core modules that still reach the Slack side through another module (issue 27); none
+# Core modules that still reach the Slack side through another module; none
 # now: the scheduler and the profile checks get the services they use, not the Runtime.
 SLACK_REACHING_DEBT: set[str] = set()
 # Slack's own tokens: the core says who and when (bot.domain.notices), the Slack side writes
@@ -51,7 +51,7 @@ SLACK_REACHING_DEBT: set[str] = set()
 # or typed out in a string.
 SLACK_MARKUP = {"mention", "date_token"}
 SLACK_TOKENS = ("<@", "<!", "<#")
-# Core modules still writing them (issue 27); none now: transfer replies, change words, call
+# Core modules still writing them; none now: transfer replies, change words, call
 # cards and the errors about a person are typed messages.
 MARKUP_DEBT: set[str] = set()
 # A migration is history, written once and run as shipped (its notice to the admins included).
@@ -71,7 +71,7 @@ BOLD_PAIR = re.compile(r"(?<![\w*])\*[^\W_](?:[^*\n]*[^\W_])?\*(?![\w*])")
 # Beyond the core and the domain, the modules whose words reach people through it: the
 # sentence any error becomes (bot.errors) and the refusal of a typed number (bot.phone).
 SAYS_THROUGH_THE_CORE = ("bot.domain", "bot.errors", "bot.phone")
-# Core modules still writing mrkdwn (issue 27), each with why it still may.
+# Core modules still writing mrkdwn, each with why it still may.
 MRKDWN_DEBT: dict[str, str] = {}
 # Where a provider may be named: its own package (bot/providers/<name>/, which declares its
 # name), the registry that lists the plug-ins, dev tools (its emulator).
@@ -87,7 +87,7 @@ REGISTRY = "bot.providers.registry"
 MAY_IMPORT_THE_REGISTRY = ("bot.runtime", "bot.settings", REGISTRY, "bot.devkit")
 # Modules whose strings still write a provider's name as people see it ("RingCentral") or a
 # path of its own ("/ringcentral/..."), each with why; everywhere else such a word comes from
-# `ProviderName.display`, a provider's declaration or its `LineSpec.usage` (issue 27).
+# `ProviderName.display`, a provider's declaration or its `LineSpec.usage`.
 MAY_SAY_PROVIDERS: dict[str, str] = {
     # `serve`'s help lists the paths the contract fixes (docs/contract.md: POST
     # /ringcentral/webhook), and `emulator --rate-limits` is the RingCentral emulator's option
@@ -1346,7 +1346,7 @@ def test_the_domain_is_standard_library_only() -> None:
     assert "bot.domain.schedule" in outside  # rotation and shift math live here
 
 
-# --- Layers by rank (issue 27) -------------------------------------------------------------
+# --- Layers by rank -------------------------------------------------------------
 # Every module under bot/ and handlers/ sits in exactly one layer; an import (deferred ones
 # too) points to its own layer or one below. Lowest first:
 #   base        shared utilities that import nothing of ours but each other: the request

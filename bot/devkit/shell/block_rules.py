@@ -54,7 +54,8 @@ BLOCK_ID = 255
 # Maximum length is 255 characters." (every interactive element's page, e.g.
 # https://docs.slack.dev/reference/block-kit/block-elements/button-element); Slack answers a
 # second one `invalid_blocks`: "`action_id` \"…\" already exists [json-pointer:/blocks/0/elements/1/action_id]"
-# (as reported in https://github.com/ColeMurray/background-agents/pull/868).
+# (the wording as a third party reported it, in https://github.com/ColeMurray/background-agents/pull/868;
+# the refusal itself is what the button element's page states).
 ACTION_ID = 255
 
 # "options … An array of option objects. A maximum of 10 options are allowed."
