@@ -163,18 +163,15 @@ class Settings(BaseSettings):
         # Partly set credentials never fall back to the emulator: a real Slack app against
         # fake phones is worse than not starting (docs/contract.md "A stranger can clone...").
         for name, section in () if self.switchboard_providers else sections.items():
-            given = section.given()
-            if given and not section.complete:
-                missing = next(n for n in section.REQUIRED if n not in given)
+            given, missing = section.given(), section.missing()
+            if given and missing:
                 raise ConfigError(
-                    f"{missing.upper()} is required: {given[0].upper()} is set, so {name} "
+                    f"{missing[0].upper()} is required: {given[0].upper()} is set, so {name} "
                     "is used (or set SWITCHBOARD_PROVIDERS=emulator)"
                 )
         for name in self._real_providers():
-            section = sections[name]
-            for variable in section.REQUIRED:
-                if variable not in section.given():
-                    raise ConfigError(f"{variable.upper()} is required when {name} is used")
+            if missing := sections[name].missing():
+                raise ConfigError(f"{missing[0].upper()} is required when {name} is used")
         for section in sections.values():
             section.check()
 

@@ -200,20 +200,21 @@ class _Builder:
     def emulated(self) -> Providers:
         from bot.devkit import in_process  # only here: production never loads dev tools
 
-        apps = in_process.start_emulators(rate_limits=self.settings.switchboard_emulator_rate_limits)
-        found = self.providers
-        found.emulators = apps
-        found.emulated_numbers = frozenset({in_process.VIRTUAL_NUMBER})
-        for name, transport in apps.transports().items():
-            self.transports.setdefault(name, transport)
         sections = in_process.emulated_settings()
-        for plugin in PLUGINS:
+        for plugin in PLUGINS:  # before anything starts: nothing to close on the way out
             if plugin.name not in sections:  # docs/adding-a-provider.md, step 5
                 raise ConfigError(
                     f"{plugin.name.display} has no built-in emulator yet: give its settings "
                     "in bot/devkit/in_process.py (emulated_settings) or name the real providers "
                     "in SWITCHBOARD_PROVIDERS"
                 )
+        apps = in_process.start_emulators(rate_limits=self.settings.switchboard_emulator_rate_limits)
+        found = self.providers
+        found.emulators = apps
+        found.emulated_numbers = frozenset({in_process.VIRTUAL_NUMBER})
+        for name, transport in apps.transports().items():
+            self.transports.setdefault(name, transport)
+        for plugin in PLUGINS:
             self._use(plugin.adapter(sections[plugin.name], self._kit(plugin.name)))
         return found
 

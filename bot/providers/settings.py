@@ -41,11 +41,16 @@ class ProviderSettings(BaseModel):
         """Its required variables that are set."""
         return [name for name in self.REQUIRED if getattr(self, name) not in (None, "", [])]
 
+    def missing(self) -> list[str]:
+        """Its required variables that are unset, in the order it names them."""
+        given = self.given()
+        return [name for name in self.REQUIRED if name not in given]
+
     @property
     def complete(self) -> bool:
         """Every variable it can't run without is set (a provider that names none is never
         taken as configured by itself: it runs when SWITCHBOARD_PROVIDERS names it)."""
-        return bool(self.REQUIRED) and len(self.given()) == len(self.REQUIRED)
+        return bool(self.REQUIRED) and not self.missing()
 
     def required(self, name: str) -> Any:
         """A required variable's value; ConfigError naming it when it is unset."""
