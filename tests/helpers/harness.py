@@ -163,14 +163,21 @@ class Harness:
         return await self.signed(body)
 
     async def click(
-        self, who: str, action: dict[str, Any], *, view: dict[str, Any] | None = None
+        self,
+        who: str,
+        action: dict[str, Any],
+        *,
+        view: dict[str, Any] | None = None,
+        message_ts: str | None = None,
     ) -> Reply:
+        """`who` presses `action` (in `view`, or on the message posted at `message_ts`)."""
         body = payloads.block_action(
             user_id=user_id(who),
             user_name=who,
             action=action,
             response_url=self.slack.response_url(),
             view=view,
+            message_ts=message_ts,
         )
         return await self.signed(body)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from bot.devkit.ringcentral.telephony import CallSession
-from bot.devkit.shell import payloads
 from bot.devkit.shell.standin import Call
 from tests.helpers.emulated import ALICE_EXT
 from tests.helpers.harness import Harness, Reply, user_id
@@ -45,11 +44,4 @@ def button_on(card: Call, action_id: str) -> dict[str, Any]:
 
 async def press(bot: Harness, who: str, card: Call, button: dict[str, Any]) -> Reply:
     ts = str(card.result["ts"]) if card.result else "1.0"
-    body = payloads.block_action(
-        user_id=user_id(who),
-        user_name=who,
-        action=button,
-        response_url=bot.slack.response_url(),
-        message_ts=ts,
-    )
-    return await bot.signed(body)
+    return await bot.click(who, button, message_ts=ts)
