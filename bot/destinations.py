@@ -149,9 +149,10 @@ class DestinationPolicy:
     def extension(self, typed: str) -> str | None:
         """`typed` when it has the shape of an extension of a provider in use (`/transfer 103`),
         after `refuse_as_extension`; None when no provider in use writes an extension so."""
-        if not self._digits_of(typed):
+        dialled = self._digits_of(typed)
+        if not dialled:
             return None
-        self.refuse_as_extension(typed)
+        self._refuse_dialled(typed, dialled)
         return typed
 
     def refuse_as_extension(self, typed: str) -> None:
@@ -159,8 +160,12 @@ class DestinationPolicy:
         number here, or one of the codes refused in every country (`EMERGENCY_EVERYWHERE`,
         `SERVICE_CODES`, `PAID_PREFIXES`). Checked on the digits each provider in use dials of
         it (VoipNow's `0003*210` on `210`), on all of it when none writes an extension so."""
+        self._refuse_dialled(typed, self._digits_of(typed) or [typed])
+
+    def _refuse_dialled(self, typed: str, dialled: list[str]) -> None:
+        """Refused when any of the digits `typed` would dial is an emergency or short number."""
         regions = {self.region, *self.allowed}
-        for digits in self._digits_of(typed) or [typed]:
+        for digits in dialled:
             if (
                 digits in EMERGENCY_EVERYWHERE
                 or digits in SERVICE_CODES
