@@ -4,7 +4,7 @@ capability objects it brings (`Adapter`), built once per process (one httpx clie
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -26,7 +26,7 @@ from bot.providers.ringing import RingingCalls
 from bot.providers.settings import ConfigError, ProviderSettings
 from bot.providers.sign_in import PersonalSignIn, SignInPages
 from bot.providers.smspartner.plugin import PLUGIN as SMSPARTNER
-from bot.providers.specs import KnownSpecs, LineSpec, LineTyping
+from bot.providers.specs import KnownSpecs, LineSpec
 from bot.providers.voipnow.plugin import PLUGIN as VOIPNOW
 from bot.store import Database
 from bot.store.sealed import SecretBox
@@ -49,11 +49,6 @@ SPECS: dict[ProviderName, LineSpec] = {p.name: p.spec for p in PLUGINS}
 BARE_SPEC = next(n for n, d in DECLARATIONS.items() if Capability.DIRECTORY in d.capabilities)
 KNOWN = Capabilities(DECLARATIONS.values())  # how lines are named, whichever providers run
 KNOWN_SPECS = KnownSpecs(SPECS, BARE_SPEC)  # handed to the services reading a typed line
-
-
-def line_typing(in_use: Iterable[ProviderName]) -> LineTyping:
-    """The help for typing a line, in the words of the providers in use."""
-    return KNOWN_SPECS.typing(in_use)
 
 
 class RegistrySettings(Protocol):

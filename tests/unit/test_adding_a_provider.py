@@ -96,7 +96,7 @@ CHECKS = """
 
     from bot.domain.notices import plain
     from bot.providers.acme.declaration import ACME
-    from bot.providers.registry import build_providers, line_typing
+    from bot.providers.registry import KNOWN_SPECS, build_providers
     from bot.settings import ConfigError, load_settings
     from bot.store import Database
 
@@ -115,7 +115,7 @@ CHECKS = """
         load_settings(_env_file=None, switchboard_providers="acme")
     except ConfigError as exc:
         assert str(exc) == "ACME_URL is required when acme is used", exc
-    assert "an Acme seat (acme:<seat>)" in plain(line_typing([ACME]).link_usage)
+    assert "an Acme seat (acme:<seat>)" in plain(KNOWN_SPECS.typing([ACME]).link_usage)
 
 
     async def built() -> None:

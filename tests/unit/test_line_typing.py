@@ -5,7 +5,7 @@ messages: what is typed is `Verbatim`, a code span in Slack (`<` and `>` escaped
 from __future__ import annotations
 
 from bot.domain.notices import plain
-from bot.providers.registry import line_typing
+from bot.providers.registry import KNOWN_SPECS
 from bot.providers.ringcentral.declaration import RINGCENTRAL
 from bot.providers.smspartner.declaration import SMSPARTNER
 from bot.providers.voipnow.declaration import VOIPNOW
@@ -13,7 +13,7 @@ from bot.slack.rendering import render
 
 
 def test_every_provider_in_use_is_offered_in_the_registrys_order() -> None:
-    typing = line_typing([RINGCENTRAL, VOIPNOW, SMSPARTNER])
+    typing = KNOWN_SPECS.typing([RINGCENTRAL, VOIPNOW, SMSPARTNER])
     assert render(typing.link_usage) == (
         "Link to an extension (`102`), `voipnow:&lt;userId&gt;/&lt;extension&gt;` or "
         "`smspartner:&lt;number&gt;`."
@@ -30,11 +30,11 @@ def test_every_provider_in_use_is_offered_in_the_registrys_order() -> None:
 
 
 def test_a_provider_not_in_use_is_not_offered() -> None:
-    alone = line_typing([RINGCENTRAL])
+    alone = KNOWN_SPECS.typing([RINGCENTRAL])
     assert render(alone.link_usage) == "Link to an extension (`102`)."
     assert render(alone.link_alternatives) == ""
     assert "smspartner" not in plain(alone.not_a_hotline)
     assert alone.hotline_label == "Hotline: RingCentral extension"
-    no_hotlines = line_typing([VOIPNOW])
+    no_hotlines = KNOWN_SPECS.typing([VOIPNOW])
     assert plain(no_hotlines.link_usage) == "Link to voipnow:<userId>/<extension>."
     assert "no provider in use has one" in plain(no_hotlines.not_a_hotline)
