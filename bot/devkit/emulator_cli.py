@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 
 import uvicorn
@@ -71,10 +72,12 @@ def serve_emulator(
         except ValueError as exc:
             raise SystemExit(f"switchboard: {exc}") from None
     start = EMULATORS.get(provider.lower())
-    if start is None:
-        raise SystemExit(
-            f"switchboard: there is no {provider!r} emulator; choose {', '.join(EMULATORS)}"
+    if start is None:  # a usage error: status 2, as argparse's choices gave before
+        print(
+            f"switchboard: there is no {provider!r} emulator; choose {', '.join(EMULATORS)}",
+            file=sys.stderr,
         )
+        raise SystemExit(2)
     app, banner = start(table, rate_limits)
     print(banner.format(url=f"http://{host}:{port}"))
     settle_garbage_collector()

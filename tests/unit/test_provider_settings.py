@@ -76,9 +76,12 @@ def test_each_provider_reads_its_own_section() -> None:
     assert "secret" in settings.secret_values()  # its secrets are redacted from the logs
 
 
-def test_switchboard_emulator_names_the_emulators_there_are() -> None:
+def test_switchboard_emulator_names_the_emulators_there_are(capsys: pytest.CaptureFixture[str]) -> None:
     from bot.devkit.emulator_cli import EMULATORS, serve_emulator
 
     assert set(EMULATORS) == {p.name.value for p in PLUGINS}  # one emulator per provider
-    with pytest.raises(SystemExit, match=f"no '{UNKNOWN}' emulator; choose ringcentral, voipnow"):
+    with pytest.raises(SystemExit) as stopped:
         serve_emulator(UNKNOWN, host="127.0.0.1", port=0, latency="0s", faults=[])
+    assert stopped.value.code == 2  # a usage error
+    said = capsys.readouterr().err
+    assert f"no '{UNKNOWN}' emulator; choose ringcentral, voipnow" in said
